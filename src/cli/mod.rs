@@ -1,0 +1,97 @@
+//! Command-line interface: clap types, one function per subcommand, and the one place where
+//! errors are printed and turned into an exit status.
+
+mod referentiel;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cqpt::Error;
+use cqpt::source::DataSource;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status: the command did what was asked.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the command could not run (a file could not be read or written, an unknown id).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status: the input data has errors (diagnostics printed).
+pub const EXIT_INVALID: u8 = 3;
+
+/// cqpt — evaluation and certification of the telecom CQPT (accord du 23 septembre 2005).
+///
+/// Référentiels, scales, grids and templates are data files: by default the copy embedded in
+/// cqpt is used; `--data DIR` (or CQPT_DATA) points at a folder with the same layout as the
+/// repository (referentiels/, grids/, templates/), which then replaces it.
+///
+/// Exit status: 0 success; 1 the command could not run (I/O, unknown id); 2 wrong usage;
+/// 3 the input data has errors (each printed with its file, line and field).
+#[derive(Debug, Parser)]
+#[command(name = "cqpt", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Data folder to use instead of the embedded data (holds referentiels/, grids/, templates/).
+    #[arg(long, global = true, env = "CQPT_DATA", value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List, show and validate the référentiels and the mastery scales.
+    #[command(subcommand)]
+    Referentiel(referentiel::ReferentielCommand),
+}
+
+/// Output format of commands that print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Text for a person.
+    #[default]
+    Text,
+    /// JSON for machines.
+    Json,
+}
+
+/// What a command returns: an exit status, or an error to print.
+pub type Outcome = Result<u8, Error>;
+
+/// Parses the arguments, runs the command and prints any error.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let source = DataSource::new(cli.data);
+    let outcome = match cli.command {
+        Command::Referentiel(cmd) => referentiel::run(cmd, &source),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => ExitCode::from(report(&error)),
+    }
+}
+
+/// Prints an error to standard error, once, and returns its exit status.
+fn report(error: &Error) -> u8 {
+    match error {
+        Error::Invalid(diagnostics) => {
+            eprintln!("{diagnostics}");
+            EXIT_INVALID
+        }
+        other => {
+            eprintln!("error: {other}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// Prints a value as pretty JSON on standard output.
+fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("error: failed to encode JSON ({e})");
+            Ok(EXIT_FAILURE)
+        }
+    }
+}

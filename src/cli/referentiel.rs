@@ -1,0 +1,160 @@
+//! `cqpt referentiel list | show | validate`.
+
+use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
+use clap::Subcommand;
+use cqpt::Error;
+use cqpt::referentiel::{self, ReferentielKind, show};
+use cqpt::source::{self, DataSource};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum ReferentielCommand {
+    /// List the référentiels: id, kind, title, number of activities and items.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show one référentiel as a tree: activities, sub-activities, tasks and knowledge.
+    Show {
+        /// The référentiel id (see `cqpt referentiel list`), e.g. `distance`.
+        id: String,
+        /// Output format; `json` includes every item the référentiel references.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check référentiel files: syntax, keys, ids, references, categories, levels.
+    ///
+    /// With no PATH, checks the data in use (embedded, or --data). A folder is checked whole
+    /// (a data folder or a référentiels folder); a file given alone replaces the file of the
+    /// same name in the data in use, so an edited copy is checked against the rest. Every
+    /// problem of every file is printed with its file, line, column and field. Exit status 0
+    /// when valid, 3 otherwise.
+    Validate {
+        /// Files or folders to check.
+        paths: Vec<PathBuf>,
+        /// Output format; `json` prints the diagnostics as a list.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+pub fn run(cmd: ReferentielCommand, source: &DataSource) -> Outcome {
+    match cmd {
+        ReferentielCommand::List { format } => list(source, format),
+        ReferentielCommand::Show { id, format } => show_one(source, &id, format),
+        ReferentielCommand::Validate { paths, format } => validate(source, &paths, format),
+    }
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    id: &'a str,
+    kind: ReferentielKind,
+    title: &'a str,
+    activities: usize,
+    core_activities: usize,
+    items: usize,
+}
+
+fn list(source: &DataSource, format: Format) -> Outcome {
+    let loaded = source::load_library(source)?;
+    let library = &loaded.library;
+    let rows: Vec<ListRow> = library
+        .referentiels
+        .iter()
+        .map(|r| {
+            let view = show::ReferentielView::new(library, r);
+            ListRow {
+                id: &r.id,
+                kind: r.kind,
+                title: &r.title,
+                activities: view.summary.activities,
+                core_activities: view.summary.core_activities,
+                items: view.summary.items,
+            }
+        })
+        .collect();
+    if format == Format::Json {
+        return print_json(&rows);
+    }
+    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    println!("{:<width$}  {:<15}  {:>10}  {:>6}  TITLE", "ID", "KIND", "ACTIVITIES", "ITEMS");
+    for r in &rows {
+        let activities = if r.activities == 0 {
+            "-".to_string()
+        } else {
+            format!("{} ({} core)", r.activities, r.core_activities)
+        };
+        println!(
+            "{:<width$}  {:<15}  {:>10}  {:>6}  {}",
+            r.id,
+            r.kind.as_str(),
+            activities,
+            r.items,
+            r.title
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn show_one(source: &DataSource, id: &str, format: Format) -> Outcome {
+    let loaded = source::load_library(source)?;
+    let library = &loaded.library;
+    let Some(r) = library.referentiel(id) else {
+        return Err(Error::Unknown {
+            what: "référentiel",
+            id: id.to_string(),
+            known: library.ids().join(", "),
+        });
+    };
+    match format {
+        Format::Json => print_json(&show::ReferentielView::new(library, r)),
+        Format::Text => {
+            print!("{}", show::tree(library, r));
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
+    let files = if paths.is_empty() {
+        source.referentiel_files()?
+    } else {
+        source::referentiel_files_for(paths, source)?
+    };
+    let count = files.len();
+    let result = referentiel::load(&files);
+    let (ok, diagnostics) = match &result {
+        Ok(loaded) => (true, &loaded.warnings),
+        Err(diagnostics) => (false, diagnostics),
+    };
+    if format == Format::Json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            valid: bool,
+            files: usize,
+            diagnostics: &'a cqpt::diag::Diagnostics,
+        }
+        print_json(&Report { valid: ok, files: count, diagnostics })?;
+        return Ok(if ok { EXIT_OK } else { EXIT_INVALID });
+    }
+    match result {
+        Ok(loaded) => {
+            for w in loaded.warnings.iter() {
+                eprintln!("{w}");
+            }
+            let l = &loaded.library;
+            println!(
+                "ok: {count} file(s), {} référentiel(s), {} item(s), {} scale(s), {} warning(s)",
+                l.referentiels.len(),
+                l.items.len(),
+                l.scales.scales.len(),
+                loaded.warnings.len()
+            );
+            Ok(EXIT_OK)
+        }
+        Err(diagnostics) => Err(Error::Invalid(diagnostics)),
+    }
+}

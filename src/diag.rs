@@ -1,0 +1,321 @@
+//! Diagnostics: what is wrong in an input file, where, and what was expected.
+//!
+//! A [`Diagnostic`] is data (severity, stable code, file, line, column, field, expected, found);
+//! the library collects every problem of every file before it stops, and the CLI prints them in
+//! one place. Codes are stable kebab-case strings that scripts and tests can rely on.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input cannot be used as it is.
+    Error,
+    /// The input can be used, but something looks wrong.
+    Warning,
+}
+
+/// Stable codes of the problems cqpt reports in its input files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "&'static str")]
+pub enum Code {
+    /// A file could not be read.
+    Io,
+    /// The file is not valid YAML (or TOML).
+    Syntax,
+    /// The file holds no document.
+    EmptyFile,
+    /// A value has the wrong type (text where a list was expected, …).
+    WrongType,
+    /// A required key is absent.
+    MissingField,
+    /// A key that the format does not know.
+    UnknownKey,
+    /// A value outside the allowed set (unknown kind, category, malformed id, …).
+    InvalidValue,
+    /// Two definitions share one id.
+    DuplicateId,
+    /// A reference to an id that nothing defines.
+    DanglingReference,
+    /// An item listed under a kind other than its own.
+    KindMismatch,
+    /// The same id listed twice in one list.
+    DuplicateReference,
+    /// A mastery level outside 0–5.
+    LevelOutOfRange,
+    /// A scale without every level from 0 to 5.
+    ScaleIncomplete,
+    /// An activity with neither tasks nor knowledge, or an empty list that must not be.
+    EmptyActivity,
+    /// An item defined but referenced from nowhere.
+    UnusedItem,
+}
+
+impl Code {
+    /// Every code, for documentation and uniqueness tests.
+    pub const ALL: &'static [Code] = &[
+        Code::Io,
+        Code::Syntax,
+        Code::EmptyFile,
+        Code::WrongType,
+        Code::MissingField,
+        Code::UnknownKey,
+        Code::InvalidValue,
+        Code::DuplicateId,
+        Code::DanglingReference,
+        Code::KindMismatch,
+        Code::DuplicateReference,
+        Code::LevelOutOfRange,
+        Code::ScaleIncomplete,
+        Code::EmptyActivity,
+        Code::UnusedItem,
+    ];
+
+    /// The stable kebab-case name of the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "io",
+            Code::Syntax => "syntax",
+            Code::EmptyFile => "empty-file",
+            Code::WrongType => "wrong-type",
+            Code::MissingField => "missing-field",
+            Code::UnknownKey => "unknown-key",
+            Code::InvalidValue => "invalid-value",
+            Code::DuplicateId => "duplicate-id",
+            Code::DanglingReference => "dangling-reference",
+            Code::KindMismatch => "kind-mismatch",
+            Code::DuplicateReference => "duplicate-reference",
+            Code::LevelOutOfRange => "level-out-of-range",
+            Code::ScaleIncomplete => "scale-incomplete",
+            Code::EmptyActivity => "empty-activity",
+            Code::UnusedItem => "unused-item",
+        }
+    }
+}
+
+impl From<Code> for &'static str {
+    fn from(code: Code) -> Self {
+        code.as_str()
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in an input file: 1-based line and column; 0 when unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Location {
+    /// The file as the user named it (or `referentiels/x.yaml (embedded)`).
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// 1-based column, 0 when unknown.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}", self.file),
+            (l, 0) => write!(f, "{}:{l}", self.file),
+            (l, c) => write!(f, "{}:{l}:{c}", self.file),
+        }
+    }
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code of the problem.
+    pub code: Code,
+    /// Where it is.
+    pub location: Location,
+    /// The field, as a path from the top of the file (`activities[2].knowledge.connaissances[0]`).
+    pub field: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// What was expected, when that helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What was found, when that helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `location` on `field`.
+    pub fn error(
+        code: Code,
+        location: Location,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            location,
+            field: field.into(),
+            message: message.into(),
+            expected: None,
+            found: None,
+        }
+    }
+
+    /// A warning at `location` on `field`.
+    pub fn warning(
+        code: Code,
+        location: Location,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, location, field, message) }
+    }
+
+    /// Adds what was expected.
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Adds what was found.
+    pub fn found(mut self, found: impl Into<String>) -> Self {
+        self.found = Some(found.into());
+        self
+    }
+
+    /// Whether this diagnostic blocks the use of the input.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{severity}[{}]: {}", self.code, self.message)?;
+        write!(f, "  --> {}", self.location)?;
+        if !self.field.is_empty() {
+            write!(f, "\n  field: {}", self.field)?;
+        }
+        if let Some(expected) = &self.expected {
+            write!(f, "\n  expected: {expected}")?;
+        }
+        if let Some(found) = &self.found {
+            write!(f, "\n  found: {found}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every diagnostic of a run, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// The number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Sorts by file, line and column, keeping the order of equal places.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.location.file, a.location.line, a.location.column).cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+            ))
+        });
+    }
+
+    /// Iterates over the diagnostics.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// The number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no diagnostic at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let files: std::collections::BTreeSet<&str> =
+            self.0.iter().map(|d| d.location.file.as_str()).collect();
+        write!(
+            f,
+            "{} error(s), {} warning(s) in {} file(s)",
+            self.error_count(),
+            self.warning_count(),
+            files.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "code {s} used twice");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{s} is not kebab-case");
+        }
+    }
+
+    #[test]
+    fn display_names_file_line_column_field_expected_and_found() {
+        let d = Diagnostic::error(
+            Code::UnknownKey,
+            Location { file: "a.yaml".into(), line: 3, column: 5 },
+            "activities[0].titel",
+            "unknown key `titel`",
+        )
+        .expected("one of id, title")
+        .found("`titel`");
+        let text = d.to_string();
+        assert!(text.contains("error[unknown-key]"));
+        assert!(text.contains("a.yaml:3:5"));
+        assert!(text.contains("field: activities[0].titel"));
+        assert!(text.contains("expected: one of id, title"));
+        assert!(text.contains("found: `titel`"));
+    }
+}

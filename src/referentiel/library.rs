@@ -1,0 +1,298 @@
+//! The référentiel library: every référentiel file and the scales, loaded together and checked
+//! across files (duplicate ids, dangling references, kinds, unused items).
+
+use super::decode::{DecodedFile, decode_referentiel};
+use super::model::{Item, ItemKind, ItemRef, Referentiel, ReferentielKind};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::scale::{Scales, decode_scales};
+use crate::source::SourceFile;
+use crate::yaml;
+use std::collections::{BTreeMap, HashMap};
+
+/// The name of the scales file in a référentiels folder.
+pub const SCALES_FILE: &str = "echelles.yaml";
+
+/// Every référentiel, every item and the two scales, validated.
+#[derive(Debug, Clone)]
+pub struct Library {
+    /// The mastery scales.
+    pub scales: Scales,
+    /// The référentiels, in file-name order.
+    pub referentiels: Vec<Referentiel>,
+    /// Every knowledge item, by id.
+    pub items: BTreeMap<String, Item>,
+}
+
+impl Library {
+    /// The référentiel with this id.
+    pub fn referentiel(&self, id: &str) -> Option<&Referentiel> {
+        self.referentiels.iter().find(|r| r.id == id)
+    }
+
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.get(id)
+    }
+
+    /// The certificates (référentiels of kind `certificat`).
+    pub fn certificates(&self) -> impl Iterator<Item = &Referentiel> {
+        self.referentiels.iter().filter(|r| r.kind == ReferentielKind::Certificat)
+    }
+
+    /// The ids of every référentiel, for messages.
+    pub fn ids(&self) -> Vec<&str> {
+        self.referentiels.iter().map(|r| r.id.as_str()).collect()
+    }
+}
+
+/// A library and the warnings found while loading it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The library.
+    pub library: Library,
+    /// Warnings (nothing that stops its use).
+    pub warnings: Diagnostics,
+}
+
+/// Loads and validates the files of a référentiels folder (`echelles.yaml` and every other
+/// `.yaml` file). Every problem of every file is returned at once.
+pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut scales: Option<Scales> = None;
+    let mut decoded: Vec<DecodedFile> = Vec::new();
+    for file in files {
+        let root = match yaml::parse(&file.name, &file.text) {
+            Ok(root) => root,
+            Err(diag) => {
+                diagnostics.push(*diag);
+                continue;
+            }
+        };
+        if file.file_name() == SCALES_FILE {
+            scales = Some(decode_scales(&file.name, &root, &mut diagnostics));
+        } else if let Some(d) = decode_referentiel(&file.name, &root, &mut diagnostics) {
+            decoded.push(d);
+        }
+    }
+    if scales.is_none() {
+        let folder = files.first().map(|f| f.folder()).unwrap_or_else(|| "referentiels".to_string());
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MissingField,
+                Location { file: format!("{folder}/{SCALES_FILE}"), line: 0, column: 0 },
+                "",
+                "no scales file",
+            )
+            .expected(format!("a file `{SCALES_FILE}` holding the two 0–5 scales"))
+            .found("nothing"),
+        );
+    }
+    if decoded.is_empty() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MissingField,
+                Location { file: files.first().map(|f| f.folder()).unwrap_or_default(), line: 0, column: 0 },
+                "",
+                "no référentiel file",
+            )
+            .expected("at least one référentiel `.yaml` file")
+            .found("nothing"),
+        );
+    }
+    let library = link(decoded, scales.unwrap_or_default(), &mut diagnostics);
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        Err(diagnostics)
+    } else {
+        diagnostics.sort();
+        Ok(Loaded { library, warnings: diagnostics })
+    }
+}
+
+/// Checks the files against each other and builds the library.
+fn link(decoded: Vec<DecodedFile>, scales: Scales, diagnostics: &mut Diagnostics) -> Library {
+    let mut items: BTreeMap<String, Item> = BTreeMap::new();
+    let mut referentiels = Vec::new();
+    let mut referentiel_ids: HashMap<String, Location> = HashMap::new();
+    let mut activity_ids: HashMap<String, Location> = HashMap::new();
+    for file in decoded {
+        let r = file.referentiel;
+        let here = Location { file: r.file.clone(), line: 1, column: 1 };
+        check_unique(diagnostics, &mut referentiel_ids, &r.id, &here, "id", "référentiel");
+        for (i, a) in r.activities.iter().enumerate() {
+            check_unique(
+                diagnostics,
+                &mut activity_ids,
+                &a.id,
+                &a.location,
+                &format!("activities[{i}].id"),
+                "activity",
+            );
+        }
+        let mut environment_ids = HashMap::new();
+        for (i, e) in r.environments.iter().enumerate() {
+            check_unique(
+                diagnostics,
+                &mut environment_ids,
+                &e.id,
+                &e.location,
+                &format!("environments[{i}].id"),
+                "environment",
+            );
+        }
+        for (i, item) in file.items.into_iter().enumerate() {
+            if let Some(first) = items.get(&item.id) {
+                diagnostics.push(duplicate(
+                    &item.id,
+                    &item.location,
+                    &first.location,
+                    &format!("items[{i}].id"),
+                    "item",
+                ));
+            } else {
+                items.insert(item.id.clone(), item);
+            }
+        }
+        referentiels.push(r);
+    }
+    let mut used: HashMap<&str, usize> = HashMap::new();
+    for r in &referentiels {
+        check_references(r, &items, diagnostics);
+        for (_, reference) in r.item_refs() {
+            *used.entry(reference.id.as_str()).or_default() += 1;
+        }
+    }
+    for item in items.values() {
+        if !used.contains_key(item.id.as_str()) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::UnusedItem,
+                    item.location.clone(),
+                    "items",
+                    format!("the item `{}` is defined but listed nowhere", item.id),
+                )
+                .expected("a reference from an activity, environment or savoir-faire group")
+                .found("none"),
+            );
+        }
+    }
+    Library { scales, referentiels, items }
+}
+
+fn check_unique(
+    diagnostics: &mut Diagnostics,
+    seen: &mut HashMap<String, Location>,
+    id: &str,
+    location: &Location,
+    field: &str,
+    what: &str,
+) {
+    if let Some(first) = seen.get(id) {
+        diagnostics.push(duplicate(id, location, first, field, what));
+    } else {
+        seen.insert(id.to_string(), location.clone());
+    }
+}
+
+fn duplicate(id: &str, location: &Location, first: &Location, field: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateId,
+        location.clone(),
+        field,
+        format!("the {what} id `{id}` is defined twice"),
+    )
+    .expected(format!("an id not used since {first}"))
+    .found(format!("`{id}`"))
+}
+
+/// Every reference resolves, to an item of the kind of its list, once per list.
+fn check_references(r: &Referentiel, items: &BTreeMap<String, Item>, diagnostics: &mut Diagnostics) {
+    let mut lists: Vec<(String, ItemKind, &[ItemRef])> = Vec::new();
+    for (i, a) in r.activities.iter().enumerate() {
+        if let Some(k) = &a.knowledge {
+            for kind in ItemKind::ALL {
+                lists.push((format!("activities[{i}].knowledge.{}", kind.list_key()), kind, k.of_kind(kind)));
+            }
+        }
+    }
+    for (i, e) in r.environments.iter().enumerate() {
+        for kind in ItemKind::ALL {
+            lists.push((format!("environments[{i}].{}", kind.list_key()), kind, e.knowledge.of_kind(kind)));
+        }
+    }
+    for (i, g) in r.savoir_faire_groups.iter().enumerate() {
+        lists.push((
+            format!("savoir_faire_groups[{i}].savoir_faire"),
+            ItemKind::SavoirFaire,
+            &g.savoir_faire,
+        ));
+    }
+    for (field, kind, refs) in lists {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (j, reference) in refs.iter().enumerate() {
+            let field = format!("{field}[{j}]");
+            if let Some(first) = seen.insert(reference.id.as_str(), j) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateReference,
+                        reference.location.clone(),
+                        field.clone(),
+                        format!("`{}` is listed twice in this list", reference.id),
+                    )
+                    .expected(format!("each item once (already at index {first})"))
+                    .found(format!("`{}`", reference.id)),
+                );
+            }
+            match items.get(&reference.id) {
+                None => {
+                    let mut d = Diagnostic::error(
+                        Code::DanglingReference,
+                        reference.location.clone(),
+                        field,
+                        format!("no item has the id `{}`", reference.id),
+                    )
+                    .expected(format!("the id of a {} defined in an `items:` list", kind.as_str()))
+                    .found(format!("`{}`", reference.id));
+                    if let Some(close) = closest_id(&reference.id, items.keys()) {
+                        d.message.push_str(&format!(" (did you mean `{close}`?)"));
+                    }
+                    diagnostics.push(d);
+                }
+                Some(item) if item.kind != kind => diagnostics.push(
+                    Diagnostic::error(
+                        Code::KindMismatch,
+                        reference.location.clone(),
+                        field,
+                        format!(
+                            "`{}` is a {}, listed under {}",
+                            item.id,
+                            item.kind.as_str(),
+                            kind.list_key()
+                        ),
+                    )
+                    .expected(format!("a {}", kind.as_str()))
+                    .found(format!("a {}", item.kind.as_str())),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The defined id closest to an unknown one, when it is close.
+fn closest_id<'a>(id: &str, ids: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    ids.filter(|k| k.split('-').next() == id.split('-').next())
+        .map(|k| (strsim(id, k), k))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Similarity in [0, 1] of two ids: shared hyphen-separated words over all words.
+fn strsim(a: &str, b: &str) -> f64 {
+    let wa: std::collections::BTreeSet<&str> = a.split('-').collect();
+    let wb: std::collections::BTreeSet<&str> = b.split('-').collect();
+    let shared = wa.intersection(&wb).count() as f64;
+    let all = wa.union(&wb).count() as f64;
+    if all == 0.0 { 0.0 } else { shared / all }
+}

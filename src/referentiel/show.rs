@@ -1,0 +1,134 @@
+//! How a référentiel is shown to a person (a tree) and to a machine (self-contained JSON with
+//! the items it references).
+
+use super::library::Library;
+use super::model::{Item, ItemKind, ItemRef, Knowledge, Referentiel, ReferentielKind};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// A référentiel with the items it references, for `--format json`.
+#[derive(Debug, Serialize)]
+pub struct ReferentielView<'a> {
+    /// The référentiel.
+    #[serde(flatten)]
+    pub referentiel: &'a Referentiel,
+    /// Counts that a reader checks first.
+    pub summary: Summary,
+    /// Every item it references, in the order of first reference.
+    pub items: Vec<&'a Item>,
+}
+
+/// Counts of a référentiel.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Number of activities.
+    pub activities: usize,
+    /// Number of core activities.
+    pub core_activities: usize,
+    /// Number of optional activities.
+    pub optional_activities: usize,
+    /// Number of tasks.
+    pub tasks: usize,
+    /// Number of distinct items referenced.
+    pub items: usize,
+}
+
+impl<'a> ReferentielView<'a> {
+    /// Builds the view of `referentiel`, resolving its items in `library`.
+    pub fn new(library: &'a Library, referentiel: &'a Referentiel) -> Self {
+        let mut seen = BTreeSet::new();
+        let items: Vec<&Item> = referentiel
+            .item_refs()
+            .filter(|(_, r)| seen.insert(r.id.as_str()))
+            .filter_map(|(_, r)| library.item(&r.id))
+            .collect();
+        let summary = Summary {
+            activities: referentiel.activities.len(),
+            core_activities: referentiel.activities.iter().filter(|a| a.core).count(),
+            optional_activities: referentiel.activities.iter().filter(|a| a.optional).count(),
+            tasks: referentiel.activities.iter().flat_map(|a| &a.sub_activities).map(|s| s.tasks.len()).sum(),
+            items: items.len(),
+        };
+        ReferentielView { referentiel, summary, items }
+    }
+}
+
+/// The référentiel as a readable tree.
+pub fn tree(library: &Library, r: &Referentiel) -> String {
+    let mut out = String::new();
+    let kind = match r.kind {
+        ReferentielKind::Certificat => "certificat",
+        ReferentielKind::SavoirsCommuns => "savoirs communs",
+    };
+    let _ = writeln!(out, "{} — {} ({kind})", r.id, r.title);
+    let _ = writeln!(out, "Source: {}", r.source);
+    if let Some(a) = &r.autonomy {
+        let _ = writeln!(out, "Autonomie: {}", a.text);
+    }
+    if !r.activities.is_empty() {
+        let core = r.activities.iter().filter(|a| a.core).count();
+        let _ = writeln!(
+            out,
+            "{} activités ({core} cœur de métier, {} optionnelle(s))",
+            r.activities.len(),
+            r.activities.iter().filter(|a| a.optional).count()
+        );
+    }
+    for a in &r.activities {
+        let mut flags = vec![if a.core { "cœur de métier" } else { "hors cœur de métier" }.to_string()];
+        if a.optional {
+            flags.push("optionnelle".to_string());
+        }
+        if let Some(p) = a.page {
+            flags.push(format!("p. {p}"));
+        }
+        let _ = writeln!(out, "\n[{}] {} ({})", a.id, a.title, flags.join(", "));
+        for s in &a.sub_activities {
+            let opt = if s.optional { " (optionnel)" } else { "" };
+            let _ = writeln!(out, "  ▸ {}{opt}", s.title);
+            for t in &s.tasks {
+                let opt = if t.optional { " (optionnel)" } else { "" };
+                let _ = writeln!(out, "      - {}{opt}", t.text);
+            }
+        }
+        if let Some(k) = &a.knowledge {
+            knowledge(&mut out, library, k, "  ");
+        }
+    }
+    for e in &r.environments {
+        let _ = writeln!(out, "\n[{}] {}", e.id, e.title);
+        knowledge(&mut out, library, &e.knowledge, "  ");
+    }
+    for g in &r.savoir_faire_groups {
+        let _ = writeln!(out, "\nSavoir-faire — {}", g.title);
+        refs(&mut out, library, &g.savoir_faire, "  ");
+    }
+    out
+}
+
+fn knowledge(out: &mut String, library: &Library, k: &Knowledge, indent: &str) {
+    let page = k.page.map(|p| format!(" (p. {p})")).unwrap_or_default();
+    let _ = writeln!(out, "{indent}Savoirs{page}");
+    for kind in ItemKind::ALL {
+        let list = k.of_kind(kind);
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{indent}  {} ({})", kind.heading(), list.len());
+        refs(out, library, list, &format!("{indent}    "));
+    }
+}
+
+fn refs(out: &mut String, library: &Library, list: &[ItemRef], indent: &str) {
+    for r in list {
+        match library.item(&r.id) {
+            Some(item) => {
+                let _ = writeln!(out, "{indent}{} [{}] {}", item.label, item.category.label(), item.id);
+            }
+            None => {
+                let _ = writeln!(out, "{indent}? {}", r.id);
+            }
+        }
+    }
+}

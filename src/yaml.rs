@@ -1,0 +1,517 @@
+//! YAML input read in two stages: first a tree of [`Node`]s that remembers where each value
+//! is, then a [`Decoder`] that turns it into typed values while it collects every problem
+//! (wrong type, missing key, unknown key, invalid value) instead of stopping at the first.
+//!
+//! The parser is serde-saphyr, the maintained successor of serde_yaml, with a budget that
+//! bounds the work any input can cause.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML value with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// 1-based line (0 when unknown).
+    pub line: u32,
+    /// 1-based column (0 when unknown).
+    pub column: u32,
+}
+
+/// The value of a [`Node`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `~`, `null` or nothing.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i128),
+    /// A floating-point number.
+    Float(f64),
+    /// Text.
+    Str(String),
+    /// A list.
+    Seq(Vec<Node>),
+    /// A mapping, in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// A short name of the type, for "expected …, found …".
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// How the value is shown in a diagnostic.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "nothing".to_string(),
+            Value::Bool(b) => format!("`{b}`"),
+            Value::Int(i) => format!("`{i}`"),
+            Value::Float(x) => format!("`{x}`"),
+            Value::Str(s) => {
+                let short: String = s.chars().take(60).collect();
+                if short.len() < s.len() { format!("\"{short}…\"") } else { format!("\"{s}\"") }
+            }
+            Value::Seq(items) => format!("a list of {} element(s)", items.len()),
+            Value::Map(entries) => format!("a mapping of {} key(s)", entries.len()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Value>::deserialize(deserializer)?;
+        Ok(Node {
+            value: spanned.value,
+            line: u32::try_from(spanned.referenced.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(spanned.referenced.column()).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(i128::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(node) = seq.next_element::<Node>()? {
+            items.push(node);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Parses one YAML document into a [`Node`] tree; a syntax error becomes a diagnostic that
+/// names the file, line and column.
+pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
+    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(Box::new(Diagnostic::error(
+            Code::EmptyFile,
+            Location { file: file.to_string(), line: 1, column: 1 },
+            "",
+            "the file holds no YAML document",
+        )));
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_documents: 1,
+            max_depth: 64,
+            max_events: 2_000_000,
+            max_aliases: 10_000,
+        },
+    };
+    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (u32::try_from(l.line()).unwrap_or(0), u32::try_from(l.column()).unwrap_or(0)))
+            .unwrap_or((0, 0));
+        let message = first_line(&e.to_string());
+        Box::new(Diagnostic::error(
+            Code::Syntax,
+            Location { file: file.to_string(), line, column },
+            "",
+            format!("invalid YAML: {message}"),
+        ))
+    })
+}
+
+/// The first meaningful line of a parser message (its rendered snippet is left out: the
+/// diagnostic carries the place itself).
+fn first_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("syntax error")
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+/// Turns [`Node`]s into typed values for one file, collecting every problem.
+pub struct Decoder<'a> {
+    file: &'a str,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder for `file` that adds its problems to `diagnostics`.
+    pub fn new(file: &'a str, diagnostics: &'a mut Diagnostics) -> Self {
+        Decoder { file, diagnostics }
+    }
+
+    /// The file being decoded.
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// The location of a node in this file.
+    pub fn location(&self, node: &Node) -> Location {
+        Location { file: self.file.to_string(), line: node.line, column: node.column }
+    }
+
+    /// Reports a problem.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports a wrong type at `node`.
+    pub fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+        let d = Diagnostic::error(
+            Code::WrongType,
+            self.location(node),
+            field,
+            format!("expected {expected}, found {}", node.value.type_name()),
+        )
+        .expected(expected)
+        .found(node.value.describe());
+        self.report(d);
+    }
+
+    /// Opens a mapping; reports a wrong type and returns `None` otherwise.
+    pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
+        match &node.value {
+            Value::Map(entries) => {
+                Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
+            }
+            _ => {
+                self.wrong_type(node, field, "a mapping of keys and values");
+                None
+            }
+        }
+    }
+
+    /// Reads text.
+    pub fn string(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Str(_) => {
+                let d =
+                    Diagnostic::error(Code::InvalidValue, self.location(node), field, "the text is empty")
+                        .expected("non-empty text")
+                        .found("\"\"");
+                self.report(d);
+                None
+            }
+            _ => {
+                self.wrong_type(node, field, "text");
+                None
+            }
+        }
+    }
+
+    /// Reads a boolean.
+    pub fn bool(&mut self, node: &Node, field: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, field, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// Reads an integer in `min..=max`.
+    pub fn int(&mut self, node: &Node, field: &str, min: i128, max: i128) -> Option<i128> {
+        match node.value {
+            Value::Int(i) if (min..=max).contains(&i) => Some(i),
+            Value::Int(i) => {
+                let expected = format!("an integer from {min} to {max}");
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    self.location(node),
+                    field,
+                    format!("{i} is out of range"),
+                )
+                .expected(expected)
+                .found(format!("`{i}`"));
+                self.report(d);
+                None
+            }
+            _ => {
+                self.wrong_type(node, field, &format!("an integer from {min} to {max}"));
+                None
+            }
+        }
+    }
+
+    /// Reads a list, calling `each` on every element with its field path.
+    pub fn seq<'n>(&mut self, node: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
+        match &node.value {
+            Value::Seq(items) => {
+                Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
+            }
+            _ => {
+                self.wrong_type(node, field, "a list");
+                None
+            }
+        }
+    }
+
+    /// Reads one of `choices` (text).
+    pub fn choice<T: Copy>(&mut self, node: &Node, field: &str, choices: &[(&str, T)]) -> Option<T> {
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        let expected = format!("one of {}", names.join(", "));
+        match &node.value {
+            Value::Str(s) => match choices.iter().find(|(n, _)| *n == s.trim()) {
+                Some((_, v)) => Some(*v),
+                None => {
+                    let d = Diagnostic::error(
+                        Code::InvalidValue,
+                        self.location(node),
+                        field,
+                        format!("unknown value \"{s}\""),
+                    )
+                    .expected(expected)
+                    .found(node.value.describe());
+                    self.report(d);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(node, field, &expected);
+                None
+            }
+        }
+    }
+
+    /// Reads an id: lowercase ASCII letters, digits and hyphens.
+    pub fn id(&mut self, node: &Node, field: &str) -> Option<String> {
+        let s = self.string(node, field)?;
+        if is_id(&s) {
+            Some(s)
+        } else {
+            let d = Diagnostic::error(
+                Code::InvalidValue,
+                self.location(node),
+                field,
+                format!("\"{s}\" is not a valid id"),
+            )
+            .expected("lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)")
+            .found(node.value.describe());
+            self.report(d);
+            None
+        }
+    }
+}
+
+/// Whether `s` is a well-formed id: lowercase ASCII letters, digits and inner hyphens.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The keys of one mapping, taken one by one; [`MapReader::finish`] reports those left over.
+pub struct MapReader<'n> {
+    node: &'n Node,
+    entries: &'n [(Node, Node)],
+    used: Vec<bool>,
+    field: String,
+}
+
+impl<'n> MapReader<'n> {
+    /// The mapping node itself.
+    pub fn node(&self) -> &'n Node {
+        self.node
+    }
+
+    /// The field path of a key of this mapping.
+    pub fn path(&self, key: &str) -> String {
+        if self.field.is_empty() { key.to_string() } else { format!("{}.{key}", self.field) }
+    }
+
+    /// Takes an optional key.
+    pub fn optional(&mut self, key: &str) -> Option<&'n Node> {
+        let index = self.entries.iter().position(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))?;
+        self.used[index] = true;
+        let value = &self.entries[index].1;
+        (value.value != Value::Null).then_some(value)
+    }
+
+    /// Takes a required key; reports it missing otherwise.
+    pub fn required(&mut self, d: &mut Decoder, key: &str, expected: &str) -> Option<&'n Node> {
+        let found = self.optional(key);
+        if found.is_none() {
+            let diag = Diagnostic::error(
+                Code::MissingField,
+                d.location(self.node),
+                self.path(key),
+                format!("missing key `{key}`"),
+            )
+            .expected(expected.to_string())
+            .found("nothing");
+            d.report(diag);
+        }
+        found
+    }
+
+    /// Reports every key not taken, naming those the format knows.
+    pub fn finish(self, d: &mut Decoder, known: &[&str]) {
+        for ((key, _), used) in self.entries.iter().zip(&self.used) {
+            if *used {
+                continue;
+            }
+            let name = match &key.value {
+                Value::Str(s) => s.clone(),
+                other => other.describe(),
+            };
+            let mut diag = Diagnostic::error(
+                Code::UnknownKey,
+                d.location(key),
+                if self.field.is_empty() { name.clone() } else { format!("{}.{name}", self.field) },
+                format!("unknown key `{name}`"),
+            )
+            .expected(format!("one of {}", known.join(", ")))
+            .found(format!("`{name}`"));
+            if let Some(close) = closest(&name, known) {
+                diag.message.push_str(&format!(" (did you mean `{close}`?)"));
+            }
+            d.report(diag);
+        }
+    }
+}
+
+/// The known key closest to a misspelt one, if any is close.
+fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(dist, k)| *dist <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_keep_lines_and_columns() {
+        let node = parse("t.yaml", "a: 1\nb:\n  - x\n  - y: true\n").unwrap();
+        let Value::Map(entries) = &node.value else { panic!("not a map") };
+        assert_eq!(entries[0].1.line, 1);
+        assert_eq!(entries[1].0.line, 2);
+        let Value::Seq(items) = &entries[1].1.value else { panic!("not a seq") };
+        assert_eq!((items[0].line, items[0].column), (3, 5));
+        assert_eq!(items[1].line, 4);
+    }
+
+    #[test]
+    fn syntax_error_has_a_place() {
+        let e = parse("t.yaml", "a: [1, 2\nb: 3\n").unwrap_err();
+        assert_eq!(e.code, Code::Syntax);
+        assert!(e.location.line >= 1, "{e}");
+    }
+
+    #[test]
+    fn empty_file_is_reported() {
+        assert_eq!(parse("t.yaml", "# only a comment\n").unwrap_err().code, Code::EmptyFile);
+    }
+
+    #[test]
+    fn unknown_keys_are_all_reported_with_a_suggestion() {
+        let node = parse("t.yaml", "title: x\ntitel: y\nzzz: 1\n").unwrap();
+        let mut diags = Diagnostics::default();
+        let mut d = Decoder::new("t.yaml", &mut diags);
+        let mut m = d.map(&node, "").unwrap();
+        let _ = m.optional("title");
+        m.finish(&mut d, &["title"]);
+        assert_eq!(diags.0.len(), 2);
+        assert!(diags.0[0].message.contains("did you mean `title`"));
+        assert_eq!(diags.0[1].location.line, 3);
+    }
+
+    #[test]
+    fn edit_distance_counts_changes() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
