@@ -7,7 +7,8 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::scale::{Scales, decode_scales};
 use crate::source::SourceFile;
 use crate::yaml;
-use std::collections::{BTreeMap, HashMap};
+use crate::yaml::{Node, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The name of the scales file in a référentiels folder.
 pub const SCALES_FILE: &str = "echelles.yaml";
@@ -60,21 +61,31 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut scales: Option<Scales> = None;
     let mut decoded: Vec<DecodedFile> = Vec::new();
+    // Ids that files define but that could not be read into items: references to them are
+    // not reported as dangling, so one broken file does not bury the real problems.
+    let mut declared: HashSet<String> = HashSet::new();
+    let mut unreadable_scales = false;
     for file in files {
+        let is_scales = file.file_name() == SCALES_FILE;
         let root = match yaml::parse(&file.name, &file.text) {
             Ok(root) => root,
             Err(diag) => {
                 diagnostics.push(*diag);
+                declared.extend(scan_ids(&file.text));
+                unreadable_scales |= is_scales;
                 continue;
             }
         };
-        if file.file_name() == SCALES_FILE {
+        if is_scales {
             scales = Some(decode_scales(&file.name, &root, &mut diagnostics));
-        } else if let Some(d) = decode_referentiel(&file.name, &root, &mut diagnostics) {
-            decoded.push(d);
+        } else {
+            declared.extend(declared_item_ids(&root));
+            if let Some(d) = decode_referentiel(&file.name, &root, &mut diagnostics) {
+                decoded.push(d);
+            }
         }
     }
-    if scales.is_none() {
+    if scales.is_none() && !unreadable_scales {
         let folder = files.first().map(|f| f.folder()).unwrap_or_else(|| "referentiels".to_string());
         diagnostics.push(
             Diagnostic::error(
@@ -99,7 +110,7 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
             .found("nothing"),
         );
     }
-    let library = link(decoded, scales.unwrap_or_default(), &mut diagnostics);
+    let library = link(decoded, scales.unwrap_or_default(), &declared, &mut diagnostics);
     if diagnostics.has_errors() {
         diagnostics.sort();
         Err(diagnostics)
@@ -110,7 +121,12 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
 }
 
 /// Checks the files against each other and builds the library.
-fn link(decoded: Vec<DecodedFile>, scales: Scales, diagnostics: &mut Diagnostics) -> Library {
+fn link(
+    decoded: Vec<DecodedFile>,
+    scales: Scales,
+    declared: &HashSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Library {
     let mut items: BTreeMap<String, Item> = BTreeMap::new();
     let mut referentiels = Vec::new();
     let mut referentiel_ids: HashMap<String, Location> = HashMap::new();
@@ -157,7 +173,7 @@ fn link(decoded: Vec<DecodedFile>, scales: Scales, diagnostics: &mut Diagnostics
     }
     let mut used: HashMap<&str, usize> = HashMap::new();
     for r in &referentiels {
-        check_references(r, &items, diagnostics);
+        check_references(r, &items, declared, diagnostics);
         for (_, reference) in r.item_refs() {
             *used.entry(reference.id.as_str()).or_default() += 1;
         }
@@ -206,7 +222,12 @@ fn duplicate(id: &str, location: &Location, first: &Location, field: &str, what:
 }
 
 /// Every reference resolves, to an item of the kind of its list, once per list.
-fn check_references(r: &Referentiel, items: &BTreeMap<String, Item>, diagnostics: &mut Diagnostics) {
+fn check_references(
+    r: &Referentiel,
+    items: &BTreeMap<String, Item>,
+    declared: &HashSet<String>,
+    diagnostics: &mut Diagnostics,
+) {
     let mut lists: Vec<(String, ItemKind, &[ItemRef])> = Vec::new();
     for (i, a) in r.activities.iter().enumerate() {
         if let Some(k) = &a.knowledge {
@@ -244,6 +265,7 @@ fn check_references(r: &Referentiel, items: &BTreeMap<String, Item>, diagnostics
                 );
             }
             match items.get(&reference.id) {
+                None if declared.contains(&reference.id) => {}
                 None => {
                     let mut d = Diagnostic::error(
                         Code::DanglingReference,
@@ -279,20 +301,41 @@ fn check_references(r: &Referentiel, items: &BTreeMap<String, Item>, diagnostics
     }
 }
 
-/// The defined id closest to an unknown one, when it is close.
+/// The defined id closest to an unknown one, when it is close: one is a prefix of the other,
+/// or a few characters differ.
 fn closest_id<'a>(id: &str, ids: impl Iterator<Item = &'a String>) -> Option<&'a String> {
     ids.filter(|k| k.split('-').next() == id.split('-').next())
-        .map(|k| (strsim(id, k), k))
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter_map(|k| {
+            let distance = yaml::edit_distance(id, k);
+            let prefix = id.starts_with(k.as_str()) || k.starts_with(id);
+            (prefix || distance <= 2.max(k.len() / 5)).then_some((distance, k))
+        })
+        .min()
         .map(|(_, k)| k)
 }
+/// The ids written under `items:` of a référentiel tree, whether or not the items are valid.
+fn declared_item_ids(root: &Node) -> Vec<String> {
+    let Value::Map(entries) = &root.value else { return Vec::new() };
+    let Some((_, items)) = entries.iter().find(|(k, _)| k.value == Value::Str("items".into())) else {
+        return Vec::new();
+    };
+    let Value::Seq(list) = &items.value else { return Vec::new() };
+    list.iter()
+        .filter_map(|item| match &item.value {
+            Value::Map(fields) => fields.iter().find_map(|(k, v)| match (&k.value, &v.value) {
+                (Value::Str(k), Value::Str(id)) if k == "id" => Some(id.trim().to_string()),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect()
+}
 
-/// Similarity in [0, 1] of two ids: shared hyphen-separated words over all words.
-fn strsim(a: &str, b: &str) -> f64 {
-    let wa: std::collections::BTreeSet<&str> = a.split('-').collect();
-    let wb: std::collections::BTreeSet<&str> = b.split('-').collect();
-    let shared = wa.intersection(&wb).count() as f64;
-    let all = wa.union(&wb).count() as f64;
-    if all == 0.0 { 0.0 } else { shared / all }
+/// The ids that look defined (`id: x` lines) in a file that is not valid YAML.
+fn scan_ids(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().filter_map(|line| {
+        let line = line.trim_start().trim_start_matches("- ").trim_start();
+        let id = line.strip_prefix("id:")?.trim().trim_matches(['"', '\'']);
+        yaml::is_id(id).then(|| id.to_string())
+    })
 }

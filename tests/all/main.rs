@@ -1,0 +1,7 @@
+//! Integration tests, one module per area.
+
+mod common;
+mod referentiel_cli;
+mod referentiel_data;
+mod referentiel_diagnostics;
+mod referentiel_props;

@@ -1,0 +1,116 @@
+//! `cqpt referentiel list | show | validate` as a user runs them.
+
+use crate::common::{copy_data, cqpt, edit, root, run, run_cmd};
+use serde_json::Value;
+
+fn show_json(id: &str) -> Value {
+    let r = run(&["referentiel", "show", id, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+#[test]
+fn validate_passes_on_the_shipped_files() {
+    let r = run(&["referentiel", "validate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("ok: 4 file(s), 3 référentiel(s)"), "{}", r.stdout);
+    // The same files on disk, as a folder and as the data folder.
+    let r = run_cmd(cqpt().args(["referentiel", "validate"]).arg(root().join("referentiels")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn show_distance_json_has_four_activities_three_core_one_optional() {
+    let v = show_json("distance");
+    let activities = v["activities"].as_array().unwrap();
+    assert_eq!(activities.len(), 4);
+    assert_eq!(activities.iter().filter(|a| a["core"] == true).count(), 3);
+    assert_eq!(activities.iter().filter(|a| a["optional"] == true).count(), 1);
+    assert_eq!(v["summary"]["core_activities"], 3);
+    // The JSON is self-contained: every referenced id is among its items, with a category.
+    let items: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    for a in activities {
+        for list in ["connaissances", "savoirs_proceduraux", "savoirs_experientiels", "savoir_faire"] {
+            for id in a["knowledge"][list].as_array().into_iter().flatten() {
+                assert!(items.contains(&id.as_str().unwrap()), "{id} missing from items");
+            }
+        }
+    }
+    assert!(v["items"].as_array().unwrap().iter().all(|i| i["category"].is_string()));
+}
+
+#[test]
+fn show_point_de_distribution_json_has_four_core_activities() {
+    let v = show_json("point-de-distribution");
+    let activities = v["activities"].as_array().unwrap();
+    assert_eq!(activities.len(), 4);
+    assert!(activities.iter().all(|a| a["core"] == true));
+}
+
+#[test]
+fn show_savoirs_communs_json_has_its_three_environments() {
+    let v = show_json("savoirs-communs");
+    let envs: Vec<&str> =
+        v["environments"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(envs, ["technologique", "reglementaire", "commercial-communication"]);
+}
+
+#[test]
+fn show_text_is_a_readable_tree() {
+    let r = run(&["referentiel", "show", "point-de-distribution"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("[pdd-vendre] Vendre un produit ou service"));
+    assert!(r.stdout.contains("Savoirs procéduraux (5)"));
+    assert!(r.stdout.contains("Notion d'UMTS, 2G, 3G"), "{}", r.stdout);
+}
+
+#[test]
+fn list_names_every_referentiel() {
+    let r = run(&["referentiel", "list", "--format", "json"]);
+    assert_eq!(r.code, 0);
+    let rows: Value = serde_json::from_str(&r.stdout).unwrap();
+    let ids: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["distance", "point-de-distribution", "savoirs-communs"]);
+    let text = run(&["referentiel", "list"]);
+    assert!(text.stdout.contains("Conseiller clientèle en point de distribution"));
+}
+
+#[test]
+fn an_unknown_id_names_the_known_ones() {
+    let r = run(&["referentiel", "show", "distanse"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(
+        "unknown référentiel `distanse` (known: distance, point-de-distribution, savoirs-communs)"
+    ));
+}
+
+#[test]
+fn a_data_folder_replaces_the_embedded_data_by_flag_or_environment() {
+    let data = copy_data();
+    edit(
+        &data.path().join("referentiels/distance.yaml"),
+        "title: Conseiller clientèle à distance",
+        "title: Conseiller à distance (copie)",
+    );
+    let by_flag = run_cmd(cqpt().arg("--data").arg(data.path()).args(["referentiel", "show", "distance"]));
+    assert!(by_flag.stdout.starts_with("distance — Conseiller à distance (copie)"), "{}", by_flag.stdout);
+    let by_env = run_cmd(cqpt().env("CQPT_DATA", data.path()).args(["referentiel", "show", "distance"]));
+    assert_eq!(by_env.stdout, by_flag.stdout);
+    // Run from another folder, without a data folder: the embedded copy.
+    let embedded = run_cmd(cqpt().current_dir(data.path()).args(["referentiel", "show", "distance"]));
+    assert!(embedded.stdout.starts_with("distance — Conseiller clientèle à distance"));
+    // A data folder without référentiels is an error that says so.
+    let empty = tempfile::tempdir().unwrap();
+    let r = run_cmd(cqpt().arg("--data").arg(empty.path()).args(["referentiel", "list"]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no `referentiels` folder in"), "{}", r.stderr);
+}
+
+#[test]
+fn help_is_written_for_a_person() {
+    let r = run(&["referentiel", "validate", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Every problem of every file is printed"));
+    let top = run(&["--help"]);
+    assert!(top.stdout.contains("Exit status"), "{}", top.stdout);
+}
