@@ -87,6 +87,9 @@ pub fn tree(library: &Library, r: &Referentiel) -> String {
         for s in &a.sub_activities {
             let opt = if s.optional { " (optionnel)" } else { "" };
             let _ = writeln!(out, "  ▸ {}{opt}", s.title);
+            if let Some(note) = &s.note {
+                let _ = writeln!(out, "      ({note})");
+            }
             for t in &s.tasks {
                 let opt = if t.optional { " (optionnel)" } else { "" };
                 let _ = writeln!(out, "      - {}{opt}", t.text);
