@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The input cannot be used as it is.
@@ -51,6 +51,10 @@ pub enum Code {
     EmptyActivity,
     /// An item defined but referenced from nowhere.
     UnusedItem,
+    /// Dates in the wrong order (an end before its start, …).
+    DatesOutOfOrder,
+    /// A date after the evaluation date.
+    DateInFuture,
 }
 
 impl Code {
@@ -71,6 +75,8 @@ impl Code {
         Code::ScaleIncomplete,
         Code::EmptyActivity,
         Code::UnusedItem,
+        Code::DatesOutOfOrder,
+        Code::DateInFuture,
     ];
 
     /// The stable kebab-case name of the code.
@@ -91,6 +97,8 @@ impl Code {
             Code::ScaleIncomplete => "scale-incomplete",
             Code::EmptyActivity => "empty-activity",
             Code::UnusedItem => "unused-item",
+            Code::DatesOutOfOrder => "dates-out-of-order",
+            Code::DateInFuture => "date-in-future",
         }
     }
 }

@@ -33,6 +33,9 @@ pub enum Error {
     /// The input has problems; each diagnostic names the file, line and field.
     #[error("{} error(s) in the input", .0.error_count())]
     Invalid(Diagnostics),
+    /// A command-line value that cannot be used.
+    #[error("{0}")]
+    Usage(String),
     /// An id that names nothing.
     #[error("unknown {what} `{id}` (known: {known})")]
     Unknown {

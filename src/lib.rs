@@ -15,8 +15,12 @@
 //!
 //! The library never reads the clock and never prints: the `cqpt` binary does the I/O.
 
+pub mod date;
 pub mod diag;
+pub mod dossier;
 pub mod error;
+pub mod phases;
+pub mod policy;
 pub mod referentiel;
 pub mod scale;
 pub mod source;

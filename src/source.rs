@@ -140,3 +140,18 @@ pub fn referentiel_files_for(paths: &[PathBuf], base: &DataSource) -> Result<Vec
 pub fn load_library(source: &DataSource) -> Result<crate::referentiel::Loaded> {
     crate::referentiel::load(&source.referentiel_files()?).map_err(Error::Invalid)
 }
+
+/// Loads the référentiels and the decision policy (`referentiels/politique.toml`).
+pub fn load_context(source: &DataSource) -> Result<(crate::referentiel::Library, crate::policy::Policy)> {
+    let library = load_library(source)?.library;
+    let policy_file = source
+        .files("referentiels", "toml")?
+        .into_iter()
+        .find(|f| f.file_name() == crate::policy::POLICY_FILE)
+        .ok_or_else(|| Error::Read {
+            path: PathBuf::from(format!("referentiels/{}", crate::policy::POLICY_FILE)),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no policy file"),
+        })?;
+    let policy = crate::policy::load_policy(&policy_file, &library).map_err(Error::Invalid)?;
+    Ok((library, policy))
+}

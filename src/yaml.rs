@@ -163,7 +163,9 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
             "the file holds no YAML document",
         )));
     }
+    // YAML 1.2 core booleans only: `on`, `yes`, `no` stay text (a key `on:` is the key "on").
     let options = serde_saphyr::options! {
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_documents: 1,
             max_depth: 64,
@@ -345,6 +347,67 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Reads a date `YYYY-MM-DD`.
+    pub fn date(&mut self, node: &Node, field: &str) -> Option<crate::date::Date> {
+        self.parsed(node, field, "a date YYYY-MM-DD")
+    }
+
+    /// Reads a time of day `HH:MM`.
+    pub fn time(&mut self, node: &Node, field: &str) -> Option<crate::date::TimeOfDay> {
+        self.parsed(node, field, "a time HH:MM (in quotes)")
+    }
+
+    /// Reads text and parses it with `FromStr`.
+    fn parsed<T: std::str::FromStr<Err = String>>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        expected: &str,
+    ) -> Option<T> {
+        match &node.value {
+            Value::Str(s) => match s.parse::<T>() {
+                Ok(v) => Some(v),
+                Err(message) => {
+                    let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
+                        .expected(expected)
+                        .found(node.value.describe());
+                    self.report(d);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(node, field, expected);
+                None
+            }
+        }
+    }
+
+    /// Reads a number (integer or decimal) in `min..=max`.
+    pub fn number(&mut self, node: &Node, field: &str, min: f64, max: f64) -> Option<f64> {
+        let value = match node.value {
+            Value::Int(i) => i as f64,
+            Value::Float(x) => x,
+            _ => {
+                self.wrong_type(node, field, &format!("a number from {min} to {max}"));
+                return None;
+            }
+        };
+        if value.is_finite() && (min..=max).contains(&value) {
+            Some(value)
+        } else {
+            let d = Diagnostic::error(
+                Code::InvalidValue,
+                self.location(node),
+                field,
+                format!("{value} is out of range"),
+            )
+            .expected(format!("a number from {min} to {max}"))
+            .found(node.value.describe());
+            self.report(d);
+            None
+        }
+    }
+
     /// Reads an id: lowercase ASCII letters, digits and hyphens.
     pub fn id(&mut self, node: &Node, field: &str) -> Option<String> {
         let s = self.string(node, field)?;
@@ -489,6 +552,15 @@ mod tests {
         let e = parse("t.yaml", "a: [1, 2\nb: 3\n").unwrap_err();
         assert_eq!(e.code, Code::Syntax);
         assert!(e.location.line >= 1, "{e}");
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_are_text() {
+        let node = parse("t.yaml", "on: yes\nno: off\n").unwrap();
+        let Value::Map(entries) = &node.value else { panic!("not a map") };
+        assert_eq!(entries[0].0.value, Value::Str("on".into()));
+        assert_eq!(entries[0].1.value, Value::Str("yes".into()));
+        assert_eq!(entries[1].0.value, Value::Str("no".into()));
     }
 
     #[test]

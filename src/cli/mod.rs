@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, one function per subcommand, and the one place where
 //! errors are printed and turned into an exit status.
 
+mod dossier;
 mod referentiel;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,6 +16,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit status: the input data has errors (diagnostics printed).
 pub const EXIT_INVALID: u8 = 3;
+/// Exit status: findings of the procedure block the synthesis (or the dossier is not recevable).
+pub const EXIT_BLOCKED: u8 = 4;
 
 /// cqpt — evaluation and certification of the telecom CQPT (accord du 23 septembre 2005).
 ///
@@ -22,8 +25,9 @@ pub const EXIT_INVALID: u8 = 3;
 /// cqpt is used; `--data DIR` (or CQPT_DATA) points at a folder with the same layout as the
 /// repository (referentiels/, grids/, templates/), which then replaces it.
 ///
-/// Exit status: 0 success; 1 the command could not run (I/O, unknown id); 2 wrong usage;
-/// 3 the input data has errors (each printed with its file, line and field).
+/// Exit status: 0 success (a decision was reached); 1 the command could not run (I/O, unknown
+/// id); 2 wrong usage; 3 the input data has errors (each printed with its file, line and
+/// field); 4 findings of the procedure block the synthesis.
 #[derive(Debug, Parser)]
 #[command(name = "cqpt", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -40,6 +44,28 @@ enum Command {
     /// List, show and validate the référentiels and the mastery scales.
     #[command(subcommand)]
     Referentiel(referentiel::ReferentielCommand),
+    /// Work on one candidate's dossier.
+    #[command(subcommand)]
+    Dossier(DossierCommand),
+    /// Phase 1: AUVICOM's recevabilité decision, with every reason of a rejection.
+    ///
+    /// Decided on the day the application was submitted. Exit status 0 when decided
+    /// (recevable or not), 3 when the dossier has errors.
+    Recevabilite(dossier::DossierArgs),
+    /// Phase 3: the synthesis for the CPNE (levels, activities, proposal, overrides).
+    ///
+    /// Exit status 0 when the synthesis is made, 4 when findings block it or the dossier is
+    /// not recevable, 3 when the dossier has errors.
+    Synthese(dossier::DossierArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum DossierCommand {
+    /// The phase a dossier has reached, its findings and what is missing to go on.
+    ///
+    /// Exit status 0 when nothing blocks, 4 when findings block the synthesis, 3 when the
+    /// dossier has errors (each with its file, line and field).
+    Check(dossier::DossierArgs),
 }
 
 /// Output format of commands that print results.
@@ -61,6 +87,9 @@ pub fn main() -> ExitCode {
     let source = DataSource::new(cli.data);
     let outcome = match cli.command {
         Command::Referentiel(cmd) => referentiel::run(cmd, &source),
+        Command::Dossier(DossierCommand::Check(args)) => dossier::check(&source, &args),
+        Command::Recevabilite(args) => dossier::recevabilite(&source, &args),
+        Command::Synthese(args) => dossier::synthese(&source, &args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -74,6 +103,10 @@ fn report(error: &Error) -> u8 {
         Error::Invalid(diagnostics) => {
             eprintln!("{diagnostics}");
             EXIT_INVALID
+        }
+        Error::Usage(message) => {
+            eprintln!("error: {message}");
+            2
         }
         other => {
             eprintln!("error: {other}");

@@ -1,7 +1,9 @@
 //! Integration tests, one module per area.
 
+mod builder;
 mod common;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
 mod referentiel_props;
+mod workflow_rules;

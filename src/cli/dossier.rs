@@ -1,0 +1,171 @@
+//! `cqpt dossier check`, `cqpt recevabilite`, `cqpt synthese`: one dossier through the phases.
+
+use super::{EXIT_BLOCKED, EXIT_OK, Format, Outcome, print_json};
+use clap::Args;
+use cqpt::Error;
+use cqpt::date::Date;
+use cqpt::dossier::{self, Dossier};
+use cqpt::phases::{self, Evaluation, ItemStatus};
+use cqpt::policy::Policy;
+use cqpt::referentiel::Library;
+use cqpt::source::{self, DataSource, SourceFile};
+use std::path::PathBuf;
+
+/// Options shared by the dossier commands.
+#[derive(Debug, Args)]
+pub struct DossierArgs {
+    /// The dossier file (YAML, see examples/README.md).
+    pub dossier: PathBuf,
+    /// The evaluation date (YYYY-MM-DD); by default the latest date the dossier records.
+    /// Dates after it are errors.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Loads the context and the dossier, and evaluates it.
+fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluation), Error> {
+    let (library, policy) = source::load_context(source)?;
+    evaluate_with(&library, &policy, args)
+}
+
+fn evaluate_with(
+    library: &Library,
+    policy: &Policy,
+    args: &DossierArgs,
+) -> Result<(Dossier, Evaluation), Error> {
+    let file = SourceFile::read(&args.dossier)?;
+    let dossier = dossier::load_dossier(&file, library).map_err(Error::Invalid)?;
+    let date = match &args.date {
+        Some(text) => text.parse::<Date>().map_err(|message| Error::Usage(format!("--date: {message}")))?,
+        None => dossier.latest_date(),
+    };
+    let future = dossier::check_future_dates(&dossier, date);
+    if future.has_errors() {
+        return Err(Error::Invalid(future));
+    }
+    let evaluation = phases::evaluate(&dossier, library, policy, date);
+    Ok((dossier, evaluation))
+}
+
+/// `cqpt dossier check`.
+pub fn check(source: &DataSource, args: &DossierArgs) -> Outcome {
+    let (_, e) = evaluate(source, args)?;
+    let code = if e.blocked() { EXIT_BLOCKED } else { EXIT_OK };
+    if args.format == Format::Json {
+        print_json(&e)?;
+        return Ok(code);
+    }
+    println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    println!("Au {} : phase {} ({})", e.date, e.state.phase, e.state.phase_label);
+    print_recevabilite(&e);
+    print_findings(&e);
+    if let Some(s) = &e.synthese {
+        println!("Proposition : {}", s.proposal.label());
+    }
+    if !e.state.missing.is_empty() {
+        println!("Pour poursuivre :");
+        for m in &e.state.missing {
+            println!("  - {m}");
+        }
+    }
+    Ok(code)
+}
+
+/// `cqpt recevabilite`.
+pub fn recevabilite(source: &DataSource, args: &DossierArgs) -> Outcome {
+    let (dossier, e) = evaluate(source, args)?;
+    if args.format == Format::Json {
+        return print_json(&e.recevabilite);
+    }
+    println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    println!("Voie d'accès : {}", dossier.route);
+    print_recevabilite(&e);
+    let f = &e.recevabilite.facts;
+    println!(
+        "Expérience en rapport direct : {} jours, dont {} depuis le {} ({} heures)",
+        f.related_days,
+        f.window_days,
+        f.window_start,
+        f.window_hours.floor()
+    );
+    Ok(EXIT_OK)
+}
+
+/// `cqpt synthese`.
+pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
+    let (_, e) = evaluate(source, args)?;
+    if args.format == Format::Json {
+        print_json(&e)?;
+        return Ok(if e.synthese.is_some() { EXIT_OK } else { EXIT_BLOCKED });
+    }
+    println!("Synthèse — dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    let Some(s) = &e.synthese else {
+        print_recevabilite(&e);
+        print_findings(&e);
+        println!("Pas de synthèse : {}", e.state.missing.join(" ; "));
+        return Ok(EXIT_BLOCKED);
+    };
+    if let Some(c) = &e.carry_over {
+        let kept = if c.applies { "savoirs communs conservés" } else { "report expiré" };
+        println!("CQPT {} obtenu le {} : {kept} (jusqu'au {})", c.certificate, c.awarded, c.valid_until);
+    }
+    for a in &s.activities {
+        let over = a
+            .override_reason
+            .as_ref()
+            .map(|r| format!(" (calculé : {} ; modifié : {r})", a.computed.label()))
+            .unwrap_or_default();
+        println!("\n[{}] {} — {}{over}", a.id, a.title, a.status.label());
+        println!("  {} / {} savoirs au niveau requis ({})", a.reached, a.items.len(), s.required);
+        for id in &a.items {
+            let Some(i) = s.item(id) else { continue };
+            if i.status == ItemStatus::Atteint {
+                continue;
+            }
+            let level = i.level.map_or("non évalué".to_string(), |l| format!("niveau {l}"));
+            println!("  - {} : {level}", i.label);
+        }
+    }
+    println!("\nProposition : {}", s.proposal.label());
+    if let Some(r) = &s.proposal_override_reason {
+        println!("  (calculée : {} ; modifiée par l'évaluateur : {r})", s.computed_proposal.label());
+    }
+    for i in s.items.iter().filter(|i| i.overridden.is_some()) {
+        if let Some((level, reason)) = &i.overridden {
+            println!("Niveau modifié : {} → {level} ({reason})", i.label);
+        }
+    }
+    if !s.to_evaluate_again.is_empty() {
+        println!("À évaluer de nouveau : {}", s.to_evaluate_again.join(", "));
+    }
+    print_findings(&e);
+    println!("Financement : {:?}, {:.2} € ({})", e.funding.payer, e.funding.euros, e.funding.basis);
+    Ok(EXIT_OK)
+}
+
+fn print_recevabilite(e: &Evaluation) {
+    let r = &e.recevabilite;
+    if r.recevable {
+        println!("Recevabilité : recevable (demande du {})", r.date);
+    } else {
+        println!("Recevabilité : non recevable (demande du {})", r.date);
+        for reason in &r.reasons {
+            println!("  - [{}] {} ({})", reason.code.as_str(), reason.message, reason.article);
+        }
+    }
+}
+
+fn print_findings(e: &Evaluation) {
+    if e.findings.is_empty() {
+        return;
+    }
+    println!("Constats :");
+    for f in &e.findings {
+        let severity = if f.is_error() { "bloquant" } else { "remarque" };
+        let place = f.location.as_ref().map(|l| format!(" — {l}")).unwrap_or_default();
+        println!("  {severity} [{}] {} ({}){place}", f.code.as_str(), f.message, f.article);
+    }
+}

@@ -1,0 +1,26 @@
+//! A candidate's dossier: its model, and the reading of a dossier file with diagnostics that
+//! name the file, line and field of every problem.
+
+pub mod decode;
+pub mod model;
+
+pub use decode::{check_future_dates, decode_dossier};
+pub use model::*;
+
+use crate::diag::Diagnostics;
+use crate::referentiel::Library;
+use crate::source::SourceFile;
+
+/// Reads a dossier file: YAML syntax, structure, ids and levels. Every problem at once.
+pub fn load_dossier(file: &SourceFile, library: &Library) -> Result<Dossier, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let root = crate::yaml::parse(&file.name, &file.text).map_err(|d| Diagnostics(vec![*d]))?;
+    let dossier = decode_dossier(&file.name, &root, library, &mut diagnostics);
+    match dossier {
+        Some(d) if !diagnostics.has_errors() => Ok(d),
+        _ => {
+            diagnostics.sort();
+            Err(diagnostics)
+        }
+    }
+}

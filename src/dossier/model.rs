@@ -1,0 +1,491 @@
+//! A candidate's dossier, validated: what each phase recorded, who recorded it and when.
+
+use crate::date::{Date, TimeOfDay};
+use crate::diag::Location;
+use crate::scale::Level;
+use serde::Serialize;
+
+/// The candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// File number.
+    pub id: String,
+    /// Family name.
+    pub family_name: String,
+    /// Given name.
+    pub given_name: String,
+    /// Date of birth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<Date>,
+}
+
+/// The contrat de professionnalisation a young person or job seeker is finishing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfessionalisationContract {
+    /// The certificate it aimed at.
+    pub target: String,
+    /// Its end.
+    pub end: Date,
+}
+
+/// A period of work.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Employment {
+    /// The employer.
+    pub employer: String,
+    /// The employer is under the CCN des télécommunications (art. 1).
+    pub in_branch: bool,
+    /// cdi, cdd, contrat-de-professionnalisation, autre.
+    pub contract: String,
+    /// The job held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    /// Directly related to the CQPT aimed at (art. 3).
+    pub related: bool,
+    /// First day.
+    pub start: Date,
+    /// Last day; ongoing when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+    /// Hours of effective work in the period.
+    pub hours: u32,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A document sent to AUVICOM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// Its kind (contrat-de-travail, bulletin-de-paie, attestation-sur-honneur, …).
+    pub kind: String,
+    /// Its date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Its reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// The application to AUVICOM (phase 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Application {
+    /// Received by AUVICOM.
+    pub submitted: Date,
+    /// AUVICOM's decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided: Option<Date>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A CQPT the candidate already holds (art. 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CqptHeld {
+    /// Its certificate id.
+    pub certificate: String,
+    /// Awarded on.
+    pub awarded: Date,
+    /// Practised one of the two jobs daily since.
+    pub practising: bool,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// The evaluating body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluatingBody {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Last accreditation or renewal by the CPNE.
+    pub accredited_on: Date,
+    /// Accreditation withdrawn on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_on: Option<Date>,
+    /// It trained the candidate.
+    pub trained_candidate: bool,
+    /// The default evaluator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluator: Option<String>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A person who vouches for the candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Referee {
+    /// Name.
+    pub name: String,
+    /// Role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// One level given to one item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The item id.
+    pub item: String,
+    /// The level.
+    pub level: Level,
+    /// The evaluator's justification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// Who gave it.
+    pub by: String,
+    /// When.
+    pub on: Date,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// The kind of a piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreuveKind {
+    /// A written description.
+    Description,
+    /// A document.
+    Document,
+    /// A referee's testimony.
+    Temoignage,
+}
+
+/// A piece of the dossier de preuves (phase 2A).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preuve {
+    /// Its id in the dossier.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its kind.
+    pub kind: PreuveKind,
+    /// The referee, for a testimony.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referee: Option<Referee>,
+    /// Levels the evaluator drew from it.
+    pub assessments: Vec<Assessment>,
+}
+
+/// Quiz levels (phase 0 or 2B).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuizResult {
+    /// The sitting id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sitting: Option<String>,
+    /// Date of the sitting.
+    pub date: Date,
+    /// Who ran it.
+    pub by: String,
+    /// Levels per item.
+    pub levels: Vec<Assessment>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// One contact observed (phase 2C).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    /// Its number.
+    pub number: u32,
+    /// Levels observed.
+    pub assessments: Vec<Assessment>,
+}
+
+/// The interview that follows the observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interview {
+    /// It took place.
+    pub done: bool,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// The observation in a real work situation (phase 2C).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    /// Date.
+    pub date: Date,
+    /// Start time.
+    pub start: TimeOfDay,
+    /// End time.
+    pub end: TimeOfDay,
+    /// The observer.
+    pub by: String,
+    /// The internal referee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referee: Option<Referee>,
+    /// The internal referee's remarks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referee_remarks: Option<String>,
+    /// The contacts.
+    pub contacts: Vec<Contact>,
+    /// The interview after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interview: Option<Interview>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+    /// Where its end time is written.
+    #[serde(skip)]
+    pub end_location: Location,
+}
+
+impl Observation {
+    /// Its length in minutes.
+    pub fn minutes(&self) -> u32 {
+        u32::from(self.end.minutes().saturating_sub(self.start.minutes()))
+    }
+}
+
+/// Status of an activity in the synthesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActivityStatus {
+    /// Every core item reaches the required level.
+    Acquis,
+    /// A complementary evaluation could close the gap.
+    ACompleter,
+    /// Otherwise.
+    NonAcquis,
+}
+
+impl ActivityStatus {
+    /// The names used in dossiers.
+    pub const CHOICES: &'static [(&'static str, ActivityStatus)] = &[
+        ("acquis", ActivityStatus::Acquis),
+        ("a-completer", ActivityStatus::ACompleter),
+        ("non-acquis", ActivityStatus::NonAcquis),
+    ];
+
+    /// The French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityStatus::Acquis => "acquis",
+            ActivityStatus::ACompleter => "à compléter",
+            ActivityStatus::NonAcquis => "non acquis",
+        }
+    }
+}
+
+/// The proposal to the CPNE, and the commission's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Proposal {
+    /// Award the certificate.
+    Attribution,
+    /// A complementary evaluation first.
+    EvaluationComplementaire,
+    /// Do not award.
+    NonAttribution,
+}
+
+impl Proposal {
+    /// The names used in dossiers.
+    pub const CHOICES: &'static [(&'static str, Proposal)] = &[
+        ("attribution", Proposal::Attribution),
+        ("evaluation-complementaire", Proposal::EvaluationComplementaire),
+        ("non-attribution", Proposal::NonAttribution),
+    ];
+
+    /// The French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Proposal::Attribution => "attribution",
+            Proposal::EvaluationComplementaire => "évaluation complémentaire",
+            Proposal::NonAttribution => "non-attribution",
+        }
+    }
+}
+
+/// What an override changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "target", rename_all = "kebab-case")]
+pub enum OverrideTarget {
+    /// The level of an item.
+    Item {
+        /// The item id.
+        item: String,
+        /// The new level.
+        level: Level,
+    },
+    /// The status of an activity.
+    Activity {
+        /// The activity id.
+        activity: String,
+        /// The new status.
+        status: ActivityStatus,
+    },
+    /// The proposal.
+    Proposal {
+        /// The new proposal.
+        proposal: Proposal,
+    },
+}
+
+/// An evaluator's override of a computed result, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Override {
+    /// What it changes.
+    #[serde(flatten)]
+    pub target: OverrideTarget,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub on: Date,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// The synthesis record (phase 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyntheseRecord {
+    /// Date.
+    pub date: Date,
+    /// Evaluator.
+    pub by: String,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A member of the attribution commission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// Name.
+    pub name: String,
+    /// `salaries` or `employeurs`.
+    pub college: String,
+}
+
+/// An appeal against the decision (art. 5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Appeal {
+    /// Filed on.
+    pub filed: Date,
+    /// Its ground.
+    pub ground: String,
+    /// Details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+/// The commission's decision (phase 4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Date.
+    pub date: Date,
+    /// Members present.
+    pub members: Vec<Member>,
+    /// The decision.
+    pub outcome: Proposal,
+    /// An appeal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<Appeal>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A candidate's dossier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dossier {
+    /// The file it was read from.
+    #[serde(skip)]
+    pub file: String,
+    /// The candidate.
+    pub candidate: Candidate,
+    /// The certificate aimed at.
+    pub certificate: String,
+    /// The access route.
+    pub route: String,
+    /// A priority DIF.
+    pub priority_dif: bool,
+    /// The contrat de professionnalisation ending, for that route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub professionalisation_contract: Option<ProfessionalisationContract>,
+    /// Periods of work.
+    pub employment: Vec<Employment>,
+    /// Documents sent to AUVICOM.
+    pub documents: Vec<Document>,
+    /// The application.
+    pub application: Application,
+    /// A CQPT already held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cqpt_held: Option<CqptHeld>,
+    /// The evaluating body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluating_body: Option<EvaluatingBody>,
+    /// Hours of evaluation billed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_hours: Option<f64>,
+    /// Phase 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prediagnostic: Option<QuizResult>,
+    /// Phase 2A.
+    pub preuves: Vec<Preuve>,
+    /// Phase 2B.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiz: Option<QuizResult>,
+    /// Phase 2C.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observation: Option<Observation>,
+    /// Overrides.
+    pub overrides: Vec<Override>,
+    /// Phase 3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese: Option<SyntheseRecord>,
+    /// Phase 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+}
+
+impl Dossier {
+    /// Whether any phase-2 evaluation is recorded.
+    pub fn has_evaluation(&self) -> bool {
+        !self.preuves.is_empty() || self.quiz.is_some() || self.observation.is_some()
+    }
+
+    /// Every phase-2 assessment with its modality.
+    pub fn assessments(&self) -> impl Iterator<Item = (crate::policy::Modality, &Assessment)> {
+        use crate::policy::Modality;
+        let preuves = self.preuves.iter().flat_map(|p| &p.assessments).map(|a| (Modality::Preuves, a));
+        let quiz = self.quiz.iter().flat_map(|q| &q.levels).map(|a| (Modality::Quiz, a));
+        let observation = self
+            .observation
+            .iter()
+            .flat_map(|o| &o.contacts)
+            .flat_map(|c| &c.assessments)
+            .map(|a| (Modality::Observation, a));
+        preuves.chain(quiz).chain(observation)
+    }
+
+    /// The latest date the dossier records: the default evaluation date, so that a dossier is
+    /// judged as of its own last entry and never as of the clock.
+    pub fn latest_date(&self) -> Date {
+        let mut dates = vec![self.application.submitted];
+        dates.extend(self.application.decided);
+        dates.extend(self.employment.iter().flat_map(|e| std::iter::once(e.start).chain(e.end)));
+        dates.extend(self.assessments().map(|(_, a)| a.on));
+        dates.extend(self.overrides.iter().map(|o| o.on));
+        dates.extend(self.synthese.as_ref().map(|s| s.date));
+        dates.extend(self.decision.as_ref().map(|d| d.date));
+        dates.into_iter().max().unwrap_or(self.application.submitted)
+    }
+
+    /// The candidate's name, given name first.
+    pub fn candidate_name(&self) -> String {
+        format!("{} {}", self.candidate.given_name, self.candidate.family_name)
+    }
+}

@@ -1,0 +1,260 @@
+//! Phase 2 checks and the order of the phases: the rules that decide whether the evaluation
+//! can be synthesised (errors) or only needs a remark (warnings).
+
+use super::carry_over::CarryOver;
+use super::finding::{Finding, FindingCode};
+use super::synthese::core_items;
+use crate::dossier::Dossier;
+use crate::policy::Policy;
+use crate::referentiel::Library;
+use std::collections::BTreeSet;
+
+/// Every phase-2 finding, and the order of the phases.
+pub fn phase2_findings(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    recevable: bool,
+    carry_over: Option<&CarryOver>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if dossier.has_evaluation() && !recevable {
+        out.push(Finding::error(
+            FindingCode::NotRecevable,
+            "une évaluation est enregistrée alors que la demande n'est pas recevable",
+            Some(&dossier.application.location),
+        ));
+    }
+    evaluating_body(dossier, policy, &mut out);
+    observation(dossier, policy, &mut out);
+    levels(dossier, library, policy, &mut out);
+    if let Some(c) = carry_over
+        && !c.applies
+    {
+        out.push(Finding::warning(
+            FindingCode::CarryOverExpired,
+            format!(
+                "le CQPT {} obtenu le {} ne permet plus de garder les savoirs communs ({} ans, jusqu'au {})",
+                c.certificate, c.awarded, c.years, c.valid_until
+            ),
+            dossier.cqpt_held.as_ref().map(|h| &h.location),
+        ));
+    }
+    phase_order(dossier, &mut out);
+    commission(dossier, policy, &mut out);
+    out
+}
+
+fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
+    if !dossier.has_evaluation() {
+        return;
+    }
+    let Some(body) = &dossier.evaluating_body else {
+        out.push(Finding::error(
+            FindingCode::EvaluatingBodyMissing,
+            "une évaluation est enregistrée sans organisme évaluateur habilité",
+            None,
+        ));
+        return;
+    };
+    if body.trained_candidate {
+        out.push(Finding::error(
+            FindingCode::EvaluatorTrainedCandidate,
+            format!(
+                "l'organisme évaluateur {} a aussi formé le candidat : il ne peut pas l'évaluer",
+                body.name
+            ),
+            Some(&body.location),
+        ));
+    }
+    let until = body.accredited_on.add_years(policy.accreditation.years);
+    let dates: BTreeSet<_> = dossier.assessments().map(|(_, a)| a.on).collect();
+    if let Some(bad) = dates.iter().find(|d| **d < body.accredited_on || **d >= until) {
+        out.push(Finding::error(
+            FindingCode::AccreditationExpired,
+            format!(
+                "évaluation du {bad} hors de l'habilitation de {} (du {} au {}, {} ans)",
+                body.name,
+                body.accredited_on,
+                until.add_days(-1),
+                policy.accreditation.years
+            ),
+            Some(&body.location),
+        ));
+    }
+    if let Some(withdrawn) = body.withdrawn_on
+        && let Some(bad) = dates.iter().find(|d| **d >= withdrawn)
+    {
+        out.push(Finding::error(
+            FindingCode::AccreditationWithdrawn,
+            format!("évaluation du {bad} après le retrait de l'habilitation de {} le {withdrawn}", body.name),
+            Some(&body.location),
+        ));
+    }
+}
+
+fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(o) = &dossier.observation else { return };
+    let p = &policy.observation;
+    if o.minutes() > p.max_minutes {
+        out.push(Finding::new(
+            FindingCode::ObservationTooLong,
+            p.over_max,
+            format!(
+                "l'observation a duré {} h {:02} ({}–{}) : {} h {:02} au plus",
+                o.minutes() / 60,
+                o.minutes() % 60,
+                o.start,
+                o.end,
+                p.max_minutes / 60,
+                p.max_minutes % 60
+            ),
+            Some(&o.end_location),
+        ));
+    }
+    let min = p.min_contacts.get(&dossier.certificate).copied().unwrap_or(0);
+    let count = u32::try_from(o.contacts.len()).unwrap_or(u32::MAX);
+    if count < min {
+        out.push(Finding::error(
+            FindingCode::ObservationTooFewContacts,
+            format!("{count} contact(s) observé(s) : il en faut au moins {min} pour ce CQPT"),
+            Some(&o.location),
+        ));
+    }
+    if !o.interview.as_ref().is_some_and(|i| i.done) {
+        out.push(Finding::warning(
+            FindingCode::InterviewMissing,
+            "l'entretien avec le candidat qui suit l'observation n'est pas enregistré",
+            Some(&o.location),
+        ));
+    }
+}
+
+fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(r) = library.referentiel(&dossier.certificate) else { return };
+    let items: BTreeSet<&str> = core_items(r).into_iter().collect();
+    let mut reported: BTreeSet<(FindingCode, String)> = BTreeSet::new();
+    for (modality, a) in dossier.assessments() {
+        let Some(item) = library.item(&a.item) else { continue };
+        if !items.contains(a.item.as_str()) {
+            if reported.insert((FindingCode::ItemNotInCertificate, a.item.clone())) {
+                out.push(Finding::warning(
+                    FindingCode::ItemNotInCertificate,
+                    format!("« {} » ({}) n'est pas un savoir de ce CQPT : niveau ignoré", item.label, a.item),
+                    Some(&a.location),
+                ));
+            }
+            continue;
+        }
+        if !policy.modalities.for_category(item.category).contains(&modality)
+            && reported.insert((FindingCode::ModalityNotAssigned, format!("{}:{modality:?}", a.item)))
+        {
+            out.push(Finding::warning(
+                FindingCode::ModalityNotAssigned,
+                format!(
+                    "« {} » est un savoir {} : le niveau donné par {} n'est pas retenu",
+                    item.label,
+                    item.category.label(),
+                    modality.label()
+                ),
+                Some(&a.location),
+            ));
+        }
+        if modality == crate::policy::Modality::Quiz {
+            if a.level.value() > policy.levels.quiz_max {
+                out.push(Finding::warning(
+                    FindingCode::QuizLevelCapped,
+                    format!(
+                        "le quiz ne peut établir qu'un niveau {} au plus : {} ramené à {} pour « {} »",
+                        policy.levels.quiz_max, a.level, policy.levels.quiz_max, item.label
+                    ),
+                    Some(&a.location),
+                ));
+            }
+        } else if a.level.value() >= policy.levels.justification_from
+            && a.justification.as_deref().is_none_or(|j| j.trim().is_empty())
+        {
+            out.push(Finding::error(
+                FindingCode::JustificationMissing,
+                format!(
+                    "le niveau {} de « {} » ({}) n'est pas justifié par l'évaluateur",
+                    a.level,
+                    item.label,
+                    modality.label()
+                ),
+                Some(&a.location),
+            ));
+        }
+    }
+}
+
+fn phase_order(dossier: &Dossier, out: &mut Vec<Finding>) {
+    let start = dossier.application.decided.unwrap_or(dossier.application.submitted);
+    if let Some((_, a)) = dossier.assessments().find(|(_, a)| a.on < start) {
+        out.push(Finding::error(
+            FindingCode::PhaseOutOfOrder,
+            format!("évaluation du {} antérieure à la demande de recevabilité ({start})", a.on),
+            Some(&a.location),
+        ));
+    }
+    if let Some(s) = &dossier.synthese {
+        let mut missing = Vec::new();
+        if dossier.preuves.is_empty() {
+            missing.push("le dossier de preuves");
+        }
+        if dossier.quiz.is_none() {
+            missing.push("le quiz");
+        }
+        if dossier.observation.is_none() {
+            missing.push("l'observation");
+        }
+        if !missing.is_empty() {
+            out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                format!("synthèse enregistrée avant {}", missing.join(", ")),
+                Some(&s.location),
+            ));
+        }
+        if let Some(last) = dossier.assessments().map(|(_, a)| a.on).max()
+            && s.date < last
+        {
+            out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                format!("synthèse du {} antérieure à une évaluation du {last}", s.date),
+                Some(&s.location),
+            ));
+        }
+    }
+    if let Some(d) = &dossier.decision {
+        match &dossier.synthese {
+            None => out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                "décision de la commission enregistrée sans synthèse",
+                Some(&d.location),
+            )),
+            Some(s) if d.date < s.date => out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                format!("décision du {} antérieure à la synthèse du {}", d.date, s.date),
+                Some(&d.location),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+fn commission(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(d) = &dossier.decision else { return };
+    let count =
+        |college: &str| u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0);
+    let (s, e) = (count("salaries"), count("employeurs"));
+    if s != policy.commission.salaries || e != policy.commission.employeurs {
+        out.push(Finding::error(
+            FindingCode::CommissionComposition,
+            format!(
+                "la commission d'attribution compte {s} représentant(s) des salariés et {e} des employeurs : il en faut {} et {}",
+                policy.commission.salaries, policy.commission.employeurs
+            ),
+            Some(&d.location),
+        ));
+    }
+}

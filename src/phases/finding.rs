@@ -1,0 +1,171 @@
+//! Findings of the procedure: a stable code, the text it comes from, a severity (errors block
+//! the synthesis), a message in French for the people who read the reports.
+
+use crate::diag::{Location, Severity};
+use serde::Serialize;
+
+/// The codes of the procedural findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingCode {
+    /// Evaluation recorded for a dossier that is not recevable.
+    NotRecevable,
+    /// Evaluation recorded without an evaluating body.
+    EvaluatingBodyMissing,
+    /// An assessment outside the body's 2-year accreditation.
+    AccreditationExpired,
+    /// An assessment after the accreditation was withdrawn.
+    AccreditationWithdrawn,
+    /// The evaluating body trained the candidate.
+    EvaluatorTrainedCandidate,
+    /// The observation lasted over the maximum.
+    ObservationTooLong,
+    /// Fewer contacts than the certificate's minimum.
+    ObservationTooFewContacts,
+    /// No interview after the observation.
+    InterviewMissing,
+    /// A level of 4 or 5 without justification.
+    JustificationMissing,
+    /// A quiz level above the cap.
+    QuizLevelCapped,
+    /// A level from a modality the policy does not assign to the item's category.
+    ModalityNotAssigned,
+    /// A level for an item the certificate does not list.
+    ItemNotInCertificate,
+    /// A core item without a level.
+    ItemNotEvaluated,
+    /// The CQPT held is too old for the carry-over.
+    CarryOverExpired,
+    /// A phase recorded before the one it needs.
+    PhaseOutOfOrder,
+    /// The commission is not 2 + 2.
+    CommissionComposition,
+}
+
+impl FindingCode {
+    /// Every code.
+    pub const ALL: &'static [FindingCode] = &[
+        FindingCode::NotRecevable,
+        FindingCode::EvaluatingBodyMissing,
+        FindingCode::AccreditationExpired,
+        FindingCode::AccreditationWithdrawn,
+        FindingCode::EvaluatorTrainedCandidate,
+        FindingCode::ObservationTooLong,
+        FindingCode::ObservationTooFewContacts,
+        FindingCode::InterviewMissing,
+        FindingCode::JustificationMissing,
+        FindingCode::QuizLevelCapped,
+        FindingCode::ModalityNotAssigned,
+        FindingCode::ItemNotInCertificate,
+        FindingCode::ItemNotEvaluated,
+        FindingCode::CarryOverExpired,
+        FindingCode::PhaseOutOfOrder,
+        FindingCode::CommissionComposition,
+    ];
+
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::NotRecevable => "not-recevable",
+            FindingCode::EvaluatingBodyMissing => "evaluating-body-missing",
+            FindingCode::AccreditationExpired => "accreditation-expired",
+            FindingCode::AccreditationWithdrawn => "accreditation-withdrawn",
+            FindingCode::EvaluatorTrainedCandidate => "evaluator-trained-candidate",
+            FindingCode::ObservationTooLong => "observation-too-long",
+            FindingCode::ObservationTooFewContacts => "observation-too-few-contacts",
+            FindingCode::InterviewMissing => "interview-missing",
+            FindingCode::JustificationMissing => "justification-missing",
+            FindingCode::QuizLevelCapped => "quiz-level-capped",
+            FindingCode::ModalityNotAssigned => "modality-not-assigned",
+            FindingCode::ItemNotInCertificate => "item-not-in-certificate",
+            FindingCode::ItemNotEvaluated => "item-not-evaluated",
+            FindingCode::CarryOverExpired => "carry-over-expired",
+            FindingCode::PhaseOutOfOrder => "phase-out-of-order",
+            FindingCode::CommissionComposition => "commission-composition",
+        }
+    }
+
+    /// The text the rule comes from.
+    pub fn article(self) -> &'static str {
+        match self {
+            FindingCode::NotRecevable => "art. 6-1",
+            FindingCode::EvaluatingBodyMissing => "art. 6-2",
+            FindingCode::AccreditationExpired | FindingCode::AccreditationWithdrawn => "annexe 2 §IV",
+            FindingCode::EvaluatorTrainedCandidate => "annexe 2 §III, remarque",
+            FindingCode::ObservationTooLong | FindingCode::ObservationTooFewContacts => {
+                "annexe 2 §III, phase 2C"
+            }
+            FindingCode::InterviewMissing => "annexe 2 §III, phase 2C, NB",
+            FindingCode::JustificationMissing
+            | FindingCode::QuizLevelCapped
+            | FindingCode::ModalityNotAssigned
+            | FindingCode::ItemNotEvaluated => "politique d'évaluation",
+            FindingCode::ItemNotInCertificate => "annexe 1",
+            FindingCode::CarryOverExpired => "art. 3",
+            FindingCode::PhaseOutOfOrder => "annexe 2 §III",
+            FindingCode::CommissionComposition => "art. 5",
+        }
+    }
+}
+
+/// One finding on a dossier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Its code.
+    pub code: FindingCode,
+    /// Error (blocks the synthesis) or warning.
+    pub severity: Severity,
+    /// The text it comes from.
+    pub article: &'static str,
+    /// What was found, in French.
+    pub message: String,
+    /// Where in the dossier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    /// A finding of `code` with its default article.
+    pub fn new(
+        code: FindingCode,
+        severity: Severity,
+        message: impl Into<String>,
+        location: Option<&Location>,
+    ) -> Self {
+        Finding {
+            code,
+            severity,
+            article: code.article(),
+            message: message.into(),
+            location: location.cloned(),
+        }
+    }
+
+    /// An error.
+    pub fn error(code: FindingCode, message: impl Into<String>, location: Option<&Location>) -> Self {
+        Finding::new(code, Severity::Error, message, location)
+    }
+
+    /// A warning.
+    pub fn warning(code: FindingCode, message: impl Into<String>, location: Option<&Location>) -> Self {
+        Finding::new(code, Severity::Warning, message, location)
+    }
+
+    /// Whether it blocks the synthesis.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in FindingCode::ALL {
+            assert!(seen.insert(c.as_str()), "{}", c.as_str());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The phases of the procedure (Annexe 2 §III), as functions of a dossier, the référentiels,
+//! the policy and the evaluation date — never the clock.
+//!
+//! 1. [`recevabilite`] — phase 1, AUVICOM's decision with its reasons;
+//! 2. [`checks`] — phase 2 findings (accreditation, trainer, observation limits, modalities);
+//! 3. [`carry_over`] — savoirs communs kept from the other CQPT (art. 3);
+//! 4. [`synthese`] — phase 3, levels, activities, proposal;
+//! 5. the commission's decision and appeal (phase 4), the [`funding`], and the state of the
+//!    dossier: the phase reached and what is missing to go on.
+
+pub mod carry_over;
+pub mod checks;
+pub mod finding;
+pub mod funding;
+pub mod recevabilite;
+pub mod synthese;
+
+pub use carry_over::CarryOver;
+pub use finding::{Finding, FindingCode};
+pub use funding::{Funding, Payer};
+pub use recevabilite::{Reason, RecevabiliteDecision, recevabilite};
+pub use synthese::{ActivityResult, ItemResult, ItemStatus, Synthese};
+
+use crate::date::Date;
+use crate::dossier::{Dossier, Member, Proposal};
+use crate::policy::Policy;
+use crate::referentiel::Library;
+use serde::Serialize;
+
+/// The commission's decision as recorded, with the appeal's admissibility (art. 5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    /// Date.
+    pub date: Date,
+    /// The decision.
+    pub outcome: Proposal,
+    /// Members present.
+    pub members: Vec<Member>,
+    /// The appeal, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealRecord>,
+}
+
+/// An appeal and whether it is admitted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppealRecord {
+    /// Filed on.
+    pub filed: Date,
+    /// Its ground.
+    pub ground: String,
+    /// Admitted: only on the ground of a lack of rigour of the procedure (art. 5).
+    pub admitted: bool,
+    /// Why, in French.
+    pub reason: String,
+}
+
+/// Where a dossier stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct State {
+    /// The last phase completed (0 to 4).
+    pub phase: u8,
+    /// Its name.
+    pub phase_label: &'static str,
+    /// What is missing to go on, in French.
+    pub missing: Vec<String>,
+    /// Whether findings of severity error block the synthesis.
+    pub blocked: bool,
+}
+
+/// Everything the engine concludes on a dossier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The candidate's file number.
+    pub candidate: String,
+    /// The candidate's name.
+    pub name: String,
+    /// The certificate aimed at.
+    pub certificate: String,
+    /// The date of the evaluation.
+    pub date: Date,
+    /// Phase 1.
+    pub recevabilite: RecevabiliteDecision,
+    /// Phase 2 and order findings.
+    pub findings: Vec<Finding>,
+    /// The carry-over rule, when another CQPT is held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carry_over: Option<CarryOver>,
+    /// Phase 3, when recevable, evaluated and not blocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese: Option<Synthese>,
+    /// Phase 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionRecord>,
+    /// The funding.
+    pub funding: Funding,
+    /// The state.
+    pub state: State,
+}
+
+impl Evaluation {
+    /// Whether findings of severity error block the synthesis.
+    pub fn blocked(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// Runs every phase on `dossier` as of `date`.
+pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Date) -> Evaluation {
+    let recevabilite = recevabilite(dossier, policy, dossier.application.submitted);
+    let synthesis_date = dossier.synthese.as_ref().map_or(date, |s| s.date);
+    let carry_over = carry_over::carry_over(dossier, policy, synthesis_date);
+    let mut findings =
+        checks::phase2_findings(dossier, library, policy, recevabilite.recevable, carry_over.as_ref());
+    let blocked = findings.iter().any(Finding::is_error);
+    let synthese = (recevabilite.recevable && dossier.has_evaluation() && !blocked)
+        .then(|| synthese::synthese(dossier, library, policy, carry_over.as_ref(), synthesis_date))
+        .flatten();
+    if let Some(s) = &synthese {
+        for item in s.items.iter().filter(|i| i.status == ItemStatus::NonEvalue) {
+            findings.push(Finding::warning(
+                FindingCode::ItemNotEvaluated,
+                format!("« {} » ({}) n'a été évalué par aucune des modalités prévues", item.label, item.id),
+                None,
+            ));
+        }
+    }
+    let decision = dossier.decision.as_ref().map(|d| DecisionRecord {
+        date: d.date,
+        outcome: d.outcome,
+        members: d.members.clone(),
+        appeal: d.appeal.as_ref().map(|a| {
+            let admitted = policy.commission.appeal_grounds.contains(&a.ground);
+            AppealRecord {
+                filed: a.filed,
+                ground: a.ground.clone(),
+                admitted,
+                reason: if admitted {
+                    "recours recevable : fondé sur une absence de rigueur de la procédure d'évaluation (art. 5)".to_string()
+                } else {
+                    format!("recours irrecevable : le motif « {} » n'est pas l'absence de rigueur de la procédure d'évaluation, seul motif admis (art. 5)", a.ground)
+                },
+            }
+        }),
+    });
+    let state = state(dossier, &recevabilite, blocked, synthese.is_some());
+    Evaluation {
+        candidate: dossier.candidate.id.clone(),
+        name: dossier.candidate_name(),
+        certificate: dossier.certificate.clone(),
+        date,
+        recevabilite,
+        findings,
+        carry_over,
+        synthese,
+        decision,
+        funding: funding::funding(dossier, policy),
+        state,
+    }
+}
+
+fn state(dossier: &Dossier, recevabilite: &RecevabiliteDecision, blocked: bool, synthesised: bool) -> State {
+    let mut missing = Vec::new();
+    if !recevabilite.recevable {
+        missing.extend(recevabilite.reasons.iter().map(|r| format!("recevabilité : {}", r.message)));
+        return State { phase: 0, phase_label: "demande non recevable", missing, blocked };
+    }
+    if dossier.evaluating_body.is_none() {
+        missing.push("organisme évaluateur habilité".to_string());
+    }
+    if dossier.preuves.is_empty() {
+        missing.push("dossier de preuves (phase 2A)".to_string());
+    }
+    if dossier.quiz.is_none() {
+        missing.push("quiz (phase 2B)".to_string());
+    }
+    if dossier.observation.is_none() {
+        missing.push("observation en situation de travail (phase 2C)".to_string());
+    }
+    let evaluated = missing.is_empty();
+    if blocked {
+        missing.push("lever les constats bloquants avant la synthèse".to_string());
+    }
+    let (phase, label) = if dossier.decision.is_some() && synthesised {
+        (4, "délivrance : décision de la commission")
+    } else if dossier.synthese.is_some() && synthesised && evaluated {
+        missing.push("décision de la commission d'attribution (phase 4)".to_string());
+        (3, "synthèse transmise à la CPNE")
+    } else if evaluated && !blocked {
+        missing.push("synthèse de l'évaluation (phase 3)".to_string());
+        (2, "évaluation plurimodale")
+    } else {
+        (1, "recevabilité")
+    };
+    State { phase, phase_label: label, missing, blocked }
+}

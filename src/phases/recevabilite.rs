@@ -1,0 +1,239 @@
+//! Phase 1 — recevabilité (art. 3, art. 6-1, Annexe 2 §III): AUVICOM's decision on the
+//! application, with every reason of a rejection, each a stable code and its article.
+
+use crate::date::Date;
+use crate::dossier::{Dossier, Employment};
+use crate::policy::Policy;
+use serde::Serialize;
+
+/// A reason to reject an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// The route is not one of the agreement's.
+    RouteNotAdmitted,
+    /// Not employed in a company of the branch.
+    NotBranchEmployee,
+    /// The contrat de professionnalisation did not aim at this certificate.
+    ContractNotAimedAtCertificate,
+    /// Under one year of related experience.
+    ExperienceUnderOneYear,
+    /// Free access: under one year of it within the last 3 years.
+    ExperienceOutsideWindow,
+    /// Free access: under 1,607 hours of effective work within the last 3 years.
+    HoursUnderMinimum,
+    /// No proof of activity in the branch.
+    NoProofOfActivity,
+    /// No sworn statement.
+    NoSwornStatement,
+}
+
+impl Reason {
+    /// Every reason, in the order they are reported.
+    pub const ALL: &'static [Reason] = &[
+        Reason::RouteNotAdmitted,
+        Reason::NotBranchEmployee,
+        Reason::ContractNotAimedAtCertificate,
+        Reason::ExperienceUnderOneYear,
+        Reason::ExperienceOutsideWindow,
+        Reason::HoursUnderMinimum,
+        Reason::NoProofOfActivity,
+        Reason::NoSwornStatement,
+    ];
+
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::RouteNotAdmitted => "route-not-admitted",
+            Reason::NotBranchEmployee => "not-branch-employee",
+            Reason::ContractNotAimedAtCertificate => "contract-not-aimed-at-certificate",
+            Reason::ExperienceUnderOneYear => "experience-under-one-year",
+            Reason::ExperienceOutsideWindow => "experience-outside-window",
+            Reason::HoursUnderMinimum => "hours-under-minimum",
+            Reason::NoProofOfActivity => "no-proof-of-activity",
+            Reason::NoSwornStatement => "no-sworn-statement",
+        }
+    }
+
+    /// The text the rule comes from.
+    pub fn article(self) -> &'static str {
+        match self {
+            Reason::RouteNotAdmitted => "accord du 23 septembre 2005, art. 3",
+            Reason::NotBranchEmployee => "accord du 23 septembre 2005, art. 1 et art. 3",
+            Reason::ContractNotAimedAtCertificate | Reason::ExperienceUnderOneYear => {
+                "annexe 2, §III, population concernée"
+            }
+            Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
+                "accord du 23 septembre 2005, art. 3"
+            }
+            Reason::NoProofOfActivity | Reason::NoSwornStatement => "accord du 23 septembre 2005, art. 6-1",
+        }
+    }
+}
+
+/// One reason of a rejection, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// The reason.
+    pub code: Reason,
+    /// The text it comes from.
+    pub article: &'static str,
+    /// The explanation, in words a candidate understands.
+    pub message: String,
+}
+
+/// The facts the decision rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExperienceFacts {
+    /// Days of related experience, periods merged, up to the date.
+    pub related_days: i64,
+    /// Of those, days within the window.
+    pub window_days: i64,
+    /// Hours of related work within the window (pro rata of straddling periods).
+    pub window_hours: f64,
+    /// First day of the window.
+    pub window_start: Date,
+}
+
+/// AUVICOM's decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecevabiliteDecision {
+    /// The date the decision is made on.
+    pub date: Date,
+    /// Recevable or not.
+    pub recevable: bool,
+    /// Every reason of a rejection.
+    pub reasons: Vec<Rejection>,
+    /// The facts counted.
+    pub facts: ExperienceFacts,
+}
+
+/// Decides the recevabilité of `dossier` on `date` (normally the day the application was
+/// submitted).
+pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> RecevabiliteDecision {
+    let p = &policy.recevabilite;
+    let mut reasons = Vec::new();
+    let mut reject =
+        |code: Reason, message: String| reasons.push(Rejection { code, article: code.article(), message });
+    let route = dossier.route.as_str();
+    let facts = experience(&dossier.employment, date, p.window_years);
+    let no_experience = p.no_experience_routes.iter().any(|r| r == route);
+
+    if !p.routes.iter().any(|r| r == route) {
+        reject(
+            Reason::RouteNotAdmitted,
+            format!(
+                "La voie d'accès « {route} » n'ouvre pas droit au CQPT : seuls le contrat de professionnalisation, la période de professionnalisation, le plan de formation, le DIF ou le CIF, et la fin d'un contrat de professionnalisation visant le CQPT le permettent."
+            ),
+        );
+    }
+    if no_experience {
+        let aimed =
+            dossier.professionalisation_contract.as_ref().is_some_and(|c| c.target == dossier.certificate);
+        if !aimed {
+            reject(
+                Reason::ContractNotAimedAtCertificate,
+                "Le dossier ne comporte pas de contrat de professionnalisation visant ce CQPT : l'accès sans expérience préalable est réservé aux jeunes et demandeurs d'emploi à l'issue d'un tel contrat.".to_string(),
+            );
+        }
+    } else {
+        let employed = dossier
+            .employment
+            .iter()
+            .any(|e| e.in_branch && e.start <= date && e.end.is_none_or(|end| end >= date));
+        if !employed {
+            reject(
+                Reason::NotBranchEmployee,
+                format!(
+                    "Au {date}, le dossier ne montre pas d'emploi en cours dans une entreprise de la branche des télécommunications (convention collective du 26 avril 2000)."
+                ),
+            );
+        }
+        if facts.related_days < p.min_experience_days {
+            reject(
+                Reason::ExperienceUnderOneYear,
+                format!(
+                    "L'expérience professionnelle en rapport direct avec le CQPT visé totalise {} jours ; il faut au moins un an ({} jours).",
+                    facts.related_days, p.min_experience_days
+                ),
+            );
+        }
+        if p.free_access_routes.iter().any(|r| r == route) {
+            if facts.related_days >= p.min_experience_days && facts.window_days < p.min_experience_days {
+                reject(
+                    Reason::ExperienceOutsideWindow,
+                    format!(
+                        "En accès libre, l'année d'expérience doit se situer dans les trois dernières années (depuis le {}) : le dossier en montre {} jours sur cette période, il en faut {}.",
+                        facts.window_start, facts.window_days, p.min_experience_days
+                    ),
+                );
+            }
+            if facts.window_hours + 1e-9 < f64::from(p.min_hours) {
+                reject(
+                    Reason::HoursUnderMinimum,
+                    format!(
+                        "En accès libre, il faut au moins {} heures de travail effectif sur les trois dernières années : le dossier en montre {}.",
+                        p.min_hours,
+                        facts.window_hours.floor()
+                    ),
+                );
+            }
+        }
+    }
+    let has_employment = !dossier.employment.is_empty();
+    let proof = dossier.documents.iter().any(|d| p.proof_documents.contains(&d.kind));
+    if !proof && (!no_experience || has_employment) {
+        reject(
+            Reason::NoProofOfActivity,
+            "Le dossier ne contient aucun élément matériel attestant de l'activité dans la branche (contrat de travail, bulletin de paie, attestation de l'employeur).".to_string(),
+        );
+    }
+    if !dossier.documents.iter().any(|d| d.kind == p.sworn_statement) {
+        reject(
+            Reason::NoSwornStatement,
+            "Le dossier ne contient pas l'attestation sur l'honneur d'avoir exercé l'activité en rapport direct avec le CQPT visé.".to_string(),
+        );
+    }
+    reasons.sort_by_key(|r| r.code);
+    RecevabiliteDecision { date, recevable: reasons.is_empty(), reasons, facts }
+}
+
+/// Merges the related periods up to `date` and counts days and hours.
+pub fn experience(periods: &[Employment], date: Date, window_years: i32) -> ExperienceFacts {
+    let window_start = date.add_years(-window_years).add_days(1);
+    let mut spans: Vec<(i64, i64)> = Vec::new();
+    let mut window_hours = 0.0;
+    for e in periods.iter().filter(|e| e.related && e.start <= date) {
+        let start = e.start.days_since_epoch();
+        let end = e.end.unwrap_or(date).min(date).days_since_epoch();
+        if end < start {
+            continue;
+        }
+        spans.push((start, end));
+        let days = (end - start + 1) as f64;
+        let inside =
+            (end.min(date.days_since_epoch()) - start.max(window_start.days_since_epoch()) + 1).max(0) as f64;
+        // Hours of a period that ends after the date are counted pro rata of the part before.
+        let full_days = (e.end.unwrap_or(date).days_since_epoch() - start + 1).max(1) as f64;
+        let hours_to_date = f64::from(e.hours) * days / full_days;
+        window_hours += hours_to_date * inside / days;
+    }
+    let merged = merge(spans);
+    let related_days = merged.iter().map(|(s, e)| e - s + 1).sum();
+    let ws = window_start.days_since_epoch();
+    let window_days = merged.iter().map(|(s, e)| (e - (*s).max(ws) + 1).max(0)).sum();
+    ExperienceFacts { related_days, window_days, window_hours, window_start }
+}
+
+/// Merges overlapping or adjacent inclusive day spans.
+fn merge(mut spans: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    spans.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}

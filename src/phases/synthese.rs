@@ -1,0 +1,301 @@
+//! Phase 3 — synthèse (Annexe 2 §III): one level per item from all its evidence, with where
+//! each came from; per activity acquis / à compléter / non acquis; the proposal; the
+//! overrides with their reasons; the items to evaluate again.
+
+use super::carry_over::CarryOver;
+use crate::date::Date;
+use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
+use crate::policy::{Modality, Policy};
+use crate::referentiel::{Category, ItemKind, Library, Referentiel};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A level from one modality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLevel {
+    /// The modality.
+    pub modality: Modality,
+    /// The level it establishes (after the quiz cap and the contacts' aggregate).
+    pub level: u8,
+    /// Whether the policy lets it count for this item's category.
+    pub counted: bool,
+    /// The levels it was made of, with who gave them and when.
+    pub detail: String,
+}
+
+/// The state of an item in the synthesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemStatus {
+    /// At or above the required level.
+    Atteint,
+    /// Below it.
+    Insuffisant,
+    /// No level.
+    NonEvalue,
+    /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
+    NonApplicable,
+}
+
+/// One item of the synthesis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemResult {
+    /// Item id.
+    pub id: String,
+    /// Its wording.
+    pub label: String,
+    /// Its kind.
+    pub kind: ItemKind,
+    /// Its category.
+    pub category: Category,
+    /// Levels by modality.
+    pub sources: Vec<SourceLevel>,
+    /// Carried over from the other CQPT.
+    pub carried_over: bool,
+    /// The level computed from the sources and the carry-over.
+    pub computed: Option<u8>,
+    /// The level set by an override, with its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<(u8, String)>,
+    /// The final level.
+    pub level: Option<u8>,
+    /// Its state.
+    pub status: ItemStatus,
+}
+
+/// One core activity of the synthesis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityResult {
+    /// Activity id.
+    pub id: String,
+    /// Its wording.
+    pub title: String,
+    /// Computed status.
+    pub computed: ActivityStatus,
+    /// Final status (after an override).
+    pub status: ActivityStatus,
+    /// The override's reason, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
+    /// Its items.
+    pub items: Vec<String>,
+    /// Items at or above the required level.
+    pub reached: usize,
+}
+
+/// The synthesis for the CPNE.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Synthese {
+    /// Certificate id.
+    pub certificate: String,
+    /// Date.
+    pub date: Date,
+    /// Required level.
+    pub required: u8,
+    /// Items, in the order of the référentiel.
+    pub items: Vec<ItemResult>,
+    /// Core activities.
+    pub activities: Vec<ActivityResult>,
+    /// The computed proposal.
+    pub computed_proposal: Proposal,
+    /// The final proposal.
+    pub proposal: Proposal,
+    /// The proposal override's reason, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_override_reason: Option<String>,
+    /// Items to evaluate again (in activities not acquis).
+    pub to_evaluate_again: Vec<String>,
+}
+
+impl Synthese {
+    /// The item result with this id.
+    pub fn item(&self, id: &str) -> Option<&ItemResult> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+/// The items of a certificate's core activities, in order, once each.
+pub fn core_items(r: &Referentiel) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    r.core_activities()
+        .filter_map(|a| a.knowledge.as_ref())
+        .flat_map(|k| k.refs())
+        .map(|(_, x)| x.id.as_str())
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+/// The levels given to one item, by modality, each with who gave it and when.
+type LevelsByModality = BTreeMap<Modality, Vec<(u8, String)>>;
+
+/// Computes the synthesis of `dossier` on `date`.
+pub fn synthese(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    carry_over: Option<&CarryOver>,
+    date: Date,
+) -> Option<Synthese> {
+    let r = library.referentiel(&dossier.certificate)?;
+    let required = policy.levels.required;
+    let carried: BTreeSet<&str> = match (carry_over, library.referentiel(&policy.carry_over.referentiel)) {
+        (Some(c), Some(common)) if c.applies => common.item_refs().map(|(_, x)| x.id.as_str()).collect(),
+        _ => BTreeSet::new(),
+    };
+    // Levels per item and modality, and per contact for the observation.
+    let mut by_item: BTreeMap<&str, LevelsByModality> = BTreeMap::new();
+    for (modality, a) in dossier.assessments() {
+        by_item
+            .entry(a.item.as_str())
+            .or_default()
+            .entry(modality)
+            .or_default()
+            .push((a.level.value(), format!("{} par {} le {}", a.level, a.by, a.on)));
+    }
+    let mut contact_levels: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    if let Some(o) = &dossier.observation {
+        for c in &o.contacts {
+            let mut best: BTreeMap<&str, u8> = BTreeMap::new();
+            for a in &c.assessments {
+                let e = best.entry(a.item.as_str()).or_default();
+                *e = (*e).max(a.level.value());
+            }
+            for (item, level) in best {
+                contact_levels.entry(item).or_default().push(level);
+            }
+        }
+    }
+    let item_overrides: BTreeMap<&str, (u8, &str)> = dossier
+        .overrides
+        .iter()
+        .filter_map(|o| match &o.target {
+            OverrideTarget::Item { item, level } => Some((item.as_str(), (level.value(), o.reason.as_str()))),
+            _ => None,
+        })
+        .collect();
+
+    let mut items = Vec::new();
+    for id in core_items(r) {
+        let Some(item) = library.item(id) else { continue };
+        let assigned = policy.modalities.for_category(item.category);
+        let mut sources = Vec::new();
+        for (modality, levels) in by_item.get(id).into_iter().flatten() {
+            let values: Vec<u8> = levels.iter().map(|(l, _)| *l).collect();
+            let level = match modality {
+                Modality::Preuves => values.iter().copied().max(),
+                Modality::Quiz => values.iter().copied().max().map(|l| l.min(policy.levels.quiz_max)),
+                Modality::Observation => policy
+                    .modalities
+                    .observation_aggregate
+                    .apply(contact_levels.get(id).map_or(&[][..], |v| v)),
+            };
+            if let Some(level) = level {
+                let detail = levels.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(" ; ");
+                sources.push(SourceLevel {
+                    modality: *modality,
+                    level,
+                    counted: assigned.contains(modality),
+                    detail,
+                });
+            }
+        }
+        let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
+        let mut computed = policy.modalities.combine.apply(&counted);
+        let carried_over = carried.contains(id);
+        if carried_over {
+            computed = Some(computed.unwrap_or(0).max(required));
+        }
+        let overridden = item_overrides.get(id).map(|(l, reason)| (*l, reason.to_string()));
+        let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
+        let optional = policy.activities.optional_items.iter().any(|o| o == id);
+        let status = match level {
+            Some(0) if optional && item.kind == ItemKind::SavoirFaire => ItemStatus::NonApplicable,
+            Some(l) if l >= required => ItemStatus::Atteint,
+            Some(_) => ItemStatus::Insuffisant,
+            None => ItemStatus::NonEvalue,
+        };
+        items.push(ItemResult {
+            id: id.to_string(),
+            label: item.label.clone(),
+            kind: item.kind,
+            category: item.category,
+            sources,
+            carried_over,
+            computed,
+            overridden,
+            level,
+            status,
+        });
+    }
+
+    let result_of = |id: &str| items.iter().find(|i| i.id == id);
+    let gap = policy.activities.complement_max_gap;
+    let mut activities = Vec::new();
+    for a in r.core_activities() {
+        let ids: Vec<String> = a.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.clone()).collect();
+        let results: Vec<&ItemResult> = ids.iter().filter_map(|id| result_of(id)).collect();
+        let short: Vec<&&ItemResult> = results
+            .iter()
+            .filter(|i| matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue))
+            .collect();
+        let computed = if short.is_empty() {
+            ActivityStatus::Acquis
+        } else if short.iter().all(|i| i.level.is_none_or(|l| l + gap >= required)) {
+            ActivityStatus::ACompleter
+        } else {
+            ActivityStatus::NonAcquis
+        };
+        let over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
+            OverrideTarget::Activity { activity, status } if *activity == a.id => {
+                Some((*status, o.reason.clone()))
+            }
+            _ => None,
+        });
+        activities.push(ActivityResult {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            computed,
+            status: over.as_ref().map_or(computed, |(s, _)| *s),
+            override_reason: over.map(|(_, r)| r),
+            reached: results.iter().filter(|i| i.status == ItemStatus::Atteint).count(),
+            items: ids,
+        });
+    }
+    let propose = |statuses: &mut dyn Iterator<Item = ActivityStatus>| {
+        let all: Vec<ActivityStatus> = statuses.collect();
+        if all.iter().all(|s| *s == ActivityStatus::Acquis) {
+            Proposal::Attribution
+        } else if all.iter().all(|s| *s != ActivityStatus::NonAcquis) {
+            Proposal::EvaluationComplementaire
+        } else {
+            Proposal::NonAttribution
+        }
+    };
+    let computed_proposal = propose(&mut activities.iter().map(|a| a.status));
+    let proposal_over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
+        OverrideTarget::Proposal { proposal } => Some((*proposal, o.reason.clone())),
+        _ => None,
+    });
+    let mut to_evaluate_again = Vec::new();
+    for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {
+        for id in &a.items {
+            if result_of(id)
+                .is_some_and(|i| matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue))
+                && !to_evaluate_again.contains(id)
+            {
+                to_evaluate_again.push(id.clone());
+            }
+        }
+    }
+    Some(Synthese {
+        certificate: r.id.clone(),
+        date,
+        required,
+        computed_proposal,
+        proposal: proposal_over.as_ref().map_or(computed_proposal, |(p, _)| *p),
+        proposal_override_reason: proposal_over.map(|(_, r)| r),
+        items,
+        activities,
+        to_evaluate_again,
+    })
+}

@@ -1,0 +1,361 @@
+//! The decision policy: the agreement's numbers and the product decisions where the text is
+//! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
+use crate::referentiel::{Category, Library, ReferentielKind};
+use crate::source::SourceFile;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The name of the policy file in the référentiels folder.
+pub const POLICY_FILE: &str = "politique.toml";
+
+/// An evaluation modality of phase 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Modality {
+    /// Phase 2A, dossier de preuves.
+    Preuves,
+    /// Phase 2B, quiz.
+    Quiz,
+    /// Phase 2C, observation in a real work situation.
+    Observation,
+}
+
+impl Modality {
+    /// The French name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Modality::Preuves => "dossier de preuves",
+            Modality::Quiz => "quiz",
+            Modality::Observation => "observation",
+        }
+    }
+}
+
+/// How the levels of several observed contacts make one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Aggregate {
+    /// The lower median.
+    Median,
+    /// The lowest.
+    Min,
+    /// The highest.
+    Max,
+}
+
+impl Aggregate {
+    /// Applies the rule to a non-empty list.
+    pub fn apply(self, levels: &[u8]) -> Option<u8> {
+        let mut sorted = levels.to_vec();
+        sorted.sort_unstable();
+        match self {
+            Aggregate::Median => sorted.get((sorted.len().checked_sub(1)?) / 2).copied(),
+            Aggregate::Min => sorted.first().copied(),
+            Aggregate::Max => sorted.last().copied(),
+        }
+    }
+}
+
+/// Required levels and caps.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsPolicy {
+    /// The level an item must reach.
+    pub required: u8,
+    /// The highest level a quiz can establish.
+    pub quiz_max: u8,
+    /// Levels from this one need a written justification.
+    pub justification_from: u8,
+}
+
+/// Which modality evaluates which category, and how levels combine.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModalitiesPolicy {
+    /// Modalities for transversal items.
+    pub transversal: Vec<Modality>,
+    /// Modalities for partly specific items.
+    #[serde(rename = "partiellement-specifique")]
+    pub partiellement_specifique: Vec<Modality>,
+    /// Modalities for specific items.
+    pub specifique: Vec<Modality>,
+    /// How the contacts of the observation combine.
+    pub observation_aggregate: Aggregate,
+    /// How the modalities combine.
+    pub combine: Aggregate,
+}
+
+impl ModalitiesPolicy {
+    /// The modalities assigned to a category.
+    pub fn for_category(&self, category: Category) -> &[Modality] {
+        match category {
+            Category::Transversal => &self.transversal,
+            Category::PartiellementSpecifique => &self.partiellement_specifique,
+            Category::Specifique => &self.specifique,
+        }
+    }
+}
+
+/// Per-activity rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivitiesPolicy {
+    /// Items at most this many levels short leave the activity "à compléter".
+    pub complement_max_gap: u8,
+    /// Items not part of every organisation's job.
+    pub optional_items: Vec<String>,
+}
+
+/// Recevabilité rules (art. 3, art. 6-1, Annexe 2 §III).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecevabilitePolicy {
+    /// Routes to the CQPT.
+    pub routes: Vec<String>,
+    /// Free-access routes (DIF, CIF).
+    pub free_access_routes: Vec<String>,
+    /// Routes that need no prior experience.
+    pub no_experience_routes: Vec<String>,
+    /// Days of related experience required.
+    pub min_experience_days: i64,
+    /// The window of the free-access rule, in years.
+    pub window_years: i32,
+    /// Hours of effective work required in the window.
+    pub min_hours: u32,
+    /// Document kinds that prove activity in the branch.
+    pub proof_documents: Vec<String>,
+    /// The kind of the sworn statement.
+    pub sworn_statement: String,
+}
+
+/// Observation limits (Annexe 2 §III, phase 2C).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationPolicy {
+    /// Longest observation, in minutes.
+    pub max_minutes: u32,
+    /// Severity of an observation over the maximum.
+    pub over_max: Severity,
+    /// Minimum number of contacts per certificate id.
+    pub min_contacts: BTreeMap<String, u32>,
+}
+
+/// Carry-over of the savoirs communs (art. 3).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryOverPolicy {
+    /// The référentiel whose items are carried over.
+    pub referentiel: String,
+    /// Years kept without practising.
+    pub years_not_practising: i32,
+    /// Years kept when practising daily.
+    pub years_practising: i32,
+}
+
+/// Accreditation of evaluating bodies (Annexe 2 §IV).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccreditationPolicy {
+    /// Years an accreditation lasts.
+    pub years: i32,
+}
+
+/// Funding by AUVICOM (art. 6-2, Annexe 2 §IV).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingPolicy {
+    /// Flat rate per hour, in euros.
+    pub euros_per_hour: u32,
+    /// Hours funded at most.
+    pub max_hours: u32,
+    /// Largest adjustment the CPNE may make, in percent.
+    pub max_modulation_percent: i32,
+    /// The adjustment in force, in percent.
+    pub modulation_percent: i32,
+    /// Routes AUVICOM funds.
+    pub funded_routes: Vec<String>,
+    /// The DIF route, funded when the dossier says it is a priority DIF.
+    pub priority_dif_route: String,
+    /// Routes the company pays for.
+    pub company_routes: Vec<String>,
+}
+
+/// The attribution commission (art. 5).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommissionPolicy {
+    /// Employee representatives.
+    pub salaries: u32,
+    /// Employer representatives.
+    pub employeurs: u32,
+    /// Grounds on which an appeal is admitted.
+    pub appeal_grounds: Vec<String>,
+}
+
+/// The whole policy.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Levels.
+    pub levels: LevelsPolicy,
+    /// Modalities.
+    pub modalities: ModalitiesPolicy,
+    /// Activities.
+    pub activities: ActivitiesPolicy,
+    /// Recevabilité.
+    pub recevabilite: RecevabilitePolicy,
+    /// Observation.
+    pub observation: ObservationPolicy,
+    /// Carry-over.
+    pub carry_over: CarryOverPolicy,
+    /// Accreditation.
+    pub accreditation: AccreditationPolicy,
+    /// Funding.
+    pub funding: FundingPolicy,
+    /// Commission.
+    pub commission: CommissionPolicy,
+}
+
+/// Reads the policy file and checks it against the référentiels; every problem is returned.
+pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let policy: Policy = match toml::from_str(&file.text) {
+        Ok(p) => p,
+        Err(e) => {
+            let (line, column) = e.span().map(|s| line_column(&file.text, s.start)).unwrap_or((0, 0));
+            let message = e.message().to_string();
+            diagnostics.push(Diagnostic::error(
+                Code::Syntax,
+                Location { file: file.name.clone(), line, column },
+                "",
+                format!("invalid policy: {message}"),
+            ));
+            return Err(diagnostics);
+        }
+    };
+    check(&policy, file, library, &mut diagnostics);
+    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(policy) }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (u32::try_from(line).unwrap_or(0), u32::try_from(column).unwrap_or(0))
+}
+
+/// The place of `key = …` in the file (first occurrence), for checks made after parsing.
+fn place_of(file: &SourceFile, key: &str) -> Location {
+    let line = file
+        .text
+        .lines()
+        .position(|l| {
+            l.trim_start().starts_with(key)
+                && l[l.find(key).unwrap_or(0) + key.len()..].trim_start().starts_with('=')
+        })
+        .map_or(0, |i| u32::try_from(i + 1).unwrap_or(0));
+    Location { file: file.name.clone(), line, column: u32::from(line > 0) }
+}
+
+fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {
+    let mut bad = |key: &str, field: &str, message: String, expected: &str, found: String| {
+        out.push(
+            Diagnostic::error(Code::InvalidValue, place_of(file, key), field, message)
+                .expected(expected)
+                .found(found),
+        );
+    };
+    let l = &policy.levels;
+    for (key, value) in
+        [("required", l.required), ("quiz_max", l.quiz_max), ("justification_from", l.justification_from)]
+    {
+        if value > 5 {
+            bad(
+                key,
+                &format!("levels.{key}"),
+                format!("level {value} is outside the 0–5 scale"),
+                "0 to 5",
+                value.to_string(),
+            );
+        }
+    }
+    let f = &policy.funding;
+    if f.modulation_percent.abs() > f.max_modulation_percent {
+        bad(
+            "modulation_percent",
+            "funding.modulation_percent",
+            "the CPNE may adjust the flat rate by at most 20 % (art. 6-2)".into(),
+            &format!("-{0} to {0}", f.max_modulation_percent),
+            f.modulation_percent.to_string(),
+        );
+    }
+    for item in &policy.activities.optional_items {
+        if library.item(item).is_none() {
+            bad(
+                "optional_items",
+                "activities.optional_items",
+                format!("no item has the id `{item}`"),
+                "item ids",
+                item.clone(),
+            );
+        }
+    }
+    for certificate in policy.observation.min_contacts.keys() {
+        if library.referentiel(certificate).is_none_or(|r| r.kind != ReferentielKind::Certificat) {
+            bad(
+                certificate,
+                "observation.min_contacts",
+                format!("no certificate has the id `{certificate}`"),
+                "certificate ids",
+                certificate.clone(),
+            );
+        }
+    }
+    for r in library.certificates() {
+        if !policy.observation.min_contacts.contains_key(&r.id) {
+            bad(
+                "[observation.min_contacts]",
+                "observation.min_contacts",
+                format!("no minimum number of contacts for `{}`", r.id),
+                "one entry per certificate",
+                "none".into(),
+            );
+        }
+    }
+    if library.referentiel(&policy.carry_over.referentiel).is_none() {
+        bad(
+            "referentiel",
+            "carry_over.referentiel",
+            format!("no référentiel has the id `{}`", policy.carry_over.referentiel),
+            "a référentiel id",
+            policy.carry_over.referentiel.clone(),
+        );
+    }
+    for category in [Category::Transversal, Category::PartiellementSpecifique, Category::Specifique] {
+        if policy.modalities.for_category(category).is_empty() {
+            bad(
+                category.as_str(),
+                &format!("modalities.{}", category.as_str()),
+                "no modality evaluates this category".into(),
+                "at least one of preuves, quiz, observation",
+                "[]".into(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_median_of_contacts() {
+        assert_eq!(Aggregate::Median.apply(&[3, 2, 4, 3]), Some(3));
+        assert_eq!(Aggregate::Median.apply(&[2, 4]), Some(2));
+        assert_eq!(Aggregate::Max.apply(&[2, 4]), Some(4));
+        assert_eq!(Aggregate::Min.apply(&[]), None);
+    }
+}

@@ -1,0 +1,457 @@
+//! Every rule of DOMAIN.md and of the agreement, each with a test that breaks if the rule is
+//! removed or its number moved.
+
+use crate::builder::{Spec, codes, context, d, reasons};
+use cqpt::dossier::{ActivityStatus, Proposal};
+use cqpt::phases::{ItemStatus, Payer, evaluate, funding::funding, recevabilite};
+
+// ---- Recevabilité (art. 3, art. 6-1, Annexe 2 §III) -------------------------------------
+
+fn dif(hours: u32, start: &'static str, end: &'static str) -> Spec {
+    Spec {
+        route: "dif",
+        submitted: "2026-03-02",
+        employment: vec![(start, Some(end), hours, true, false), ("2026-03-01", None, 10, false, true)],
+        ..Spec::application("distance")
+    }
+}
+
+#[test]
+fn free_access_needs_1607_hours_1606_are_rejected() {
+    let e = dif(1606, "2024-01-01", "2025-12-31").evaluate();
+    assert_eq!(reasons(&e), ["hours-under-minimum"]);
+    assert!(!e.recevabilite.recevable);
+    let e = dif(1607, "2024-01-01", "2025-12-31").evaluate();
+    assert!(e.recevabilite.recevable, "{:?}", reasons(&e));
+}
+
+#[test]
+fn one_year_of_experience_364_days_are_rejected_a_full_year_accepted() {
+    // 2025-01-01 to 2025-12-30 is 364 days; to 2025-12-31 a full year.
+    let short = dif(1700, "2025-01-01", "2025-12-30").evaluate();
+    assert_eq!(reasons(&short), ["experience-under-one-year"]);
+    assert_eq!(short.recevabilite.facts.related_days, 364);
+    let full = dif(1700, "2025-01-01", "2025-12-31").evaluate();
+    assert!(full.recevabilite.recevable, "{:?}", reasons(&full));
+    // The same year on the plan de formation route (Annexe 2 §III applies to every employee).
+    let spec = Spec {
+        employment: vec![("2025-03-03", None, 1000, true, true)],
+        submitted: "2026-03-01",
+        ..Spec::application("distance")
+    };
+    assert_eq!(reasons(&spec.evaluate()), ["experience-under-one-year"]);
+    assert_eq!(spec.evaluate().recevabilite.facts.related_days, 364);
+    let spec = Spec { submitted: "2026-03-02", ..spec };
+    assert!(spec.evaluate().recevabilite.recevable);
+}
+
+#[test]
+fn free_access_year_must_fall_within_the_last_three_years() {
+    // Two years of experience ending 2023-06-30: 365+ days in all, but only 120 in the window.
+    let e = dif(3200, "2021-07-01", "2023-06-30").evaluate();
+    assert!(reasons(&e).contains(&"experience-outside-window"), "{:?}", reasons(&e));
+    assert!(reasons(&e).contains(&"hours-under-minimum"), "{:?}", reasons(&e));
+    assert!(!reasons(&e).contains(&"experience-under-one-year"));
+    // On the plan de formation route the window does not apply.
+    let spec = Spec {
+        employment: vec![
+            ("2021-07-01", Some("2023-06-30"), 3200, true, true),
+            ("2026-01-05", None, 300, false, true),
+        ],
+        ..Spec::application("distance")
+    };
+    assert!(spec.evaluate().recevabilite.recevable, "{:?}", reasons(&spec.evaluate()));
+}
+
+#[test]
+fn overlapping_periods_are_counted_once() {
+    let spec = Spec {
+        employment: vec![
+            ("2025-03-02", Some("2025-09-30"), 900, true, true),
+            ("2025-06-01", None, 900, true, true),
+        ],
+        ..Spec::application("distance")
+    };
+    let e = spec.evaluate();
+    assert_eq!(e.recevabilite.facts.related_days, 366, "2025-03-02..2026-03-02");
+}
+
+#[test]
+fn every_rejection_reason_is_stated_with_its_article() {
+    let spec = Spec { route: "vae", documents: vec![], employment: vec![], ..Spec::application("distance") };
+    let e = spec.evaluate();
+    assert_eq!(
+        reasons(&e),
+        [
+            "route-not-admitted",
+            "not-branch-employee",
+            "experience-under-one-year",
+            "no-proof-of-activity",
+            "no-sworn-statement"
+        ]
+    );
+    let articles: Vec<&str> = e.recevabilite.reasons.iter().map(|r| r.article).collect();
+    assert!(articles[0].contains("art. 3"));
+    assert!(articles[3].contains("art. 6-1"));
+    assert!(e.recevabilite.reasons.iter().all(|r| !r.message.is_empty()));
+}
+
+#[test]
+fn sworn_statement_and_proof_of_activity_are_required() {
+    let spec = Spec { documents: vec!["contrat-de-travail"], ..Spec::application("distance") };
+    assert_eq!(reasons(&spec.evaluate()), ["no-sworn-statement"]);
+    let spec = Spec { documents: vec!["attestation-sur-honneur", "autre"], ..Spec::application("distance") };
+    assert_eq!(reasons(&spec.evaluate()), ["no-proof-of-activity"]);
+}
+
+#[test]
+fn an_employee_outside_the_branch_is_rejected() {
+    let spec =
+        Spec { employment: vec![("2022-01-03", None, 5600, true, false)], ..Spec::application("distance") };
+    assert_eq!(reasons(&spec.evaluate()), ["not-branch-employee"]);
+}
+
+#[test]
+fn end_of_contrat_de_professionnalisation_needs_no_experience_but_the_right_target() {
+    let young = Spec {
+        route: "fin-contrat-de-professionnalisation",
+        contract_target: Some("distance"),
+        employment: vec![],
+        documents: vec!["attestation-sur-honneur"],
+        ..Spec::application("distance")
+    };
+    assert!(young.evaluate().recevabilite.recevable, "{:?}", reasons(&young.evaluate()));
+    let other = Spec { contract_target: Some("point-de-distribution"), ..young.clone() };
+    assert_eq!(reasons(&other.evaluate()), ["contract-not-aimed-at-certificate"]);
+    let none = Spec { contract_target: None, ..young };
+    assert_eq!(reasons(&none.evaluate()), ["contract-not-aimed-at-certificate"]);
+}
+
+// ---- Phase 2 (Annexe 2 §III, §IV) ---------------------------------------------------------
+
+#[test]
+fn a_complete_dossier_is_attributed_without_findings() {
+    for certificate in ["distance", "point-de-distribution"] {
+        let e = Spec::complete(certificate).evaluate();
+        assert!(e.findings.is_empty(), "{certificate}: {:?}", codes(&e));
+        let s = e.synthese.as_ref().unwrap();
+        assert_eq!(s.proposal, Proposal::Attribution);
+        assert!(s.activities.iter().all(|a| a.status == ActivityStatus::Acquis));
+        assert_eq!(e.state.phase, 3);
+    }
+}
+
+#[test]
+fn distance_needs_five_contacts_three_are_refused() {
+    let e = Spec { contacts: 3, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["observation-too-few-contacts"]);
+    assert!(e.synthese.is_none() && e.blocked());
+    let e = Spec { contacts: 4, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["observation-too-few-contacts"]);
+    let e = Spec { contacts: 5, ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+}
+
+#[test]
+fn point_de_distribution_needs_three_contacts() {
+    let e = Spec { contacts: 2, ..Spec::complete("point-de-distribution") }.evaluate();
+    assert_eq!(codes(&e), ["observation-too-few-contacts"]);
+    let e = Spec { contacts: 3, ..Spec::complete("point-de-distribution") }.evaluate();
+    assert!(e.findings.is_empty());
+}
+
+#[test]
+fn observation_of_two_hours_one_minute_is_flagged() {
+    let e = Spec { obs_start: "09:00", obs_end: "11:01", ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["observation-too-long"]);
+    assert!(e.findings[0].message.contains("2 h 01"));
+    let e = Spec { obs_start: "09:00", obs_end: "11:00", ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty());
+}
+
+#[test]
+fn an_evaluator_who_trained_the_candidate_blocks() {
+    let e = Spec { trained: true, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["evaluator-trained-candidate"]);
+    assert!(e.synthese.is_none());
+}
+
+#[test]
+fn accreditation_lasts_two_years() {
+    // Accredited 2024-04-14: valid through 2026-04-13; an assessment on 2026-04-14 is outside.
+    let e = Spec { accredited_on: "2024-04-14", ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["accreditation-expired"]);
+    let e = Spec { accredited_on: "2024-04-15", ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    let e = Spec { withdrawn_on: Some("2026-04-01"), ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["accreditation-withdrawn"]);
+}
+
+#[test]
+fn no_interview_is_a_warning_only() {
+    let e = Spec { interview: false, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["interview-missing"]);
+    assert!(!e.blocked() && e.synthese.is_some());
+}
+
+#[test]
+fn the_quiz_establishes_level_three_at_most() {
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert("c-deontologie".into(), 5);
+    let e = spec.evaluate();
+    assert_eq!(codes(&e), ["quiz-level-capped"]);
+    let item = e.synthese.as_ref().unwrap().item("c-deontologie").unwrap();
+    assert_eq!(item.level, Some(3));
+}
+
+#[test]
+fn levels_four_and_five_need_a_justification() {
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert("sf-se-servir-outil-gestion-appels".into(), 4);
+    assert!(spec.evaluate().findings.is_empty(), "justified by the builder");
+    let yaml = spec.yaml().replace(", justification: observé avec aisance", "");
+    let (library, policy) = context();
+    let dossier =
+        cqpt::dossier::load_dossier(&cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml }, library)
+            .unwrap();
+    let e = evaluate(&dossier, library, policy, dossier.latest_date());
+    assert!(codes(&e).iter().all(|c| *c == "justification-missing"), "{:?}", codes(&e));
+    assert!(e.blocked());
+}
+
+#[test]
+fn specific_items_count_only_from_the_observation() {
+    let spec = Spec::complete("distance");
+    let yaml = spec.yaml().replace(
+        "quiz:\n  sitting: Q-1\n  date: 2026-04-14\n  levels:\n",
+        "quiz:\n  sitting: Q-1\n  date: 2026-04-14\n  levels:\n    sf-se-servir-outil-gestion-appels: 1\n",
+    );
+    let (library, policy) = context();
+    let dossier =
+        cqpt::dossier::load_dossier(&cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml }, library)
+            .unwrap();
+    let e = evaluate(&dossier, library, policy, dossier.latest_date());
+    assert_eq!(codes(&e), ["modality-not-assigned"]);
+    let item = e.synthese.as_ref().unwrap().item("sf-se-servir-outil-gestion-appels").unwrap();
+    assert_eq!(item.level, Some(3), "the quiz level 1 is not counted");
+    assert!(item.sources.iter().any(|s| !s.counted && s.level == 1));
+}
+
+// ---- Synthèse (phase 3) --------------------------------------------------------------------
+
+#[test]
+fn one_level_short_is_a_completer_two_levels_non_acquis() {
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert("sp-temps-traitement-appel".into(), 2);
+    let s = spec.evaluate().synthese.unwrap();
+    let accueil = s.activities.iter().find(|a| a.id == "dist-accueillir").unwrap();
+    assert_eq!(accueil.status, ActivityStatus::ACompleter);
+    assert_eq!(s.proposal, Proposal::EvaluationComplementaire);
+    assert_eq!(s.to_evaluate_again, ["sp-temps-traitement-appel"]);
+    spec.levels.insert("sp-temps-traitement-appel".into(), 1);
+    let s = spec.evaluate().synthese.unwrap();
+    assert_eq!(
+        s.activities.iter().find(|a| a.id == "dist-accueillir").unwrap().status,
+        ActivityStatus::NonAcquis
+    );
+    assert_eq!(s.proposal, Proposal::NonAttribution);
+}
+
+#[test]
+fn an_unevaluated_item_leaves_the_activity_a_completer() {
+    let spec = Spec { skip: vec!["sp-taux-prise-en-charge".into()], ..Spec::complete("distance") };
+    let e = spec.evaluate();
+    assert_eq!(codes(&e), ["item-not-evaluated"]);
+    let s = e.synthese.unwrap();
+    assert_eq!(s.item("sp-taux-prise-en-charge").unwrap().status, ItemStatus::NonEvalue);
+    assert_eq!(s.proposal, Proposal::EvaluationComplementaire);
+}
+
+#[test]
+fn savoir_faire_zero_on_an_optional_item_does_not_count_against() {
+    let mut spec = Spec::complete("point-de-distribution");
+    spec.levels.insert("sf-encaisser".into(), 0);
+    let s = spec.evaluate().synthese.unwrap();
+    assert_eq!(s.item("sf-encaisser").unwrap().status, ItemStatus::NonApplicable);
+    assert_eq!(s.proposal, Proposal::Attribution);
+    // On an item every shop has, 0 counts as not reached.
+    let mut spec = Spec::complete("point-de-distribution");
+    spec.levels.insert("sf-faire-inventaire".into(), 0);
+    assert_eq!(spec.evaluate().synthese.unwrap().proposal, Proposal::NonAttribution);
+}
+
+#[test]
+fn overrides_change_results_and_keep_their_reason() {
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert("sp-temps-traitement-appel".into(), 2);
+    spec.overrides = vec![
+        "{target: item, item: sp-temps-traitement-appel, level: 3, reason: Confirmé par l'entretien, on: 2026-04-19}".into(),
+    ];
+    let s = spec.evaluate().synthese.unwrap();
+    let item = s.item("sp-temps-traitement-appel").unwrap();
+    assert_eq!((item.computed, item.level), (Some(2), Some(3)));
+    assert_eq!(item.overridden.as_ref().unwrap().1, "Confirmé par l'entretien");
+    assert_eq!(s.proposal, Proposal::Attribution);
+    spec.overrides = vec![
+        "{target: proposal, proposal: non-attribution, reason: Fraude constatée, on: 2026-04-19}".into(),
+    ];
+    let s = spec.evaluate().synthese.unwrap();
+    assert_eq!(
+        (s.computed_proposal, s.proposal),
+        (Proposal::EvaluationComplementaire, Proposal::NonAttribution)
+    );
+    assert_eq!(s.proposal_override_reason.as_deref(), Some("Fraude constatée"));
+    spec.overrides = vec!["{target: activity, activity: dist-accueillir, status: acquis, reason: Vu en situation, on: 2026-04-19}".into()];
+    let s = spec.evaluate().synthese.unwrap();
+    let a = s.activities.iter().find(|a| a.id == "dist-accueillir").unwrap();
+    assert_eq!((a.computed, a.status), (ActivityStatus::ACompleter, ActivityStatus::Acquis));
+    assert_eq!(s.proposal, Proposal::Attribution);
+}
+
+#[test]
+fn an_override_without_reason_is_refused() {
+    let spec = Spec {
+        overrides: vec!["{target: proposal, proposal: attribution, on: 2026-04-19}".into()],
+        ..Spec::complete("distance")
+    };
+    let (library, _) = context();
+    let err = cqpt::dossier::load_dossier(
+        &cqpt::source::SourceFile { name: "t.yaml".into(), text: spec.yaml() },
+        library,
+    )
+    .unwrap_err();
+    assert!(
+        err.iter().any(|d| d.field.ends_with("reason") && d.message.contains("missing key `reason`")),
+        "{err}"
+    );
+}
+
+// ---- Carry-over (art. 3) -------------------------------------------------------------------
+
+fn carried(awarded: &'static str, practising: bool) -> cqpt::phases::Evaluation {
+    // Synthèse on 2026-04-20; the savoirs communs are not assessed at all.
+    let (library, _) = context();
+    let common: Vec<String> =
+        library.referentiel("savoirs-communs").unwrap().item_refs().map(|(_, r)| r.id.clone()).collect();
+    Spec {
+        cqpt_held: Some(("distance", awarded, practising)),
+        skip: common,
+        ..Spec::complete("point-de-distribution")
+    }
+    .evaluate()
+}
+
+#[test]
+fn carry_over_three_years_one_day_more_is_refused() {
+    let kept = carried("2023-04-20", false);
+    assert!(kept.carry_over.as_ref().unwrap().applies);
+    assert_eq!(kept.synthese.as_ref().unwrap().proposal, Proposal::Attribution, "{:?}", codes(&kept));
+    let lost = carried("2023-04-19", false);
+    assert!(!lost.carry_over.as_ref().unwrap().applies);
+    assert!(codes(&lost).contains(&"carry-over-expired"));
+    assert_ne!(lost.synthese.as_ref().unwrap().proposal, Proposal::Attribution);
+}
+
+#[test]
+fn carry_over_five_years_when_practising() {
+    assert!(carried("2021-04-20", true).carry_over.unwrap().applies);
+    assert!(!carried("2021-04-19", true).carry_over.unwrap().applies);
+    assert!(!carried("2021-04-20", false).carry_over.unwrap().applies);
+}
+
+// ---- Phase 4 (art. 5) and the order of phases ---------------------------------------------------
+
+#[test]
+fn the_commission_has_two_employee_and_two_employer_members() {
+    let e = Spec { decision: Some(("2026-05-10", 2, 2, None)), ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty());
+    assert_eq!(e.state.phase, 4);
+    let e = Spec { decision: Some(("2026-05-10", 2, 1, None)), ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["commission-composition"]);
+}
+
+#[test]
+fn an_appeal_is_admitted_only_for_a_lack_of_rigour() {
+    let e = Spec {
+        decision: Some(("2026-05-10", 2, 2, Some("absence-de-rigueur"))),
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    assert!(e.decision.unwrap().appeal.unwrap().admitted);
+    let e = Spec {
+        decision: Some(("2026-05-10", 2, 2, Some("desaccord-sur-le-niveau"))),
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    let appeal = e.decision.unwrap().appeal.unwrap();
+    assert!(!appeal.admitted && appeal.reason.contains("art. 5"));
+}
+
+#[test]
+fn a_phase_cannot_come_before_its_prerequisites() {
+    let e = Spec { decision: Some(("2026-04-19", 2, 2, None)), ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["phase-out-of-order"], "decision before synthèse");
+    let e = Spec { synthese: Some("2026-04-13"), ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["phase-out-of-order"], "synthèse before an assessment");
+    let e = Spec { submitted: "2026-04-15", ..Spec::complete("distance") }.evaluate();
+    assert!(codes(&e).contains(&"phase-out-of-order"), "assessment before the application");
+    let e = Spec { evaluated: false, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["phase-out-of-order"], "synthèse without evaluation");
+    let e = Spec { route: "vae", ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["not-recevable"]);
+}
+
+#[test]
+fn the_state_says_what_is_missing() {
+    let e = Spec::application("distance").evaluate();
+    assert_eq!(e.state.phase, 1);
+    assert!(e.state.missing.iter().any(|m| m.contains("quiz")));
+    let e = Spec { synthese: None, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(e.state.phase, 2);
+    assert!(e.state.missing.iter().any(|m| m.contains("synthèse")));
+}
+
+#[test]
+fn dates_after_the_evaluation_date_are_refused() {
+    let dossier = Spec::complete("distance").dossier();
+    let diags = cqpt::dossier::check_future_dates(&dossier, d("2026-04-15"));
+    assert!(diags.iter().any(|x| x.field == "synthese.date" && x.location.line > 0), "{diags}");
+    assert!(cqpt::dossier::check_future_dates(&dossier, d("2026-04-20")).is_empty());
+}
+
+// ---- Funding (art. 6-2) ------------------------------------------------------------------------
+
+#[test]
+fn auvicom_pays_100_euros_an_hour_for_three_hours_at_most() {
+    let (_, policy) = context();
+    let spec = Spec { route: "contrat-de-professionnalisation", hours: 2.5, ..Spec::complete("distance") };
+    let f = funding(&spec.dossier(), policy);
+    assert_eq!((f.payer, f.euros), (Payer::Auvicom, 250.0));
+    let f = funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), policy);
+    assert_eq!(f.euros, 300.0);
+    let mut modulated = policy.clone();
+    modulated.funding.modulation_percent = 20;
+    assert_eq!(funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), &modulated).euros, 360.0);
+    let f = funding(&Spec { route: "plan-de-formation", ..spec.clone() }.dossier(), policy);
+    assert_eq!((f.payer, f.euros), (Payer::Entreprise, 0.0));
+    let f = funding(&Spec { route: "dif", priority_dif: true, ..spec.clone() }.dossier(), policy);
+    assert_eq!(f.payer, Payer::Auvicom);
+    let f = funding(&Spec { route: "dif", ..spec.clone() }.dossier(), policy);
+    assert_eq!(f.payer, Payer::Aucun);
+    let f = funding(&Spec { route: "periode-de-professionnalisation", ..spec }.dossier(), policy);
+    assert_eq!(f.payer, Payer::Auvicom);
+}
+
+#[test]
+fn the_cpne_modulation_is_limited_to_20_percent() {
+    let (library, _) = context();
+    let text = std::fs::read_to_string(crate::common::root().join("referentiels/politique.toml")).unwrap();
+    let file = cqpt::source::SourceFile {
+        name: "politique.toml".into(),
+        text: text.replace("modulation_percent = 0", "modulation_percent = 25"),
+    };
+    let err = cqpt::policy::load_policy(&file, library).unwrap_err();
+    let diag = err.iter().find(|x| x.field == "funding.modulation_percent").expect("modulation refused");
+    assert!(diag.location.line > 0);
+    let _ = recevabilite; // the phase-1 function is public for AUVICOM's own tools
+}
