@@ -2,6 +2,8 @@
 
 mod builder;
 mod common;
+mod dossier_diagnostics;
+mod examples;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
