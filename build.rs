@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The data folders shipped in the binary, relative to the crate root.
-const DATA_FOLDERS: &[&str] = &["referentiels", "grids", "templates", "policies", "quiz", "fonts"];
+const DATA_FOLDERS: &[&str] = &["referentiels", "grids", "templates", "quiz"];
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));

@@ -33,6 +33,16 @@ pub enum Error {
     /// The input has problems; each diagnostic names the file, line and field.
     #[error("{} error(s) in the input", .0.error_count())]
     Invalid(Diagnostics),
+    /// A template cannot be read or filled.
+    #[error("template {template}{}: {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Template {
+        /// The template file.
+        template: String,
+        /// Its line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
     /// A command-line value that cannot be used.
     #[error("{0}")]
     Usage(String),

@@ -17,11 +17,14 @@
 
 pub mod date;
 pub mod diag;
+pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod output;
 pub mod phases;
 pub mod policy;
 pub mod referentiel;
+pub mod render;
 pub mod scale;
 pub mod source;
 pub mod yaml;

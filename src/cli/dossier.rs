@@ -31,7 +31,7 @@ fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluat
     evaluate_with(&library, &policy, args)
 }
 
-fn evaluate_with(
+pub fn evaluate_with(
     library: &Library,
     policy: &Policy,
     args: &DossierArgs,

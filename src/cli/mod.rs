@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, one function per subcommand, and the one place where
 //! errors are printed and turned into an exit status.
 
+mod documents;
 mod dossier;
 mod referentiel;
 
@@ -57,6 +58,11 @@ enum Command {
     /// Exit status 0 when the synthesis is made, 4 when findings block it or the dossier is
     /// not recevable, 3 when the dossier has errors.
     Synthese(dossier::DossierArgs),
+    /// Print a blank grid (observation, dossier de preuves, global) as PDF.
+    Grid(documents::GridCommand),
+    /// Print a report of a dossier as PDF: recevabilité letter, prédiagnostic feedback,
+    /// synthesis for the CPNE, or the filled global grid.
+    Report(documents::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +96,8 @@ pub fn main() -> ExitCode {
         Command::Dossier(DossierCommand::Check(args)) => dossier::check(&source, &args),
         Command::Recevabilite(args) => dossier::recevabilite(&source, &args),
         Command::Synthese(args) => dossier::synthese(&source, &args),
+        Command::Grid(cmd) => documents::grid(&source, &cmd),
+        Command::Report(cmd) => documents::report(&source, &cmd),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,103 @@
+//! The embedded fonts (DejaVu Sans, subset to the Latin and French repertoire by
+//! `scripts/make-fonts.sh`) and their metrics: printpdf cannot measure text, so widths are the
+//! sums of the glyph advances read with ttf-parser.
+
+use std::sync::OnceLock;
+
+/// DejaVu Sans, regular.
+pub const REGULAR: &[u8] = include_bytes!("../../fonts/DejaVuSans-fr.ttf");
+/// DejaVu Sans, bold.
+pub const BOLD: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold-fr.ttf");
+
+/// Regular or bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// Regular.
+    Regular,
+    /// Bold.
+    Bold,
+}
+
+/// Advance widths of one face, by character, in font units.
+pub struct Metrics {
+    units_per_em: f32,
+    /// Advances of the characters U+0000–U+FFFF that the face has, 0 for the others.
+    advances: Vec<u16>,
+    present: Vec<bool>,
+}
+
+impl Metrics {
+    fn new(bytes: &[u8]) -> Metrics {
+        let face = ttf_parser::Face::parse(bytes, 0).expect("the shipped font parses");
+        let mut advances = vec![0u16; 0x1_0000];
+        let mut present = vec![false; 0x1_0000];
+        if let Some(table) = face.tables().cmap {
+            for subtable in table.subtables.into_iter().filter(|s| s.is_unicode()) {
+                subtable.codepoints(|cp| {
+                    if let (Some(gid), Ok(i)) = (subtable.glyph_index(cp), usize::try_from(cp))
+                        && i < advances.len()
+                    {
+                        advances[i] = face.glyph_hor_advance(gid).unwrap_or(0);
+                        present[i] = true;
+                    }
+                });
+            }
+        }
+        Metrics { units_per_em: f32::from(face.units_per_em()), advances, present }
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn has(&self, c: char) -> bool {
+        self.present.get(c as usize).copied().unwrap_or(false)
+    }
+
+    /// The width of `text` at `size` points, in points.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let units: u32 =
+            text.chars().map(|c| u32::from(self.advances.get(c as usize).copied().unwrap_or(0))).sum();
+        units as f32 * size / self.units_per_em
+    }
+}
+
+/// Both faces' metrics, read once per process.
+pub fn metrics(style: Style) -> &'static Metrics {
+    static REGULAR_METRICS: OnceLock<Metrics> = OnceLock::new();
+    static BOLD_METRICS: OnceLock<Metrics> = OnceLock::new();
+    match style {
+        Style::Regular => REGULAR_METRICS.get_or_init(|| Metrics::new(REGULAR)),
+        Style::Bold => BOLD_METRICS.get_or_init(|| Metrics::new(BOLD)),
+    }
+}
+
+/// The characters of `text` that a face cannot print (they would come out as blank boxes).
+pub fn missing_chars(text: &str) -> Vec<char> {
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            let printable = metrics(Style::Regular).has(*c) && metrics(Style::Bold).has(*c);
+            !c.is_control() && !printable
+        })
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_characters_are_in_both_faces() {
+        assert!(missing_chars("é è à ç œ Œ « » € ’ – — … ° \u{a0}\u{202f} ✓ □").is_empty());
+        assert_eq!(missing_chars("漢"), vec!['漢']);
+    }
+
+    #[test]
+    fn bold_is_wider_and_widths_scale_with_size() {
+        let r = metrics(Style::Regular).width("Conseiller clientèle", 10.0);
+        let b = metrics(Style::Bold).width("Conseiller clientèle", 10.0);
+        assert!(b > r && r > 50.0 && r < 150.0, "{r} {b}");
+        assert!((metrics(Style::Regular).width("Conseiller clientèle", 20.0) - 2.0 * r).abs() < 0.01);
+    }
+}

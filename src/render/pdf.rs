@@ -1,0 +1,139 @@
+//! The PDF backend: a [`Document`] of placed text, lines and boxes, printed with printpdf.
+//! The fonts are parsed once per process; ids are fixed and the file identifier is derived
+//! from the content, so the same document always gives the same bytes.
+
+use super::font::{self, Style};
+use super::layout::{Document, Item};
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, WindingOrder,
+};
+use std::sync::OnceLock;
+
+fn parsed(style: Style) -> &'static ParsedFont {
+    static REGULAR: OnceLock<ParsedFont> = OnceLock::new();
+    static BOLD: OnceLock<ParsedFont> = OnceLock::new();
+    let (cell, bytes) = match style {
+        Style::Regular => (&REGULAR, font::REGULAR),
+        Style::Bold => (&BOLD, font::BOLD),
+    };
+    cell.get_or_init(|| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the shipped font parses"))
+}
+
+fn font_id(style: Style) -> FontId {
+    FontId(match style {
+        Style::Regular => "F1".to_string(),
+        Style::Bold => "F2".to_string(),
+    })
+}
+
+fn gray(level: f32) -> Color {
+    Color::Greyscale(Greyscale { percent: level, icc_profile: None })
+}
+
+fn point(x_mm: f32, y_from_top_mm: f32, page_height: f32) -> Point {
+    Point::new(Mm(x_mm), Mm(page_height - y_from_top_mm))
+}
+
+/// Prints `doc` as PDF bytes.
+pub fn to_pdf(doc: &Document) -> Vec<u8> {
+    let mut pdf = PdfDocument::new(&doc.title);
+    for style in [Style::Regular, Style::Bold] {
+        pdf.resources.fonts.map.insert(font_id(style), printpdf::PdfFont::new(parsed(style).clone()));
+    }
+    let info = &mut pdf.metadata.info;
+    info.author = doc.author.clone();
+    info.subject = doc.subject.clone();
+    info.creator = "cqpt".to_string();
+    info.producer = format!("cqpt {}", env!("CARGO_PKG_VERSION"));
+    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(doc.created.days_since_epoch() * 86_400)
+        .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
+    info.creation_date = stamp;
+    info.modification_date = stamp;
+    info.metadata_date = stamp;
+    let pages =
+        doc.pages.iter().map(|page| PdfPage::new(Mm(page.width), Mm(page.height), ops(page))).collect();
+    pdf.with_pages(pages);
+    let options = PdfSaveOptions { optimize: false, subset_fonts: false, ..PdfSaveOptions::default() };
+    let mut bytes = pdf.save(&options, &mut Vec::new());
+    stabilise_id(&mut bytes);
+    bytes
+}
+
+fn ops(page: &super::layout::Page) -> Vec<Op> {
+    let h = page.height;
+    let mut ops = Vec::with_capacity(page.items.len() * 4);
+    for item in &page.items {
+        match item {
+            Item::Rect { x, y, w, h: rh, fill, stroke } => {
+                let rect = |mode| Rect {
+                    x: Mm(*x).into(),
+                    y: Mm(h - y - rh).into(),
+                    width: Mm(*w).into(),
+                    height: Mm(*rh).into(),
+                    mode: Some(mode),
+                    winding_order: Some(WindingOrder::NonZero),
+                };
+                if let Some(level) = fill {
+                    ops.push(Op::SetFillColor { col: gray(*level) });
+                    ops.push(Op::DrawRectangle { rectangle: rect(PaintMode::Fill) });
+                }
+                if let Some(width) = stroke {
+                    ops.push(Op::SetOutlineColor { col: gray(0.0) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(Op::DrawRectangle { rectangle: rect(PaintMode::Stroke) });
+                }
+            }
+            Item::Line { x1, y1, x2, y2, width, gray: level } => {
+                ops.push(Op::SetOutlineColor { col: gray(*level) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint { p: point(*x1, *y1, h), bezier: false },
+                            LinePoint { p: point(*x2, *y2, h), bezier: false },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Text { x, y, size, style, gray: level, text } => {
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFillColor { col: gray(*level) });
+                ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(*style)), size: Pt(*size) });
+                ops.push(Op::SetTextCursor { pos: point(*x, *y, h) });
+                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::EndTextSection);
+            }
+        }
+    }
+    ops
+}
+
+/// Replaces the two file identifiers of the trailer (printpdf draws them from a counter) by a
+/// digest of the content, keeping their length so that the cross-reference offsets hold.
+fn stabilise_id(bytes: &mut [u8]) {
+    let Some(at) = bytes.windows(4).rposition(|w| w == b"/ID[" || w == b"/ID ") else { return };
+    let digest = fnv1a(&bytes[..at]);
+    let mut i = at + 3;
+    let mut n = 0u64;
+    let mut inside = false;
+    while i < bytes.len() && bytes[i] != b']' {
+        match bytes[i] {
+            b'(' => inside = true,
+            b')' => inside = false,
+            _ if inside => {
+                let nibble =
+                    ((digest.rotate_left((n % 64) as u32) ^ n.wrapping_mul(0x9e37_79b9)) & 0xf) as u8;
+                bytes[i] = b"0123456789abcdef"[nibble as usize];
+                n += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
