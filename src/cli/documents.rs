@@ -37,7 +37,7 @@ pub struct OutputArgs {
     /// The PDF file to write (written atomically).
     #[arg(short, long, value_name = "FILE.pdf", required_unless_present = "text")]
     pub output: Option<PathBuf>,
-    /// Print the filled template (its markup) instead of writing a PDF, to check a template.
+    /// Print the text of the laid-out document instead of writing a PDF (to check a template).
     #[arg(long)]
     pub text: bool,
 }

@@ -429,7 +429,13 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
         preuves: d.preuves.len(),
         quiz_date: d.quiz.as_ref().map_or(String::new(), |q| q.date.to_string()),
         observation: d.observation.as_ref().map_or(String::new(), |o| {
-            format!("{} de {} à {}, {} contact(s)", o.date, o.start, o.end, o.contacts.len())
+            format!(
+                "{} de {} à {}, {} contact(s)",
+                crate::render::template::french_date(&o.date.to_string()),
+                o.start,
+                o.end,
+                o.contacts.len()
+            )
         }),
         synthese_date: d.synthese.as_ref().map_or(e.date, |s| s.date).to_string(),
         recevable: e.recevabilite.recevable,

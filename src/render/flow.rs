@@ -269,7 +269,7 @@ fn table(f: &mut Flow, t: &Table) {
         let (lines, h, style, fill, w) = match row {
             Row::Cells(c) => {
                 let (lines, h) = row_lines(c, &widths, Style::Regular);
-                (lines, h, Style::Regular, None, widths.clone())
+                (lines, h.max(t.min_row), Style::Regular, None, widths.clone())
             }
             Row::Group(text) => {
                 let full = vec![f.content_width()];

@@ -6,7 +6,7 @@
 //! # Title                    ## heading, ### sub-heading
 //! A paragraph, on one or several lines, ended by a blank line.
 //! **A bold paragraph**       > a small note        - a bullet
-//! !table 40,20,40            a table: column widths (relative); then rows until a blank line:
+//! !table 40,20,40            a table: column widths (relative), rowheight=<mm> optional; then rows:
 //! |= Header | cells |        header rows (repeated on each page)
 //! |+ A group row             one cell across all columns, shaded
 //! | a | b | c |              a row
@@ -51,6 +51,8 @@ pub struct Table {
     pub header: Vec<Vec<String>>,
     /// Body rows.
     pub rows: Vec<Row>,
+    /// Smallest height of a body row, mm (room to write by hand).
+    pub min_row: f32,
 }
 
 /// A bar of a chart.
@@ -192,12 +194,20 @@ pub fn parse(text: &str) -> Result<Markup, MarkupError> {
                     m.blocks.push(Block::WriteBox { height, title: title.trim().to_string() });
                 }
                 "table" => {
+                    let (spec, options) = rest.split_once(' ').unwrap_or((rest, ""));
                     let widths: Result<Vec<f32>, _> =
-                        rest.split(',').map(|w| w.trim().parse::<f32>()).collect();
+                        spec.split(',').map(|w| w.trim().parse::<f32>()).collect();
                     let widths = widths.map_err(|_| {
-                        err(i, format!("!table takes relative widths like 40,20,40, not \"{rest}\""))
+                        err(i, format!("!table takes relative widths like 40,20,40, not \"{spec}\""))
                     })?;
-                    let mut table = Table { widths, header: Vec::new(), rows: Vec::new() };
+                    let mut min_row = 0.0;
+                    for (k, v) in args(options) {
+                        match (k, v.parse::<f32>()) {
+                            ("rowheight", Ok(mm)) => min_row = mm,
+                            _ => return Err(err(i, format!("!table knows rowheight=<mm>, not {k}={v}"))),
+                        }
+                    }
+                    let mut table = Table { widths, header: Vec::new(), rows: Vec::new(), min_row };
                     i += 1;
                     while i < lines.len() && !lines[i].trim().is_empty() {
                         let row = lines[i].trim();
@@ -303,6 +313,12 @@ pub fn parse(text: &str) -> Result<Markup, MarkupError> {
             Some(b) => {
                 flush(&mut paragraph, &mut m.blocks);
                 m.blocks.push(b);
+            }
+            None if line.contains("**") => {
+                return Err(err(
+                    i,
+                    "** makes a whole line bold: put the bold text on a line of its own".to_string(),
+                ));
             }
             None => paragraph.push(line),
         }

@@ -2,6 +2,7 @@
 
 mod builder;
 mod common;
+mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod referentiel_cli;

@@ -1,0 +1,307 @@
+//! Every kind of PDF, read back with a PDF reader: expected content (accents included),
+//! reproducible bytes, qpdf's check, metadata, fonts, template errors.
+
+use crate::builder::context;
+use crate::common::{cqpt, root, run_cmd};
+use cqpt::documents::{self, Context, GridKind, ReportKind};
+use cqpt::dossier::load_dossier;
+use cqpt::phases::evaluate;
+use cqpt::render::Templates;
+use cqpt::source::{DataSource, SourceFile};
+use std::path::Path;
+
+/// The text of a PDF, as a reader extracts it.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("extractable text")
+}
+
+fn info(bytes: &[u8], key: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let info =
+        doc.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|r| doc.get_dictionary(r)).unwrap();
+    match info.get(key).unwrap() {
+        lopdf::Object::String(s, _) => {
+            if s.starts_with(&[0xfe, 0xff]) {
+                let units: Vec<u16> = s[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+                String::from_utf16_lossy(&units)
+            } else {
+                String::from_utf8_lossy(s).into_owned()
+            }
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn report(example: &str, kind: ReportKind) -> Vec<u8> {
+    let (library, policy) = context();
+    let templates = Templates::load(&DataSource::Embedded).unwrap();
+    let ctx = Context { library, policy, templates: &templates, source: &DataSource::Embedded };
+    let file = SourceFile::read(&root().join("examples/dossiers").join(example)).unwrap();
+    let dossier = load_dossier(&file, library).unwrap();
+    let evaluation = evaluate(&dossier, library, policy, dossier.latest_date());
+    documents::report_pdf(&ctx, kind, &dossier, &evaluation).unwrap()
+}
+
+fn contains_all(text: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(text.contains(n), "missing {n:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn synthesis_report_has_what_the_commission_reads() {
+    let bytes = report("03-distance-evaluation-complementaire.yaml", ReportKind::Synthese);
+    let text = pdf_text(&bytes);
+    contains_all(
+        &text,
+        &[
+            "Synthèse de l'évaluation",
+            "Sébastien Morel",
+            "CQPT «\u{a0}Conseiller clientèle à distance\u{a0}»",
+            "Cap Compétences Télécom",
+            "Résultats par activité",
+            "Fidéliser le client",
+            "à compléter",
+            "Proposition\u{a0}: évaluation complémentaire",
+            "Savoirs à évaluer de nouveau",
+            "La mercatique",
+            "AUVICOM — 300,00\u{a0}€",
+            "Représentant(e) des salariés — 1",
+            "Représentant(e) des employeurs — 2",
+            "page 1 / 2",
+        ],
+    );
+    assert_eq!(info(&bytes, b"Author"), "Cap Compétences Télécom");
+    assert!(info(&bytes, b"Title").starts_with("Synthèse d'évaluation — Sébastien Morel"));
+    assert!(info(&bytes, b"CreationDate").starts_with("D:20260226"), "{}", info(&bytes, b"CreationDate"));
+}
+
+#[test]
+fn synthesis_report_shows_overrides_with_their_reasons() {
+    let text = pdf_text(&report("18-distance-override-item.yaml", ReportKind::Synthese));
+    contains_all(
+        &text,
+        &["Modifications apportées par l'évaluateur", "Proposition\u{a0}: attribution", "ramené à 3"],
+    );
+    let (library, _) = context();
+    let file = SourceFile::read(&root().join("examples/dossiers/18-distance-override-item.yaml")).unwrap();
+    let dossier = load_dossier(&file, library).unwrap();
+    let reason = &dossier.overrides[0].reason;
+    let first_words: String = reason.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&first_words), "reason {reason:?} not in the report");
+}
+
+#[test]
+fn a_blocked_dossier_gets_a_report_that_says_why() {
+    let text = pdf_text(&report("14-evaluator-trained-candidate.yaml", ReportKind::Synthese));
+    contains_all(&text, &["Pas de synthèse", "bloquant", "annexe 2 §III, remarque"]);
+}
+
+#[test]
+fn recevabilite_letters_state_every_reason_with_its_article() {
+    let text = pdf_text(&report("10-non-recevable-hours-under-minimum.yaml", ReportKind::Recevabilite));
+    contains_all(&text, &["pas recevable", "1607 heures", "art. 3", "Pour AUVICOM"]);
+    let text = pdf_text(&report("01-distance-attribution.yaml", ReportKind::Recevabilite));
+    contains_all(&text, &["est recevable", "organisme évaluateur habilité"]);
+}
+
+#[test]
+fn prediagnostic_gives_levels_and_training_needs() {
+    let text = pdf_text(&report("01-distance-attribution.yaml", ReportKind::Prediagnostic));
+    contains_all(
+        &text,
+        &[
+            "Votre prédiagnostic",
+            "Vos besoins de formation",
+            "Vos niveaux, activité par activité",
+            "bonne connaissance",
+        ],
+    );
+}
+
+#[test]
+fn filled_global_grid_has_every_item_with_its_levels() {
+    let text = pdf_text(&report("02-point-de-distribution-attribution.yaml", ReportKind::Grille));
+    contains_all(
+        &text,
+        &[
+            "Grille globale d'évaluation",
+            "Encaisser une marchandise",
+            "sans objet",
+            "acquis",
+            "Participer à la vie de la boutique",
+        ],
+    );
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_pdfs() {
+    let a = report("03-distance-evaluation-complementaire.yaml", ReportKind::Synthese);
+    let b = report("03-distance-evaluation-complementaire.yaml", ReportKind::Synthese);
+    assert!(a == b, "two renderings in one process differ");
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/dossiers/03-distance-evaluation-complementaire.yaml");
+    let mut outputs = Vec::new();
+    for name in ["a.pdf", "b.pdf"] {
+        let out = dir.path().join(name);
+        let r = run_cmd(cqpt().args(["report", "--kind", "synthese"]).arg(&example).arg("-o").arg(&out));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        outputs.push(std::fs::read(&out).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "two CLI runs differ");
+    assert!(outputs[0] == a, "the CLI and the library differ");
+}
+
+fn qpdf_check(path: &Path) {
+    let out = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf is needed for this test: apt-get install qpdf (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "qpdf --check {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn every_pdf_the_cli_writes_passes_qpdf_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_date = "1790000000"; // SOURCE_DATE_EPOCH: 2026-09-21
+    for certificate in ["distance", "point-de-distribution"] {
+        for kind in ["observation", "preuves", "globale"] {
+            let out = dir.path().join(format!("{certificate}-{kind}.pdf"));
+            let r = run_cmd(
+                cqpt().env("SOURCE_DATE_EPOCH", env_date).args(["grid", certificate, kind, "-o"]).arg(&out),
+            );
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            qpdf_check(&out);
+            let bytes = std::fs::read(&out).unwrap();
+            assert!(info(&bytes, b"CreationDate").starts_with("D:20260921"));
+        }
+    }
+    for (example, kind) in [
+        ("01-distance-attribution.yaml", "recevabilite"),
+        ("01-distance-attribution.yaml", "prediagnostic"),
+        ("04-point-de-distribution-non-attribution.yaml", "synthese"),
+        ("13-point-de-distribution-carry-over.yaml", "grille"),
+        ("05-non-recevable-route-not-admitted.yaml", "recevabilite"),
+    ] {
+        let out = dir.path().join(format!("{example}-{kind}.pdf"));
+        let r = run_cmd(
+            cqpt()
+                .args(["report", "--kind", kind])
+                .arg(root().join("examples/dossiers").join(example))
+                .arg("-o")
+                .arg(&out),
+        );
+        assert_eq!(r.code, 0, "{example} {kind}: {}", r.stderr);
+        qpdf_check(&out);
+    }
+}
+
+#[test]
+fn blank_grids_have_a_column_per_contact_the_legend_and_page_numbers() {
+    let (library, policy) = context();
+    let templates = Templates::load(&DataSource::Embedded).unwrap();
+    let ctx = Context { library, policy, templates: &templates, source: &DataSource::Embedded };
+    let date = "2026-09-21".parse().unwrap();
+    let doc = documents::grid_document(&ctx, "distance", GridKind::Observation, date).unwrap();
+    let text = doc.text();
+    contains_all(
+        &text,
+        &[
+            "Grille d'observation en situation de travail réelle",
+            "C10",
+            "fait entièrement en autonomie",
+            "Remarques du référent interne",
+            "Entretien avec le candidat",
+        ],
+    );
+    assert!(doc.pages.iter().all(|p| p.width > p.height), "landscape");
+    assert!(text.contains(&format!("page {} / {}", doc.pages.len(), doc.pages.len())));
+    let pdd =
+        documents::grid_document(&ctx, "point-de-distribution", GridKind::Observation, date).unwrap().text();
+    assert!(pdd.contains("C5") && !pdd.contains("C6"), "five contacts at most for point de distribution");
+    // The observation grid lists the items the policy assigns to the observation, and only them.
+    assert!(text.contains("Se servir de l'outil de gestion des appels"));
+    assert!(!text.contains("Notions de droit relatif aux bases de données clients (CNIL)"));
+    let preuves = documents::grid_document(&ctx, "distance", GridKind::Preuves, date).unwrap().text();
+    assert!(preuves.contains("Notions de droit relatif aux bases de données clients (CNIL)"));
+    // Header rows repeat on every page of a long table.
+    let globale = documents::grid_document(&ctx, "point-de-distribution", GridKind::Globale, date).unwrap();
+    assert!(globale.pages.len() > 1);
+    for page in &globale.pages {
+        let t: String = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                cqpt::render::layout::Item::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(t.contains("Niveau final"), "header row on every page");
+    }
+}
+
+#[test]
+fn every_character_of_the_data_and_templates_exists_in_the_font() {
+    let mut text = String::new();
+    for folder in ["referentiels", "templates", "grids", "examples/dossiers"] {
+        for entry in std::fs::read_dir(root().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "hbs" || e == "toml") {
+                text.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let missing = cqpt::render::font::missing_chars(&text);
+    assert!(missing.is_empty(), "characters the embedded font lacks: {missing:?}");
+}
+
+#[test]
+fn a_misspelt_field_in_a_template_is_an_error_naming_the_file_and_line() {
+    let data = tempfile::tempdir().unwrap();
+    for folder in ["referentiels", "templates", "grids"] {
+        let target = data.path().join(folder);
+        std::fs::create_dir_all(&target).unwrap();
+        for entry in std::fs::read_dir(root().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let template = data.path().join("templates/synthese.hbs");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let line = text.lines().position(|l| l.contains("{{candidate.id}}")).unwrap() + 1;
+    std::fs::write(&template, text.replacen("{{candidate.id}}", "{{candidat.id}}", 1)).unwrap();
+    let example = root().join("examples/dossiers/01-distance-attribution.yaml");
+    let r = run_cmd(
+        cqpt().arg("--data").arg(data.path()).args(["report", "--kind", "synthese", "--text"]).arg(&example),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("templates/synthese.hbs:{line}")), "{}", r.stderr);
+    assert!(r.stderr.contains("candidat"), "{}", r.stderr);
+    // A syntax error in a template names its file and line too.
+    std::fs::write(&template, "!title x\n\n{{#if candidate}}\nnever closed\n").unwrap();
+    let r = run_cmd(
+        cqpt().arg("--data").arg(data.path()).args(["report", "--kind", "synthese", "--text"]).arg(&example),
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("synthese.hbs:"), "{}", r.stderr);
+}
+
+#[test]
+fn a_report_without_its_data_says_what_is_missing() {
+    let r = run_cmd(
+        cqpt()
+            .args(["report", "--kind", "prediagnostic", "--text"])
+            .arg(root().join("examples/dossiers/03-distance-evaluation-complementaire.yaml")),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no prédiagnostic is recorded"), "{}", r.stderr);
+}
