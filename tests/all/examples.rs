@@ -1,4 +1,5 @@
-//! Every example dossier under `examples/dossiers/` against its expected outcome, through the
+//! Every example dossier under `examples/dossiers/` against its expected outcome (the file of
+//! the same name under `examples/expected/`), through the
 //! CLI as a user runs it: `cqpt recevabilite` and `cqpt synthese`.
 
 use crate::common::{root, run};
@@ -9,16 +10,14 @@ fn examples() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("examples/dossiers"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "yaml") && !p.to_string_lossy().ends_with(".expected.yaml")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     paths.sort();
     paths
 }
 
 fn expected(path: &std::path::Path) -> Value {
-    let file = path.with_extension("expected.yaml");
+    let file = root().join("examples/expected").join(path.file_name().unwrap());
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|_| panic!("{} has no expected outcome", path.display()));
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
