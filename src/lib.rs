@@ -26,7 +26,9 @@ pub mod policy;
 pub mod referentiel;
 pub mod render;
 pub mod scale;
+pub mod session;
 pub mod source;
+pub mod synthetic;
 pub mod yaml;
 
 pub use error::{Error, Result};

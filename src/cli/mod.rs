@@ -4,6 +4,7 @@
 mod documents;
 mod dossier;
 mod referentiel;
+mod session;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cqpt::Error;
@@ -63,6 +64,18 @@ enum Command {
     /// Print a report of a dossier as PDF: recevabilité letter, prédiagnostic feedback,
     /// synthesis for the CPNE, or the filled global grid.
     Report(documents::ReportCommand),
+    /// A commission session: every dossier of a folder checked and synthesised, its PDFs
+    /// written, and the tableau récapitulatif (CSV and PDF).
+    ///
+    /// Work is spread over the cores; a dossier that cannot be read is reported with its
+    /// diagnostics and the others are processed. Exit status 0 when every dossier was
+    /// processed, 3 when some could not be. A rerun gives identical files.
+    Session(session::SessionCommand),
+    /// The CPNE's annual review (art. 7) of the dossiers submitted in a year, as CSV and PDF.
+    Bilan(session::BilanCommand),
+    /// Synthetic example dossiers.
+    #[command(subcommand)]
+    Example(session::ExampleCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +111,9 @@ pub fn main() -> ExitCode {
         Command::Synthese(args) => dossier::synthese(&source, &args),
         Command::Grid(cmd) => documents::grid(&source, &cmd),
         Command::Report(cmd) => documents::report(&source, &cmd),
+        Command::Session(cmd) => session::session(&source, &cmd),
+        Command::Bilan(cmd) => session::bilan(&source, &cmd),
+        Command::Example(cmd) => session::example(&source, &cmd),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -285,7 +285,7 @@ fn table(f: &mut Flow, t: &Table) {
     f.y += 3.0;
 }
 
-fn bars(f: &mut Flow, max: f32, required: f32, list: &[Bar]) {
+fn bars(f: &mut Flow, max: f32, required: Option<f32>, list: &[Bar]) {
     let width = f.content_width();
     let label_w = width * 0.42;
     let bar_x = f.left() + label_w + 2.0;
@@ -295,10 +295,13 @@ fn bars(f: &mut Flow, max: f32, required: f32, list: &[Bar]) {
     // The scale: a tick and its number for every level.
     f.ensure(8.0);
     let top = f.y;
-    let steps = max.round().max(1.0) as u32;
-    for level in 0..=steps {
-        let x = scale(level as f32);
-        let label = level.to_string();
+    // Ticks at whole levels for a 0–5 scale, at tenths of the maximum for counts.
+    let step = if max <= 10.0 { 1.0 } else { (max / 10.0).ceil() };
+    let steps = (max / step).floor().max(1.0) as u32;
+    for k in 0..=steps {
+        let level = k as f32 * step;
+        let x = scale(level);
+        let label = format!("{level}");
         let w = metrics(Style::Regular).width(&label, SMALL) * PT;
         f.text(x - w / 2.0, top + SMALL * PT, SMALL, Style::Regular, &label);
     }
@@ -320,7 +323,7 @@ fn bars(f: &mut Flow, max: f32, required: f32, list: &[Bar]) {
             stroke: Some(0.3),
         });
         if let Some(v) = bar.value {
-            let reached = v + 1e-6 >= required;
+            let reached = required.is_none_or(|r| v + 1e-6 >= r);
             let fill = if reached { 0.45 } else { 0.75 };
             f.items.push(Item::Rect {
                 x: bar_x,
@@ -331,13 +334,15 @@ fn bars(f: &mut Flow, max: f32, required: f32, list: &[Bar]) {
                 stroke: None,
             });
         }
-        let rx = scale(required);
-        f.items.push(Item::Line { x1: rx, y1: y - 0.3, x2: rx, y2: y + 4.9, width: 1.4, gray: 0.0 });
+        if let Some(required) = required {
+            let rx = scale(required);
+            f.items.push(Item::Line { x1: rx, y1: y - 0.3, x2: rx, y2: y + 4.9, width: 1.4, gray: 0.0 });
+        }
         f.text(text_x, y + CELL * PT, CELL, Style::Regular, &french_spacing(&bar.text));
         f.y += h;
     }
-    for level in 0..=steps {
-        let x = scale(level as f32);
+    for k in 0..=steps {
+        let x = scale(k as f32 * step);
         f.items.push(Item::Line { x1: x, y1: top + 3.0, x2: x, y2: f.y, width: 0.2, gray: 0.7 });
     }
     f.y += 3.0;

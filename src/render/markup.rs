@@ -92,8 +92,8 @@ pub enum Block {
     Bars {
         /// Scale maximum.
         max: f32,
-        /// Required level (a mark on every bar).
-        required: f32,
+        /// Required level (a mark on every bar), if any.
+        required: Option<f32>,
         /// Bars.
         bars: Vec<Bar>,
     },
@@ -251,12 +251,12 @@ pub fn parse(text: &str) -> Result<Markup, MarkupError> {
                 }
                 "bars" => {
                     let mut max = 5.0;
-                    let mut required = 3.0;
+                    let mut required = None;
                     for (k, v) in args(rest) {
                         let v = v.parse::<f32>().map_err(|_| err(i, format!("!bars {k}= takes a number")))?;
                         match k {
                             "max" => max = v,
-                            "required" => required = v,
+                            "required" => required = Some(v),
                             _ => return Err(err(i, format!("!bars knows max= and required=, not {k}="))),
                         }
                     }

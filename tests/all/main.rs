@@ -9,4 +9,5 @@ mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
 mod referentiel_props;
+mod session;
 mod workflow_rules;

@@ -1,0 +1,178 @@
+//! `cqpt session`, `cqpt bilan`, `cqpt example generate`: many dossiers at once.
+
+use super::{EXIT_INVALID, EXIT_OK, Outcome};
+use clap::{Args, Subcommand, ValueEnum};
+use cqpt::Error;
+use cqpt::documents::Context;
+use cqpt::output::write_atomic;
+use cqpt::render::{self, Templates};
+use cqpt::session::{self, Documents, SessionOptions, bilan};
+use cqpt::source::{self, DataSource};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DocumentsArg {
+    /// No PDF: decisions and the CSV table only (fastest).
+    None,
+    /// The synthesis report of every recevable dossier, the letter of every rejected one.
+    Standard,
+    /// Also every recevabilité letter and the filled global grid.
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionCommand {
+    /// The folder of dossiers (*.yaml).
+    pub folder: PathBuf,
+    /// The folder to write into: one sub-folder of PDFs per dossier, the tableau récapitulatif
+    /// (CSV and PDF) and dossiers-en-erreur.txt.
+    #[arg(long, value_name = "FOLDER")]
+    pub out: PathBuf,
+    /// Which PDFs to write.
+    #[arg(long, value_enum, default_value = "standard")]
+    pub documents: DocumentsArg,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct BilanCommand {
+    /// The folder of dossiers (*.yaml).
+    pub folder: PathBuf,
+    /// The year: dossiers whose application was submitted that year.
+    #[arg(long)]
+    pub year: i32,
+    /// The folder to write bilan-YEAR.csv and bilan-YEAR.pdf into.
+    #[arg(long, value_name = "FOLDER", default_value = ".")]
+    pub out: PathBuf,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExampleCommand {
+    /// Write realistic synthetic dossiers (every certificate, route and outcome represented),
+    /// reproducible from the seed — for tests, trials and benchmarks.
+    Generate {
+        /// How many.
+        #[arg(long)]
+        count: usize,
+        /// The seed: the same seed gives the same dossiers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Application years, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "2025,2026")]
+        years: Vec<i32>,
+        /// The folder to write them into.
+        #[arg(long, value_name = "FOLDER")]
+        out: PathBuf,
+    },
+}
+
+/// Progress on standard error: a bar on a terminal, a plain line every tenth otherwise.
+fn progress(label: &'static str) -> impl Fn(usize, usize) + Sync {
+    let terminal = std::io::stderr().is_terminal();
+    let shown = AtomicUsize::new(0);
+    move |done, total| {
+        if terminal {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r{label} [{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                let _ = writeln!(err);
+            }
+        } else {
+            let tenth = done * 10 / total.max(1);
+            if shown.fetch_max(tenth, Ordering::Relaxed) < tenth || done == total && tenth == 0 {
+                eprintln!("{label}: {done}/{total}");
+            }
+        }
+    }
+}
+
+fn context_parts(
+    source: &DataSource,
+) -> Result<(cqpt::referentiel::Library, cqpt::policy::Policy, Templates), Error> {
+    let (library, policy) = source::load_context(source)?;
+    let templates = Templates::load(source)?;
+    Ok((library, policy, templates))
+}
+
+pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
+    let (library, policy, templates) = context_parts(source)?;
+    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let options = SessionOptions {
+        documents: match cmd.documents {
+            DocumentsArg::None => Documents::None,
+            DocumentsArg::Standard => Documents::Standard,
+            DocumentsArg::All => Documents::All,
+        },
+        threads: cmd.threads.unwrap_or_else(session::parallel::threads),
+    };
+    let report = session::run(&ctx, &cmd.folder, &cmd.out, options, &progress("dossiers"))?;
+    for f in &report.failures {
+        eprintln!("error: dossier {} could not be processed:\n{}\n", f.file, f.message);
+    }
+    let rows = &report.rows;
+    println!(
+        "{} dossier(s) processed, {} failed; {} recevable(s), {} proposition(s) d'attribution; {} PDF(s)",
+        rows.len(),
+        report.failures.len(),
+        rows.iter().filter(|r| r.recevabilite == "recevable").count(),
+        rows.iter().filter(|r| r.proposition == "attribution").count(),
+        report.documents,
+    );
+    println!(
+        "documents in {}: tableau-recapitulatif.csv, tableau-recapitulatif.pdf, one folder per dossier",
+        cmd.out.display()
+    );
+    Ok(if report.failures.is_empty() { EXIT_OK } else { EXIT_INVALID })
+}
+
+pub fn bilan(source: &DataSource, cmd: &BilanCommand) -> Outcome {
+    let (library, policy, templates) = context_parts(source)?;
+    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let threads = cmd.threads.unwrap_or_else(session::parallel::threads);
+    let (b, failures) = bilan::bilan(&ctx, &cmd.folder, cmd.year, threads, &progress("dossiers"))?;
+    for f in &failures {
+        eprintln!("error: dossier {} could not be read:\n{}\n", f.file, f.message);
+    }
+    std::fs::create_dir_all(&cmd.out).map_err(|e| Error::Write { path: cmd.out.clone(), source: e })?;
+    let csv_path = cmd.out.join(format!("bilan-{}.csv", cmd.year));
+    write_atomic(&csv_path, &bilan::to_csv(&b, &ctx))?;
+    let created = cqpt::date::Date::new(cmd.year, 12, 31)
+        .ok_or_else(|| Error::Usage(format!("--year {} is not a year", cmd.year)))?;
+    let pdf_path = cmd.out.join(format!("bilan-{}.pdf", cmd.year));
+    write_atomic(&pdf_path, &render::pdf(&templates, "bilan", &bilan::view(&b, &ctx), created)?)?;
+    println!(
+        "bilan {}: {} dossier(s), {} recevable(s) ({:.0} %); wrote {} and {}",
+        cmd.year,
+        b.dossiers,
+        b.recevable,
+        100.0 * b.recevability_rate(),
+        csv_path.display(),
+        pdf_path.display()
+    );
+    Ok(if failures.is_empty() { EXIT_OK } else { EXIT_INVALID })
+}
+
+pub fn example(source: &DataSource, cmd: &ExampleCommand) -> Outcome {
+    let ExampleCommand::Generate { count, seed, years, out } = cmd;
+    let (library, policy) = source::load_context(source)?;
+    std::fs::create_dir_all(out).map_err(|e| Error::Write { path: out.clone(), source: e })?;
+    for g in cqpt::synthetic::generate(&library, &policy, *count, *seed, years) {
+        write_atomic(&out.join(&g.file_name), g.yaml.as_bytes())?;
+    }
+    println!("wrote {count} dossier(s) in {}", out.display());
+    Ok(EXIT_OK)
+}

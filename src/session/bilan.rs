@@ -1,0 +1,285 @@
+//! The CPNE's annual review (art. 7): counts per certificate, route and evaluating body;
+//! recevabilité rate and rejection reasons; proposals and decisions; mean level per item and
+//! per activity. A dossier belongs to the year its application was submitted.
+
+use super::{Failure, dossier_files, load_and_evaluate, parallel};
+use crate::documents::Context;
+use crate::error::Result;
+use crate::phases::ItemStatus;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// A running mean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Mean {
+    /// Values counted.
+    pub count: usize,
+    /// Their sum.
+    pub sum: f64,
+}
+
+impl Mean {
+    fn add(&mut self, v: f64) {
+        self.count += 1;
+        self.sum += v;
+    }
+    /// The mean, 0 when empty.
+    pub fn value(&self) -> f64 {
+        if self.count == 0 { 0.0 } else { self.sum / self.count as f64 }
+    }
+}
+
+/// The annual review.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Bilan {
+    /// The year.
+    pub year: i32,
+    /// Dossiers of the year.
+    pub dossiers: usize,
+    /// Per certificate.
+    pub certificates: BTreeMap<String, usize>,
+    /// Per route.
+    pub routes: BTreeMap<String, usize>,
+    /// Per evaluating body (recevable dossiers with one).
+    pub bodies: BTreeMap<String, usize>,
+    /// Recevable dossiers.
+    pub recevable: usize,
+    /// Rejection reasons (a dossier may have several).
+    pub reasons: BTreeMap<String, usize>,
+    /// Proposals of the syntheses (and `bloqué` for blocked evaluations).
+    pub proposals: BTreeMap<String, usize>,
+    /// The commission's decisions.
+    pub decisions: BTreeMap<String, usize>,
+    /// Mean final level per item, over the syntheses.
+    pub items: BTreeMap<String, Mean>,
+    /// Mean level per activity (mean of its items), over the syntheses.
+    pub activities: BTreeMap<String, Mean>,
+    /// Dossiers that could not be read.
+    pub failures: usize,
+}
+
+impl Bilan {
+    /// Recevabilité rate, 0 to 1.
+    pub fn recevability_rate(&self) -> f64 {
+        if self.dossiers == 0 { 0.0 } else { self.recevable as f64 / self.dossiers as f64 }
+    }
+}
+
+/// Computes the review of `year` over the dossiers of `input`.
+pub fn bilan(
+    ctx: &Context,
+    input: &Path,
+    year: i32,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Bilan, Vec<Failure>)> {
+    let files = dossier_files(input)?;
+    let acc = Mutex::new(Bilan { year, ..Bilan::default() });
+    let results = parallel::map(
+        &files,
+        threads,
+        |path| {
+            let (dossier, e) = load_and_evaluate(ctx, path)?;
+            if dossier.application.submitted.year() != year {
+                return Ok(());
+            }
+            let mut b = acc.lock().unwrap_or_else(|p| p.into_inner());
+            b.dossiers += 1;
+            *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
+            *b.routes.entry(dossier.route.clone()).or_default() += 1;
+            if e.recevabilite.recevable {
+                b.recevable += 1;
+                if let Some(body) = &dossier.evaluating_body {
+                    *b.bodies.entry(body.name.clone()).or_default() += 1;
+                }
+            }
+            for r in &e.recevabilite.reasons {
+                *b.reasons.entry(r.code.as_str().to_string()).or_default() += 1;
+            }
+            match &e.synthese {
+                Some(s) => {
+                    *b.proposals.entry(s.proposal.label().to_string()).or_default() += 1;
+                    for i in &s.items {
+                        if let (Some(l), false) = (i.level, i.status == ItemStatus::NonApplicable) {
+                            b.items.entry(i.id.clone()).or_default().add(f64::from(l));
+                        }
+                    }
+                    for a in &s.activities {
+                        let levels: Vec<f64> = a
+                            .items
+                            .iter()
+                            .filter_map(|id| s.item(id))
+                            .filter(|i| i.status != ItemStatus::NonApplicable)
+                            .map(|i| f64::from(i.level.unwrap_or(0)))
+                            .collect();
+                        if !levels.is_empty() {
+                            b.activities
+                                .entry(a.id.clone())
+                                .or_default()
+                                .add(levels.iter().sum::<f64>() / levels.len() as f64);
+                        }
+                    }
+                }
+                None if e.recevabilite.recevable && e.blocked() => {
+                    *b.proposals.entry("bloqué".to_string()).or_default() += 1;
+                }
+                None => {}
+            }
+            if let Some(d) = &e.decision {
+                *b.decisions.entry(d.outcome.label().to_string()).or_default() += 1;
+            }
+            Ok(())
+        },
+        progress,
+    );
+    let failures: Vec<Failure> =
+        results.into_iter().filter_map(|r: std::result::Result<(), Failure>| r.err()).collect();
+    let mut b = acc.into_inner().unwrap_or_else(|p| p.into_inner());
+    b.failures = failures.len();
+    Ok((b, failures))
+}
+
+/// The review as CSV: one line per figure (`indicateur,cle,libelle,nombre,valeur`).
+pub fn to_csv(b: &Bilan, ctx: &Context) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["indicateur", "cle", "libelle", "nombre", "valeur"]).expect("CSV to memory");
+    let mut row = |indicateur: &str, cle: &str, libelle: &str, nombre: usize, valeur: String| {
+        w.write_record([indicateur, cle, libelle, &nombre.to_string(), &valeur]).expect("CSV to memory");
+    };
+    row("dossiers", "", &format!("dossiers {}", b.year), b.dossiers, String::new());
+    row("recevabilite", "taux", "taux de recevabilité", b.recevable, format!("{:.3}", b.recevability_rate()));
+    for (k, n) in &b.certificates {
+        let label = ctx.library.referentiel(k).map_or(k.clone(), |r| r.title.clone());
+        row("certificat", k, &label, *n, String::new());
+    }
+    for (k, n) in &b.routes {
+        row("voie_acces", k, k, *n, String::new());
+    }
+    for (k, n) in &b.bodies {
+        row("organisme_evaluateur", k, k, *n, String::new());
+    }
+    for (k, n) in &b.reasons {
+        row("motif_rejet", k, k, *n, String::new());
+    }
+    for (k, n) in &b.proposals {
+        row("proposition", k, k, *n, String::new());
+    }
+    for (k, n) in &b.decisions {
+        row("decision", k, k, *n, String::new());
+    }
+    for (k, m) in &b.activities {
+        let label = ctx
+            .library
+            .referentiels
+            .iter()
+            .find_map(|r| r.activity(k))
+            .map_or(k.clone(), |a| a.title.clone());
+        row("niveau_moyen_activite", k, &label, m.count, format!("{:.2}", m.value()));
+    }
+    for (k, m) in &b.items {
+        let label = ctx.library.item(k).map_or(k.clone(), |i| i.label.clone());
+        row("niveau_moyen_savoir", k, &label, m.count, format!("{:.2}", m.value()));
+    }
+    w.into_inner().expect("CSV to memory")
+}
+
+/// A count for the PDF's charts.
+#[derive(Serialize)]
+struct CountView {
+    label: String,
+    count: usize,
+    share: String,
+}
+
+/// A mean for the PDF.
+#[derive(Serialize)]
+struct MeanView {
+    label: String,
+    mean: String,
+    count: usize,
+}
+
+/// The review's view for `templates/bilan.hbs`.
+#[derive(Serialize)]
+pub struct BilanView {
+    year: i32,
+    dossiers: usize,
+    recevable: usize,
+    rate: String,
+    failures: usize,
+    required: u8,
+    certificates: Vec<CountView>,
+    routes: Vec<CountView>,
+    bodies: Vec<CountView>,
+    reasons: Vec<CountView>,
+    proposals: Vec<CountView>,
+    decisions: Vec<CountView>,
+    activities: Vec<MeanView>,
+    items: Vec<MeanView>,
+    max_count: usize,
+}
+
+/// Builds the view of the review.
+pub fn view(b: &Bilan, ctx: &Context) -> BilanView {
+    let counts = |map: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
+        let total: usize = map.values().sum();
+        map.iter()
+            .map(|(k, n)| CountView {
+                label: label(k),
+                count: *n,
+                share: format!("{:.0} %", if total == 0 { 0.0 } else { 100.0 * *n as f64 / total as f64 }),
+            })
+            .collect::<Vec<_>>()
+    };
+    let same = |k: &str| k.to_string();
+    let certificate = |k: &str| ctx.library.referentiel(k).map_or(k.to_string(), |r| r.title.clone());
+    let max_count = [&b.certificates, &b.routes, &b.bodies, &b.reasons, &b.proposals, &b.decisions]
+        .iter()
+        .flat_map(|m| m.values())
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut items: Vec<MeanView> = b
+        .items
+        .iter()
+        .map(|(k, m)| MeanView {
+            label: ctx.library.item(k).map_or(k.clone(), |i| i.label.clone()),
+            mean: format!("{:.2}", m.value()).replace('.', ","),
+            count: m.count,
+        })
+        .collect();
+    items.sort_by(|a, b| a.mean.cmp(&b.mean).then(a.label.cmp(&b.label)));
+    BilanView {
+        year: b.year,
+        dossiers: b.dossiers,
+        recevable: b.recevable,
+        rate: format!("{:.0} %", 100.0 * b.recevability_rate()),
+        failures: b.failures,
+        required: ctx.policy.levels.required,
+        certificates: counts(&b.certificates, &certificate),
+        routes: counts(&b.routes, &same),
+        bodies: counts(&b.bodies, &same),
+        reasons: counts(&b.reasons, &same),
+        proposals: counts(&b.proposals, &same),
+        decisions: counts(&b.decisions, &same),
+        activities: b
+            .activities
+            .iter()
+            .map(|(k, m)| MeanView {
+                label: ctx
+                    .library
+                    .referentiels
+                    .iter()
+                    .find_map(|r| r.activity(k))
+                    .map_or(k.clone(), |a| a.title.clone()),
+                mean: format!("{:.2}", m.value()).replace('.', ","),
+                count: m.count,
+            })
+            .collect(),
+        items,
+        max_count,
+    }
+}

@@ -1,0 +1,205 @@
+//! Sessions at scale: generated dossiers give what they were built for; a bad dossier does not
+//! stop the others; outputs are identical from one run to the next; the bilan's figures match a
+//! generated session whose counts are known.
+
+use crate::builder::context;
+use crate::common::{cqpt, root, run_cmd};
+use cqpt::dossier::{Proposal, load_dossier};
+use cqpt::phases::evaluate;
+use cqpt::session::summary;
+use cqpt::source::SourceFile;
+use cqpt::synthetic::{Generated, generate};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn generated(count: usize, seed: u64, years: &[i32]) -> Vec<Generated> {
+    let (library, policy) = context();
+    generate(library, policy, count, seed, years)
+}
+
+fn write_all(dir: &Path, dossiers: &[Generated]) {
+    for g in dossiers {
+        std::fs::write(dir.join(&g.file_name), &g.yaml).unwrap();
+    }
+}
+
+#[test]
+fn generated_dossiers_give_the_outcome_they_were_built_for() {
+    let (library, policy) = context();
+    let dossiers = generated(400, 7, &[2025, 2026]);
+    let mut seen_reasons = std::collections::BTreeSet::new();
+    let mut seen_routes = std::collections::BTreeSet::new();
+    let mut seen_proposals = std::collections::BTreeSet::new();
+    for g in &dossiers {
+        let d = load_dossier(&SourceFile { name: g.file_name.clone(), text: g.yaml.clone() }, library)
+            .unwrap_or_else(|e| panic!("{}: {e}", g.file_name));
+        let e = evaluate(&d, library, policy, d.latest_date());
+        let reasons: Vec<&str> = e.recevabilite.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(reasons, g.intended.reason.into_iter().collect::<Vec<_>>(), "{}", g.file_name);
+        let errors: Vec<&str> = e.findings.iter().filter(|f| f.is_error()).map(|f| f.code.as_str()).collect();
+        assert_eq!(errors, g.intended.blocked_by.into_iter().collect::<Vec<_>>(), "{}", g.file_name);
+        assert_eq!(e.synthese.as_ref().map(|s| s.proposal), g.intended.proposal, "{}", g.file_name);
+        assert_eq!(e.decision.as_ref().map(|d| d.outcome), g.intended.decision, "{}", g.file_name);
+        seen_reasons.extend(g.intended.reason);
+        seen_routes.insert(g.intended.route.clone());
+        seen_proposals.extend(g.intended.proposal);
+    }
+    assert_eq!(seen_reasons.len(), cqpt::phases::Reason::ALL.len(), "every rejection reason is represented");
+    assert!(seen_routes.len() >= 7, "{seen_routes:?}");
+    assert_eq!(seen_proposals.len(), 3);
+}
+
+#[test]
+fn a_session_with_a_bad_dossier_processes_the_others_and_reruns_identically() {
+    let input = tempfile::tempdir().unwrap();
+    let dossiers = generated(24, 3, &[2026]);
+    write_all(input.path(), &dossiers);
+    let bad = "candidate: {id: X-1, family_name: Faux, given_name: Dossier}\ncertificate: distance\nroute: plan-de-formation\nemployment: []\ndocuments: []\napplication: {submitted: 2026-02-30}\n";
+    std::fs::write(input.path().join("dossier-00000-mauvais.yaml"), bad).unwrap();
+    let run_session = |out: &Path| run_cmd(cqpt().args(["session"]).arg(input.path()).arg("--out").arg(out));
+    let out1 = tempfile::tempdir().unwrap();
+    let r = run_session(out1.path());
+    assert_eq!(r.code, 3, "some dossiers failed: {}", r.stderr);
+    assert!(
+        r.stderr.contains("dossier-00000-mauvais.yaml:6:"),
+        "the bad dossier by name and line: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("application.submitted"), "{}", r.stderr);
+    assert!(r.stdout.contains("24 dossier(s) processed, 1 failed"), "{}", r.stdout);
+    // Every good dossier has its document.
+    for g in &dossiers {
+        let stem = g.file_name.trim_end_matches(".yaml");
+        let name = if g.intended.reason.is_some() { "lettre-recevabilite.pdf" } else { "synthese.pdf" };
+        assert!(out1.path().join(stem).join(name).is_file(), "{stem}/{name}");
+    }
+    // The CSV parses back with the same rows, one per good dossier.
+    let csv = std::fs::read(out1.path().join("tableau-recapitulatif.csv")).unwrap();
+    let rows = summary::from_csv(&csv).unwrap();
+    assert_eq!(rows.len(), 24);
+    assert_eq!(summary::to_csv(&rows), csv, "the CSV round-trips");
+    assert!(std::str::from_utf8(&csv).is_ok());
+    let errors = std::fs::read_to_string(out1.path().join("dossiers-en-erreur.txt")).unwrap();
+    assert!(errors.contains("dossier-00000-mauvais.yaml"));
+    // A second run gives identical files.
+    let out2 = tempfile::tempdir().unwrap();
+    assert_eq!(run_session(out2.path()).code, 3);
+    let files = |dir: &Path| {
+        let mut all = BTreeMap::new();
+        for entry in walk(dir) {
+            all.insert(entry.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&entry).unwrap());
+        }
+        all
+    };
+    let (a, b) = (files(out1.path()), files(out2.path()));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(b[k] == *v, "{} differs between runs", k.display());
+    }
+    assert!(a.keys().any(|k| k.ends_with("tableau-recapitulatif.pdf")));
+    assert!(!a.keys().any(|k| k.to_string_lossy().ends_with(".tmp")), "no temporary file left");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_bundled_session_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let r =
+        run_cmd(cqpt().args(["session"]).arg(root().join("examples/dossiers")).arg("--out").arg(out.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows =
+        summary::from_csv(&std::fs::read(out.path().join("tableau-recapitulatif.csv")).unwrap()).unwrap();
+    assert_eq!(rows.len(), 20);
+    let text =
+        crate::documents::pdf_text(&std::fs::read(out.path().join("tableau-recapitulatif.pdf")).unwrap());
+    assert!(text.contains("Tableau récapitulatif des dossiers"), "{text}");
+    assert!(text.contains("Léa Fontaine"));
+}
+
+#[test]
+fn the_bilan_figures_match_a_generated_session() {
+    let input = tempfile::tempdir().unwrap();
+    let dossiers = generated(160, 11, &[2025, 2026]);
+    write_all(input.path(), &dossiers);
+    let out = tempfile::tempdir().unwrap();
+    let r =
+        run_cmd(cqpt().args(["bilan"]).arg(input.path()).args(["--year", "2026", "--out"]).arg(out.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let year: Vec<&Generated> = dossiers.iter().filter(|g| g.intended.year == 2026).collect();
+    let csv = std::fs::read_to_string(out.path().join("bilan-2026.csv")).unwrap();
+    let mut figures: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for record in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let record = record.unwrap();
+        figures.insert((record[0].to_string(), record[1].to_string()), record[3].parse().unwrap());
+    }
+    let count = |f: &dyn Fn(&&Generated) -> bool| year.iter().filter(|g| f(g)).count();
+    assert_eq!(figures[&("dossiers".into(), String::new())], year.len());
+    assert_eq!(figures[&("recevabilite".into(), "taux".into())], count(&|g| g.intended.reason.is_none()));
+    for certificate in ["distance", "point-de-distribution"] {
+        assert_eq!(
+            figures[&("certificat".into(), certificate.into())],
+            count(&|g| g.intended.certificate == certificate)
+        );
+    }
+    for g in &year {
+        let route = &g.intended.route;
+        assert_eq!(
+            figures[&("voie_acces".into(), route.clone())],
+            count(&|h| h.intended.route == *route),
+            "{route}"
+        );
+    }
+    for (label, p) in [
+        ("attribution", Proposal::Attribution),
+        ("évaluation complémentaire", Proposal::EvaluationComplementaire),
+        ("non-attribution", Proposal::NonAttribution),
+    ] {
+        let expected = count(&|g| g.intended.proposal == Some(p));
+        assert_eq!(
+            figures.get(&("proposition".into(), label.into())).copied().unwrap_or(0),
+            expected,
+            "{label}"
+        );
+        let decided = count(&|g| g.intended.decision == Some(p));
+        assert_eq!(
+            figures.get(&("decision".into(), label.into())).copied().unwrap_or(0),
+            decided,
+            "decision {label}"
+        );
+    }
+    assert_eq!(
+        figures.get(&("proposition".into(), "bloqué".into())).copied().unwrap_or(0),
+        count(&|g| g.intended.blocked_by.is_some())
+    );
+    for reason in cqpt::phases::Reason::ALL {
+        let expected = count(&|g| g.intended.reason == Some(reason.as_str()));
+        assert_eq!(
+            figures.get(&("motif_rejet".into(), reason.as_str().into())).copied().unwrap_or(0),
+            expected,
+            "{}",
+            reason.as_str()
+        );
+    }
+    // The mean levels are between the levels the generator gives.
+    for record in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let record = record.unwrap();
+        if &record[0] == "niveau_moyen_savoir" || &record[0] == "niveau_moyen_activite" {
+            let v: f64 = record[4].parse().unwrap();
+            assert!((1.0..=4.0).contains(&v), "{record:?}");
+        }
+    }
+    let text = crate::documents::pdf_text(&std::fs::read(out.path().join("bilan-2026.pdf")).unwrap());
+    assert!(text.contains("Bilan annuel 2026") && text.contains("Niveau moyen par activité"), "{text}");
+}
