@@ -9,6 +9,10 @@ use cqpt::source::{DataSource, SourceFile, load_context};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+// The same allocator as the `cqpt` binary, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let (library, policy) = load_context(&DataSource::Embedded).expect("shipped data");
     let templates = Templates::load(&DataSource::Embedded).expect("templates");

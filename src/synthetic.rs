@@ -389,11 +389,26 @@ fn one(
     let end = if blocked_by == Some("observation-too-long") { "11:05" } else { "10:45" };
     let _ =
         writeln!(y, "observation:\n  date: {assessed}\n  start: \"09:00\"\n  end: \"{end}\"\n  contacts:");
-    for n in 1..=contacts {
-        let _ = writeln!(y, "    - number: {n}\n      assessments:");
-        for id in &specific {
-            let l = level(id, rng);
-            let j = if l >= 4 {
+    // Each item is observed in one contact, some in a second one, as an observer rates what
+    // each contact shows; an item short of the level is short wherever it is observed.
+    let mut per_contact: Vec<Vec<(&str, u8)>> = vec![Vec::new(); contacts.max(1)];
+    for (k, id) in specific.iter().enumerate() {
+        let l = level(id, rng);
+        per_contact[k % contacts.max(1)].push((id, l));
+        if rng.chance(0.3) && contacts > 1 {
+            let other = (k + 1 + rng.below(contacts - 1)) % contacts;
+            let second = if short.contains(id) { l } else { 3 };
+            per_contact[other].push((id, second));
+        }
+    }
+    for (n, list) in per_contact.iter().enumerate().take(contacts) {
+        let _ = writeln!(y, "    - number: {}\n      assessments:", n + 1);
+        if list.is_empty() {
+            y.truncate(y.len() - "      assessments:\n".len());
+            y.push_str("      assessments: []\n");
+        }
+        for (id, l) in list {
+            let j = if *l >= 4 {
                 ", justification: \"Maîtrise observée et expliquée au référent\""
             } else {
                 ""

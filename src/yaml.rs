@@ -2,13 +2,10 @@
 //! is, then a [`Decoder`] that turns it into typed values while it collects every problem
 //! (wrong type, missing key, unknown key, invalid value) instead of stopping at the first.
 //!
-//! The parser is serde-saphyr, the maintained successor of serde_yaml, with a budget that
-//! bounds the work any input can cause.
+//! The parser is serde-saphyr's (granit-parser), read event by event: every value keeps its
+//! position, and the work any input can cause is bounded.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
 
 /// A YAML value with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,89 +68,103 @@ impl Value {
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<Value>::deserialize(deserializer)?;
-        Ok(Node {
-            value: spanned.value,
-            line: u32::try_from(spanned.referenced.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(spanned.referenced.column()).unwrap_or(u32::MAX),
+/// Most nodes a document may hold once its aliases are expanded (guards against "billion
+/// laughs" documents).
+const MAX_NODES: usize = 2_000_000;
+/// Deepest nesting accepted.
+const MAX_DEPTH: usize = 64;
+
+/// A collection being built.
+enum Frame {
+    Seq { items: Vec<Node>, line: u32, column: u32, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, line: u32, column: u32, anchor: usize },
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema: null, booleans (`true`/`false` only —
+/// `on`, `yes`, `no` stay text), integers, floats; text otherwise (returned empty: the caller
+/// keeps the scalar's own string).
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits(unsigned, 10) {
+        if let Ok(i) = text.parse::<i128>() {
+            return Value::Int(i);
+        }
+    } else if let Some(hex) = text.strip_prefix("0x").filter(|h| digits(h, 16)) {
+        if let Ok(i) = i128::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    } else if let Some(oct) = text.strip_prefix("0o").filter(|o| digits(o, 8)) {
+        if let Ok(i) = i128::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let looks_float = bytes.iter().any(|b| b.is_ascii_digit())
+        && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && (text.contains('.') || text.contains(['e', 'E']));
+    if looks_float && let Ok(x) = text.parse::<f64>() {
+        return Value::Float(x);
+    }
+    Value::Str(String::new())
+}
+
+/// The first text key that a mapping repeats: the key, the line of its first occurrence, and
+/// the place of the repetition. Sorting keeps this O(n log n) for long mappings.
+fn duplicate_key(entries: &[(Node, Node)]) -> Option<(String, u32, (u32, u32))> {
+    if entries.len() < 2 {
+        return None;
+    }
+    let mut keys: Vec<(&str, usize)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (k, _))| match &k.value {
+            Value::Str(s) => Some((s.as_str(), i)),
+            _ => None,
         })
-    }
+        .collect();
+    keys.sort_unstable();
+    keys.windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| (w[0].1, w[1].1))
+        .min_by_key(|(_, again)| *again)
+        .map(|(first, again)| {
+            let (first, again) = (first.min(again), first.max(again));
+            let k = &entries[again].0;
+            (w_key(k), entries[first].0.line, (k.line, k.column))
+        })
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Int(v.into()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        Ok(i128::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
-        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(node) = seq.next_element::<Node>()? {
-            items.push(node);
-        }
-        Ok(Value::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
-            entries.push((k, v));
-        }
-        Ok(Value::Map(entries))
+fn w_key(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        other => other.describe(),
     }
 }
 
 /// Parses one YAML document into a [`Node`] tree; a syntax error becomes a diagnostic that
-/// names the file, line and column.
+/// names the file, line and column. The events come from serde-saphyr's own parser
+/// (granit-parser); positions are kept for every node, and the work is bounded (depth, size of
+/// the expanded aliases).
 pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let error = |line: u32, column: u32, message: String| {
+        Box::new(Diagnostic::error(
+            Code::Syntax,
+            Location { file: file.to_string(), line, column },
+            "",
+            message,
+        ))
+    };
     if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Box::new(Diagnostic::error(
@@ -163,29 +174,131 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
             "the file holds no YAML document",
         )));
     }
-    // YAML 1.2 core booleans only: `on`, `yes`, `no` stay text (a key `on:` is the key "on").
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        budget: serde_saphyr::budget! {
-            max_documents: 1,
-            max_depth: 64,
-            max_events: 2_000_000,
-            max_aliases: 10_000,
-        },
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: Vec<Option<(Node, usize)>> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut nodes = 0usize;
+    let mut documents = 0usize;
+    let pos = |m: &serde_saphyr::granit_parser::Marker| {
+        (u32::try_from(m.line()).unwrap_or(u32::MAX), u32::try_from(m.col() + 1).unwrap_or(u32::MAX))
     };
-    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (u32::try_from(l.line()).unwrap_or(0), u32::try_from(l.column()).unwrap_or(0)))
-            .unwrap_or((0, 0));
-        let message = first_line(&e.to_string());
-        Box::new(Diagnostic::error(
-            Code::Syntax,
-            Location { file: file.to_string(), line, column },
-            "",
-            format!("invalid YAML: {message}"),
-        ))
-    })
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                let (line, column) = pos(e.marker());
+                let info = e.info();
+                return Err(error(line, column, format!("invalid YAML: {}", first_line(&info))));
+            }
+        };
+        let (line, column) = pos(&span.start);
+        let complete: Option<(Node, usize)> = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(error(
+                        line,
+                        column,
+                        "invalid YAML: the file holds more than one document".into(),
+                    ));
+                }
+                None
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _)
+                if stack.len() >= MAX_DEPTH =>
+            {
+                let _ = anchor;
+                return Err(error(
+                    line,
+                    column,
+                    format!("invalid YAML: nested deeper than {MAX_DEPTH} levels"),
+                ));
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                stack.push(Frame::Seq { items: Vec::new(), line, column, anchor });
+                None
+            }
+            Event::MappingStart(_, anchor, _) => {
+                stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq { items, line, column, anchor }) => {
+                    Some((Node { value: Value::Seq(items), line, column }, anchor))
+                }
+                _ => return Err(error(line, column, "invalid YAML: unbalanced sequence".into())),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map { entries, line, column, anchor, .. }) => {
+                    if let Some((key, first, again)) = duplicate_key(&entries) {
+                        return Err(error(
+                            again.0,
+                            again.1,
+                            format!(
+                                "invalid YAML: the key `{key}` appears twice in this mapping (first at line {first})"
+                            ),
+                        ));
+                    }
+                    Some((Node { value: Value::Map(entries), line, column }, anchor))
+                }
+                _ => return Err(error(line, column, "invalid YAML: unbalanced mapping".into())),
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let forced_str = tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
+                let value = match resolve_plain(&text) {
+                    Value::Str(_) => Value::Str(text.into_owned()),
+                    _ if style != ScalarStyle::Plain || forced_str => Value::Str(text.into_owned()),
+                    resolved => resolved,
+                };
+                Some((Node { value, line, column }, anchor))
+            }
+            Event::Alias(id) => {
+                let Some(Some((node, size))) = anchors.get(id) else {
+                    return Err(error(line, column, "invalid YAML: alias to an unknown anchor".into()));
+                };
+                if nodes + size > MAX_NODES {
+                    return Err(error(
+                        line,
+                        column,
+                        format!("invalid YAML: aliases expand beyond {MAX_NODES} values"),
+                    ));
+                }
+                nodes += size;
+                Some((Node { line, column, ..node.clone() }, 0))
+            }
+            _ => None,
+        };
+        let Some((node, anchor)) = complete else { continue };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(error(line, column, format!("invalid YAML: more than {MAX_NODES} values")));
+        }
+        if anchor > 0 {
+            if anchors.len() <= anchor {
+                anchors.resize(anchor + 1, None);
+            }
+            anchors[anchor] = Some((node.clone(), count(&node)));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    Ok(root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
+}
+
+/// The number of values in a tree.
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
+        _ => 0,
+    }
 }
 
 /// The first meaningful line of a parser message (its rendered snippet is left out: the

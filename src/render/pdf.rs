@@ -60,12 +60,22 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
     bytes
 }
 
+/// The operations of a page. Text runs share one text section and the font and colour are
+/// set only when they change, which keeps the content streams small.
 fn ops(page: &super::layout::Page) -> Vec<Op> {
     let h = page.height;
-    let mut ops = Vec::with_capacity(page.items.len() * 4);
+    let mut ops = Vec::with_capacity(page.items.len() * 3);
+    let mut in_text = false;
+    let mut font: Option<(Style, f32)> = None;
+    let mut fill: Option<f32> = None;
     for item in &page.items {
+        if !matches!(item, Item::Text { .. }) && in_text {
+            ops.push(Op::EndTextSection);
+            in_text = false;
+            font = None;
+        }
         match item {
-            Item::Rect { x, y, w, h: rh, fill, stroke } => {
+            Item::Rect { x, y, w, h: rh, fill: fill_level, stroke } => {
                 let rect = |mode| Rect {
                     x: Mm(*x).into(),
                     y: Mm(h - y - rh).into(),
@@ -74,8 +84,11 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                     mode: Some(mode),
                     winding_order: Some(WindingOrder::NonZero),
                 };
-                if let Some(level) = fill {
-                    ops.push(Op::SetFillColor { col: gray(*level) });
+                if let Some(level) = fill_level {
+                    if fill != Some(*level) {
+                        ops.push(Op::SetFillColor { col: gray(*level) });
+                        fill = Some(*level);
+                    }
                     ops.push(Op::DrawRectangle { rectangle: rect(PaintMode::Fill) });
                 }
                 if let Some(width) = stroke {
@@ -98,14 +111,28 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                 });
             }
             Item::Text { x, y, size, style, gray: level, text } => {
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFillColor { col: gray(*level) });
-                ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(*style)), size: Pt(*size) });
-                ops.push(Op::SetTextCursor { pos: point(*x, *y, h) });
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                }
+                if fill != Some(*level) {
+                    ops.push(Op::SetFillColor { col: gray(*level) });
+                    fill = Some(*level);
+                }
+                if font != Some((*style, *size)) {
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(*style)), size: Pt(*size) });
+                    font = Some((*style, *size));
+                }
+                // Absolute position: set the text matrix, so runs never drift.
+                ops.push(Op::SetTextMatrix {
+                    matrix: printpdf::TextMatrix::Translate(Mm(*x).into(), Mm(h - y).into()),
+                });
                 ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
-                ops.push(Op::EndTextSection);
             }
         }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
     }
     ops
 }
