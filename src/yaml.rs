@@ -96,18 +96,17 @@ fn resolve_plain(text: &str) -> Value {
     let bytes = text.as_bytes();
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if digits(unsigned, 10) {
-        if let Ok(i) = text.parse::<i128>() {
-            return Value::Int(i);
-        }
+    let integer = if digits(unsigned, 10) {
+        text.parse::<i128>().ok()
     } else if let Some(hex) = text.strip_prefix("0x").filter(|h| digits(h, 16)) {
-        if let Ok(i) = i128::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+        i128::from_str_radix(hex, 16).ok()
     } else if let Some(oct) = text.strip_prefix("0o").filter(|o| digits(o, 8)) {
-        if let Ok(i) = i128::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
+        i128::from_str_radix(oct, 8).ok()
+    } else {
+        None
+    };
+    if let Some(i) = integer {
+        return Value::Int(i);
     }
     let looks_float = bytes.iter().any(|b| b.is_ascii_digit())
         && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
