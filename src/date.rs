@@ -121,6 +121,11 @@ pub struct TimeOfDay {
 }
 
 impl TimeOfDay {
+    /// The time `minutes` after midnight, if within the day.
+    pub fn from_minutes(minutes: u32) -> Option<TimeOfDay> {
+        u16::try_from(minutes).ok().filter(|m| *m < 24 * 60).map(|minutes| TimeOfDay { minutes })
+    }
+
     /// Minutes since midnight.
     pub fn minutes(self) -> u16 {
         self.minutes

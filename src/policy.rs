@@ -194,6 +194,28 @@ pub struct CommissionPolicy {
     pub appeal_grounds: Vec<String>,
 }
 
+/// The quiz (phases 0 and 2B).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizPolicy {
+    /// Length of a sitting, minutes.
+    pub minutes: u32,
+    /// Questions drawn per assessed item.
+    pub questions_per_item: usize,
+    /// Questions the bank must hold per transversal and partly specific item.
+    pub min_questions_per_item: usize,
+    /// The scoring rule (`ascending`).
+    pub scoring: QuizScoring,
+}
+
+/// How answers make an item's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuizScoring {
+    /// The level of the last question answered right going up from the lowest level.
+    Ascending,
+}
+
 /// The whole policy.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +238,8 @@ pub struct Policy {
     pub funding: FundingPolicy,
     /// Commission.
     pub commission: CommissionPolicy,
+    /// Quiz.
+    pub quiz: QuizPolicy,
 }
 
 /// Reads the policy file and checks it against the référentiels; every problem is returned.

@@ -3,6 +3,7 @@
 
 mod documents;
 mod dossier;
+mod quiz;
 mod referentiel;
 mod session;
 
@@ -73,6 +74,9 @@ enum Command {
     Session(session::SessionCommand),
     /// The CPNE's annual review (art. 7) of the dossiers submitted in a year, as CSV and PDF.
     Bilan(session::BilanCommand),
+    /// The quiz: check the bank, its coverage, draw and print sittings, score answer sheets.
+    #[command(subcommand)]
+    Quiz(quiz::QuizCommand),
     /// Synthetic example dossiers.
     #[command(subcommand)]
     Example(session::ExampleCommand),
@@ -114,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Session(cmd) => session::session(&source, &cmd),
         Command::Bilan(cmd) => session::bilan(&source, &cmd),
         Command::Example(cmd) => session::example(&source, &cmd),
+        Command::Quiz(cmd) => quiz::run(&source, &cmd),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -479,8 +479,62 @@ fn quiz(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<QuizResu
             _ => d.wrong_type(n, &path, "a mapping of item ids to levels"),
         }
     }
-    m.finish(d, &["sitting", "date", "by", "levels"]);
-    Some(QuizResult { sitting, date: date?, by: by?, levels, location: d.location(node) })
+    let seed = m
+        .optional("seed")
+        .and_then(|n| d.int(n, &format!("{field}.seed"), 0, i128::from(u64::MAX)))
+        .map(|s| s as u64);
+    let started = m.optional("started").and_then(|n| d.time(n, &format!("{field}.started")));
+    let ended = m.optional("ended").and_then(|n| d.time(n, &format!("{field}.ended")));
+    let answers = m
+        .optional("answers")
+        .and_then(|n| d.seq(n, &format!("{field}.answers")))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(f, n)| recorded_answer(d, n, &f))
+        .collect();
+    m.finish(d, &["sitting", "seed", "date", "by", "started", "ended", "levels", "answers"]);
+    Some(QuizResult {
+        sitting,
+        seed,
+        started,
+        ended,
+        answers,
+        date: date?,
+        by: by?,
+        levels,
+        location: d.location(node),
+    })
+}
+
+/// An answer of a quiz result, kept as given.
+fn recorded_answer(d: &mut Decoder, node: &Node, field: &str) -> Option<RecordedAnswer> {
+    let mut m = d.map(node, field)?;
+    let number = m
+        .required(d, "number", "the question's number")
+        .and_then(|n| d.int(n, &format!("{field}.number"), 1, 10_000));
+    let question = text_req(d, &mut m, "question");
+    let given = match m.optional("given") {
+        Some(n) => match &n.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                d.wrong_type(n, &format!("{field}.given"), "the letters given, as text");
+                None
+            }
+        },
+        None => Some(String::new()),
+    };
+    let at = m.optional("at").and_then(|n| d.time(n, &format!("{field}.at")));
+    let correct = bool_req(d, &mut m, "correct");
+    let late = bool_opt(d, &mut m, "late");
+    m.finish(d, &["number", "question", "given", "at", "correct", "late"]);
+    Some(RecordedAnswer {
+        number: number? as u32,
+        question: question?,
+        given: given?,
+        at,
+        correct: correct?,
+        late,
+    })
 }
 
 fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {

@@ -173,12 +173,42 @@ pub struct Preuve {
     pub assessments: Vec<Assessment>,
 }
 
+/// An answer of a quiz, as the candidate gave it and as it was marked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedAnswer {
+    /// The question's number in the sitting.
+    pub number: u32,
+    /// The bank's question id.
+    pub question: String,
+    /// The letters given, as given.
+    pub given: String,
+    /// When it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<TimeOfDay>,
+    /// Marked right.
+    pub correct: bool,
+    /// Given after the time limit.
+    pub late: bool,
+}
+
 /// Quiz levels (phase 0 or 2B).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuizResult {
     /// The sitting id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sitting: Option<String>,
+    /// The seed the sitting was drawn with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<TimeOfDay>,
+    /// End time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<TimeOfDay>,
+    /// Every answer, as given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<RecordedAnswer>,
     /// Date of the sitting.
     pub date: Date,
     /// Who ran it.

@@ -252,7 +252,7 @@ fn blank_grids_have_a_column_per_contact_the_legend_and_page_numbers() {
 #[test]
 fn every_character_of_the_data_and_templates_exists_in_the_font() {
     let mut text = String::new();
-    for folder in ["referentiels", "templates", "grids", "examples/dossiers"] {
+    for folder in ["referentiels", "templates", "grids", "examples/dossiers", "quiz"] {
         for entry in std::fs::read_dir(root().join(folder)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml" || e == "hbs" || e == "toml") {

@@ -5,6 +5,7 @@ mod common;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
+mod quiz;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;

@@ -1,0 +1,264 @@
+//! `cqpt quiz validate | coverage | draw | paper | score`.
+
+use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
+use clap::{Subcommand, ValueEnum};
+use cqpt::Error;
+use cqpt::date::{Date, TimeOfDay};
+use cqpt::output::write_atomic;
+use cqpt::quiz::{self, Answer, Answers, Purpose, SittingId};
+use cqpt::render::{self, Templates};
+use cqpt::source::{self, DataSource};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PurposeArg {
+    /// Phase 0, the prédiagnostic.
+    Prediagnostic,
+    /// Phase 2B, the evaluation.
+    Evaluation,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuizCommand {
+    /// Check the bank: every question tied to an existing item, exactly one key for a single
+    /// choice, 3 to 5 choices, unique ids. Exit 0 when valid, 3 otherwise.
+    Validate,
+    /// Questions per item and level for every transversal and partly specific item; items below
+    /// the minimum are flagged (exit 3).
+    Coverage {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Draw a sitting (reproducible from its seed) and print it, without the key.
+    Draw {
+        /// Certificate.
+        #[arg(long)]
+        certificate: String,
+        /// Seed.
+        #[arg(long)]
+        seed: u64,
+        /// Prédiagnostic (phase 0) or evaluation (phase 2B): the same bank, different draws.
+        #[arg(long, value_enum, default_value = "evaluation")]
+        purpose: PurposeArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print a paper sitting: the questions and an answer sheet (and the key with --with-key).
+    Paper {
+        /// Certificate.
+        #[arg(long)]
+        certificate: String,
+        /// Seed.
+        #[arg(long)]
+        seed: u64,
+        /// Prédiagnostic (phase 0) or evaluation (phase 2B).
+        #[arg(long, value_enum, default_value = "evaluation")]
+        purpose: PurposeArg,
+        /// Add the evaluator's key after the answer sheet.
+        #[arg(long)]
+        with_key: bool,
+        /// The PDF file to write.
+        #[arg(short, long, value_name = "FILE.pdf")]
+        output: PathBuf,
+        /// Date printed in the document's metadata (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+    },
+    /// Score a paper sitting typed in afterwards: answers.csv has the columns numero, reponse
+    /// (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM). Writes the
+    /// result as a `quiz:` section for the dossier, every answer as given.
+    Score {
+        /// The sitting id, e.g. distance-2b-42 (certificate, p0 or 2b, seed).
+        #[arg(long)]
+        sitting: String,
+        /// The answers typed in.
+        #[arg(long)]
+        answers: PathBuf,
+        /// Date of the sitting (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// Start time (HH:MM): answers after start + the policy's minutes are not counted.
+        #[arg(long)]
+        started: Option<String>,
+        /// End time (HH:MM).
+        #[arg(long)]
+        ended: Option<String>,
+        /// Extra minutes granted (accommodation).
+        #[arg(long, default_value_t = 0)]
+        extra_minutes: u32,
+        /// Who ran the sitting.
+        #[arg(long)]
+        by: String,
+        /// Where to write the result (YAML); printed when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn purpose(p: PurposeArg) -> Purpose {
+    match p {
+        PurposeArg::Prediagnostic => Purpose::Prediagnostic,
+        PurposeArg::Evaluation => Purpose::Evaluation,
+    }
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(what: &str, text: &str) -> Result<T, Error> {
+    text.parse::<T>().map_err(|m| Error::Usage(format!("{what}: {m}")))
+}
+
+pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
+    let (library, policy) = source::load_context(source)?;
+    let bank = quiz::load(source, &library)?;
+    match cmd {
+        QuizCommand::Validate => {
+            let items: std::collections::BTreeSet<&str> =
+                bank.questions.iter().map(|q| q.item.as_str()).collect();
+            println!("ok: {} question(s) on {} item(s)", bank.questions.len(), items.len());
+            Ok(EXIT_OK)
+        }
+        QuizCommand::Coverage { format } => {
+            let rows = quiz::coverage(&bank, &library, &policy);
+            let short = rows.iter().filter(|r| r.short).count();
+            if *format == Format::Json {
+                print_json(&rows)?;
+            } else {
+                println!("{:<48} {:>4} {:>4} {:>4}  ", "ITEM", "N1", "N2", "N3");
+                for r in &rows {
+                    let flag = if r.short { "  ← below the minimum" } else { "" };
+                    println!(
+                        "{:<48} {:>4} {:>4} {:>4}{flag}",
+                        r.item, r.per_level[0], r.per_level[1], r.per_level[2]
+                    );
+                }
+                println!(
+                    "{} item(s), {} below the minimum of {} question(s) spanning levels 1 to 3",
+                    rows.len(),
+                    short,
+                    policy.quiz.min_questions_per_item
+                );
+            }
+            Ok(if short == 0 { EXIT_OK } else { EXIT_INVALID })
+        }
+        QuizCommand::Draw { certificate, seed, purpose: p, format } => {
+            let id = SittingId { certificate: certificate.clone(), purpose: purpose(*p), seed: *seed };
+            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+            if *format == Format::Json {
+                return print_json(&sitting);
+            }
+            println!(
+                "Épreuve {} — {} question(s), {} minutes",
+                sitting.id,
+                sitting.questions.len(),
+                sitting.minutes
+            );
+            for q in &sitting.questions {
+                println!("\n{}. {}", q.number, q.text);
+                for c in &q.choices {
+                    println!("   {}. {}", c.letter, c.text);
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        QuizCommand::Paper { certificate, seed, purpose: p, with_key, output, date } => {
+            let id = SittingId { certificate: certificate.clone(), purpose: purpose(*p), seed: *seed };
+            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+            let templates = Templates::load(source)?;
+            let created: Date = parse("--date", date)?;
+            let bytes = render::pdf(
+                &templates,
+                "quiz-papier",
+                &quiz::paper::view(&sitting, &library, *with_key),
+                created,
+            )?;
+            write_atomic(output, &bytes)?;
+            eprintln!("wrote {} ({} questions)", output.display(), sitting.questions.len());
+            Ok(EXIT_OK)
+        }
+        QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
+            let id: SittingId = parse("--sitting", sitting)?;
+            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+            let text = std::fs::read_to_string(answers)
+                .map_err(|source| Error::Read { path: answers.clone(), source })?;
+            let typed = read_answers(answers, &text)?;
+            let answers = Answers {
+                date: parse("--date", date)?,
+                started: started.as_deref().map(|s| parse::<TimeOfDay>("--started", s)).transpose()?,
+                ended: ended.as_deref().map(|s| parse::<TimeOfDay>("--ended", s)).transpose()?,
+                extra_minutes: *extra_minutes,
+                answers: typed,
+            };
+            let result = quiz::score(&sitting, &answers, &policy);
+            let yaml = quiz::scoring::to_yaml(&result, by);
+            match output {
+                Some(path) => {
+                    write_atomic(path, yaml.as_bytes())?;
+                    let right = result.answers.iter().filter(|a| a.correct).count();
+                    eprintln!("wrote {}: {right}/{} right", path.display(), result.answers.len());
+                }
+                None => print!("{yaml}"),
+            }
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// Reads `numero,reponse[,heure]` rows; every bad row is reported with its line.
+fn read_answers(path: &std::path::Path, text: &str) -> Result<Vec<Answer>, Error> {
+    use cqpt::diag::{Code, Diagnostic, Diagnostics, Location};
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut diagnostics = Diagnostics::default();
+    let mut answers = Vec::new();
+    let file = path.display().to_string();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as u32);
+                diagnostics.push(Diagnostic::error(
+                    Code::Syntax,
+                    Location { file: file.clone(), line, column: 0 },
+                    "",
+                    format!("invalid CSV: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as u32);
+        let at_line = Location { file: file.clone(), line, column: 0 };
+        let number = record.get(0).unwrap_or("").trim();
+        let Ok(number) = number.parse::<usize>() else {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidValue, at_line, "numero", "not a question number")
+                    .expected("the question's number (1, 2, …)")
+                    .found(format!("\"{number}\"")),
+            );
+            continue;
+        };
+        let given = record.get(1).unwrap_or("").trim().to_string();
+        if given.chars().any(|c| !(c.is_ascii_alphabetic() || matches!(c, ';' | ',' | ' ' | '+'))) {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidValue, at_line.clone(), "reponse", "an answer is letters")
+                    .expected("letters such as B or A;C")
+                    .found(format!("\"{given}\"")),
+            );
+        }
+        let at = match record.get(2).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(t) => match t.parse::<TimeOfDay>() {
+                Ok(time) => Some(time),
+                Err(m) => {
+                    diagnostics.push(
+                        Diagnostic::error(Code::InvalidValue, at_line, "heure", m)
+                            .expected("HH:MM")
+                            .found(format!("\"{t}\"")),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        answers.push(Answer { number, given, at });
+    }
+    if diagnostics.has_errors() { Err(Error::Invalid(diagnostics)) } else { Ok(answers) }
+}

@@ -1,0 +1,183 @@
+//! Scoring a sitting: each answer checked against the key, answers after the time limit left
+//! out, and a level 0–3 per item by the policy's rule (levels 4 and 5 never come from the quiz).
+//! The result is written as a `quiz:` section a dossier takes in, every answer as given.
+
+use super::sitting::Sitting;
+use crate::date::{Date, TimeOfDay};
+use crate::policy::{Policy, QuizScoring};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One answer as the candidate gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The question's number in the sitting.
+    pub number: usize,
+    /// The letters given, as given (empty: no answer).
+    pub given: String,
+    /// When it was given.
+    pub at: Option<TimeOfDay>,
+}
+
+/// A candidate's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    /// Date of the sitting.
+    pub date: Date,
+    /// Start time.
+    pub started: Option<TimeOfDay>,
+    /// End time.
+    pub ended: Option<TimeOfDay>,
+    /// Extra minutes granted (accommodation).
+    pub extra_minutes: u32,
+    /// The answers.
+    pub answers: Vec<Answer>,
+}
+
+/// An answer, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedAnswer {
+    /// Number in the sitting.
+    pub number: usize,
+    /// Bank question id.
+    pub question: String,
+    /// Item.
+    pub item: String,
+    /// Letters given, as given.
+    pub given: String,
+    /// When.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<TimeOfDay>,
+    /// Right.
+    pub correct: bool,
+    /// Given after the time limit (not counted).
+    pub late: bool,
+}
+
+/// The result of a sitting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuizScore {
+    /// Sitting id.
+    pub sitting: String,
+    /// Seed.
+    pub seed: u64,
+    /// Date.
+    pub date: Date,
+    /// Start.
+    pub started: Option<TimeOfDay>,
+    /// End.
+    pub ended: Option<TimeOfDay>,
+    /// Time limit, when the start is known.
+    pub limit: Option<TimeOfDay>,
+    /// Every question with the answer given.
+    pub answers: Vec<CheckedAnswer>,
+    /// Level per item (0 to 3).
+    pub levels: BTreeMap<String, u8>,
+}
+
+/// The letters of an answer, normalised: upper case, sorted, no separators.
+fn letters(given: &str) -> Vec<char> {
+    let mut l: Vec<char> =
+        given.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase()).collect();
+    l.sort_unstable();
+    l.dedup();
+    l
+}
+
+/// Scores `answers` to `sitting`.
+pub fn score(sitting: &Sitting, answers: &Answers, policy: &Policy) -> QuizScore {
+    let limit = answers.started.map(|s| {
+        let minutes = u32::from(s.minutes()) + policy.quiz.minutes + answers.extra_minutes;
+        TimeOfDay::from_minutes(minutes)
+            .unwrap_or_else(|| TimeOfDay::from_minutes(24 * 60 - 1).expect("23:59"))
+    });
+    let checked: Vec<CheckedAnswer> = sitting
+        .questions
+        .iter()
+        .map(|q| {
+            let answer = answers.answers.iter().find(|a| a.number == q.number);
+            let given = answer.map(|a| a.given.clone()).unwrap_or_default();
+            let at = answer.and_then(|a| a.at);
+            let late = matches!((at, limit), (Some(at), Some(limit)) if at > limit);
+            let mut key = q.key.clone();
+            key.sort_unstable();
+            CheckedAnswer {
+                number: q.number,
+                question: q.question.clone(),
+                item: q.item.clone(),
+                correct: !late && !given.trim().is_empty() && letters(&given) == key,
+                given,
+                at,
+                late,
+            }
+        })
+        .collect();
+    let mut levels = BTreeMap::new();
+    let mut by_item: BTreeMap<&str, Vec<(u8, usize, bool)>> = BTreeMap::new();
+    for (q, a) in sitting.questions.iter().zip(&checked) {
+        by_item.entry(q.item.as_str()).or_default().push((q.level, q.number, a.correct));
+    }
+    for (item, mut list) in by_item {
+        list.sort_unstable();
+        let level = match policy.quiz.scoring {
+            QuizScoring::Ascending => {
+                list.iter().take_while(|(_, _, ok)| *ok).map(|(l, _, _)| *l).last().unwrap_or(0)
+            }
+        };
+        levels.insert(item.to_string(), level.min(policy.levels.quiz_max));
+    }
+    QuizScore {
+        sitting: sitting.id.clone(),
+        seed: sitting.seed,
+        date: answers.date,
+        started: answers.started,
+        ended: answers.ended,
+        limit,
+        answers: checked,
+        levels,
+    }
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The result as YAML: a `quiz:` section of a dossier (paste it under `quiz:`), every answer
+/// as given.
+pub fn to_yaml(score: &QuizScore, by: &str) -> String {
+    let mut y = String::new();
+    let _ = writeln!(y, "# Résultat du quiz {} — à reprendre sous la clé `quiz:` du dossier.", score.sitting);
+    let _ = writeln!(
+        y,
+        "sitting: {}\nseed: {}\ndate: {}\nby: {}",
+        score.sitting,
+        score.seed,
+        score.date,
+        quoted(by)
+    );
+    if let Some(s) = score.started {
+        let _ = writeln!(y, "started: \"{s}\"");
+    }
+    if let Some(e) = score.ended {
+        let _ = writeln!(y, "ended: \"{e}\"");
+    }
+    let _ = writeln!(y, "levels:");
+    for (item, level) in &score.levels {
+        let _ = writeln!(y, "  {item}: {level}");
+    }
+    let _ = writeln!(y, "answers:");
+    for a in &score.answers {
+        let at = a.at.map(|t| format!(", at: \"{t}\"")).unwrap_or_default();
+        let _ = writeln!(
+            y,
+            "  - {{number: {}, question: {}, given: {}{at}, correct: {}, late: {}}}",
+            a.number,
+            a.question,
+            quoted(&a.given),
+            a.correct,
+            a.late
+        );
+    }
+    y
+}
