@@ -66,6 +66,17 @@ pub enum QuizCommand {
         #[arg(long)]
         date: String,
     },
+    /// Serve sittings in the browser: candidates log in with their one-time code, the server
+    /// keeps time and journals every answer before acknowledging it; the evaluator's page is at
+    /// /evaluateur. Results are written beside the journals at the end of each sitting.
+    Serve {
+        /// The sittings file: date, evaluator's code, candidates with sitting and code.
+        #[arg(long)]
+        sittings: PathBuf,
+        /// The address to listen on (keep it on the evaluating body's network).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
     /// Score a paper sitting typed in afterwards: answers.csv has the columns numero, reponse
     /// (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM). Writes the
     /// result as a `quiz:` section for the dossier, every answer as given.
@@ -176,6 +187,30 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             eprintln!("wrote {} ({} questions)", output.display(), sitting.questions.len());
             Ok(EXIT_OK)
         }
+        QuizCommand::Serve { sittings, bind } => {
+            use cqpt::quiz::serve;
+            let file = source::SourceFile::read(sittings)?;
+            let session = serve::load_session(&file, sittings).map_err(Error::Invalid)?;
+            let state_dir = session.state_dir.clone();
+            let count = session.seats.len();
+            let state = serve::Sittings::open(session, &bank, &library, &policy, Box::new(SystemClock))?;
+            let pages = serve::pages(source)?;
+            let listener =
+                std::net::TcpListener::bind(bind).map_err(|e| Error::Usage(format!("--bind {bind}: {e}")))?;
+            let address = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+            eprintln!(
+                "quiz: {count} candidate(s) on http://{address}/ — evaluator: http://{address}/evaluateur — journals in {}",
+                state_dir.display()
+            );
+            serve::serve(
+                listener,
+                std::sync::Arc::new(state),
+                std::sync::Arc::new(pages),
+                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            )
+            .map_err(|e| Error::Usage(format!("server stopped: {e}")))?;
+            Ok(EXIT_OK)
+        }
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
             let id: SittingId = parse("--sitting", sitting)?;
             let sitting = quiz::draw(&bank, &library, &policy, &id)?;
@@ -261,4 +296,13 @@ fn read_answers(path: &std::path::Path, text: &str) -> Result<Vec<Answer>, Error
         answers.push(Answer { number, given, at });
     }
     if diagnostics.has_errors() { Err(Error::Invalid(diagnostics)) } else { Ok(answers) }
+}
+
+/// The server's clock (the library never reads it: it is given this one).
+struct SystemClock;
+
+impl cqpt::quiz::serve::Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    }
 }

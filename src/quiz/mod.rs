@@ -5,6 +5,7 @@ pub mod bank;
 pub mod coverage;
 pub mod paper;
 pub mod scoring;
+pub mod serve;
 pub mod sitting;
 
 pub use bank::{Bank, Question, QuestionKind, load_bank};

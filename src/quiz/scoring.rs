@@ -85,21 +85,38 @@ fn letters(given: &str) -> Vec<char> {
     l
 }
 
-/// Scores `answers` to `sitting`.
+/// Scores `answers` to `sitting`: an answer after the start plus the policy's minutes (and the
+/// extra minutes granted) is late and not counted.
 pub fn score(sitting: &Sitting, answers: &Answers, policy: &Policy) -> QuizScore {
     let limit = answers.started.map(|s| {
         let minutes = u32::from(s.minutes()) + policy.quiz.minutes + answers.extra_minutes;
         TimeOfDay::from_minutes(minutes)
             .unwrap_or_else(|| TimeOfDay::from_minutes(24 * 60 - 1).expect("23:59"))
     });
+    let marked: Vec<(&Answer, bool)> = answers
+        .answers
+        .iter()
+        .map(|a| (a, matches!((a.at, limit), (Some(at), Some(limit)) if at > limit)))
+        .collect();
+    mark(sitting, answers, limit, &marked, policy)
+}
+
+/// Marks answers whose lateness the caller decided (the quiz server keeps time to the second).
+pub fn mark(
+    sitting: &Sitting,
+    answers: &Answers,
+    limit: Option<TimeOfDay>,
+    marked: &[(&Answer, bool)],
+    policy: &Policy,
+) -> QuizScore {
     let checked: Vec<CheckedAnswer> = sitting
         .questions
         .iter()
         .map(|q| {
-            let answer = answers.answers.iter().find(|a| a.number == q.number);
-            let given = answer.map(|a| a.given.clone()).unwrap_or_default();
-            let at = answer.and_then(|a| a.at);
-            let late = matches!((at, limit), (Some(at), Some(limit)) if at > limit);
+            let answer = marked.iter().rev().find(|(a, _)| a.number == q.number);
+            let given = answer.map(|(a, _)| a.given.clone()).unwrap_or_default();
+            let at = answer.and_then(|(a, _)| a.at);
+            let late = answer.is_some_and(|(_, late)| *late);
             let mut key = q.key.clone();
             key.sort_unstable();
             CheckedAnswer {
@@ -137,6 +154,13 @@ pub fn score(sitting: &Sitting, answers: &Answers, policy: &Policy) -> QuizScore
         answers: checked,
         levels,
     }
+}
+
+/// Whether `given` only uses letters of the question's choices.
+pub fn valid_answer(question: &super::sitting::SittingQuestion, given: &str) -> bool {
+    given.chars().all(|c| {
+        matches!(c, ';' | ',' | ' ') || question.choices.iter().any(|ch| ch.letter == c.to_ascii_uppercase())
+    })
 }
 
 fn quoted(text: &str) -> String {

@@ -6,6 +6,7 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod quiz;
+mod quiz_server;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
