@@ -1,5 +1,6 @@
 //! Integration tests, one module per area.
 
+mod browser;
 mod builder;
 mod common;
 mod documents;
