@@ -80,6 +80,31 @@ impl Scales {
     }
 }
 
+/// Reads a level 0–5 at `node`; a number outside the scale is reported as such.
+pub fn read_level(d: &mut Decoder, node: &Node, field: &str) -> Option<Level> {
+    match node.value {
+        crate::yaml::Value::Int(i) => match u8::try_from(i).ok().and_then(Level::new) {
+            Some(level) => Some(level),
+            None => {
+                let diag = Diagnostic::error(
+                    Code::LevelOutOfRange,
+                    d.location(node),
+                    field,
+                    format!("level {i} is outside the 0–5 scale"),
+                )
+                .expected("an integer from 0 to 5")
+                .found(format!("`{i}`"));
+                d.report(diag);
+                None
+            }
+        },
+        _ => {
+            d.wrong_type(node, field, "an integer from 0 to 5");
+            None
+        }
+    }
+}
+
 /// Decodes `echelles.yaml`; every problem goes to `diagnostics`.
 pub fn decode_scales(file: &str, root: &Node, diagnostics: &mut Diagnostics) -> Scales {
     let mut d = Decoder::new(file, diagnostics);
@@ -113,27 +138,10 @@ fn decode_scale(d: &mut Decoder, node: &Node, field: &str) -> Option<Scale> {
     if let Some(list) = m.required(d, "levels", "the levels 0 to 5") {
         for (f, n) in d.seq(list, &m.path("levels")).unwrap_or_default() {
             let Some(mut lm) = d.map(n, &f) else { continue };
-            let level = lm.required(d, "level", "an integer from 0 to 5").and_then(|ln| match ln.value {
-                crate::yaml::Value::Int(i) => match u8::try_from(i).ok().and_then(Level::new) {
-                    Some(level) => Some(level),
-                    None => {
-                        let diag = Diagnostic::error(
-                            Code::LevelOutOfRange,
-                            d.location(ln),
-                            lm.path("level"),
-                            format!("level {i} is outside the 0–5 scale"),
-                        )
-                        .expected("an integer from 0 to 5")
-                        .found(format!("`{i}`"));
-                        d.report(diag);
-                        None
-                    }
-                },
-                _ => {
-                    d.wrong_type(ln, &lm.path("level"), "an integer from 0 to 5");
-                    None
-                }
-            });
+            let level = {
+                let path = lm.path("level");
+                lm.required(d, "level", "an integer from 0 to 5").and_then(|ln| read_level(d, ln, &path))
+            };
             let label =
                 lm.required(d, "label", "the verbatim label").and_then(|ln| d.string(ln, &lm.path("label")));
             lm.finish(d, &["level", "label"]);

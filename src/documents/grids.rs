@@ -1,7 +1,7 @@
 //! The grid definitions of `grids/`: for each certificate, its observation grid, its dossier de
 //! preuves support and its global evaluation grid.
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::error::{Error, Result};
 use crate::policy::Modality;
 use crate::referentiel::Library;
@@ -94,22 +94,9 @@ fn decode(
 ) -> Option<CertificateGrids> {
     let mut d = Decoder::new(file, diagnostics);
     let mut m = d.map(root, "")?;
-    let certificate = m.required(&mut d, "certificate", "a certificate id").and_then(|n| {
-        let id = d.id(n, "certificate")?;
-        if library.referentiel(&id).is_none() {
-            let diag = Diagnostic::error(
-                Code::DanglingReference,
-                d.location(n),
-                "certificate",
-                format!("no certificate has the id `{id}`"),
-            )
-            .expected("a certificate id")
-            .found(format!("`{id}`"));
-            d.report(diag);
-            return None;
-        }
-        Some(id)
-    });
+    let certificate = m
+        .required(&mut d, "certificate", "a certificate id")
+        .and_then(|n| library.read_certificate(&mut d, n, "certificate"));
     let observation = m
         .required(&mut d, "observation", "the observation grid")
         .and_then(|n| grid(&mut d, n, "observation"));

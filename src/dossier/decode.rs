@@ -5,7 +5,7 @@
 use super::model::*;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::referentiel::{Library, ReferentielKind};
+use crate::referentiel::Library;
 use crate::scale::Level;
 use crate::yaml::{Decoder, MapReader, Node, Value};
 
@@ -52,25 +52,9 @@ pub fn decode_dossier(
 
     let candidate =
         top.required(&mut d, "candidate", "the candidate's identity").and_then(|n| candidate(&mut d, n));
-    let certificate = top.required(&mut d, "certificate", "a certificate id").and_then(|n| {
-        let id = d.id(n, "certificate")?;
-        match library.referentiel(&id) {
-            Some(r) if r.kind == ReferentielKind::Certificat => Some(id),
-            _ => {
-                let known: Vec<&str> = library.certificates().map(|r| r.id.as_str()).collect();
-                let diag = Diagnostic::error(
-                    Code::DanglingReference,
-                    d.location(n),
-                    "certificate",
-                    format!("no certificate has the id `{id}`"),
-                )
-                .expected(format!("one of {}", known.join(", ")))
-                .found(format!("`{id}`"));
-                d.report(diag);
-                None
-            }
-        }
-    });
+    let certificate = top
+        .required(&mut d, "certificate", "a certificate id")
+        .and_then(|n| library.read_certificate(&mut d, n, "certificate"));
     let route = text_req(&mut d, &mut top, "route");
     let priority_dif = bool_opt(&mut d, &mut top, "priority_dif");
     let professionalisation_contract = top.optional("professionalisation_contract").and_then(|n| {
@@ -274,22 +258,9 @@ fn application(d: &mut Decoder, node: &Node) -> Option<Application> {
 
 fn cqpt_held(d: &mut Decoder, node: &Node, library: &Library) -> Option<CqptHeld> {
     let mut m = d.map(node, "cqpt_held")?;
-    let certificate = m.required(d, "certificate", "a certificate id").and_then(|n| {
-        let id = d.id(n, "cqpt_held.certificate")?;
-        if library.referentiel(&id).is_none_or(|r| r.kind != ReferentielKind::Certificat) {
-            let diag = Diagnostic::error(
-                Code::DanglingReference,
-                d.location(n),
-                "cqpt_held.certificate",
-                format!("no certificate has the id `{id}`"),
-            )
-            .expected("a certificate id")
-            .found(format!("`{id}`"));
-            d.report(diag);
-            return None;
-        }
-        Some(id)
-    });
+    let certificate = m
+        .required(d, "certificate", "a certificate id")
+        .and_then(|n| library.read_certificate(d, n, "cqpt_held.certificate"));
     let awarded = date_req(d, &mut m, "awarded");
     let practising = bool_req(d, &mut m, "practising");
     m.finish(d, &["certificate", "awarded", "practising"]);
@@ -326,27 +297,7 @@ fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
 
 /// A level 0–5 and its item id, checked against the référentiels.
 fn level_of(d: &mut Decoder, node: &Node, field: &str) -> Option<Level> {
-    match node.value {
-        Value::Int(i) => match u8::try_from(i).ok().and_then(Level::new) {
-            Some(level) => Some(level),
-            None => {
-                let diag = Diagnostic::error(
-                    Code::LevelOutOfRange,
-                    d.location(node),
-                    field,
-                    format!("level {i} is outside the 0–5 scale"),
-                )
-                .expected("an integer from 0 to 5")
-                .found(format!("`{i}`"));
-                d.report(diag);
-                None
-            }
-        },
-        _ => {
-            d.wrong_type(node, field, "an integer from 0 to 5");
-            None
-        }
-    }
+    crate::scale::read_level(d, node, field)
 }
 
 fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<String> {

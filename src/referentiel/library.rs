@@ -40,6 +40,26 @@ impl Library {
         self.referentiels.iter().filter(|r| r.kind == ReferentielKind::Certificat)
     }
 
+    /// Reads a certificate id at `node`; an id that names no certificate is reported with the
+    /// ids that do.
+    pub fn read_certificate(&self, d: &mut yaml::Decoder, node: &Node, field: &str) -> Option<String> {
+        let id = d.id(node, field)?;
+        if self.referentiel(&id).is_some_and(|r| r.kind == ReferentielKind::Certificat) {
+            return Some(id);
+        }
+        let known: Vec<&str> = self.certificates().map(|r| r.id.as_str()).collect();
+        let diag = Diagnostic::error(
+            Code::DanglingReference,
+            d.location(node),
+            field,
+            format!("no certificate has the id `{id}`"),
+        )
+        .expected(format!("one of {}", known.join(", ")))
+        .found(format!("`{id}`"));
+        d.report(diag);
+        None
+    }
+
     /// The ids of every référentiel, for messages.
     pub fn ids(&self) -> Vec<&str> {
         self.referentiels.iter().map(|r| r.id.as_str()).collect()
