@@ -199,8 +199,8 @@ impl Sittings {
         let mut map = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
         let entry = map.entry(ip).or_insert((0, 0));
         entry.0 += 1;
-        // Each wrong code doubles the wait, from 0.25 s to 60 s.
-        let wait = (250i64 << entry.0.min(8)).min(60_000);
+        // Each wrong code doubles the wait, from 1 s to 60 s.
+        let wait = (1000i64 << (entry.0 - 1).min(6)).min(60_000);
         entry.1 = now + wait;
     }
 
