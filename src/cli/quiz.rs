@@ -1,7 +1,7 @@
 //! `cqpt quiz validate | coverage | draw | paper | score`.
 
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use cqpt::Error;
 use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
@@ -18,6 +18,26 @@ pub enum PurposeArg {
     Evaluation,
 }
 
+/// Which sitting: drawn again from its certificate, purpose and seed.
+#[derive(Debug, Args)]
+pub struct SittingArgs {
+    /// Certificate.
+    #[arg(long)]
+    certificate: String,
+    /// Seed.
+    #[arg(long)]
+    seed: u64,
+    /// Prédiagnostic (phase 0) or evaluation (phase 2B): the same bank, different draws.
+    #[arg(long, value_enum, default_value = "evaluation")]
+    purpose: PurposeArg,
+}
+
+impl SittingArgs {
+    fn id(&self) -> SittingId {
+        SittingId { certificate: self.certificate.clone(), purpose: purpose(self.purpose), seed: self.seed }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum QuizCommand {
     /// Check the bank: every question tied to an existing item, exactly one key for a single
@@ -32,30 +52,16 @@ pub enum QuizCommand {
     },
     /// Draw a sitting (reproducible from its seed) and print it, without the key.
     Draw {
-        /// Certificate.
-        #[arg(long)]
-        certificate: String,
-        /// Seed.
-        #[arg(long)]
-        seed: u64,
-        /// Prédiagnostic (phase 0) or evaluation (phase 2B): the same bank, different draws.
-        #[arg(long, value_enum, default_value = "evaluation")]
-        purpose: PurposeArg,
+        #[command(flatten)]
+        sitting: SittingArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     /// Print a paper sitting: the questions and an answer sheet (and the key with --with-key).
     Paper {
-        /// Certificate.
-        #[arg(long)]
-        certificate: String,
-        /// Seed.
-        #[arg(long)]
-        seed: u64,
-        /// Prédiagnostic (phase 0) or evaluation (phase 2B).
-        #[arg(long, value_enum, default_value = "evaluation")]
-        purpose: PurposeArg,
+        #[command(flatten)]
+        sitting: SittingArgs,
         /// Add the evaluator's key after the answer sheet.
         #[arg(long)]
         with_key: bool,
@@ -152,9 +158,8 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             }
             Ok(if short == 0 { EXIT_OK } else { EXIT_INVALID })
         }
-        QuizCommand::Draw { certificate, seed, purpose: p, format } => {
-            let id = SittingId { certificate: certificate.clone(), purpose: purpose(*p), seed: *seed };
-            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+        QuizCommand::Draw { sitting, format } => {
+            let sitting = quiz::draw(&bank, &library, &policy, &sitting.id())?;
             if *format == Format::Json {
                 return print_json(&sitting);
             }
@@ -172,9 +177,8 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             }
             Ok(EXIT_OK)
         }
-        QuizCommand::Paper { certificate, seed, purpose: p, with_key, output, date } => {
-            let id = SittingId { certificate: certificate.clone(), purpose: purpose(*p), seed: *seed };
-            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+        QuizCommand::Paper { sitting, with_key, output, date } => {
+            let sitting = quiz::draw(&bank, &library, &policy, &sitting.id())?;
             let templates = Templates::load(source)?;
             let created: Date = parse("--date", date)?;
             let bytes = render::pdf(

@@ -59,3 +59,19 @@ pub fn edit(path: &Path, from: &str, to: &str) -> usize {
     std::fs::write(path, changed).unwrap();
     text[..at].matches('\n').count() + 1
 }
+
+/// Applies random edits to `text`: at each (place, length cut, text inserted), on character
+/// boundaries. For property tests of the loaders.
+pub fn mutate(text: &mut String, edits: Vec<(proptest::sample::Index, usize, String)>) {
+    for (at, cut, insert) in edits {
+        let mut start = at.index(text.len().max(1)).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + cut).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.replace_range(start..end, &insert);
+    }
+}

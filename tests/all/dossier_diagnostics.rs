@@ -98,13 +98,7 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..30, "\\PC{0,8}|[:\\-\\[\\]{}\n ]{1,3}|[0-9]{1,3}"), 1..6),
     ) {
         let mut text = Spec::complete("point-de-distribution").yaml();
-        for (at, cut, insert) in edits {
-            let mut start = at.index(text.len().max(1)).min(text.len());
-            while !text.is_char_boundary(start) { start -= 1; }
-            let mut end = (start + cut).min(text.len());
-            while !text.is_char_boundary(end) { end -= 1; }
-            text.replace_range(start..end, &insert);
-        }
+        crate::common::mutate(&mut text, edits);
         if let Ok(dossier) = load(&text) {
             let (library, policy) = context();
             let _ = cqpt::phases::evaluate(&dossier, library, policy, dossier.latest_date());

@@ -58,13 +58,7 @@ proptest! {
     ) {
         let files = shipped();
         let mut text = files[index % files.len()].text.clone();
-        for (at, cut, insert) in edits {
-            let mut start = at.index(text.len().max(1)).min(text.len());
-            while !text.is_char_boundary(start) { start -= 1; }
-            let mut end = (start + cut).min(text.len());
-            while !text.is_char_boundary(end) { end -= 1; }
-            text.replace_range(start..end, &insert);
-        }
+        crate::common::mutate(&mut text, edits);
         load_with(index, text);
     }
 
