@@ -119,7 +119,8 @@ fn help_is_written_for_a_person() {
 fn a_closed_pipe_ends_the_output_quietly() {
     use std::io::Read;
     let mut child = cqpt()
-        .args(["referentiel", "show", "point-de-distribution"])
+        // More than a pipe holds (122 KB), so the writer meets the closed pipe.
+        .args(["quiz", "draw", "--certificate", "point-de-distribution", "--seed", "1", "--format", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
