@@ -16,8 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn bench(c: &mut Criterion) {
     let (library, policy) = load_context(&DataSource::Embedded).expect("shipped data");
     let templates = Templates::load(&DataSource::Embedded).expect("templates");
-    let ctx =
-        Context { library: &library, policy: &policy, templates: &templates, source: &DataSource::Embedded };
+    let ctx = Context::new(&library, &policy, &templates, &DataSource::Embedded);
     let path =
         concat!(env!("CARGO_MANIFEST_DIR"), "/examples/dossiers/03-distance-evaluation-complementaire.yaml");
     let file = SourceFile::read(std::path::Path::new(path)).expect("example");

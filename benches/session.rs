@@ -19,8 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn bench(c: &mut Criterion) {
     let (library, policy) = load_context(&DataSource::Embedded).expect("shipped data");
     let templates = Templates::load(&DataSource::Embedded).expect("templates");
-    let ctx =
-        Context { library: &library, policy: &policy, templates: &templates, source: &DataSource::Embedded };
+    let ctx = Context::new(&library, &policy, &templates, &DataSource::Embedded);
     let sample = cqpt::synthetic::generate(&library, &policy, 50, 9, &[2026]);
     let complete = sample.iter().find(|g| g.intended.proposal.is_some()).expect("a complete dossier");
     let file = SourceFile { name: complete.file_name.clone(), text: complete.yaml.clone() };

@@ -93,7 +93,7 @@ fn emit(doc: &cqpt::render::layout::Document, out: &OutputArgs) -> Outcome {
 pub fn grid(source: &DataSource, cmd: &GridCommand) -> Outcome {
     let (library, policy) = source::load_context(source)?;
     let templates = Templates::load(source)?;
-    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let ctx = Context::new(&library, &policy, &templates, source);
     let kind = match cmd.kind {
         GridArg::Observation => GridKind::Observation,
         GridArg::Preuves => GridKind::Preuves,
@@ -106,7 +106,7 @@ pub fn grid(source: &DataSource, cmd: &GridCommand) -> Outcome {
 pub fn report(source: &DataSource, cmd: &ReportCommand) -> Outcome {
     let (library, policy) = source::load_context(source)?;
     let templates = Templates::load(source)?;
-    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let ctx = Context::new(&library, &policy, &templates, source);
     let (dossier, evaluation) = evaluate_with(&library, &policy, &cmd.dossier)?;
     let kind = match cmd.kind {
         ReportArg::Recevabilite => ReportKind::Recevabilite,

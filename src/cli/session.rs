@@ -110,7 +110,7 @@ fn context_parts(
 
 pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
     let (library, policy, templates) = context_parts(source)?;
-    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let ctx = Context::new(&library, &policy, &templates, source);
     let options = SessionOptions {
         documents: match cmd.documents {
             DocumentsArg::None => Documents::None,
@@ -141,7 +141,7 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
 
 pub fn bilan(source: &DataSource, cmd: &BilanCommand) -> Outcome {
     let (library, policy, templates) = context_parts(source)?;
-    let ctx = Context { library: &library, policy: &policy, templates: &templates, source };
+    let ctx = Context::new(&library, &policy, &templates, source);
     let threads = cmd.threads.unwrap_or_else(session::parallel::threads);
     let (b, failures) = bilan::bilan(&ctx, &cmd.folder, cmd.year, threads, &progress("dossiers"))?;
     for f in &failures {

@@ -14,8 +14,11 @@ use crate::referentiel::Library;
 use crate::render::{self, Templates, layout};
 use crate::source::DataSource;
 pub use grids::{CertificateGrids, GridKind, load_grids};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// What the documents need: the référentiels, the policy, the templates and the grids' source.
+/// Grid files are read once per context, whatever the number of documents.
 pub struct Context<'a> {
     /// Référentiels.
     pub library: &'a Library,
@@ -25,6 +28,31 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     /// Where the grids are read.
     pub source: &'a DataSource,
+    /// Grids already read, by certificate.
+    grids: Mutex<BTreeMap<String, CertificateGrids>>,
+}
+
+impl<'a> Context<'a> {
+    /// A context over loaded référentiels, policy and templates.
+    pub fn new(
+        library: &'a Library,
+        policy: &'a Policy,
+        templates: &'a Templates,
+        source: &'a DataSource,
+    ) -> Context<'a> {
+        Context { library, policy, templates, source, grids: Mutex::new(BTreeMap::new()) }
+    }
+
+    /// The grids of `certificate`, read from the source the first time only.
+    pub fn grids(&self, certificate: &str) -> Result<CertificateGrids> {
+        let mut cache = self.grids.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(g) = cache.get(certificate) {
+            return Ok(g.clone());
+        }
+        let grids = load_grids(self.source, self.library, certificate)?;
+        cache.insert(certificate.to_string(), grids.clone());
+        Ok(grids)
+    }
 }
 
 /// The reports made from a dossier.
@@ -78,7 +106,7 @@ pub fn report_document(
             render::document(ctx.templates, name, &views::synthese(ctx, dossier, evaluation), created)
         }
         ReportKind::Grille => {
-            let grids = load_grids(ctx.source, ctx.library, &dossier.certificate)?;
+            let grids = ctx.grids(&dossier.certificate)?;
             let view = views::grid(ctx, &grids, GridKind::Globale, Some((dossier, evaluation)))?;
             render::document(ctx.templates, name, &view, created)
         }
@@ -102,7 +130,7 @@ pub fn grid_document(
     kind: GridKind,
     created: Date,
 ) -> Result<layout::Document> {
-    let grids = load_grids(ctx.source, ctx.library, certificate)?;
+    let grids = ctx.grids(certificate)?;
     let view = views::grid(ctx, &grids, kind, None)?;
     let name = match kind {
         GridKind::Observation => "grille-observation",

@@ -131,13 +131,8 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
         );
     }
     let library = link(decoded, scales.unwrap_or_default(), &declared, &mut diagnostics);
-    if diagnostics.has_errors() {
-        diagnostics.sort();
-        Err(diagnostics)
-    } else {
-        diagnostics.sort();
-        Ok(Loaded { library, warnings: diagnostics })
-    }
+    diagnostics.sort();
+    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(Loaded { library, warnings: diagnostics }) }
 }
 
 /// Checks the files against each other and builds the library.

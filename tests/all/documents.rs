@@ -37,7 +37,7 @@ fn info(bytes: &[u8], key: &[u8]) -> String {
 fn report(example: &str, kind: ReportKind) -> Vec<u8> {
     let (library, policy) = context();
     let templates = Templates::load(&DataSource::Embedded).unwrap();
-    let ctx = Context { library, policy, templates: &templates, source: &DataSource::Embedded };
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
     let file = SourceFile::read(&root().join("examples/dossiers").join(example)).unwrap();
     let dossier = load_dossier(&file, library).unwrap();
     let evaluation = evaluate(&dossier, library, policy, dossier.latest_date());
@@ -208,7 +208,7 @@ fn every_pdf_the_cli_writes_passes_qpdf_check() {
 fn blank_grids_have_a_column_per_contact_the_legend_and_page_numbers() {
     let (library, policy) = context();
     let templates = Templates::load(&DataSource::Embedded).unwrap();
-    let ctx = Context { library, policy, templates: &templates, source: &DataSource::Embedded };
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
     let date = "2026-09-21".parse().unwrap();
     let doc = documents::grid_document(&ctx, "distance", GridKind::Observation, date).unwrap();
     let text = doc.text();
