@@ -155,6 +155,9 @@ pub struct Diagnostic {
     /// What was found, when that helps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
+    /// A hint to fix it, such as a suggestion (``did you mean `x`?``).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -173,6 +176,7 @@ impl Diagnostic {
             message: message.into(),
             expected: None,
             found: None,
+            help: None,
         }
     }
 
@@ -198,6 +202,14 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a hint (``did you mean `x`?``); `None` leaves the diagnostic as it is.
+    pub fn help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
     /// Whether this diagnostic blocks the use of the input.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -220,6 +232,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(found) = &self.found {
             write!(f, "\n  found: {found}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
         }
         Ok(())
     }

@@ -30,6 +30,7 @@ pub mod rng;
 pub mod scale;
 pub mod session;
 pub mod source;
+pub mod suggest;
 pub mod synthetic;
 pub mod yaml;
 

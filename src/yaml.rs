@@ -447,7 +447,8 @@ impl<'a> Decoder<'a> {
                         format!("unknown value \"{s}\""),
                     )
                     .expected(expected)
-                    .found(node.value.describe());
+                    .found(node.value.describe())
+                    .help(crate::suggest::did_you_mean(s, names.iter().copied()));
                     self.report(d);
                     None
                 }
@@ -602,46 +603,18 @@ impl<'n> MapReader<'n> {
                 Value::Str(s) => s.clone(),
                 other => other.describe(),
             };
-            let mut diag = Diagnostic::error(
+            let diag = Diagnostic::error(
                 Code::UnknownKey,
                 d.location(key),
                 if self.field.is_empty() { name.clone() } else { format!("{}.{name}", self.field) },
                 format!("unknown key `{name}`"),
             )
             .expected(format!("one of {}", known.join(", ")))
-            .found(format!("`{name}`"));
-            if let Some(close) = closest(&name, known) {
-                diag.message.push_str(&format!(" (did you mean `{close}`?)"));
-            }
+            .found(format!("`{name}`"))
+            .help(crate::suggest::did_you_mean(&name, known.iter().copied()));
             d.report(diag);
         }
     }
-}
-
-/// The known key closest to a misspelt one, if any is close.
-fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(name, k), *k))
-        .filter(|(dist, k)| *dist <= 2.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -689,13 +662,8 @@ mod tests {
         let _ = m.optional("title");
         m.finish(&mut d, &["title"]);
         assert_eq!(diags.0.len(), 2);
-        assert!(diags.0[0].message.contains("did you mean `title`"));
+        assert_eq!(diags.0[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(diags.0[1].help, None);
         assert_eq!(diags.0[1].location.line, 3);
-    }
-
-    #[test]
-    fn edit_distance_counts_changes() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

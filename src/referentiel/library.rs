@@ -282,17 +282,15 @@ fn check_references(
             match items.get(&reference.id) {
                 None if declared.contains(&reference.id) => {}
                 None => {
-                    let mut d = Diagnostic::error(
+                    let d = Diagnostic::error(
                         Code::DanglingReference,
                         reference.location.clone(),
                         field,
                         format!("no item has the id `{}`", reference.id),
                     )
                     .expected(format!("the id of a {} defined in an `items:` list", kind.as_str()))
-                    .found(format!("`{}`", reference.id));
-                    if let Some(close) = closest_id(&reference.id, items.keys()) {
-                        d.message.push_str(&format!(" (did you mean `{close}`?)"));
-                    }
+                    .found(format!("`{}`", reference.id))
+                    .help(crate::suggest::did_you_mean(&reference.id, items.keys().map(String::as_str)));
                     diagnostics.push(d);
                 }
                 Some(item) if item.kind != kind => diagnostics.push(
@@ -316,18 +314,6 @@ fn check_references(
     }
 }
 
-/// The defined id closest to an unknown one, when it is close: one is a prefix of the other,
-/// or a few characters differ.
-fn closest_id<'a>(id: &str, ids: impl Iterator<Item = &'a String>) -> Option<&'a String> {
-    ids.filter(|k| k.split('-').next() == id.split('-').next())
-        .filter_map(|k| {
-            let distance = yaml::edit_distance(id, k);
-            let prefix = id.starts_with(k.as_str()) || k.starts_with(id);
-            (prefix || distance <= 2.max(k.len() / 5)).then_some((distance, k))
-        })
-        .min()
-        .map(|(_, k)| k)
-}
 /// The ids written under `items:` of a référentiel tree, whether or not the items are valid.
 fn declared_item_ids(root: &Node) -> Vec<String> {
     let Value::Map(entries) = &root.value else { return Vec::new() };

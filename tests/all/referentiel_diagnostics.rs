@@ -55,7 +55,8 @@ fn every_problem_of_every_file_is_reported_at_once() {
     expect(format!("distance.yaml:{unknown_line}:1"));
     expect("unknown key `colour`".into());
     expect(format!("distance.yaml:{dangling_line}:"));
-    expect("no item has the id `c-deontologie-du-metier-xyz` (did you mean `c-deontologie`?)".into());
+    expect("no item has the id `c-deontologie-du-metier-xyz`".into());
+    expect("help: did you mean `c-deontologie`?".into());
     expect("found: `c-deontologie-du-metier-xyz`".into());
     expect("missing key `category`".into());
     expect(format!("point-de-distribution.yaml:{duplicate_line}:"));
