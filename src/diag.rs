@@ -2,7 +2,12 @@
 //!
 //! A [`Diagnostic`] is data (severity, stable code, file, line, column, field, expected, found);
 //! the library collects every problem of every file before it stops, and the CLI prints them in
-//! one place. Codes are stable kebab-case strings that scripts and tests can rely on.
+//! one place, with the source line and a caret under the place ([`Diagnostics::render`]). Codes
+//! are stable kebab-case strings that scripts and tests can rely on.
+
+mod render;
+
+pub use render::Style;
 
 use serde::Serialize;
 use std::fmt;
@@ -18,7 +23,23 @@ pub enum Severity {
 }
 
 /// Stable codes of the problems cqpt reports in its input files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// The kebab-case string of each code is derived from its variant name (strum), and serde
+/// serialises through that same string: adding a code is adding a variant.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "kebab-case")]
 #[serde(into = "&'static str")]
 pub enum Code {
     /// A file could not be read.
@@ -58,60 +79,17 @@ pub enum Code {
 }
 
 impl Code {
-    /// Every code, for documentation and uniqueness tests.
-    pub const ALL: &'static [Code] = &[
-        Code::Io,
-        Code::Syntax,
-        Code::EmptyFile,
-        Code::WrongType,
-        Code::MissingField,
-        Code::UnknownKey,
-        Code::InvalidValue,
-        Code::DuplicateId,
-        Code::DanglingReference,
-        Code::KindMismatch,
-        Code::DuplicateReference,
-        Code::LevelOutOfRange,
-        Code::ScaleIncomplete,
-        Code::EmptyActivity,
-        Code::UnusedItem,
-        Code::DatesOutOfOrder,
-        Code::DateInFuture,
-    ];
+    /// Every code, in declaration order (derived), for documentation and uniqueness tests.
+    pub const ALL: &'static [Code] = <Code as strum::VariantArray>::VARIANTS;
 
     /// The stable kebab-case name of the code.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Io => "io",
-            Code::Syntax => "syntax",
-            Code::EmptyFile => "empty-file",
-            Code::WrongType => "wrong-type",
-            Code::MissingField => "missing-field",
-            Code::UnknownKey => "unknown-key",
-            Code::InvalidValue => "invalid-value",
-            Code::DuplicateId => "duplicate-id",
-            Code::DanglingReference => "dangling-reference",
-            Code::KindMismatch => "kind-mismatch",
-            Code::DuplicateReference => "duplicate-reference",
-            Code::LevelOutOfRange => "level-out-of-range",
-            Code::ScaleIncomplete => "scale-incomplete",
-            Code::EmptyActivity => "empty-activity",
-            Code::UnusedItem => "unused-item",
-            Code::DatesOutOfOrder => "dates-out-of-order",
-            Code::DateInFuture => "date-in-future",
-        }
+        self.into()
     }
-}
 
-impl From<Code> for &'static str {
-    fn from(code: Code) -> Self {
-        code.as_str()
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    /// What the code means: the doc comment of its variant.
+    pub fn description(self) -> &'static str {
+        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
     }
 }
 
@@ -216,27 +194,10 @@ impl Diagnostic {
     }
 }
 
+/// The plain rendering without the source line (see [`Diagnostic::render`]).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{severity}[{}]: {}", self.code, self.message)?;
-        write!(f, "  --> {}", self.location)?;
-        if !self.field.is_empty() {
-            write!(f, "\n  field: {}", self.field)?;
-        }
-        if let Some(expected) = &self.expected {
-            write!(f, "\n  expected: {expected}")?;
-        }
-        if let Some(found) = &self.found {
-            write!(f, "\n  found: {found}")?;
-        }
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(None, Style::Plain))
     }
 }
 
@@ -293,36 +254,16 @@ impl Diagnostics {
     }
 }
 
+/// The plain rendering without source lines (see [`Diagnostics::render`]).
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
-        }
-        let files: std::collections::BTreeSet<&str> =
-            self.0.iter().map(|d| d.location.file.as_str()).collect();
-        write!(
-            f,
-            "{} error(s), {} warning(s) in {} file(s)",
-            self.error_count(),
-            self.warning_count(),
-            files.len()
-        )
+        f.write_str(&self.render(|_| None, Style::Plain))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_unique_and_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
-        for code in Code::ALL {
-            let s = code.as_str();
-            assert!(seen.insert(s), "code {s} used twice");
-            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{s} is not kebab-case");
-        }
-    }
 
     #[test]
     fn display_names_file_line_column_field_expected_and_found() {

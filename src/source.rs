@@ -27,6 +27,19 @@ impl SourceFile {
         Ok(SourceFile { name: path.display().to_string(), text })
     }
 
+    /// The file a diagnostic names, read again to show its lines: the embedded copy for an
+    /// `embedded:` name, else the file on disk; `None` when it cannot be read.
+    pub fn named(name: &str) -> Option<SourceFile> {
+        let text = match name.strip_prefix("embedded:") {
+            Some(path) => {
+                let (_, bytes) = embedded::FILES.iter().find(|(n, _)| *n == path)?;
+                String::from_utf8(bytes.to_vec()).ok()?
+            }
+            None => fs::read_to_string(name).ok()?,
+        };
+        Some(SourceFile { name: name.to_string(), text })
+    }
+
     /// The last component of its name.
     pub fn file_name(&self) -> &str {
         self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name)

@@ -130,7 +130,7 @@ pub fn main() -> ExitCode {
 fn report(error: &Error) -> u8 {
     match error {
         Error::Invalid(diagnostics) => {
-            eprintln!("{diagnostics}");
+            eprintln!("{}", diagnostics.render(source_text, stderr_style()));
             EXIT_INVALID
         }
         Error::Usage(message) => {
@@ -141,6 +141,27 @@ fn report(error: &Error) -> u8 {
             eprintln!("error: {other}");
             EXIT_FAILURE
         }
+    }
+}
+
+/// Prints one diagnostic (a warning) to standard error, with its source line.
+fn print_diagnostic(diagnostic: &cqpt::diag::Diagnostic) {
+    let text = source_text(&diagnostic.location.file);
+    eprintln!("{}\n", diagnostic.render(text.as_deref(), stderr_style()));
+}
+
+/// The text of the file a diagnostic names, to show its lines; `None` when it cannot be read.
+fn source_text(file: &str) -> Option<String> {
+    cqpt::source::SourceFile::named(file).map(|f| f.text)
+}
+
+/// Colours on a terminal (unless `NO_COLOR` is set), plain text everywhere else.
+fn stderr_style() -> cqpt::diag::Style {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+        cqpt::diag::Style::Colored
+    } else {
+        cqpt::diag::Style::Plain
     }
 }
 

@@ -143,7 +143,7 @@ fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
     match result {
         Ok(loaded) => {
             for w in loaded.warnings.iter() {
-                eprintln!("{w}");
+                super::print_diagnostic(w);
             }
             let l = &loaded.library;
             println!(

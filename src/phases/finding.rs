@@ -5,8 +5,26 @@ use crate::diag::{Location, Severity};
 use serde::Serialize;
 
 /// The codes of the procedural findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+///
+/// The kebab-case code of each variant is derived from its name (strum), and serde serialises
+/// through that same string: adding a code is adding a variant (and its article).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[serde(into = "&'static str")]
 pub enum FindingCode {
     /// Evaluation recorded for a dossier that is not recevable.
     NotRecevable,
@@ -43,46 +61,17 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    /// Every code.
-    pub const ALL: &'static [FindingCode] = &[
-        FindingCode::NotRecevable,
-        FindingCode::EvaluatingBodyMissing,
-        FindingCode::AccreditationExpired,
-        FindingCode::AccreditationWithdrawn,
-        FindingCode::EvaluatorTrainedCandidate,
-        FindingCode::ObservationTooLong,
-        FindingCode::ObservationTooFewContacts,
-        FindingCode::InterviewMissing,
-        FindingCode::JustificationMissing,
-        FindingCode::QuizLevelCapped,
-        FindingCode::ModalityNotAssigned,
-        FindingCode::ItemNotInCertificate,
-        FindingCode::ItemNotEvaluated,
-        FindingCode::CarryOverExpired,
-        FindingCode::PhaseOutOfOrder,
-        FindingCode::CommissionComposition,
-    ];
+    /// Every code, in declaration order (derived).
+    pub const ALL: &'static [FindingCode] = <FindingCode as strum::VariantArray>::VARIANTS;
 
     /// The stable kebab-case code.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FindingCode::NotRecevable => "not-recevable",
-            FindingCode::EvaluatingBodyMissing => "evaluating-body-missing",
-            FindingCode::AccreditationExpired => "accreditation-expired",
-            FindingCode::AccreditationWithdrawn => "accreditation-withdrawn",
-            FindingCode::EvaluatorTrainedCandidate => "evaluator-trained-candidate",
-            FindingCode::ObservationTooLong => "observation-too-long",
-            FindingCode::ObservationTooFewContacts => "observation-too-few-contacts",
-            FindingCode::InterviewMissing => "interview-missing",
-            FindingCode::JustificationMissing => "justification-missing",
-            FindingCode::QuizLevelCapped => "quiz-level-capped",
-            FindingCode::ModalityNotAssigned => "modality-not-assigned",
-            FindingCode::ItemNotInCertificate => "item-not-in-certificate",
-            FindingCode::ItemNotEvaluated => "item-not-evaluated",
-            FindingCode::CarryOverExpired => "carry-over-expired",
-            FindingCode::PhaseOutOfOrder => "phase-out-of-order",
-            FindingCode::CommissionComposition => "commission-composition",
-        }
+        self.into()
+    }
+
+    /// What the code means: the doc comment of its variant.
+    pub fn description(self) -> &'static str {
+        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
     }
 
     /// The text the rule comes from.

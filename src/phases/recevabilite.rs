@@ -7,8 +7,26 @@ use crate::policy::Policy;
 use serde::Serialize;
 
 /// A reason to reject an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+///
+/// The kebab-case code of each variant is derived from its name (strum), and serde serialises
+/// through that same string: adding a code is adding a variant (and its article).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[serde(into = "&'static str")]
 pub enum Reason {
     /// The route is not one of the agreement's.
     RouteNotAdmitted,
@@ -29,30 +47,17 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// Every reason, in the order they are reported.
-    pub const ALL: &'static [Reason] = &[
-        Reason::RouteNotAdmitted,
-        Reason::NotBranchEmployee,
-        Reason::ContractNotAimedAtCertificate,
-        Reason::ExperienceUnderOneYear,
-        Reason::ExperienceOutsideWindow,
-        Reason::HoursUnderMinimum,
-        Reason::NoProofOfActivity,
-        Reason::NoSwornStatement,
-    ];
+    /// Every reason, in the order they are reported (declaration order, derived).
+    pub const ALL: &'static [Reason] = <Reason as strum::VariantArray>::VARIANTS;
 
     /// The stable code.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::RouteNotAdmitted => "route-not-admitted",
-            Reason::NotBranchEmployee => "not-branch-employee",
-            Reason::ContractNotAimedAtCertificate => "contract-not-aimed-at-certificate",
-            Reason::ExperienceUnderOneYear => "experience-under-one-year",
-            Reason::ExperienceOutsideWindow => "experience-outside-window",
-            Reason::HoursUnderMinimum => "hours-under-minimum",
-            Reason::NoProofOfActivity => "no-proof-of-activity",
-            Reason::NoSwornStatement => "no-sworn-statement",
-        }
+        self.into()
+    }
+
+    /// What the code means: the doc comment of its variant.
+    pub fn description(self) -> &'static str {
+        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
     }
 
     /// The text the rule comes from.

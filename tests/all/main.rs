@@ -2,6 +2,7 @@
 
 mod browser;
 mod builder;
+mod codes;
 mod common;
 mod documents;
 mod dossier_diagnostics;
