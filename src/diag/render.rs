@@ -76,24 +76,38 @@ impl Diagnostic {
     }
 }
 
-/// The byte range to underline in `line`: the value found when it stands at `column` (1-based,
-/// in characters), else the word at `column`; the whole line when the column is unknown.
+/// The byte range to underline in `line` from `column` (1-based, in characters): the value
+/// found when it is a literal that stands there; else the word there, or the whole `key: value`
+/// (or `- entry`) when the word is a key (or a list dash); the whole line when the column is
+/// unknown. Comments are left out.
 fn underline(line: &str, column: usize, found: Option<&str>) -> std::ops::Range<usize> {
-    let trimmed_start = line.len() - line.trim_start().len();
-    let trimmed_end = line.trim_end().len();
+    let content_start = line.len() - line.trim_start().len();
+    let content_end = line.find(" #").map_or(line, |i| &line[..i]).trim_end().len().max(content_start);
     if column == 0 {
-        return trimmed_start..trimmed_end.max(trimmed_start);
+        return content_start..content_end;
     }
     let start = line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
-    let found = found.map(|f| f.trim_matches(['`', '"', '\'']));
-    if let Some(f) = found.filter(|f| !f.is_empty() && rest.starts_with(f)) {
-        return start..start + f.len();
+    if let Some((at, value)) = found.and_then(literal).and_then(|v| rest.find(v).map(|at| (at, v))) {
+        return start + at..start + at + value.len();
     }
-    let word =
+    let word_len =
         rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#')).unwrap_or(rest.len());
-    let word = rest[..word].trim_end_matches(':').len();
-    start..start + word.max(usize::from(!rest.is_empty()))
+    let word = &rest[..word_len];
+    let whole_entry =
+        (word == "-" || word.len() > 1 && word.ends_with(':')) && content_end > start + word_len;
+    if whole_entry {
+        return start..content_end;
+    }
+    start..start + word.trim_end_matches(':').len().max(usize::from(!rest.is_empty()))
+}
+
+/// The text inside a found value written as a literal (`` `x` `` or `"x"`).
+fn literal(found: &str) -> Option<&str> {
+    ['`', '"']
+        .into_iter()
+        .find_map(|q| found.strip_prefix(q).and_then(|f| f.strip_suffix(q)))
+        .filter(|f| !f.is_empty())
 }
 
 impl Diagnostics {
@@ -179,17 +193,24 @@ error[dangling-reference]: no item has the id `c-deontologie-xyz`
     }
 
     #[test]
-    fn the_word_at_the_column_is_underlined_in_characters_not_bytes() {
-        assert_eq!(underline("    label: Déontologie é", 5, None), 4..9);
+    fn the_place_is_underlined_in_characters_not_bytes() {
+        // A key with its value, comment left out.
+        assert_eq!(underline("    label: Déontologie é # note", 5, None), 4..26);
         // Column 12 is the `D` of `Déontologie`; `é` takes two bytes.
         assert_eq!(underline("    label: Déontologie é", 12, None), 11..23);
         assert_eq!(underline("    label: Déontologie é", 24, None), 24..26);
+        // A list entry from its dash; a key alone.
+        assert_eq!(underline("  - level: 0", 3, None), 2..12);
+        assert_eq!(underline("  items:", 3, None), 2..7);
         // Unknown column: the whole line without its indentation.
         assert_eq!(underline("    label: x  ", 0, None), 4..12);
         // Past the end: an empty place at the end of the line.
         assert_eq!(underline("ab", 9, None), 2..2);
-        // The value found, even with spaces in it.
+        // The value found, even with spaces in it, even after the column.
         assert_eq!(underline("title: [non fermé", 8, Some("\"[non fermé\"")), 7..18);
+        assert_eq!(underline("  - id: c-x", 5, Some("`c-x`")), 8..11);
+        // A found value that is not a literal is not searched for.
+        assert_eq!(underline("  - id: none", 5, Some("none")), 4..12);
     }
 
     #[test]
@@ -212,7 +233,7 @@ error[dangling-reference]: no item has the id `c-deontologie-xyz`
             Style::Plain,
         );
         assert_eq!(reads.get(), 1);
-        assert!(text.contains("2 | kind: certificat\n  | ^^^^\n"), "{text}");
+        assert!(text.contains("2 | kind: certificat\n  | ^^^^^^^^^^^^^^^^\n"), "{text}");
         assert!(text.ends_with("\n\n1 error(s), 1 warning(s) in 1 file(s)"), "{text}");
     }
 }

@@ -75,3 +75,18 @@ pub fn mutate(text: &mut String, edits: Vec<(proptest::sample::Index, usize, Str
         text.replace_range(start..end, &insert);
     }
 }
+
+/// What a run shows a user, as a snapshot holds it: the exit status, then standard output and
+/// standard error, each `(text, placeholder)` of `redact` replaced (temporary paths).
+pub fn transcript(run: &Run, redact: &[(&str, &str)]) -> String {
+    let mut text = format!("status: {}\n--- stdout\n{}--- stderr\n{}", run.code, run.stdout, run.stderr);
+    for (from, to) in redact {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// [`transcript`] with a scratch folder's path shown as `[TMP]`.
+pub fn transcript_in(run: &Run, dir: &Path) -> String {
+    transcript(run, &[(&dir.display().to_string(), "[TMP]")])
+}

@@ -1,7 +1,14 @@
 //! Broken copies of the shipped files: every problem of every file comes out in one run, each
-//! naming the file, the line and the offending key or value.
+//! naming the file, the line and the offending key or value, with the source line and a caret
+//! under the place. What the user sees is a snapshot (the scratch folder shown as `[TMP]`).
 
-use crate::common::{copy_data, cqpt, edit, run_cmd};
+use crate::common::{Run, copy_data, cqpt, edit, run_cmd, transcript_in};
+use std::path::Path;
+
+/// `cqpt referentiel validate [ARGS] PATH` as a user runs it.
+fn validate(args: &[&str], path: &Path) -> Run {
+    run_cmd(cqpt().args(["referentiel", "validate"]).args(args).arg(path))
+}
 
 /// The file and line of the first diagnostic whose heading contains `needle`.
 fn place_of(stderr: &str, needle: &str) -> (String, usize) {
@@ -48,84 +55,89 @@ fn every_problem_of_every_file_is_reported_at_once() {
     std::fs::write(dir.join("copie.yaml"), "id: copie\nkind: certificat\ntitle: [non fermé\nsource: x\n")
         .unwrap();
 
-    let run = run_cmd(cqpt().args(["referentiel", "validate"]).arg(data.path()));
+    let run = validate(&[], data.path());
     assert_eq!(run.code, 3, "exit status for invalid data\n{}", run.stderr);
+    // Each problem at the line the edit made.
     let err = &run.stderr;
-    let expect = |needle: String| assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
-    expect(format!("distance.yaml:{unknown_line}:1"));
-    expect("unknown key `colour`".into());
-    expect(format!("distance.yaml:{dangling_line}:"));
-    expect("no item has the id `c-deontologie-du-metier-xyz`".into());
-    expect("help: did you mean `c-deontologie`?".into());
-    expect("found: `c-deontologie-du-metier-xyz`".into());
-    expect("missing key `category`".into());
-    expect(format!("point-de-distribution.yaml:{duplicate_line}:"));
-    expect(format!("the item id `{first_id}` is defined twice"));
-    expect(format!("echelles.yaml:{level_line}:"));
-    expect("level 7 is outside the 0–5 scale".into());
-    expect("found: `7`".into());
-    let (file, line) = place_of(err, "error[syntax]");
-    assert!(file.ends_with("copie.yaml") && (3..=4).contains(&line), "syntax error at {file}:{line}");
-    expect("error[syntax]".into());
+    let line_of = |needle: &str| place_of(err, needle).1;
+    assert_eq!(line_of("unknown key `colour`"), unknown_line);
+    assert_eq!(line_of("`c-deontologie-du-metier-xyz`"), dangling_line);
+    assert_eq!(line_of(&format!("the item id `{first_id}` is defined twice")), duplicate_line);
+    assert_eq!(line_of("level 7 is outside"), level_line);
+    assert!((3..=4).contains(&line_of("error[syntax]")));
     // The missing category is reported on the item it belongs to, just above the removed line.
-    let (_, line) = place_of(err, "missing key `category`");
-    assert!(
-        line < category_line && line + 5 > category_line,
-        "category diagnostic at {line}, removed line {category_line}"
-    );
-    assert!(err.contains("field: items["), "{err}");
+    let line = line_of("missing key `category`");
+    assert!(line < category_line && line + 5 > category_line, "at {line}, removed {category_line}");
     // No spurious dangling references from the file that could not be read, nor from the
     // item without category.
     assert_eq!(err.matches("error[dangling-reference]").count(), 1, "{err}");
+    insta::assert_snapshot!(transcript_in(&run, data.path()));
 }
 
 #[test]
 fn json_diagnostics_carry_file_line_field_expected_and_found() {
     let data = copy_data();
     let dir = data.path().join("referentiels");
-    let line = edit(&dir.join("savoirs-communs.yaml"), "kind: savoirs-communs", "kind: savoir-commun");
-    let run = run_cmd(cqpt().args(["referentiel", "validate", "--format", "json"]).arg(data.path()));
+    edit(&dir.join("savoirs-communs.yaml"), "kind: savoirs-communs", "kind: savoir-commun");
+    let run = validate(&["--format", "json"], data.path());
     assert_eq!(run.code, 3);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["valid"], false);
-    let d = &report["diagnostics"][0];
-    assert_eq!(d["code"], "invalid-value");
-    assert_eq!(d["field"], "kind");
-    assert_eq!(d["location"]["line"], line);
-    assert!(d["location"]["file"].as_str().unwrap().ends_with("savoirs-communs.yaml"));
-    assert_eq!(d["found"], "\"savoir-commun\"");
-    assert_eq!(d["expected"], "one of certificat, savoirs-communs");
+    insta::assert_snapshot!(transcript_in(&run, data.path()));
 }
 
 #[test]
 fn wrong_types_and_empty_activities_are_named() {
     let data = copy_data();
     let dir = data.path().join("referentiels");
-    let core_line = edit(&dir.join("point-de-distribution.yaml"), "core: true", "core: oui");
+    edit(&dir.join("point-de-distribution.yaml"), "core: true", "core: oui");
     std::fs::write(
         dir.join("vide.yaml"),
         "id: vide\nkind: certificat\ntitle: Vide\nsource: test\nactivities:\n  - id: vide-a\n    title: Rien\n    core: false\n",
     )
     .unwrap();
-    let run = run_cmd(cqpt().args(["referentiel", "validate"]).arg(&dir));
+    let run = validate(&[], &dir);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains(&format!("point-de-distribution.yaml:{core_line}:")), "{}", run.stderr);
-    assert!(run.stderr.contains("expected `true` or `false`, found text"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("error[empty-activity]: the activity `vide-a` has neither tasks nor knowledge")
+    insta::assert_snapshot!(transcript_in(&run, data.path()));
+}
+
+#[test]
+fn misplaced_repeated_and_unused_items_and_an_empty_file_are_named() {
+    let data = copy_data();
+    let dir = data.path().join("referentiels");
+    let distance = dir.join("distance.yaml");
+    // A savoir procédural listed among the connaissances.
+    edit(&distance, "- c-charte-accueil\n", "- sp-temps-traitement-appel\n");
+    // The same id twice in one list.
+    edit(&distance, "- c-notions-ergonomie\n", "- c-notions-ergonomie\n        - c-deontologie\n");
+    std::fs::write(dir.join("vide.yaml"), "# nothing yet\n").unwrap();
+    let run = validate(&[], &dir);
+    assert_eq!(run.code, 3);
+    insta::assert_snapshot!(transcript_in(&run, data.path()));
+}
+
+#[test]
+fn an_unused_item_is_a_warning_and_the_data_stays_usable() {
+    let data = copy_data();
+    let distance = data.path().join("referentiels/distance.yaml");
+    edit(
+        &distance,
+        "items:\n",
+        "items:\n  - id: c-orpheline\n    kind: connaissance\n    category: specifique\n    label: Orpheline\n",
     );
-    assert!(run.stderr.contains("vide.yaml:6:"), "{}", run.stderr);
+    let run = validate(&[], data.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(transcript_in(&run, data.path()));
 }
 
 #[test]
 fn one_edited_file_is_checked_against_the_shipped_rest() {
     let data = copy_data();
     let file = data.path().join("referentiels").join("distance.yaml");
-    let ok = run_cmd(cqpt().args(["referentiel", "validate"]).arg(&file));
+    let ok = validate(&[], &file);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     edit(&file, "- c-deontologie", "- c-inconnu");
-    let bad = run_cmd(cqpt().args(["referentiel", "validate"]).arg(&file));
+    let bad = validate(&[], &file);
     assert_eq!(bad.code, 3);
-    assert!(bad.stderr.contains("no item has the id `c-inconnu`"));
-    assert!(bad.stderr.contains(&file.display().to_string()), "{}", bad.stderr);
+    insta::assert_snapshot!(transcript_in(&bad, data.path()));
 }
