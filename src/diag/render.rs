@@ -78,18 +78,21 @@ impl Diagnostic {
 
 /// The byte range to underline in `line` from `column` (1-based, in characters): the value
 /// found when it is a literal that stands there; else the word there, or the whole `key: value`
-/// (or `- entry`) when the word is a key (or a list dash); the whole line when the column is
-/// unknown. Comments are left out.
+/// (or `- entry`) when the word is a key (or a list dash). When the column is unknown: the
+/// literal found in the line, else the whole line. Comments are left out.
 fn underline(line: &str, column: usize, found: Option<&str>) -> std::ops::Range<usize> {
     let content_start = line.len() - line.trim_start().len();
     let content_end = line.find(" #").map_or(line, |i| &line[..i]).trim_end().len().max(content_start);
-    if column == 0 {
-        return content_start..content_end;
-    }
-    let start = line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);
+    let start = match column {
+        0 => content_start,
+        c => line.char_indices().nth(c - 1).map_or(line.len(), |(i, _)| i),
+    };
     let rest = &line[start..];
     if let Some((at, value)) = found.and_then(literal).and_then(|v| rest.find(v).map(|at| (at, v))) {
         return start + at..start + at + value.len();
+    }
+    if column == 0 {
+        return content_start..content_end;
     }
     let word_len =
         rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#')).unwrap_or(rest.len());
@@ -202,8 +205,9 @@ error[dangling-reference]: no item has the id `c-deontologie-xyz`
         // A list entry from its dash; a key alone.
         assert_eq!(underline("  - level: 0", 3, None), 2..12);
         assert_eq!(underline("  items:", 3, None), 2..7);
-        // Unknown column: the whole line without its indentation.
+        // Unknown column: the value found in the line, else the whole line without indentation.
         assert_eq!(underline("    label: x  ", 0, None), 4..12);
+        assert_eq!(underline("3,7,25:00", 0, Some("\"25:00\"")), 4..9);
         // Past the end: an empty place at the end of the line.
         assert_eq!(underline("ab", 9, None), 2..2);
         // The value found, even with spaces in it, even after the column.

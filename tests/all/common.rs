@@ -90,3 +90,20 @@ pub fn transcript(run: &Run, redact: &[(&str, &str)]) -> String {
 pub fn transcript_in(run: &Run, dir: &Path) -> String {
     transcript(run, &[(&dir.display().to_string(), "[TMP]")])
 }
+
+/// Copies the shipped `referentiels/` (with the policy) and `quiz/` folders into a new scratch
+/// data folder, for commands that need the whole data.
+pub fn copy_full_data() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for folder in ["referentiels", "quiz"] {
+        let target = dir.path().join(folder);
+        std::fs::create_dir_all(&target).unwrap();
+        for entry in std::fs::read_dir(root().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    dir
+}

@@ -2,6 +2,7 @@
 
 mod browser;
 mod builder;
+mod cli_snapshots;
 mod codes;
 mod common;
 mod documents;
