@@ -152,3 +152,19 @@ fn every_diagnostic_code_is_shown_by_a_snapshot() {
         .collect();
     assert!(unseen.is_empty(), "codes shown by no snapshot: {unseen:?}");
 }
+
+#[test]
+fn source_lines_come_from_the_disk_or_the_embedded_copy() {
+    use cqpt::diag::{Diagnostic, Location, Style};
+    use cqpt::source::SourceFile;
+    let embedded = SourceFile::named("embedded:referentiels/distance.yaml").expect("shipped");
+    let on_disk = std::fs::read_to_string(root().join("referentiels/distance.yaml")).unwrap();
+    assert_eq!(embedded.text, on_disk);
+    assert!(SourceFile::named("embedded:referentiels/nope.yaml").is_none());
+    assert!(SourceFile::named(&root().join("nope.yaml").display().to_string()).is_none());
+    let line = on_disk.lines().position(|l| l.starts_with("kind:")).unwrap() + 1;
+    let at = Location { file: embedded.name.clone(), line: line as u32, column: 7 };
+    let d = Diagnostic::warning(Code::InvalidValue, at, "kind", "a warning on the shipped copy");
+    let text = d.render(Some(&embedded.text), Style::Plain);
+    assert!(text.contains(&format!("{line} | kind: certificat\n")), "{text}");
+}
