@@ -15,11 +15,13 @@
 //!
 //! The library never reads the clock and never prints: the `cqpt` binary does the I/O.
 
+pub mod context;
 pub mod date;
 pub mod diag;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod evaluate;
 pub mod output;
 pub mod phases;
 pub mod policy;

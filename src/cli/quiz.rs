@@ -3,6 +3,7 @@
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::{Args, Subcommand, ValueEnum};
 use cqpt::Error;
+use cqpt::context;
 use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
 use cqpt::quiz::{self, Answer, Answers, Purpose, SittingId};
@@ -126,7 +127,7 @@ fn parse<T: std::str::FromStr<Err = String>>(what: &str, text: &str) -> Result<T
 }
 
 pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let bank = quiz::load(source, &library)?;
     match cmd {
         QuizCommand::Validate => {
