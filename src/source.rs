@@ -172,7 +172,7 @@ pub fn export_embedded(dir: &Path) -> Result<Vec<PathBuf>> {
             path: dir.to_path_buf(),
             source: std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                format!("would overwrite {}; choose an empty folder", existing.join(", ")),
+                format!("would overwrite {}; choose an empty folder", first_of(&existing, 3)),
             ),
         });
     }
@@ -184,6 +184,15 @@ pub fn export_embedded(dir: &Path) -> Result<Vec<PathBuf>> {
         fs::write(path, bytes).map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(targets.into_iter().map(|(path, _)| path).collect())
+}
+
+/// "a, b, c and 4 more": the first `n` names of a list, and how many are left out.
+fn first_of(names: &[String], n: usize) -> String {
+    let shown = names[..names.len().min(n)].join(", ");
+    match names.len().saturating_sub(n) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
 }
 
 #[cfg(test)]

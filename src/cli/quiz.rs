@@ -200,9 +200,10 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             let count = session.seats.len();
             let state = serve::Sittings::open(session, &bank, &library, &policy, Box::new(SystemClock))?;
             let pages = serve::pages(source)?;
-            let listener =
-                std::net::TcpListener::bind(bind).map_err(|e| Error::Usage(format!("--bind {bind}: {e}")))?;
-            let address = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+            let listener = std::net::TcpListener::bind(bind)
+                .map_err(|source| Error::Serve { address: bind.clone(), source })?;
+            let address =
+                listener.local_addr().map_err(|source| Error::Serve { address: bind.clone(), source })?;
             eprintln!(
                 "quiz: {count} candidate(s) on http://{address}/ — evaluator: http://{address}/evaluateur — journals in {}",
                 state_dir.display()
@@ -213,7 +214,7 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
                 std::sync::Arc::new(pages),
                 std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             )
-            .map_err(|e| Error::Usage(format!("server stopped: {e}")))?;
+            .map_err(|source| Error::Serve { address: address.to_string(), source })?;
             Ok(EXIT_OK)
         }
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {

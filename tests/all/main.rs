@@ -2,6 +2,7 @@
 
 mod browser;
 mod builder;
+mod cli_generated;
 mod common;
 mod documents;
 mod dossier_diagnostics;
