@@ -9,6 +9,7 @@ mod dossier_diagnostics;
 mod examples;
 mod quiz;
 mod quiz_server;
+mod readme_tour;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
