@@ -10,6 +10,7 @@ mod common;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
+mod exit_codes;
 mod quiz;
 mod quiz_server;
 mod readme_tour;
