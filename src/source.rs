@@ -127,6 +127,7 @@ pub fn read_folder(dir: &Path, extension: &str) -> Result<Vec<SourceFile>> {
 /// The référentiel files to check for `cqpt referentiel validate PATH...`: folders are read
 /// whole (a data folder or a référentiels folder); files given alone replace the file of the
 /// same name in `base`, so one edited file can be checked against the rest of the library.
+/// With no path, the files of `base`.
 pub fn referentiel_files_for(paths: &[PathBuf], base: &DataSource) -> Result<Vec<SourceFile>> {
     let mut files: Vec<SourceFile> = Vec::new();
     let (folders, singles): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());

@@ -96,11 +96,7 @@ fn show_one(source: &DataSource, id: &str, format: Format) -> Outcome {
 }
 
 fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
-    let files = if paths.is_empty() {
-        source.referentiel_files()?
-    } else {
-        source::referentiel_files_for(paths, source)?
-    };
+    let files = source::referentiel_files_for(paths, source)?;
     let count = files.len();
     let result = referentiel::load(&files);
     let (ok, diagnostics) = match &result {
