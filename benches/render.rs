@@ -1,11 +1,12 @@
 //! Rendering speed of the documents. Target (issue 4): at most 2 ms per synthesis report on one
 //! core, the fonts prepared once per process. Run: `cargo bench --bench render`.
 
+use cqpt::context::load_context;
 use cqpt::documents::{self, Context, GridKind, ReportKind};
 use cqpt::dossier::load_dossier;
 use cqpt::phases::evaluate;
 use cqpt::render::Templates;
-use cqpt::source::{DataSource, SourceFile, load_context};
+use cqpt::source::{DataSource, SourceFile};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

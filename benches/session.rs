@@ -3,12 +3,13 @@
 //! Run: `cargo bench --bench session`. The whole process, with peak memory:
 //! `scripts/bench-session.sh`.
 
+use cqpt::context::load_context;
 use cqpt::documents::Context;
 use cqpt::dossier::load_dossier;
 use cqpt::phases::evaluate;
 use cqpt::render::Templates;
 use cqpt::session::{self, Documents, SessionOptions};
-use cqpt::source::{DataSource, SourceFile, load_context};
+use cqpt::source::{DataSource, SourceFile};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

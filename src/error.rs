@@ -22,11 +22,15 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// A data folder lacks a sub-folder.
-    #[error("no `{folder}` folder in {path}")]
+    /// A data folder lacks sub-folders.
+    #[error(
+        "no {} folder in {path} (a data folder holds referentiels/, grids/, templates/ and quiz/: \
+         `cqpt data export DIR` writes one to edit)",
+        either(.folders)
+    )]
     NoFolder {
-        /// The missing sub-folder.
-        folder: &'static str,
+        /// Every missing sub-folder.
+        folders: Vec<&'static str>,
         /// The data folder.
         path: PathBuf,
     },
@@ -43,6 +47,17 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The quiz server could not listen on its address, or stopped.
+    #[error("failed to serve on {address} ({source})")]
+    Serve {
+        /// The address.
+        address: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The data in use cannot do what was asked (e.g. the quiz bank has no question on an item).
+    #[error("{0}")]
+    Data(String),
     /// A command-line value that cannot be used.
     #[error("{0}")]
     Usage(String),
@@ -56,6 +71,16 @@ pub enum Error {
         /// The ids that exist.
         known: String,
     },
+}
+
+/// `a`, `a` or `b`, `a`, `b` or `c`: the names quoted, for "no … folder".
+fn either(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Shorthand for results of this crate.

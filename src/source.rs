@@ -1,6 +1,9 @@
 //! Where data files come from: the copy embedded in the binary, or a data folder on disk
 //! (`--data DIR` or `CQPT_DATA`) that then replaces it. A data folder has the layout of the
-//! repository: `referentiels/`, `grids/`, `templates/`, …
+//! repository: [`DATA_FOLDERS`]. [`export_embedded`] writes the embedded copy as such a folder.
+//!
+//! This is the first step of the pipeline: it knows files, not what they mean (each later
+//! stage reads the files it needs).
 
 use crate::error::{Error, Result};
 use std::fs;
@@ -54,6 +57,10 @@ impl SourceFile {
     }
 }
 
+/// The sub-folders of a data folder, each read by one stage: référentiels, scales and policy;
+/// grid definitions; document and page templates; the quiz bank.
+pub const DATA_FOLDERS: [&str; 4] = ["referentiels", "grids", "templates", "quiz"];
+
 /// Where the data files are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
@@ -90,10 +97,18 @@ impl DataSource {
             DataSource::Folder(root) => {
                 let dir = root.join(subfolder);
                 if !dir.is_dir() {
-                    return Err(Error::NoFolder { folder: subfolder, path: root.clone() });
+                    return Err(Error::NoFolder { folders: self.missing_folders(), path: root.clone() });
                 }
                 read_folder(&dir, extension)
             }
+        }
+    }
+
+    /// The [`DATA_FOLDERS`] a data folder lacks (none for the embedded copy).
+    pub fn missing_folders(&self) -> Vec<&'static str> {
+        match self {
+            DataSource::Embedded => Vec::new(),
+            DataSource::Folder(root) => DATA_FOLDERS.into_iter().filter(|f| !root.join(f).is_dir()).collect(),
         }
     }
 
@@ -125,6 +140,7 @@ pub fn read_folder(dir: &Path, extension: &str) -> Result<Vec<SourceFile>> {
 /// The référentiel files to check for `cqpt referentiel validate PATH...`: folders are read
 /// whole (a data folder or a référentiels folder); files given alone replace the file of the
 /// same name in `base`, so one edited file can be checked against the rest of the library.
+/// With no path, the files of `base`.
 pub fn referentiel_files_for(paths: &[PathBuf], base: &DataSource) -> Result<Vec<SourceFile>> {
     let mut files: Vec<SourceFile> = Vec::new();
     let (folders, singles): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
@@ -149,22 +165,85 @@ pub fn referentiel_files_for(paths: &[PathBuf], base: &DataSource) -> Result<Vec
     Ok(files)
 }
 
-/// Loads the référentiel library from `source`.
-pub fn load_library(source: &DataSource) -> Result<crate::referentiel::Loaded> {
-    crate::referentiel::load(&source.referentiel_files()?).map_err(Error::Invalid)
+/// The files embedded in the binary: (path relative to a data folder, contents), sorted by path.
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FILES
 }
 
-/// Loads the référentiels and the decision policy (`referentiels/politique.toml`).
-pub fn load_context(source: &DataSource) -> Result<(crate::referentiel::Library, crate::policy::Policy)> {
-    let library = load_library(source)?.library;
-    let policy_file = source
-        .files("referentiels", "toml")?
-        .into_iter()
-        .find(|f| f.file_name() == crate::policy::POLICY_FILE)
-        .ok_or_else(|| Error::Read {
-            path: PathBuf::from(format!("referentiels/{}", crate::policy::POLICY_FILE)),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no policy file"),
-        })?;
-    let policy = crate::policy::load_policy(&policy_file, &library).map_err(Error::Invalid)?;
-    Ok((library, policy))
+/// Writes the embedded data into `dir` as a data folder to edit and use with `--data DIR`,
+/// and returns the files written. Refuses to overwrite: if any file exists already, nothing is
+/// written and the error names every such file.
+pub fn export_embedded(dir: &Path) -> Result<Vec<PathBuf>> {
+    let targets: Vec<(PathBuf, &[u8])> =
+        embedded::FILES.iter().map(|(name, bytes)| (dir.join(name), *bytes)).collect();
+    let existing: Vec<String> = targets
+        .iter()
+        .filter(|(path, _)| path.exists())
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("would overwrite {}; choose an empty folder", first_of(&existing, 3)),
+            ),
+        });
+    }
+    for (path, bytes) in &targets {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+        }
+        fs::write(path, bytes).map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    Ok(targets.into_iter().map(|(path, _)| path).collect())
+}
+
+/// "a, b, c and 4 more": the first `n` names of a list, and how many are left out.
+fn first_of(names: &[String], n: usize) -> String {
+    let shown = names[..names.len().min(n)].join(", ");
+    match names.len().saturating_sub(n) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_folder_names_every_missing_folder_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("grids")).unwrap();
+        let source = DataSource::Folder(dir.path().to_path_buf());
+        assert_eq!(source.missing_folders(), ["referentiels", "templates", "quiz"]);
+        let message = source.referentiel_files().unwrap_err().to_string();
+        assert!(message.contains("no `referentiels`, `templates` or `quiz` folder in"), "{message}");
+    }
+
+    #[test]
+    fn the_exported_folder_holds_every_data_folder_and_replaces_the_embedded_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = export_embedded(dir.path()).unwrap();
+        assert_eq!(written.len(), embedded::FILES.len());
+        let folder = DataSource::Folder(dir.path().to_path_buf());
+        assert!(folder.missing_folders().is_empty());
+        assert_eq!(
+            folder.referentiel_files().unwrap().iter().map(|f| &f.text).collect::<Vec<_>>(),
+            DataSource::Embedded.referentiel_files().unwrap().iter().map(|f| &f.text).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn export_refuses_to_overwrite_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("referentiels")).unwrap();
+        fs::write(dir.path().join("referentiels/distance.yaml"), "mine").unwrap();
+        let message = export_embedded(dir.path()).unwrap_err().to_string();
+        assert!(message.contains("distance.yaml"), "{message}");
+        assert!(!dir.path().join("grids").exists());
+        assert_eq!(fs::read_to_string(dir.path().join("referentiels/distance.yaml")).unwrap(), "mine");
+    }
 }

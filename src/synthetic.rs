@@ -6,7 +6,9 @@ use crate::dossier::Proposal;
 use crate::policy::{Modality, Policy};
 use crate::referentiel::Library;
 pub use crate::rng::Rng;
-use std::fmt::Write;
+use serde::Serialize;
+use serde_saphyr::FlowMap;
+use std::collections::BTreeMap;
 
 /// What a generated dossier was built to give.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +123,182 @@ pub fn generate(
     (0..count).map(|i| one(library, policy, &certificates, years, &mut rng, i)).collect()
 }
 
+// The dossier file as the serialiser writes it: the fields of examples/README.md, in its order.
+// Optional sections are left out when absent; small records are written on one line.
+
+/// A dossier file.
+#[derive(Serialize)]
+struct DossierFile {
+    candidate: FlowMap<Candidate>,
+    certificate: String,
+    route: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority_dif: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    professionalisation_contract: Option<FlowMap<ProContract>>,
+    employment: Vec<FlowMap<Employment>>,
+    documents: Vec<FlowMap<Document>>,
+    application: FlowMap<Application>,
+    #[serde(flatten)]
+    evaluation: Option<EvaluationPart>,
+}
+
+#[derive(Serialize)]
+struct Candidate {
+    id: String,
+    family_name: &'static str,
+    given_name: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProContract {
+    target: String,
+    end: String,
+}
+
+#[derive(Serialize)]
+struct Employment {
+    employer: &'static str,
+    in_branch: bool,
+    contract: &'static str,
+    related: bool,
+    start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
+    hours: u64,
+}
+
+#[derive(Serialize)]
+struct Document {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<&'static str>,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct Application {
+    submitted: String,
+    decided: String,
+}
+
+/// Phases 2 to 4, for a recevable dossier.
+#[derive(Serialize)]
+struct EvaluationPart {
+    evaluating_body: FlowMap<Body>,
+    evaluation_hours: u64,
+    preuves: Vec<Piece>,
+    quiz: Quiz,
+    observation: Observation,
+    synthese: FlowMap<Synthese>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<Decision>,
+}
+
+#[derive(Serialize)]
+struct Body {
+    id: &'static str,
+    name: &'static str,
+    accredited_on: String,
+    trained_candidate: bool,
+    evaluator: &'static str,
+}
+
+#[derive(Serialize)]
+struct Piece {
+    id: String,
+    title: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referee: Option<FlowMap<Referee>>,
+    assessments: Vec<FlowMap<Assessment>>,
+}
+
+#[derive(Serialize)]
+struct Referee {
+    name: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct Assessment {
+    item: String,
+    level: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Quiz {
+    sitting: String,
+    date: String,
+    levels: BTreeMap<String, u8>,
+}
+
+#[derive(Serialize)]
+struct Observation {
+    date: String,
+    start: &'static str,
+    end: &'static str,
+    contacts: Vec<Contact>,
+    interview: FlowMap<Interview>,
+}
+
+#[derive(Serialize)]
+struct Contact {
+    number: usize,
+    assessments: Vec<FlowMap<Assessment>>,
+}
+
+#[derive(Serialize)]
+struct Interview {
+    done: bool,
+    notes: &'static str,
+}
+
+#[derive(Serialize)]
+struct Synthese {
+    date: String,
+}
+
+#[derive(Serialize)]
+struct Decision {
+    date: String,
+    outcome: Proposal,
+    members: Vec<FlowMap<Member>>,
+}
+
+#[derive(Serialize)]
+struct Member {
+    name: String,
+    college: &'static str,
+}
+
+/// What one dossier is built for, and its dates: drawn first, then the parts follow from it.
+struct Plan {
+    index: usize,
+    certificate: String,
+    year: i32,
+    month: u32,
+    assessed: String,
+    synthese: String,
+    decision_date: String,
+    body: (&'static str, &'static str, &'static str),
+    reason: Option<&'static str>,
+    blocked_by: Option<&'static str>,
+    target: Proposal,
+    route: &'static str,
+}
+
+impl Plan {
+    /// A candidate on the free-access route at the end of a contrat de professionnalisation.
+    fn young(&self) -> bool {
+        self.route == "fin-contrat-de-professionnalisation"
+    }
+}
+
 fn one(
     library: &Library,
     policy: &Policy,
@@ -129,6 +307,57 @@ fn one(
     rng: &mut Rng,
     i: usize,
 ) -> Generated {
+    let (plan, submitted, decided) = plan(certificates, years, rng, i);
+    let given_name = *rng.pick(GIVEN);
+    let family_name = *rng.pick(FAMILY);
+    let candidate = Candidate { id: format!("SYN-{}-{:05}", plan.year, i + 1), family_name, given_name };
+    let employer = *rng.pick(EMPLOYERS);
+    let priority_dif = (plan.route == "dif").then(|| rng.chance(0.5));
+    let professionalisation_contract = plan.young().then(|| {
+        let other = certificates.iter().find(|c| **c != plan.certificate).copied().unwrap_or("autre");
+        let target = if plan.reason == Some("contract-not-aimed-at-certificate") {
+            other.to_string()
+        } else {
+            plan.certificate.clone()
+        };
+        FlowMap(ProContract { target, end: date(plan.year, plan.month, 1) })
+    });
+    let start_year = plan.year - 2 - rng.below(3) as i32;
+    let employment = employment(&plan, employer, start_year, rng);
+    let documents = documents(&plan, start_year);
+    let mut intended = Intended {
+        certificate: plan.certificate.clone(),
+        route: plan.route.to_string(),
+        body: plan.body.1.to_string(),
+        year: plan.year,
+        reason: plan.reason,
+        blocked_by: plan.blocked_by,
+        proposal: None,
+        decision: None,
+    };
+    let evaluation = plan.reason.is_none().then(|| evaluation(library, policy, &plan, rng, &mut intended));
+    let file = DossierFile {
+        candidate: FlowMap(candidate),
+        certificate: plan.certificate.clone(),
+        route: plan.route,
+        priority_dif,
+        professionalisation_contract,
+        employment,
+        documents,
+        application: FlowMap(Application { submitted, decided }),
+        evaluation,
+    };
+    let yaml = serde_saphyr::to_string(&file).expect("a generated dossier serialises");
+    Generated {
+        file_name: format!("dossier-{:05}.yaml", i + 1),
+        yaml: format!("# Dossier synthétique n° {} (cqpt example generate)\n{yaml}", i + 1),
+        intended,
+    }
+}
+
+/// Draws the certificate, the dates, the evaluating body, the outcome to build and the route;
+/// returns the plan with the application's submission and decision dates.
+fn plan(certificates: &[&str], years: &[i32], rng: &mut Rng, i: usize) -> (Plan, String, String) {
     let certificate = certificates[i % certificates.len()].to_string();
     let year = *rng.pick(years);
     let month = 1 + rng.below(6) as u32;
@@ -136,10 +365,7 @@ fn one(
     let decided = date(year, month, 24);
     let eval_month = month + 1 + rng.below(2) as u32;
     let assessed = date(year, eval_month, 5 + rng.below(10) as u32);
-    let synthese = date(year, eval_month + 1, 3);
-    let decision_date = date(year, eval_month + 2, 10);
-    let (body_id, body_name, evaluator) = *rng.pick(BODIES);
-    // The outcome this dossier is built for.
+    let body = *rng.pick(BODIES);
     let roll = rng.below(100);
     let reason = (roll < 16).then(|| *rng.pick(REJECTIONS));
     let blocked_by = (16..24).contains(&roll).then(|| *rng.pick(BLOCKS));
@@ -148,7 +374,27 @@ fn one(
         40..=47 => Proposal::NonAttribution,
         _ => Proposal::Attribution,
     };
-    let mut route = *rng.pick(&[
+    let route = route(reason, rng);
+    let plan = Plan {
+        index: i,
+        certificate,
+        year,
+        month,
+        assessed,
+        synthese: date(year, eval_month + 1, 3),
+        decision_date: date(year, eval_month + 2, 10),
+        body,
+        reason,
+        blocked_by,
+        target,
+        route,
+    };
+    (plan, submitted, decided)
+}
+
+/// The route of access: drawn, then forced where the rejection to build needs one.
+fn route(reason: Option<&str>, rng: &mut Rng) -> &'static str {
+    let route = *rng.pick(&[
         "contrat-de-professionnalisation",
         "periode-de-professionnalisation",
         "plan-de-formation",
@@ -158,139 +404,92 @@ fn one(
         "fin-contrat-de-professionnalisation",
     ]);
     match reason {
-        Some("route-not-admitted") => route = "vae",
-        Some("contract-not-aimed-at-certificate") => route = "fin-contrat-de-professionnalisation",
+        Some("route-not-admitted") => "vae",
+        Some("contract-not-aimed-at-certificate") => "fin-contrat-de-professionnalisation",
         Some("experience-outside-window" | "hours-under-minimum") => {
-            route = if rng.chance(0.5) { "dif" } else { "cif" }
+            if rng.chance(0.5) {
+                "dif"
+            } else {
+                "cif"
+            }
         }
         // Under a year on a free-access route would also miss the hours: keep one reason.
-        Some("experience-under-one-year") if matches!(route, "dif" | "cif") => route = "plan-de-formation",
-        Some(_) if route == "fin-contrat-de-professionnalisation" => route = "plan-de-formation",
-        _ => {}
+        Some("experience-under-one-year") if matches!(route, "dif" | "cif") => "plan-de-formation",
+        Some(_) if route == "fin-contrat-de-professionnalisation" => "plan-de-formation",
+        _ => route,
     }
-    let young = route == "fin-contrat-de-professionnalisation";
-    let given = *rng.pick(GIVEN);
-    let family = *rng.pick(FAMILY);
-    let employer = *rng.pick(EMPLOYERS);
-    let mut y = String::with_capacity(16 * 1024);
-    let _ = writeln!(y, "# Dossier synthétique n° {} (cqpt example generate)", i + 1);
-    let _ = writeln!(
-        y,
-        "candidate: {{id: SYN-{year}-{:05}, family_name: \"{family}\", given_name: \"{given}\"}}",
-        i + 1
-    );
-    let _ = writeln!(y, "certificate: {certificate}\nroute: {route}");
-    if route == "dif" {
-        let _ = writeln!(y, "priority_dif: {}", rng.chance(0.5));
-    }
-    if young {
-        let other = certificates.iter().find(|c| **c != certificate).copied().unwrap_or("autre");
-        let target =
-            if reason == Some("contract-not-aimed-at-certificate") { other } else { certificate.as_str() };
-        let _ =
-            writeln!(y, "professionalisation_contract: {{target: {target}, end: {}}}", date(year, month, 1));
-    }
-    // Employment.
-    let _ = writeln!(y, "employment:");
-    let start_year = year - 2 - rng.below(3) as i32;
-    match reason {
-        _ if young => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: contrat-de-professionnalisation, related: true, start: {}, end: {}, hours: 1100}}",
-                date(year - 1, month, 1),
-                date(year, month, 1)
-            );
-        }
+}
+
+/// The employment history that gives the plan's recevabilité.
+fn employment(
+    plan: &Plan,
+    employer: &'static str,
+    start_year: i32,
+    rng: &mut Rng,
+) -> Vec<FlowMap<Employment>> {
+    let (year, month) = (plan.year, plan.month);
+    let job = |employer, in_branch, contract, related, start, end, hours| {
+        FlowMap(Employment { employer, in_branch, contract, related, start, end, hours })
+    };
+    match plan.reason {
+        _ if plan.young() => vec![job(
+            employer,
+            true,
+            "contrat-de-professionnalisation",
+            true,
+            date(year - 1, month, 1),
+            Some(date(year, month, 1)),
+            1100,
+        )],
         Some("not-branch-employee") => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"Phone Discount SARL\", in_branch: false, contract: cdi, related: true, start: {}, hours: 4200}}",
-                date(start_year, 3, 1)
-            );
+            vec![job("Phone Discount SARL", false, "cdi", true, date(start_year, 3, 1), None, 4200)]
         }
         Some("experience-under-one-year") => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdd, related: true, start: {}, hours: 1000}}",
-                date(year - 1, month + 3, 1)
-            );
+            vec![job(employer, true, "cdd", true, date(year - 1, month + 3, 1), None, 1000)]
         }
-        Some("experience-outside-window") => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdi, related: true, start: {}, end: {}, hours: 9000}}",
-                date(year - 9, 1, 1),
-                date(year - 4, 6, 30)
-            );
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdi, related: true, start: {}, hours: 1700}}",
-                date(year - 1, 9, 1)
-            );
-        }
-        Some("hours-under-minimum") => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdd, related: true, start: {}, end: {}, hours: 1200}}",
-                date(year - 2, 1, 1),
-                date(year - 1, 6, 30)
-            );
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdi, related: false, start: {}, hours: 300}}",
-                date(year - 1, 7, 1)
-            );
-        }
+        Some("experience-outside-window") => vec![
+            job(employer, true, "cdi", true, date(year - 9, 1, 1), Some(date(year - 4, 6, 30)), 9000),
+            job(employer, true, "cdi", true, date(year - 1, 9, 1), None, 1700),
+        ],
+        Some("hours-under-minimum") => vec![
+            job(employer, true, "cdd", true, date(year - 2, 1, 1), Some(date(year - 1, 6, 30)), 1200),
+            job(employer, true, "cdi", false, date(year - 1, 7, 1), None, 300),
+        ],
         _ => {
-            let _ = writeln!(
-                y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: cdi, related: true, start: {}, hours: {}}}",
-                date(start_year, 1 + rng.below(12) as u32, 1),
-                3300 + rng.below(3000)
-            );
+            let start = date(start_year, 1 + rng.below(12) as u32, 1);
+            vec![job(employer, true, "cdi", true, start, None, 3300 + rng.below(3000) as u64)]
         }
     }
-    let _ = writeln!(y, "documents:");
-    if reason != Some("no-proof-of-activity") {
-        let _ = writeln!(y, "  - {{kind: contrat-de-travail, date: {}}}", date(start_year, 1, 2));
-        let _ = writeln!(y, "  - {{kind: bulletin-de-paie, date: {}}}", date(year, month, 1));
+}
+
+/// The supporting documents, with the one the plan's rejection needs missing.
+fn documents(plan: &Plan, start_year: i32) -> Vec<FlowMap<Document>> {
+    let on = date(plan.year, plan.month, 1);
+    let doc = |kind, reference, date| FlowMap(Document { kind, reference, date });
+    let mut documents = Vec::new();
+    if plan.reason != Some("no-proof-of-activity") {
+        documents.push(doc("contrat-de-travail", None, date(start_year, 1, 2)));
+        documents.push(doc("bulletin-de-paie", None, on.clone()));
     }
-    if reason != Some("no-sworn-statement") {
-        let _ = writeln!(y, "  - {{kind: attestation-sur-honneur, date: {}}}", date(year, month, 1));
-    } else if young {
-        let _ = writeln!(y, "  - {{kind: autre, date: {}}}", date(year, month, 1));
+    if plan.reason != Some("no-sworn-statement") {
+        documents.push(doc("attestation-sur-honneur", None, on.clone()));
+    } else if plan.young() {
+        documents.push(doc("autre", None, on.clone()));
     }
-    if reason == Some("no-proof-of-activity") {
-        let _ = writeln!(y, "  - {{kind: autre, reference: CV, date: {}}}", date(year, month, 1));
+    if plan.reason == Some("no-proof-of-activity") {
+        documents.push(doc("autre", Some("CV"), on));
     }
-    let _ = writeln!(y, "application: {{submitted: {submitted}, decided: {decided}}}");
-    let mut intended = Intended {
-        certificate: certificate.clone(),
-        route: route.to_string(),
-        body: body_name.to_string(),
-        year,
-        reason,
-        blocked_by,
-        proposal: None,
-        decision: None,
-    };
-    if reason.is_some() {
-        return Generated { file_name: format!("dossier-{:05}.yaml", i + 1), yaml: y, intended };
-    }
-    // Phase 2.
-    let accredited = if blocked_by == Some("accreditation-expired") {
-        date(year - 3, 1, 10)
-    } else {
-        date(year - 1, 1, 10)
-    };
-    let trained = blocked_by == Some("evaluator-trained-candidate");
-    let _ = writeln!(
-        y,
-        "evaluating_body: {{id: {body_id}, name: \"{body_name}\", accredited_on: {accredited}, trained_candidate: {trained}, evaluator: \"{evaluator}\"}}"
-    );
-    let _ = writeln!(y, "evaluation_hours: {}", 2 + rng.below(3));
-    let r = library.referentiel(&certificate).expect("generated for a known certificate");
+    documents
+}
+
+/// The items of the certificate's core activities: those evaluated from the dossier de preuves
+/// and the quiz (general), and those the policy has observed (specific).
+fn items_by_modality<'a>(
+    library: &'a Library,
+    policy: &Policy,
+    certificate: &str,
+) -> (Vec<&'a str>, Vec<&'a str>) {
+    let r = library.referentiel(certificate).expect("generated for a known certificate");
     let mut general: Vec<&str> = Vec::new();
     let mut specific: Vec<&str> = Vec::new();
     for (_, x) in r.core_activities().filter_map(|a| a.knowledge.as_ref()).flat_map(|k| k.refs()) {
@@ -305,117 +504,193 @@ fn one(
             general.push(id);
         }
     }
+    (general, specific)
+}
+
+/// The levels a plan needs: which items fall short, and to what level.
+struct Gaps<'a> {
+    short: Vec<&'a str>,
+    level: u8,
+}
+
+impl Gaps<'_> {
+    /// The level of a general item: 3, or the gap.
+    fn general(&self, id: &str) -> u8 {
+        if self.short.contains(&id) { self.level } else { 3 }
+    }
+}
+
+/// Phases 2 to 4: evaluating body, dossier de preuves, quiz, observation, synthesis and, for
+/// some, the commission's decision; records the outcome built in `intended`.
+fn evaluation(
+    library: &Library,
+    policy: &Policy,
+    plan: &Plan,
+    rng: &mut Rng,
+    intended: &mut Intended,
+) -> EvaluationPart {
+    let (year, blocked_by) = (plan.year, plan.blocked_by);
+    let accredited_on = if blocked_by == Some("accreditation-expired") {
+        date(year - 3, 1, 10)
+    } else {
+        date(year - 1, 1, 10)
+    };
+    let (body_id, body_name, evaluator) = plan.body;
+    let evaluating_body = FlowMap(Body {
+        id: body_id,
+        name: body_name,
+        accredited_on,
+        trained_candidate: blocked_by == Some("evaluator-trained-candidate"),
+        evaluator,
+    });
+    let evaluation_hours = 2 + rng.below(3) as u64;
+    let (general, specific) = items_by_modality(library, policy, &plan.certificate);
     // Levels: 3 or 4, with the gaps the target outcome needs.
-    let short: Vec<&str> = match target {
+    let short: Vec<&str> = match plan.target {
         Proposal::Attribution => vec![],
         Proposal::EvaluationComplementaire => (0..1 + rng.below(3)).map(|_| *rng.pick(&general)).collect(),
         Proposal::NonAttribution => vec![*rng.pick(&specific)],
     };
-    let gap_level = if target == Proposal::NonAttribution { 1 } else { 2 };
-    let level = |id: &str, rng: &mut Rng| {
-        if short.contains(&id) {
-            gap_level
-        } else if rng.chance(0.2) {
-            4
-        } else {
-            3
-        }
+    let gaps = Gaps { short, level: if plan.target == Proposal::NonAttribution { 1 } else { 2 } };
+    let preuves = preuves(&general, &gaps, &plan.assessed, rng);
+    let quiz = Quiz {
+        sitting: format!("Q-{year}-{:05}", plan.index + 1),
+        date: plan.assessed.clone(),
+        levels: general.iter().map(|id| (id.to_string(), gaps.general(id))).collect(),
     };
-    let _ = writeln!(y, "preuves:");
-    let pieces = 3;
-    for p in 0..pieces {
-        let kind = ["description", "document", "temoignage"][p];
-        let _ = writeln!(
-            y,
-            "  - id: P{}\n    title: \"Pièce {} du dossier de preuves\"\n    kind: {kind}",
-            p + 1,
-            p + 1
-        );
-        if kind == "temoignage" {
-            let _ = writeln!(
-                y,
-                "    referee: {{name: \"{} {}\", role: superviseur}}",
-                rng.pick(GIVEN),
-                rng.pick(FAMILY)
-            );
-        }
-        let _ = writeln!(y, "    assessments:");
-        for id in general.iter().skip(p).step_by(pieces).take(6) {
-            let l = if short.contains(id) { gap_level } else { 3 };
-            let _ = writeln!(y, "      - {{item: {id}, level: {l}, on: {assessed}}}");
-        }
+    let observation = observation(policy, plan, &specific, &gaps, rng);
+    let decision = blocked_by.is_none().then(|| decision(plan, rng, intended)).flatten();
+    EvaluationPart {
+        evaluating_body,
+        evaluation_hours,
+        preuves,
+        quiz,
+        observation,
+        synthese: FlowMap(Synthese { date: plan.synthese.clone() }),
+        decision,
     }
-    let _ = writeln!(y, "quiz:\n  sitting: Q-{year}-{:05}\n  date: {assessed}\n  levels:", i + 1);
-    for id in &general {
-        let l = if short.contains(id) { gap_level } else { 3 };
-        let _ = writeln!(y, "    {id}: {l}");
-    }
-    let contacts = match blocked_by {
-        Some("observation-too-few-contacts") => {
-            policy.observation.min_contacts.get(&certificate).copied().unwrap_or(3) as usize - 1
-        }
-        _ => policy.observation.min_contacts.get(&certificate).copied().unwrap_or(3) as usize + rng.below(3),
+}
+
+/// Three pieces of the dossier de preuves, each assessing a share of the general items.
+fn preuves(general: &[&str], gaps: &Gaps, assessed: &str, rng: &mut Rng) -> Vec<Piece> {
+    const PIECES: usize = 3;
+    ["description", "document", "temoignage"]
+        .into_iter()
+        .enumerate()
+        .map(|(p, kind)| Piece {
+            id: format!("P{}", p + 1),
+            title: format!("Pièce {} du dossier de preuves", p + 1),
+            kind,
+            referee: (kind == "temoignage").then(|| {
+                FlowMap(Referee {
+                    name: format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY)),
+                    role: "superviseur",
+                })
+            }),
+            assessments: general
+                .iter()
+                .skip(p)
+                .step_by(PIECES)
+                .take(6)
+                .map(|id| {
+                    FlowMap(Assessment {
+                        item: id.to_string(),
+                        level: gaps.general(id),
+                        on: Some(assessed.to_string()),
+                        justification: None,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The observation in a work situation: enough contacts (or one too few, or too long, for the
+/// plan's blocking finding), each specific item observed once and some twice.
+fn observation(policy: &Policy, plan: &Plan, specific: &[&str], gaps: &Gaps, rng: &mut Rng) -> Observation {
+    let minimum = policy.observation.min_contacts.get(&plan.certificate).copied().unwrap_or(3) as usize;
+    let contacts = match plan.blocked_by {
+        Some("observation-too-few-contacts") => minimum - 1,
+        _ => minimum + rng.below(3),
     };
-    let end = if blocked_by == Some("observation-too-long") { "11:05" } else { "10:45" };
-    let _ =
-        writeln!(y, "observation:\n  date: {assessed}\n  start: \"09:00\"\n  end: \"{end}\"\n  contacts:");
+    let end = if plan.blocked_by == Some("observation-too-long") { "11:05" } else { "10:45" };
     // Each item is observed in one contact, some in a second one, as an observer rates what
     // each contact shows; an item short of the level is short wherever it is observed.
     let mut per_contact: Vec<Vec<(&str, u8)>> = vec![Vec::new(); contacts.max(1)];
     for (k, id) in specific.iter().enumerate() {
-        let l = level(id, rng);
-        per_contact[k % contacts.max(1)].push((id, l));
+        let level = if gaps.short.contains(id) {
+            gaps.level
+        } else if rng.chance(0.2) {
+            4
+        } else {
+            3
+        };
+        per_contact[k % contacts.max(1)].push((id, level));
         if rng.chance(0.3) && contacts > 1 {
             let other = (k + 1 + rng.below(contacts - 1)) % contacts;
-            let second = if short.contains(id) { l } else { 3 };
+            let second = if gaps.short.contains(id) { level } else { 3 };
             per_contact[other].push((id, second));
         }
     }
-    for (n, list) in per_contact.iter().enumerate().take(contacts) {
-        let _ = writeln!(y, "    - number: {}\n      assessments:", n + 1);
-        if list.is_empty() {
-            y.truncate(y.len() - "      assessments:\n".len());
-            y.push_str("      assessments: []\n");
-        }
-        for (id, l) in list {
-            let j = if *l >= 4 {
-                ", justification: \"Maîtrise observée et expliquée au référent\""
-            } else {
-                ""
-            };
-            let _ = writeln!(y, "        - {{item: {id}, level: {l}{j}}}");
-        }
+    let contacts = per_contact
+        .into_iter()
+        .take(contacts)
+        .enumerate()
+        .map(|(n, list)| Contact {
+            number: n + 1,
+            assessments: list
+                .into_iter()
+                .map(|(id, level)| {
+                    FlowMap(Assessment {
+                        item: id.to_string(),
+                        level,
+                        on: None,
+                        justification: (level >= 4).then_some("Maîtrise observée et expliquée au référent"),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    Observation {
+        date: plan.assessed.clone(),
+        start: "09:00",
+        end,
+        contacts,
+        interview: FlowMap(Interview { done: true, notes: "Entretien mené à l'issue de l'observation" }),
     }
-    let _ = writeln!(y, "  interview: {{done: true, notes: \"Entretien mené à l'issue de l'observation\"}}");
-    let _ = writeln!(y, "synthese: {{date: {synthese}}}");
-    if blocked_by.is_none() {
-        intended.proposal = Some(target);
-        if rng.chance(0.6) {
-            let _ = writeln!(
-                y,
-                "decision:\n  date: {decision_date}\n  outcome: {}\n  members:",
-                proposal_name(target)
-            );
-            for (college, n) in [("salaries", 2), ("employeurs", 2)] {
-                for _ in 0..n {
-                    let _ = writeln!(
-                        y,
-                        "    - {{name: \"{} {}\", college: {college}}}",
-                        rng.pick(GIVEN),
-                        rng.pick(FAMILY)
-                    );
-                }
-            }
-            intended.decision = Some(target);
-        }
-    }
-    Generated { file_name: format!("dossier-{:05}.yaml", i + 1), yaml: y, intended }
 }
 
-fn proposal_name(p: Proposal) -> &'static str {
-    match p {
-        Proposal::Attribution => "attribution",
-        Proposal::EvaluationComplementaire => "evaluation-complementaire",
-        Proposal::NonAttribution => "non-attribution",
+/// The outcome of an unblocked dossier; for most, the commission's decision that follows the
+/// proposal, with two members of each college.
+fn decision(plan: &Plan, rng: &mut Rng, intended: &mut Intended) -> Option<Decision> {
+    intended.proposal = Some(plan.target);
+    if !rng.chance(0.6) {
+        return None;
+    }
+    intended.decision = Some(plan.target);
+    let members = ["salaries", "salaries", "employeurs", "employeurs"]
+        .into_iter()
+        .map(|college| FlowMap(Member { name: format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY)), college }))
+        .collect();
+    Some(Decision { date: plan.decision_date.clone(), outcome: plan.target, members })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::load_context;
+    use crate::source::DataSource;
+
+    #[test]
+    fn the_same_seed_gives_the_same_files_and_another_seed_others() {
+        let (library, policy) = load_context(&DataSource::Embedded).unwrap();
+        let texts = |seed| {
+            generate(&library, &policy, 12, seed, &[2026]).into_iter().map(|g| g.yaml).collect::<Vec<_>>()
+        };
+        assert_eq!(texts(5), texts(5));
+        assert_ne!(texts(5), texts(6));
+        assert!(texts(5)[0].starts_with(
+            "# Dossier synthétique n° 1 (cqpt example generate)\ncandidate: {id: SYN-2026-00001"
+        ));
     }
 }

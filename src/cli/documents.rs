@@ -1,12 +1,14 @@
 //! `cqpt grid` and `cqpt report`: printable grids and the reports of a dossier, as PDF.
 
-use super::dossier::{DossierArgs, evaluate_with};
+use super::dossier::DossierArgs;
 use super::{EXIT_OK, Outcome};
 use clap::{Args, ValueEnum};
+use cqpt::context;
 use cqpt::date::Date;
 use cqpt::documents::{self, Context, GridKind, ReportKind};
+use cqpt::evaluate::load_and_evaluate;
 use cqpt::render::Templates;
-use cqpt::source::{self, DataSource};
+use cqpt::source::DataSource;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -19,6 +21,16 @@ pub enum GridArg {
     Globale,
 }
 
+impl From<GridArg> for GridKind {
+    fn from(arg: GridArg) -> GridKind {
+        match arg {
+            GridArg::Observation => GridKind::Observation,
+            GridArg::Preuves => GridKind::Preuves,
+            GridArg::Globale => GridKind::Globale,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportArg {
     /// AUVICOM's recevabilité decision letter, every reason in words a candidate understands.
@@ -29,6 +41,17 @@ pub enum ReportArg {
     Synthese,
     /// The global evaluation grid, filled.
     Grille,
+}
+
+impl From<ReportArg> for ReportKind {
+    fn from(arg: ReportArg) -> ReportKind {
+        match arg {
+            ReportArg::Recevabilite => ReportKind::Recevabilite,
+            ReportArg::Prediagnostic => ReportKind::Prediagnostic,
+            ReportArg::Synthese => ReportKind::Synthese,
+            ReportArg::Grille => ReportKind::Grille,
+        }
+    }
 }
 
 /// Where a document goes.
@@ -65,6 +88,8 @@ pub struct ReportCommand {
 }
 
 /// The date of a blank grid: SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+// A blank grid has no dossier to take its date from: the printing day is the only date it has.
+#[allow(clippy::disallowed_methods)]
 fn grid_date() -> Date {
     let seconds = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
@@ -90,30 +115,21 @@ fn emit(doc: &cqpt::render::layout::Document, out: &OutputArgs) -> Outcome {
     Ok(EXIT_OK)
 }
 
+/// `cqpt grid`.
 pub fn grid(source: &DataSource, cmd: &GridCommand) -> Outcome {
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let templates = Templates::load(source)?;
     let ctx = Context::new(&library, &policy, &templates, source);
-    let kind = match cmd.kind {
-        GridArg::Observation => GridKind::Observation,
-        GridArg::Preuves => GridKind::Preuves,
-        GridArg::Globale => GridKind::Globale,
-    };
-    let doc = documents::grid_document(&ctx, &cmd.certificate, kind, grid_date())?;
+    let doc = documents::grid_document(&ctx, &cmd.certificate, cmd.kind.into(), grid_date())?;
     emit(&doc, &cmd.out)
 }
 
+/// `cqpt report`.
 pub fn report(source: &DataSource, cmd: &ReportCommand) -> Outcome {
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let templates = Templates::load(source)?;
     let ctx = Context::new(&library, &policy, &templates, source);
-    let (dossier, evaluation) = evaluate_with(&library, &policy, &cmd.dossier)?;
-    let kind = match cmd.kind {
-        ReportArg::Recevabilite => ReportKind::Recevabilite,
-        ReportArg::Prediagnostic => ReportKind::Prediagnostic,
-        ReportArg::Synthese => ReportKind::Synthese,
-        ReportArg::Grille => ReportKind::Grille,
-    };
-    let doc = documents::report_document(&ctx, kind, &dossier, &evaluation)?;
+    let (dossier, evaluation) = load_and_evaluate(&cmd.dossier.dossier, &library, &policy, cmd.dossier.date)?;
+    let doc = documents::report_document(&ctx, cmd.kind.into(), &dossier, &evaluation)?;
     emit(&doc, &cmd.out)
 }

@@ -3,12 +3,12 @@
 use super::{EXIT_BLOCKED, EXIT_OK, Format, Outcome, print_json};
 use clap::Args;
 use cqpt::Error;
+use cqpt::context;
 use cqpt::date::Date;
-use cqpt::dossier::{self, Dossier};
-use cqpt::phases::{self, Evaluation, ItemStatus};
-use cqpt::policy::Policy;
-use cqpt::referentiel::Library;
-use cqpt::source::{self, DataSource, SourceFile};
+use cqpt::dossier::Dossier;
+use cqpt::evaluate::load_and_evaluate;
+use cqpt::phases::{Evaluation, ItemStatus};
+use cqpt::source::DataSource;
 use std::path::PathBuf;
 
 /// Options shared by the dossier commands.
@@ -19,7 +19,7 @@ pub struct DossierArgs {
     /// The evaluation date (YYYY-MM-DD); by default the latest date the dossier records.
     /// Dates after it are errors.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -27,27 +27,8 @@ pub struct DossierArgs {
 
 /// Loads the context and the dossier, and evaluates it.
 fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluation), Error> {
-    let (library, policy) = source::load_context(source)?;
-    evaluate_with(&library, &policy, args)
-}
-
-pub fn evaluate_with(
-    library: &Library,
-    policy: &Policy,
-    args: &DossierArgs,
-) -> Result<(Dossier, Evaluation), Error> {
-    let file = SourceFile::read(&args.dossier)?;
-    let dossier = dossier::load_dossier(&file, library).map_err(Error::Invalid)?;
-    let date = match &args.date {
-        Some(text) => text.parse::<Date>().map_err(|message| Error::Usage(format!("--date: {message}")))?,
-        None => dossier.latest_date(),
-    };
-    let future = dossier::check_future_dates(&dossier, date);
-    if future.has_errors() {
-        return Err(Error::Invalid(future));
-    }
-    let evaluation = phases::evaluate(&dossier, library, policy, date);
-    Ok((dossier, evaluation))
+    let (library, policy) = context::load_context(source)?;
+    load_and_evaluate(&args.dossier, &library, &policy, args.date)
 }
 
 /// `cqpt dossier check`.

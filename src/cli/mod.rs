@@ -1,8 +1,11 @@
 //! Command-line interface: clap types, one function per subcommand, and the one place where
 //! errors are printed and turned into an exit status.
 
+mod completions;
+mod data;
 mod documents;
 mod dossier;
+mod man;
 mod quiz;
 mod referentiel;
 mod session;
@@ -24,9 +27,10 @@ pub const EXIT_BLOCKED: u8 = 4;
 
 /// cqpt — evaluation and certification of the telecom CQPT (accord du 23 septembre 2005).
 ///
-/// Référentiels, scales, grids and templates are data files: by default the copy embedded in
-/// cqpt is used; `--data DIR` (or CQPT_DATA) points at a folder with the same layout as the
-/// repository (referentiels/, grids/, templates/), which then replaces it.
+/// Référentiels, scales, policy, grids, templates and the quiz bank are data files: by default
+/// the copy embedded in cqpt is used; `--data DIR` (or CQPT_DATA) points at a folder with the
+/// same layout as the repository (referentiels/, grids/, templates/, quiz/), which then
+/// replaces it. `cqpt data export DIR` writes the embedded copy as such a folder to edit.
 ///
 /// Exit status: 0 success (a decision was reached); 1 the command could not run (I/O, unknown
 /// id); 2 wrong usage; 3 the input data has errors (each printed with its file, line and
@@ -34,7 +38,8 @@ pub const EXIT_BLOCKED: u8 = 4;
 #[derive(Debug, Parser)]
 #[command(name = "cqpt", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
-    /// Data folder to use instead of the embedded data (holds referentiels/, grids/, templates/).
+    /// Data folder to use instead of the embedded data (holds referentiels/, grids/, templates/,
+    /// quiz/).
     #[arg(long, global = true, env = "CQPT_DATA", value_name = "DIR")]
     data: Option<PathBuf>,
 
@@ -80,6 +85,13 @@ enum Command {
     /// Synthetic example dossiers.
     #[command(subcommand)]
     Example(session::ExampleCommand),
+    /// The data embedded in cqpt: export it as a folder to edit and use with --data.
+    #[command(subcommand)]
+    Data(data::DataCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsCommand),
+    /// Print the manual page (roff), or write one page per subcommand with -o DIR.
+    Man(man::ManCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +131,9 @@ pub fn main() -> ExitCode {
         Command::Bilan(cmd) => session::bilan(&source, &cmd),
         Command::Example(cmd) => session::example(&source, &cmd),
         Command::Quiz(cmd) => quiz::run(&source, &cmd),
+        Command::Data(cmd) => data::run(&cmd),
+        Command::Completions(cmd) => completions::run(&cmd),
+        Command::Man(cmd) => man::run(&cmd),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -3,6 +3,7 @@
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::{Args, Subcommand, ValueEnum};
 use cqpt::Error;
+use cqpt::context;
 use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
 use cqpt::quiz::{self, Answer, Answers, Purpose, SittingId};
@@ -126,7 +127,7 @@ fn parse<T: std::str::FromStr<Err = String>>(what: &str, text: &str) -> Result<T
 }
 
 pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let bank = quiz::load(source, &library)?;
     match cmd {
         QuizCommand::Validate => {
@@ -199,9 +200,10 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             let count = session.seats.len();
             let state = serve::Sittings::open(session, &bank, &library, &policy, Box::new(SystemClock))?;
             let pages = serve::pages(source)?;
-            let listener =
-                std::net::TcpListener::bind(bind).map_err(|e| Error::Usage(format!("--bind {bind}: {e}")))?;
-            let address = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+            let listener = std::net::TcpListener::bind(bind)
+                .map_err(|source| Error::Serve { address: bind.clone(), source })?;
+            let address =
+                listener.local_addr().map_err(|source| Error::Serve { address: bind.clone(), source })?;
             eprintln!(
                 "quiz: {count} candidate(s) on http://{address}/ — evaluator: http://{address}/evaluateur — journals in {}",
                 state_dir.display()
@@ -212,7 +214,7 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
                 std::sync::Arc::new(pages),
                 std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             )
-            .map_err(|e| Error::Usage(format!("server stopped: {e}")))?;
+            .map_err(|source| Error::Serve { address: address.to_string(), source })?;
             Ok(EXIT_OK)
         }
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
@@ -306,6 +308,8 @@ fn read_answers(path: &std::path::Path, text: &str) -> Result<Vec<Answer>, Error
 struct SystemClock;
 
 impl cqpt::quiz::serve::Clock for SystemClock {
+    // The one clock of the quiz server: sittings are timed on the real time of day.
+    #[allow(clippy::disallowed_methods)]
     fn now_ms(&self) -> i64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
     }

@@ -3,7 +3,8 @@
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::Subcommand;
 use cqpt::Error;
-use cqpt::referentiel::{self, ReferentielKind, show};
+use cqpt::context;
+use cqpt::referentiel::{self, show};
 use cqpt::source::{self, DataSource};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ pub enum ReferentielCommand {
     },
 }
 
+/// Runs a `cqpt referentiel` subcommand.
 pub fn run(cmd: ReferentielCommand, source: &DataSource) -> Outcome {
     match cmd {
         ReferentielCommand::List { format } => list(source, format),
@@ -48,34 +50,9 @@ pub fn run(cmd: ReferentielCommand, source: &DataSource) -> Outcome {
     }
 }
 
-#[derive(Serialize)]
-struct ListRow<'a> {
-    id: &'a str,
-    kind: ReferentielKind,
-    title: &'a str,
-    activities: usize,
-    core_activities: usize,
-    items: usize,
-}
-
 fn list(source: &DataSource, format: Format) -> Outcome {
-    let loaded = source::load_library(source)?;
-    let library = &loaded.library;
-    let rows: Vec<ListRow> = library
-        .referentiels
-        .iter()
-        .map(|r| {
-            let view = show::ReferentielView::new(library, r);
-            ListRow {
-                id: &r.id,
-                kind: r.kind,
-                title: &r.title,
-                activities: view.summary.activities,
-                core_activities: view.summary.core_activities,
-                items: view.summary.items,
-            }
-        })
-        .collect();
+    let loaded = context::load_library(source)?;
+    let rows = show::list(&loaded.library);
     if format == Format::Json {
         return print_json(&rows);
     }
@@ -100,7 +77,7 @@ fn list(source: &DataSource, format: Format) -> Outcome {
 }
 
 fn show_one(source: &DataSource, id: &str, format: Format) -> Outcome {
-    let loaded = source::load_library(source)?;
+    let loaded = context::load_library(source)?;
     let library = &loaded.library;
     let Some(r) = library.referentiel(id) else {
         return Err(Error::Unknown {
@@ -119,11 +96,7 @@ fn show_one(source: &DataSource, id: &str, format: Format) -> Outcome {
 }
 
 fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
-    let files = if paths.is_empty() {
-        source.referentiel_files()?
-    } else {
-        source::referentiel_files_for(paths, source)?
-    };
+    let files = source::referentiel_files_for(paths, source)?;
     let count = files.len();
     let result = referentiel::load(&files);
     let (ok, diagnostics) = match &result {

@@ -3,11 +3,12 @@
 use super::{EXIT_INVALID, EXIT_OK, Outcome};
 use clap::{Args, Subcommand, ValueEnum};
 use cqpt::Error;
+use cqpt::context;
 use cqpt::documents::Context;
 use cqpt::output::write_atomic;
 use cqpt::render::{self, Templates};
 use cqpt::session::{self, Documents, SessionOptions, bilan};
-use cqpt::source::{self, DataSource};
+use cqpt::source::DataSource;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,7 +104,7 @@ fn progress(label: &'static str) -> impl Fn(usize, usize) + Sync {
 fn context_parts(
     source: &DataSource,
 ) -> Result<(cqpt::referentiel::Library, cqpt::policy::Policy, Templates), Error> {
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let templates = Templates::load(source)?;
     Ok((library, policy, templates))
 }
@@ -168,7 +169,7 @@ pub fn bilan(source: &DataSource, cmd: &BilanCommand) -> Outcome {
 
 pub fn example(source: &DataSource, cmd: &ExampleCommand) -> Outcome {
     let ExampleCommand::Generate { count, seed, years, out } = cmd;
-    let (library, policy) = source::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     std::fs::create_dir_all(out).map_err(|e| Error::Write { path: out.clone(), source: e })?;
     for g in cqpt::synthetic::generate(&library, &policy, *count, *seed, years) {
         write_atomic(&out.join(&g.file_name), g.yaml.as_bytes())?;

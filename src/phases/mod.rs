@@ -1,7 +1,7 @@
 //! The phases of the procedure (Annexe 2 §III), as functions of a dossier, the référentiels,
 //! the policy and the evaluation date — never the clock.
 //!
-//! 1. [`recevabilite`] — phase 1, AUVICOM's decision with its reasons;
+//! 1. [`recevabilite`](mod@recevabilite) — phase 1, AUVICOM's decision with its reasons;
 //! 2. [`checks`] — phase 2 findings (accreditation, trainer, observation limits, modalities);
 //! 3. [`carry_over`] — savoirs communs kept from the other CQPT (art. 3);
 //! 4. [`synthese`] — phase 3, levels, activities, proposal;

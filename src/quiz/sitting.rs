@@ -159,7 +159,7 @@ pub fn draw(bank: &Bank, library: &Library, policy: &Policy, id: &SittingId) -> 
     for item in quiz_items(library, policy, Some(&id.certificate)) {
         let pool: Vec<_> = bank.questions.iter().filter(|q| q.item == item).collect();
         if pool.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Data(format!(
                 "the quiz bank has no question on `{item}`: see cqpt quiz coverage"
             )));
         }

@@ -2,69 +2,8 @@
 //! knowledge items in four kinds, each with its category.
 
 use crate::diag::Location;
+pub use crate::scale::ItemKind;
 use serde::{Serialize, Serializer};
-
-/// The four kinds of knowledge the annexes list for each core activity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemKind {
-    /// Connaissances (theoretical knowledge).
-    Connaissance,
-    /// Savoirs procéduraux (procedures and methods).
-    SavoirProcedural,
-    /// Savoirs expérientiels (knowledge from experience).
-    SavoirExperientiel,
-    /// Savoir-faire (know-how).
-    SavoirFaire,
-}
-
-impl ItemKind {
-    /// The four kinds in the order of the annexes.
-    pub const ALL: [ItemKind; 4] = [
-        ItemKind::Connaissance,
-        ItemKind::SavoirProcedural,
-        ItemKind::SavoirExperientiel,
-        ItemKind::SavoirFaire,
-    ];
-
-    /// The names used in the data files.
-    pub const CHOICES: &'static [(&'static str, ItemKind)] = &[
-        ("connaissance", ItemKind::Connaissance),
-        ("savoir-procedural", ItemKind::SavoirProcedural),
-        ("savoir-experientiel", ItemKind::SavoirExperientiel),
-        ("savoir-faire", ItemKind::SavoirFaire),
-    ];
-
-    /// The name used in the data files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Connaissance => "connaissance",
-            ItemKind::SavoirProcedural => "savoir-procedural",
-            ItemKind::SavoirExperientiel => "savoir-experientiel",
-            ItemKind::SavoirFaire => "savoir-faire",
-        }
-    }
-
-    /// The key of the list of this kind under `knowledge:` or an environment.
-    pub fn list_key(self) -> &'static str {
-        match self {
-            ItemKind::Connaissance => "connaissances",
-            ItemKind::SavoirProcedural => "savoirs_proceduraux",
-            ItemKind::SavoirExperientiel => "savoirs_experientiels",
-            ItemKind::SavoirFaire => "savoir_faire",
-        }
-    }
-
-    /// The French heading of the kind, as in the annexes.
-    pub fn heading(self) -> &'static str {
-        match self {
-            ItemKind::Connaissance => "Connaissances",
-            ItemKind::SavoirProcedural => "Savoirs procéduraux",
-            ItemKind::SavoirExperientiel => "Savoirs expérientiels",
-            ItemKind::SavoirFaire => "Savoir-faire",
-        }
-    }
-}
 
 /// The category of an item (a colour legend in annexe 3, lost in the text; set by hand).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -54,6 +54,42 @@ impl<'a> ReferentielView<'a> {
     }
 }
 
+/// One line of `cqpt referentiel list`: a référentiel and its counts.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ListRow<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Certificate or savoirs communs.
+    pub kind: ReferentielKind,
+    /// Its title.
+    pub title: &'a str,
+    /// Number of activities.
+    pub activities: usize,
+    /// Number of core activities.
+    pub core_activities: usize,
+    /// Number of distinct items referenced.
+    pub items: usize,
+}
+
+/// The rows of `cqpt referentiel list`, in the library's order.
+pub fn list(library: &Library) -> Vec<ListRow<'_>> {
+    library
+        .referentiels
+        .iter()
+        .map(|r| {
+            let summary = ReferentielView::new(library, r).summary;
+            ListRow {
+                id: &r.id,
+                kind: r.kind,
+                title: &r.title,
+                activities: summary.activities,
+                core_activities: summary.core_activities,
+                items: summary.items,
+            }
+        })
+        .collect()
+}
+
 /// The référentiel as a readable tree.
 pub fn tree(library: &Library, r: &Referentiel) -> String {
     let mut out = String::new();

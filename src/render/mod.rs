@@ -1,6 +1,6 @@
 //! Documents: a template (handlebars, `templates/`) is filled with a view of the data, its
 //! text read as [`markup`], laid out on A4 pages by [`flow`] into a backend-neutral
-//! [`layout::Document`], and printed by the [`pdf`] backend.
+//! [`layout::Document`], and printed by the [`pdf`](mod@pdf) backend.
 
 pub mod flow;
 pub mod font;

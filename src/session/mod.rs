@@ -6,14 +6,12 @@ pub mod bilan;
 pub mod parallel;
 pub mod summary;
 
-use crate::diag::Diagnostics;
 use crate::documents::{self, Context, ReportKind};
-use crate::dossier::{Dossier, load_dossier};
+use crate::dossier::Dossier;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::phases::{Evaluation, evaluate};
+use crate::phases::Evaluation;
 use crate::render;
-use crate::source::SourceFile;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 pub use summary::SummaryRow;
@@ -74,16 +72,13 @@ pub fn dossier_files(folder: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads, loads and evaluates one dossier as of its latest date.
 pub fn load_and_evaluate(ctx: &Context, path: &Path) -> std::result::Result<(Dossier, Evaluation), Failure> {
-    let fail = |message: String| Failure { file: path.display().to_string(), message };
-    let file = SourceFile::read(path).map_err(|e| fail(e.to_string()))?;
-    let dossier = load_dossier(&file, ctx.library).map_err(|d: Diagnostics| fail(d.to_string()))?;
-    let date = dossier.latest_date();
-    let future = crate::dossier::check_future_dates(&dossier, date);
-    if future.has_errors() {
-        return Err(fail(future.to_string()));
-    }
-    let evaluation = evaluate(&dossier, ctx.library, ctx.policy, date);
-    Ok((dossier, evaluation))
+    crate::evaluate::load_and_evaluate(path, ctx.library, ctx.policy, None).map_err(|error| Failure {
+        file: path.display().to_string(),
+        message: match error {
+            Error::Invalid(diagnostics) => diagnostics.to_string(),
+            other => other.to_string(),
+        },
+    })
 }
 
 fn stem(path: &Path) -> String {

@@ -1,12 +1,13 @@
 //! A dossier builder for rule tests: a complete, valid dossier by default, with every core item
 //! assessed by the modalities the shipped policy assigns; each test changes one thing.
 
+use cqpt::context::load_context;
 use cqpt::date::Date;
 use cqpt::dossier::{Dossier, load_dossier};
 use cqpt::phases::{Evaluation, evaluate};
 use cqpt::policy::Policy;
 use cqpt::referentiel::{Category, Library};
-use cqpt::source::{DataSource, SourceFile, load_context};
+use cqpt::source::{DataSource, SourceFile};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::OnceLock;

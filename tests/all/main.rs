@@ -1,15 +1,21 @@
 //! Integration tests, one module per area.
 
+// Tests may read the clock for deadlines and timings (clippy.toml bans it in the library only).
+#![allow(clippy::disallowed_methods)]
+
 mod browser;
 mod builder;
+mod cli_generated;
 mod cli_snapshots;
 mod codes;
 mod common;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
+mod exit_codes;
 mod quiz;
 mod quiz_server;
+mod readme_tour;
 mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;

@@ -84,7 +84,7 @@ fn a_data_folder_replaces_the_embedded_data_by_flag_or_environment() {
     let empty = tempfile::tempdir().unwrap();
     let r = run_cmd(cqpt().arg("--data").arg(empty.path()).args(["referentiel", "list"]));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no `referentiels` folder in"), "{}", r.stderr);
+    assert!(r.stderr.contains("no `referentiels`, `grids`, `templates` or `quiz` folder in"), "{}", r.stderr);
 }
 
 #[test]

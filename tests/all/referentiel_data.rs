@@ -1,9 +1,10 @@
 //! The shipped référentiels against the agreement of 23 September 2005 (annexe 1): the counts
 //! below were made by hand in the annex, page by page, independently of the data files.
 
+use cqpt::context::load_library;
 use cqpt::referentiel::{Category, ItemKind, Library, ReferentielKind};
 use cqpt::scale::Level;
-use cqpt::source::{DataSource, load_library};
+use cqpt::source::DataSource;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn library() -> Library {
