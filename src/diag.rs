@@ -55,6 +55,10 @@ pub enum Code {
     DatesOutOfOrder,
     /// A date after the evaluation date.
     DateInFuture,
+    /// A file over its size, depth or expansion budget ([`crate::limits`]).
+    TooLarge,
+    /// A file that is not UTF-8.
+    Encoding,
 }
 
 impl Code {
@@ -77,6 +81,8 @@ impl Code {
         Code::UnusedItem,
         Code::DatesOutOfOrder,
         Code::DateInFuture,
+        Code::TooLarge,
+        Code::Encoding,
     ];
 
     /// The stable kebab-case name of the code.
@@ -99,6 +105,8 @@ impl Code {
             Code::UnusedItem => "unused-item",
             Code::DatesOutOfOrder => "dates-out-of-order",
             Code::DateInFuture => "date-in-future",
+            Code::TooLarge => "too-large",
+            Code::Encoding => "encoding",
         }
     }
 }
@@ -196,9 +204,10 @@ impl Diagnostic {
         self
     }
 
-    /// Adds what was found.
+    /// Adds what was found, shortened when long ([`crate::limits::shorten`]): no input is
+    /// ever echoed whole.
     pub fn found(mut self, found: impl Into<String>) -> Self {
-        self.found = Some(found.into());
+        self.found = Some(crate::limits::shorten(&found.into()));
         self
     }
 

@@ -20,6 +20,7 @@ pub mod diag;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod limits;
 pub mod output;
 pub mod phases;
 pub mod policy;

@@ -6,6 +6,7 @@ mod common;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
+mod limits;
 mod quiz;
 mod quiz_server;
 mod referentiel_cli;

@@ -1,0 +1,153 @@
+//! Bad input never harms (issue 10, point 4): every number of the policy is checked at the
+//! edges of its range; every loader refuses a file over its size budget, naming the file and
+//! the limit; a file that is not UTF-8 is reported at its first bad byte.
+
+use crate::builder::context;
+use crate::common::{root, run};
+use cqpt::source::SourceFile;
+
+fn shipped_policy() -> String {
+    std::fs::read_to_string(root().join("referentiels/politique.toml")).unwrap()
+}
+
+/// The policy with `key = value` in place of the first line that sets `key`, and that line.
+fn with(key: &str, value: i64) -> (SourceFile, u32) {
+    let text = shipped_policy();
+    let mut line = 0;
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if line == 0 && l.trim_start().starts_with(&format!("{key} =")) {
+                line = u32::try_from(i + 1).unwrap();
+                format!("{key} = {value}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(line > 0, "no line sets {key}");
+    (SourceFile { name: "politique.toml".into(), text: lines.join("\n") }, line)
+}
+
+/// The errors of the policy with `key = value`, as (line, field).
+fn errors(key: &str, value: i64) -> (Vec<(u32, String)>, u32) {
+    let (library, _) = context();
+    let (file, line) = with(key, value);
+    let found = match cqpt::policy::load_policy(&file, library) {
+        Ok(_) => vec![],
+        Err(d) => d.iter().filter(|d| d.is_error()).map(|d| (d.location.line, d.field.clone())).collect(),
+    };
+    (found, line)
+}
+
+/// Each number of the policy: its key, its field, and the range it is allowed.
+const RANGES: &[(&str, &str, i64, i64)] = &[
+    ("required", "levels.required", 0, 5),
+    ("quiz_max", "levels.quiz_max", 0, 5),
+    ("justification_from", "levels.justification_from", 0, 5),
+    ("complement_max_gap", "activities.complement_max_gap", 0, 5),
+    ("min_experience_days", "recevabilite.min_experience_days", 0, 3_660),
+    ("window_years", "recevabilite.window_years", 1, 50),
+    ("min_hours", "recevabilite.min_hours", 0, 100_000),
+    ("max_minutes", "observation.max_minutes", 1, 1_440),
+    ("distance", "observation.min_contacts.distance", 1, 1_000),
+    ("point-de-distribution", "observation.min_contacts.point-de-distribution", 1, 1_000),
+    ("years_not_practising", "carry_over.years_not_practising", 0, 50),
+    ("years_practising", "carry_over.years_practising", 0, 50),
+    ("years", "accreditation.years", 1, 50),
+    ("euros_per_hour", "funding.euros_per_hour", 0, 100_000),
+    ("max_hours", "funding.max_hours", 0, 1_000),
+    ("max_modulation_percent", "funding.max_modulation_percent", 0, 20),
+    ("modulation_percent", "funding.modulation_percent", -20, 20),
+    ("salaries", "commission.salaries", 1, 100),
+    ("employeurs", "commission.employeurs", 1, 100),
+    ("minutes", "quiz.minutes", 1, 1_440),
+    ("questions_per_item", "quiz.questions_per_item", 1, 100),
+    ("min_questions_per_item", "quiz.min_questions_per_item", 0, 1_000),
+];
+
+#[test]
+fn every_policy_number_is_checked_at_both_ends_of_its_range() {
+    for &(key, field, min, max) in RANGES {
+        for inside in [min, max] {
+            let (found, _) = errors(key, inside);
+            assert!(found.is_empty(), "{field} = {inside} refused: {found:?}");
+        }
+        for outside in [min - 1, max + 1] {
+            let (found, line) = errors(key, outside);
+            // Below zero an unsigned field is refused by the TOML reader itself, at its line.
+            assert!(
+                found.iter().any(|(l, f)| *l == line && (f == field || f.is_empty())),
+                "{field} = {outside} not refused at line {line}: {found:?}"
+            );
+        }
+    }
+}
+
+/// `modulation_percent = -2147483648` passed the ±20 % check through `i32::abs` overflow and
+/// made the funding negative.
+#[test]
+fn the_smallest_modulation_is_refused_not_overflowed() {
+    let (found, line) = errors("modulation_percent", i64::from(i32::MIN));
+    assert_eq!(found, vec![(line, "funding.modulation_percent".to_string())]);
+    let (found, line) = errors("max_modulation_percent", i64::from(i32::MIN));
+    assert!(found.contains(&(line, "funding.max_modulation_percent".to_string())), "{found:?}");
+}
+
+#[test]
+fn the_policy_has_a_size_and_depth_budget() {
+    let (library, _) = context();
+    let budget = cqpt::limits::POLICY;
+    let mut text = shipped_policy();
+    text.push_str(&"#".repeat(budget.bytes - text.len()));
+    let at_limit = SourceFile { name: "politique.toml".into(), text: text.clone() };
+    assert!(cqpt::policy::load_policy(&at_limit, library).is_ok());
+    text.push('#');
+    let over = SourceFile { name: "politique.toml".into(), text };
+    let d = cqpt::policy::load_policy(&over, library).unwrap_err();
+    assert_eq!((d.0[0].code, d.0[0].location.file.as_str()), (cqpt::diag::Code::TooLarge, "politique.toml"));
+    let deep = |n: usize| SourceFile {
+        name: "politique.toml".into(),
+        text: format!("{}\nx = {}1{}\n", shipped_policy(), "[".repeat(n), "]".repeat(n)),
+    };
+    // At the limit the reader sees the nesting (and refuses the unknown key); over it, the
+    // nesting is refused before the TOML reader recurses into it.
+    let at = cqpt::policy::load_policy(&deep(budget.depth), library).unwrap_err();
+    assert_ne!(at.0[0].code, cqpt::diag::Code::TooLarge, "{at}");
+    let over = cqpt::policy::load_policy(&deep(budget.depth + 1), library).unwrap_err();
+    assert_eq!(over.0[0].code, cqpt::diag::Code::TooLarge, "{over}");
+    let bomb = cqpt::policy::load_policy(&deep(100_000), library).unwrap_err();
+    assert_eq!(bomb.0[0].code, cqpt::diag::Code::TooLarge);
+}
+
+#[test]
+fn a_dossier_not_in_utf8_is_reported_at_its_first_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.yaml");
+    std::fs::write(&path, b"candidate:\n  name: Ren\xe9\n").unwrap();
+    let r = run(&["dossier", "check", path.to_str().unwrap()]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("latin1.yaml:2:12"), "{}", r.stderr);
+    assert!(r.stderr.contains("0xE9"), "{}", r.stderr);
+}
+
+#[test]
+fn a_dossier_over_its_budget_is_refused_naming_the_file_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let limit = cqpt::limits::DOSSIER.bytes;
+    let path = dir.path().join("big.yaml");
+    let head = "candidate: {name: x}\nnotes: \"";
+    let fits = format!("{head}{}\"\n", "x".repeat(limit - head.len() - 2));
+    assert_eq!(fits.len(), limit);
+    std::fs::write(&path, &fits).unwrap();
+    let r = run(&["dossier", "check", path.to_str().unwrap()]);
+    assert!(!r.stderr.contains("too-large"), "{}", r.stderr);
+    let over = format!("{head}{}\"\n", "x".repeat(limit - head.len() - 1));
+    std::fs::write(&path, &over).unwrap();
+    let r = run(&["dossier", "check", path.to_str().unwrap()]);
+    assert!(r.stderr.contains("too-large"), "{}", r.stderr);
+    assert!(r.stderr.contains("big.yaml"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("at most {limit}")), "{}", r.stderr);
+    assert!(r.stderr.len() < 2_000, "the value is echoed: {} bytes", r.stderr.len());
+}
