@@ -151,3 +151,32 @@ fn a_dossier_over_its_budget_is_refused_naming_the_file_and_the_limit() {
     assert!(r.stderr.contains(&format!("at most {limit}")), "{}", r.stderr);
     assert!(r.stderr.len() < 2_000, "the value is echoed: {} bytes", r.stderr.len());
 }
+
+/// Loads a templates folder holding `files`.
+fn load_templates(files: &[(&str, String)]) -> Result<cqpt::render::Templates, cqpt::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
+    }
+    cqpt::render::Templates::load(&cqpt::source::DataSource::Folder(dir.path().to_path_buf()))
+}
+
+/// A recursive partial and 5,000 nested blocks aborted the process (stack overflow).
+#[test]
+fn templates_cannot_recurse_or_nest_without_bound() {
+    let recursive = load_templates(&[("a.hbs", "x\n{{> b}}\n".into()), ("b.hbs", "{{> a}}".into())]);
+    let Err(cqpt::Error::Template { template, line, message }) = recursive else {
+        panic!("recursion accepted")
+    };
+    assert!(template.ends_with("a.hbs") && line == Some(2), "{template}:{line:?}");
+    assert!(message.contains("recursion"), "{message}");
+    let depth = cqpt::limits::TEMPLATE.depth;
+    let nested = |n: usize| format!("{}x{}", "{{#if a}}\n".repeat(n), "{{/if}}".repeat(n));
+    assert!(load_templates(&[("n.hbs", nested(depth))]).is_ok());
+    let Err(cqpt::Error::Template { line, .. }) = load_templates(&[("n.hbs", nested(depth + 1))]) else {
+        panic!("too deep accepted")
+    };
+    assert_eq!(line, Some(depth + 1));
+    assert!(load_templates(&[("n.hbs", nested(5_000))]).is_err());
+}
