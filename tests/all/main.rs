@@ -7,6 +7,7 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod limits;
+mod malformed;
 mod quiz;
 mod quiz_server;
 mod referentiel_cli;
