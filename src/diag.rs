@@ -181,7 +181,7 @@ impl Diagnostic {
             code,
             location,
             field: field.into(),
-            message: message.into(),
+            message: crate::limits::shorten_message(message.into()),
             expected: None,
             found: None,
             help: None,

@@ -73,6 +73,18 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
+/// Longest message of a diagnostic, in characters: a message that quotes an input whole
+/// (an id of ten megabytes in "no item has the id …") is cut there.
+pub const MAX_MESSAGE_CHARS: usize = 400;
+
+/// A diagnostic's message, cut to [`MAX_MESSAGE_CHARS`] with its size when longer.
+pub fn shorten_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => message,
+        Some((end, _)) => format!("{}… ({} bytes)", &message[..end], message.len()),
+    }
+}
+
 /// One diagnostic naming `file` (line 1) as an error.
 fn refuse(file: &str, line: u32, column: u32, code: Code, message: String) -> Error {
     Error::Invalid(Diagnostics(vec![Diagnostic::error(
@@ -214,6 +226,45 @@ mod tests {
         assert!(quote(&huge).len() < 100, "{}", quote(&huge).len());
         assert_eq!(shorten(&quote(&huge)), quote(&huge));
         assert!(shorten(&huge).ends_with(&format!("… ({} bytes)", huge.len())));
+    }
+
+    #[test]
+    fn messages_are_cut_at_their_limit() {
+        let exact = "m".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(shorten_message(exact.clone()), exact);
+        let over = format!("{exact}!");
+        assert_eq!(shorten_message(over), format!("{exact}… ({} bytes)", MAX_MESSAGE_CHARS + 1));
+    }
+
+    /// A scratch file holding `bytes`.
+    fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cqpt-limits-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn reads_are_bounded_at_their_limit() {
+        let path = scratch("ten.txt", b"0123456789");
+        assert_eq!(read_text(&path, 10).unwrap(), "0123456789");
+        let Err(Error::Invalid(d)) = read_text(&path, 9) else { panic!("11 bytes read") };
+        assert_eq!(d.0[0].code, Code::TooLarge);
+        assert!(d.0[0].location.file.ends_with("ten.txt"));
+        assert!(d.0[0].message.contains("at most 9"), "{}", d.0[0].message);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    /// Opening a FIFO would wait for a writer for ever: its type is checked first.
+    #[test]
+    fn a_fifo_is_refused_without_being_opened() {
+        let path = scratch("fifo.yaml", b"");
+        std::fs::remove_file(&path).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
+        let Err(Error::Invalid(d)) = read_text(&path, 100) else { panic!("a FIFO read") };
+        assert!(d.0[0].message.contains("not a regular file"), "{}", d.0[0].message);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]

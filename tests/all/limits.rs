@@ -180,3 +180,65 @@ fn templates_cannot_recurse_or_nest_without_bound() {
     assert_eq!(line, Some(depth + 1));
     assert!(load_templates(&[("n.hbs", nested(5_000))]).is_err());
 }
+
+/// A loader under test: its diagnostics for one file.
+type Loader<'a> = Box<dyn Fn(SourceFile) -> Vec<cqpt::diag::Diagnostic> + 'a>;
+
+/// A comment of exactly `bytes` bytes (a YAML file that holds nothing but fits or not).
+fn comment(bytes: usize) -> String {
+    format!("#{}", "x".repeat(bytes - 1))
+}
+
+/// Whether the loader refused `text` as too large.
+fn too_large(load: &dyn Fn(SourceFile) -> Vec<cqpt::diag::Diagnostic>, text: String) -> bool {
+    let found = load(SourceFile { name: "f.yaml".into(), text });
+    let mine: Vec<_> = found.iter().filter(|d| d.location.file == "f.yaml").collect();
+    assert!(!mine.is_empty(), "{found:?}");
+    mine.iter().any(|d| d.code == cqpt::diag::Code::TooLarge)
+}
+
+/// Each YAML loader refuses a file one byte over its budget, and only then.
+#[test]
+fn every_yaml_loader_has_its_size_budget() {
+    use cqpt::limits::{DATA, DOSSIER, QUIZ_BANK};
+    let (library, _) = context();
+    let errors = |r: Result<(), cqpt::diag::Diagnostics>| r.err().map(|d| d.0).unwrap_or_default();
+    let loaders: Vec<(&str, usize, Loader)> = vec![
+        ("dossier", DOSSIER.bytes, Box::new(|f| errors(cqpt::dossier::load_dossier(&f, library).map(drop)))),
+        ("bank", QUIZ_BANK.bytes, Box::new(|f| errors(cqpt::quiz::load_bank(&[f], library).map(drop)))),
+        ("référentiel", DATA.bytes, Box::new(|f| errors(cqpt::referentiel::load(&[f]).map(drop)))),
+        (
+            "sittings",
+            DATA.bytes,
+            Box::new(|f| {
+                errors(cqpt::quiz::serve::load_session(&f, std::path::Path::new("f.yaml")).map(drop))
+            }),
+        ),
+    ];
+    for (what, limit, load) in &loaders {
+        assert!(!too_large(load, comment(*limit)), "{what}: {limit} bytes refused");
+        assert!(too_large(load, comment(limit + 1)), "{what}: {} bytes accepted", limit + 1);
+    }
+}
+
+fn answer_sheet(text: &str) -> Vec<cqpt::diag::Diagnostic> {
+    let (library, policy) = context();
+    let bank = cqpt::quiz::load(&cqpt::source::DataSource::Embedded, library).unwrap();
+    let sitting = cqpt::quiz::draw(&bank, library, policy, &"distance-2b-1".parse().unwrap()).unwrap();
+    cqpt::quiz::answer_sheet::read_answers("r.csv", text, &sitting).err().map(|d| d.0).unwrap_or_default()
+}
+
+#[test]
+fn an_answer_sheet_has_a_size_and_row_budget() {
+    let budget = cqpt::limits::ANSWERS;
+    let too_large = |d: &[cqpt::diag::Diagnostic]| d.iter().any(|d| d.code == cqpt::diag::Code::TooLarge);
+    let head = "numero,reponse\n1,";
+    let fits = format!("{head}{}", "A".repeat(budget.bytes - head.len()));
+    assert!(!too_large(&answer_sheet(&fits)));
+    assert!(too_large(&answer_sheet(&format!("{fits}A"))));
+    let rows = |n: usize| format!("numero,reponse\n{}", "1,A\n".repeat(n));
+    assert!(!too_large(&answer_sheet(&rows(budget.nodes))), "duplicates, but within the budget");
+    let over = answer_sheet(&rows(budget.nodes + 1));
+    assert!(too_large(&over));
+    assert_eq!(over.last().unwrap().location.line, u32::try_from(budget.nodes + 2).unwrap());
+}
