@@ -132,10 +132,13 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
         rows.iter().filter(|r| r.proposition == "attribution").count(),
         report.documents,
     );
-    println!(
-        "documents in {}: tableau-recapitulatif.csv, tableau-recapitulatif.pdf, one folder per dossier",
-        cmd.out.display()
-    );
+    let written = match options.documents {
+        Documents::None => "tableau-recapitulatif.csv, dossiers-en-erreur.txt",
+        _ => {
+            "tableau-recapitulatif.csv, tableau-recapitulatif.pdf, dossiers-en-erreur.txt, one folder per dossier"
+        }
+    };
+    println!("documents in {}: {written}", cmd.out.display());
     if !report.ignored.is_empty() {
         println!(
             "{} entr(ies) of {} are not dossiers (listed in dossiers-en-erreur.txt)",
