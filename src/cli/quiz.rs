@@ -83,9 +83,10 @@ pub enum QuizCommand {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// Score a paper sitting typed in afterwards: answers.csv has the columns numero, reponse
-    /// (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM). Writes the
-    /// result as a `quiz:` section for the dossier, every answer as given.
+    /// Score a paper sitting typed in afterwards: answers.csv has a header line and the columns
+    /// numero, reponse (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM),
+    /// separated by `,` or `;` (the header line tells which). Every bad row is reported with
+    /// its line. Writes the result as a `quiz:` section for the dossier, every answer as given.
     Score {
         /// The sitting id, e.g. distance-2b-42 (certificate, p0 or 2b, seed).
         #[arg(long)]

@@ -296,3 +296,16 @@ fn a_rerun_removes_what_no_longer_applies_and_leftover_temporaries() {
         walk(out.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The output folder may sit inside the folder of dossiers: it is neither a dossier nor listed.
+#[test]
+fn an_output_folder_inside_the_input_is_left_out() {
+    let input = folder_with(&["a.yaml"]);
+    let out = input.path().join("sortie.yaml");
+    assert_eq!(session(input.path(), &out).code, 0);
+    let r = session(input.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 dossier(s) processed, 0 failed"), "{}", r.stdout);
+    let report = std::fs::read_to_string(out.join("dossiers-en-erreur.txt")).unwrap();
+    assert!(!report.contains("sortie"), "{report}");
+}
