@@ -76,6 +76,10 @@ pub enum Code {
     DatesOutOfOrder,
     /// A date after the evaluation date.
     DateInFuture,
+    /// A file over its size, depth or expansion budget ([`crate::limits`]).
+    TooLarge,
+    /// A file that is not UTF-8.
+    Encoding,
 }
 
 impl Code {
@@ -151,7 +155,7 @@ impl Diagnostic {
             code,
             location,
             field: field.into(),
-            message: message.into(),
+            message: crate::limits::shorten_message(message.into()),
             expected: None,
             found: None,
             help: None,
@@ -174,9 +178,10 @@ impl Diagnostic {
         self
     }
 
-    /// Adds what was found.
+    /// Adds what was found, shortened when long ([`crate::limits::shorten`]): no input is
+    /// ever echoed whole.
     pub fn found(mut self, found: impl Into<String>) -> Self {
-        self.found = Some(found.into());
+        self.found = Some(crate::limits::shorten(&found.into()));
         self
     }
 

@@ -72,6 +72,7 @@ pub mod documents;
 pub mod dossier;
 pub mod error;
 pub mod evaluate;
+pub mod limits;
 pub mod output;
 pub mod phases;
 pub mod policy;

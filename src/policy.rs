@@ -245,6 +245,26 @@ pub struct Policy {
 /// Reads the policy file and checks it against the référentiels; every problem is returned.
 pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
+    if let Err(d) = crate::limits::check_size(&file.name, &file.text, &crate::limits::POLICY) {
+        diagnostics.push(*d);
+        return Err(diagnostics);
+    }
+    let depth = crate::limits::toml_depth(&file.text);
+    if depth > crate::limits::POLICY.depth {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                Location { file: file.name.clone(), line: 0, column: 0 },
+                "",
+                format!(
+                    "the policy may nest arrays and tables at most {} levels deep",
+                    crate::limits::POLICY.depth
+                ),
+            )
+            .found(format!("{depth} levels")),
+        );
+        return Err(diagnostics);
+    }
     let policy: Policy = match toml::from_str(&file.text) {
         Ok(p) => p,
         Err(e) => {
@@ -284,7 +304,84 @@ fn place_of(file: &SourceFile, key: &str) -> Location {
     Location { file: file.name.clone(), line, column: u32::from(line > 0) }
 }
 
+/// Reports numbers of the policy outside their allowed range, each at its line.
+pub struct RangeCheck<'a> {
+    file: &'a SourceFile,
+    out: &'a mut Diagnostics,
+}
+
+impl RangeCheck<'_> {
+    /// Reports `field` (`section.key`) unless `value` lies in `range`; `why` says where the
+    /// range comes from (an article, or "Decision").
+    pub fn range<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: T,
+        range: std::ops::RangeInclusive<T>,
+        why: &str,
+    ) {
+        if range.contains(&value) {
+            return;
+        }
+        let key = field.rsplit('.').next().unwrap_or(field);
+        let (min, max) = range.into_inner();
+        self.out.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                place_of(self.file, key),
+                field,
+                format!("{value} is out of range ({why})"),
+            )
+            .expected(format!("from {min} to {max}"))
+            .found(value.to_string()),
+        );
+    }
+}
+
+/// Every number of the policy, checked against its range: no value can overflow the
+/// arithmetic that uses it (dates, minutes, euros).
+fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
+    const LEVEL: &str = "a level of the 0–5 scale";
+    let l = &policy.levels;
+    r.range("levels.required", l.required, 0..=5, LEVEL);
+    r.range("levels.quiz_max", l.quiz_max, 0..=5, LEVEL);
+    r.range("levels.justification_from", l.justification_from, 0..=5, LEVEL);
+    r.range("activities.complement_max_gap", policy.activities.complement_max_gap, 0..=5, LEVEL);
+    let rec = &policy.recevabilite;
+    r.range("recevabilite.min_experience_days", rec.min_experience_days, 0..=3_660, "at most ten years");
+    r.range("recevabilite.window_years", rec.window_years, 1..=50, "art. 3 says 3 years");
+    r.range("recevabilite.min_hours", rec.min_hours, 0..=100_000, "art. 3 says 1,607 hours");
+    let obs = &policy.observation;
+    r.range("observation.max_minutes", obs.max_minutes, 1..=24 * 60, "Annexe 2 §III says 2 hours");
+    for (certificate, contacts) in &obs.min_contacts {
+        r.range(&format!("observation.min_contacts.{certificate}"), *contacts, 1..=1_000, "Annexe 2 §III");
+    }
+    let c = &policy.carry_over;
+    r.range("carry_over.years_not_practising", c.years_not_practising, 0..=50, "art. 3 says 3 years");
+    r.range("carry_over.years_practising", c.years_practising, 0..=50, "art. 3 says 5 years");
+    r.range("accreditation.years", policy.accreditation.years, 1..=50, "Annexe 2 §IV says 2 years");
+    let f = &policy.funding;
+    r.range("funding.euros_per_hour", f.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
+    r.range("funding.max_hours", f.max_hours, 0..=1_000, "art. 6-2 says 3 hours");
+    r.range("funding.max_modulation_percent", f.max_modulation_percent, 0..=20, "art. 6-2: at most 20 %");
+    let m = f.max_modulation_percent.clamp(0, 20);
+    r.range(
+        "funding.modulation_percent",
+        f.modulation_percent,
+        -m..=m,
+        "art. 6-2: within max_modulation_percent",
+    );
+    let com = &policy.commission;
+    r.range("commission.salaries", com.salaries, 1..=100, "art. 5 says 2");
+    r.range("commission.employeurs", com.employeurs, 1..=100, "art. 5 says 2");
+    let q = &policy.quiz;
+    r.range("quiz.minutes", q.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
+    r.range("quiz.questions_per_item", q.questions_per_item, 1..=100, "Decision");
+    r.range("quiz.min_questions_per_item", q.min_questions_per_item, 0..=1_000, "Decision");
+}
+
 fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {
+    check_ranges(policy, &mut RangeCheck { file, out });
     let mut bad = |key: &str, field: &str, message: String, expected: &str, found: String| {
         out.push(
             Diagnostic::error(Code::InvalidValue, place_of(file, key), field, message)
@@ -292,30 +389,6 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
                 .found(found),
         );
     };
-    let l = &policy.levels;
-    for (key, value) in
-        [("required", l.required), ("quiz_max", l.quiz_max), ("justification_from", l.justification_from)]
-    {
-        if value > 5 {
-            bad(
-                key,
-                &format!("levels.{key}"),
-                format!("level {value} is outside the 0–5 scale"),
-                "0 to 5",
-                value.to_string(),
-            );
-        }
-    }
-    let f = &policy.funding;
-    if f.modulation_percent.abs() > f.max_modulation_percent {
-        bad(
-            "modulation_percent",
-            "funding.modulation_percent",
-            "the CPNE may adjust the flat rate by at most 20 % (art. 6-2)".into(),
-            &format!("-{0} to {0}", f.max_modulation_percent),
-            f.modulation_percent.to_string(),
-        );
-    }
     for item in &policy.activities.optional_items {
         if library.item(item).is_none() {
             bad(

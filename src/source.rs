@@ -23,10 +23,10 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads a file from disk.
+    /// Reads a file from disk: a regular file of at most [`crate::limits::MAX_READ_BYTES`],
+    /// in UTF-8 ([`crate::limits::read_text`]).
     pub fn read(path: &Path) -> Result<SourceFile> {
-        let text =
-            fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        let text = crate::limits::read_text(path, crate::limits::MAX_READ_BYTES)?;
         Ok(SourceFile { name: path.display().to_string(), text })
     }
 

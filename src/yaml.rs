@@ -58,26 +58,17 @@ impl Value {
             Value::Bool(b) => format!("`{b}`"),
             Value::Int(i) => format!("`{i}`"),
             Value::Float(x) => format!("`{x}`"),
-            Value::Str(s) => {
-                let short: String = s.chars().take(60).collect();
-                if short.len() < s.len() { format!("\"{short}…\"") } else { format!("\"{s}\"") }
-            }
+            Value::Str(s) => crate::limits::quote(s),
             Value::Seq(items) => format!("a list of {} element(s)", items.len()),
             Value::Map(entries) => format!("a mapping of {} key(s)", entries.len()),
         }
     }
 }
 
-/// Most nodes a document may hold once its aliases are expanded (guards against "billion
-/// laughs" documents).
-const MAX_NODES: usize = 2_000_000;
-/// Deepest nesting accepted.
-const MAX_DEPTH: usize = 64;
-
 /// A collection being built.
 enum Frame {
-    Seq { items: Vec<Node>, line: u32, column: u32, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, key: Option<Node>, line: u32, column: u32, anchor: usize },
+    Seq { items: Vec<Node>, line: u32, column: u32, anchor: usize, size: Size },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, line: u32, column: u32, anchor: usize, size: Size },
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema: null, booleans (`true`/`false` only —
@@ -139,7 +130,7 @@ fn duplicate_key(entries: &[(Node, Node)]) -> Option<(String, u32, (u32, u32))> 
         .map(|(first, again)| {
             let (first, again) = (first.min(again), first.max(again));
             let k = &entries[again].0;
-            (w_key(k), entries[first].0.line, (k.line, k.column))
+            (crate::limits::shorten(&w_key(k)), entries[first].0.line, (k.line, k.column))
         })
 }
 
@@ -150,11 +141,39 @@ fn w_key(node: &Node) -> String {
     }
 }
 
+/// What a tree costs once its aliases are expanded: its values and its bytes of text (each
+/// value counts at least [`MIN_VALUE_BYTES`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+/// The least a value counts in the byte budget (its place in memory, beyond its text).
+const MIN_VALUE_BYTES: usize = 8;
+
+impl Size {
+    fn of_scalar(text_len: usize) -> Size {
+        Size { nodes: 1, bytes: text_len.max(MIN_VALUE_BYTES) }
+    }
+
+    fn add(&mut self, other: Size) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
+/// Parses one YAML document into a [`Node`] tree under the default budget
+/// ([`crate::limits::DATA`]); see [`parse_with`].
+pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
+    parse_with(file, text, &crate::limits::DATA)
+}
+
 /// Parses one YAML document into a [`Node`] tree; a syntax error becomes a diagnostic that
 /// names the file, line and column. The events come from serde-saphyr's own parser
-/// (granit-parser); positions are kept for every node, and the work is bounded (depth, size of
-/// the expanded aliases).
-pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
+/// (granit-parser); positions are kept for every node, and the work is bounded by `budget`:
+/// the size of the file, its depth, and the values and bytes its aliases expand to.
+pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Result<Node, Box<Diagnostic>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
     let error = |line: u32, column: u32, message: String| {
         Box::new(Diagnostic::error(
@@ -164,6 +183,14 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
             message,
         ))
     };
+    let over = |line: u32, column: u32, message: String| {
+        Box::new(
+            Diagnostic::error(Code::TooLarge, Location { file: file.to_string(), line, column }, "", message)
+                .help(Some(format!("the limits of {} are set in cqpt (src/limits.rs)", budget.what))),
+        )
+    };
+    crate::limits::check_size(file, text, budget)?;
+    let (max_depth, max_nodes, max_bytes) = (budget.depth, budget.nodes, budget.expanded_bytes);
     if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Box::new(Diagnostic::error(
@@ -175,9 +202,9 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
     }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<Option<(Node, usize)>> = Vec::new();
+    let mut anchors: Vec<Option<(Node, Size)>> = Vec::new();
     let mut root: Option<Node> = None;
-    let mut nodes = 0usize;
+    let mut total = Size::default();
     let mut documents = 0usize;
     let pos = |m: &serde_saphyr::granit_parser::Marker| {
         (u32::try_from(m.line()).unwrap_or(u32::MAX), u32::try_from(m.col() + 1).unwrap_or(u32::MAX))
@@ -192,7 +219,9 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
             }
         };
         let (line, column) = pos(&span.start);
-        let complete: Option<(Node, usize)> = match event {
+        // The node completed, its anchor, its expanded size, and what it adds to the total (a
+        // collection's elements were counted as they came: only its own cost is left).
+        let complete: Option<(Node, usize, Size, Size)> = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
@@ -205,31 +234,33 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
                 None
             }
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _)
-                if stack.len() >= MAX_DEPTH =>
+                if stack.len() >= max_depth =>
             {
                 let _ = anchor;
-                return Err(error(
+                return Err(over(
                     line,
                     column,
-                    format!("invalid YAML: nested deeper than {MAX_DEPTH} levels"),
+                    format!("{} may nest at most {max_depth} levels deep", budget.what),
                 ));
             }
             Event::SequenceStart(_, anchor, _) => {
-                stack.push(Frame::Seq { items: Vec::new(), line, column, anchor });
+                let size = Size::of_scalar(0);
+                stack.push(Frame::Seq { items: Vec::new(), line, column, anchor, size });
                 None
             }
             Event::MappingStart(_, anchor, _) => {
-                stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor });
+                let size = Size::of_scalar(0);
+                stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor, size });
                 None
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq { items, line, column, anchor }) => {
-                    Some((Node { value: Value::Seq(items), line, column }, anchor))
+                Some(Frame::Seq { items, line, column, anchor, size }) => {
+                    Some((Node { value: Value::Seq(items), line, column }, anchor, size, Size::of_scalar(0)))
                 }
                 _ => return Err(error(line, column, "invalid YAML: unbalanced sequence".into())),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map { entries, line, column, anchor, .. }) => {
+                Some(Frame::Map { entries, line, column, anchor, size, .. }) => {
                     if let Some((key, first, again)) = duplicate_key(&entries) {
                         return Err(error(
                             again.0,
@@ -239,65 +270,76 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
                             ),
                         ));
                     }
-                    Some((Node { value: Value::Map(entries), line, column }, anchor))
+                    Some((
+                        Node { value: Value::Map(entries), line, column },
+                        anchor,
+                        size,
+                        Size::of_scalar(0),
+                    ))
                 }
                 _ => return Err(error(line, column, "invalid YAML: unbalanced mapping".into())),
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let forced_str = tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
+                let size = Size::of_scalar(text.len());
                 let value = match resolve_plain(&text) {
                     Value::Str(_) => Value::Str(text.into_owned()),
                     _ if style != ScalarStyle::Plain || forced_str => Value::Str(text.into_owned()),
                     resolved => resolved,
                 };
-                Some((Node { value, line, column }, anchor))
+                Some((Node { value, line, column }, anchor, size, size))
             }
             Event::Alias(id) => {
                 let Some(Some((node, size))) = anchors.get(id) else {
                     return Err(error(line, column, "invalid YAML: alias to an unknown anchor".into()));
                 };
-                if nodes + size > MAX_NODES {
-                    return Err(error(
+                let mut after = total;
+                after.add(*size);
+                if after.nodes > max_nodes || after.bytes > max_bytes {
+                    return Err(over(
                         line,
                         column,
-                        format!("invalid YAML: aliases expand beyond {MAX_NODES} values"),
+                        format!(
+                            "aliases expand {} beyond its budget ({max_nodes} values, {max_bytes} bytes of text)",
+                            budget.what
+                        ),
                     ));
                 }
-                nodes += size;
-                Some((Node { line, column, ..node.clone() }, 0))
+                Some((Node { line, column, ..node.clone() }, 0, *size, *size))
             }
             _ => None,
         };
-        let Some((node, anchor)) = complete else { continue };
-        nodes += 1;
-        if nodes > MAX_NODES {
-            return Err(error(line, column, format!("invalid YAML: more than {MAX_NODES} values")));
+        let Some((node, anchor, size, added)) = complete else { continue };
+        total.add(added);
+        if total.nodes > max_nodes || total.bytes > max_bytes {
+            return Err(over(
+                line,
+                column,
+                format!("{} may hold at most {max_nodes} values and {max_bytes} bytes of text", budget.what),
+            ));
         }
         if anchor > 0 {
             if anchors.len() <= anchor {
                 anchors.resize(anchor + 1, None);
             }
-            anchors[anchor] = Some((node.clone(), count(&node)));
+            anchors[anchor] = Some((node.clone(), size));
         }
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
-            },
+            Some(Frame::Seq { items, size: parent, .. }) => {
+                parent.add(size);
+                items.push(node);
+            }
+            Some(Frame::Map { entries, key, size: parent, .. }) => {
+                parent.add(size);
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                }
+            }
         }
     }
     Ok(root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
-}
-
-/// The number of values in a tree.
-fn count(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count).sum(),
-        Value::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
-        _ => 0,
-    }
 }
 
 /// The first meaningful line of a parser message (its rendered snippet is left out: the
@@ -339,8 +381,10 @@ impl<'a> Decoder<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Reports a wrong type at `node`.
+    /// Reports a wrong type at `node`. At the top of a file the value is not quoted: a file
+    /// that is not of this format at all (a system file behind a link, …) is never echoed.
     pub fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+        let found = if field.is_empty() { node.value.type_name().to_string() } else { node.value.describe() };
         let d = Diagnostic::error(
             Code::WrongType,
             self.location(node),
@@ -348,7 +392,7 @@ impl<'a> Decoder<'a> {
             format!("expected {expected}, found {}", node.value.type_name()),
         )
         .expected(expected)
-        .found(node.value.describe());
+        .found(found);
         self.report(d);
     }
 
@@ -444,7 +488,7 @@ impl<'a> Decoder<'a> {
                         Code::InvalidValue,
                         self.location(node),
                         field,
-                        format!("unknown value \"{s}\""),
+                        format!("unknown value {}", crate::limits::quote(s)),
                     )
                     .expected(expected)
                     .found(node.value.describe())
@@ -531,7 +575,7 @@ impl<'a> Decoder<'a> {
                 Code::InvalidValue,
                 self.location(node),
                 field,
-                format!("\"{s}\" is not a valid id"),
+                format!("{} is not a valid id", crate::limits::quote(&s)),
             )
             .expected("lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)")
             .found(node.value.describe());
@@ -600,7 +644,7 @@ impl<'n> MapReader<'n> {
                 continue;
             }
             let name = match &key.value {
-                Value::Str(s) => s.clone(),
+                Value::Str(s) => crate::limits::shorten(s),
                 other => other.describe(),
             };
             let diag = Diagnostic::error(
@@ -646,6 +690,90 @@ mod tests {
         assert_eq!(entries[0].0.value, Value::Str("on".into()));
         assert_eq!(entries[0].1.value, Value::Str("yes".into()));
         assert_eq!(entries[1].0.value, Value::Str("no".into()));
+    }
+
+    use crate::limits::Budget;
+
+    const SMALL: Budget =
+        Budget { what: "a test file", bytes: 1000, depth: 3, nodes: 10, expanded_bytes: 100 };
+
+    fn refused(text: &str) -> Option<String> {
+        parse_with("t.yaml", text, &SMALL).err().filter(|d| d.code == Code::TooLarge).map(|d| d.message)
+    }
+
+    #[test]
+    fn depth_is_bounded_at_its_limit() {
+        assert_eq!(refused("a: {b: {c: 1}}\n"), None);
+        let message = refused("a: {b: {c: [1]}}\n").expect("4 levels refused");
+        assert!(message.contains("at most 3 levels"), "{message}");
+    }
+
+    #[test]
+    fn values_are_bounded_at_their_limit() {
+        // A list and its 9 elements: 10 values.
+        assert_eq!(refused("[1, 2, 3, 4, 5, 6, 7, 8, 9]\n"), None);
+        assert!(refused("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n").is_some());
+    }
+
+    #[test]
+    fn expanded_bytes_are_bounded_at_their_limit() {
+        // The list counts 8 bytes, the anchored text 30, each alias 30 again: 8 + 3 × 30 = 98.
+        let text = format!("[&a {0}, *a, *a]\n", "x".repeat(30));
+        assert_eq!(refused(&text), None);
+        let text = format!("[&a {0}, *a, *a]\n", "x".repeat(31));
+        let message = refused(&text).expect("101 bytes refused");
+        assert!(message.contains("100 bytes"), "{message}");
+    }
+
+    #[test]
+    fn file_size_is_bounded_at_its_limit() {
+        let fits = format!("a: {}\n", "x".repeat(1000 - 4));
+        assert_eq!(fits.len(), 1000);
+        assert!(parse_with("t.yaml", &fits, &Budget { expanded_bytes: 2000, ..SMALL }).is_ok());
+        let over = format!("a: {}\n", "x".repeat(1000 - 3));
+        let d = parse_with("t.yaml", &over, &SMALL).unwrap_err();
+        assert_eq!(d.code, Code::TooLarge);
+        assert_eq!(d.location.file, "t.yaml");
+        assert!(d.message.contains("at most 1000"), "{}", d.message);
+    }
+
+    /// A one-megabyte dossier whose aliases would expand to gigabytes (it took 24 s and 5 GB
+    /// before the byte budget) is refused at its first alias over the budget.
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = format!("a: &a \"{}\"\nb: [", "x".repeat(512 * 1024));
+        while text.len() < 1_000_000 {
+            text.push_str("*a, ");
+        }
+        text.push_str("*a]\n");
+        let d = parse_with("bomb.yaml", &text, &crate::limits::DOSSIER).unwrap_err();
+        assert_eq!((d.code, d.location.file.as_str(), d.location.line), (Code::TooLarge, "bomb.yaml", 2));
+        assert!(d.message.contains("aliases expand a dossier beyond its budget"), "{}", d.message);
+    }
+
+    #[test]
+    fn huge_values_are_quoted_short() {
+        let text = format!("a: {}\n", "y".repeat(10 * 1024 * 1024));
+        let big = Budget { bytes: 11 << 20, expanded_bytes: 11 << 20, ..crate::limits::DATA };
+        let node = parse_with("t.yaml", &text, &big).unwrap();
+        let mut diags = Diagnostics::default();
+        let mut d = Decoder::new("t.yaml", &mut diags);
+        let mut m = d.map(&node, "").unwrap();
+        let a = m.optional("a").unwrap();
+        let _ = d.bool(a, "a");
+        let _ = d.choice(a, "a", &[("yes", true)]);
+        let text = diags.to_string();
+        assert!(text.len() < 1000, "{} bytes of diagnostics", text.len());
+        assert!(text.contains("(10485760 bytes)"), "{text}");
+    }
+
+    #[test]
+    fn the_top_of_a_foreign_file_is_never_echoed() {
+        let node = parse("passwd.yaml", "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+        let mut diags = Diagnostics::default();
+        let mut d = Decoder::new("passwd.yaml", &mut diags);
+        assert!(d.map(&node, "").is_none());
+        assert!(!diags.to_string().contains("root:x"), "{diags}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use cqpt::Error;
 use cqpt::context;
 use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
-use cqpt::quiz::{self, Answer, Answers, Purpose, SittingId};
+use cqpt::quiz::{self, Answers, Purpose, SittingId};
 use cqpt::render::{self, Templates};
 use cqpt::source::{self, DataSource};
 use std::path::PathBuf;
@@ -84,9 +84,10 @@ pub enum QuizCommand {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// Score a paper sitting typed in afterwards: answers.csv has the columns numero, reponse
-    /// (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM). Writes the
-    /// result as a `quiz:` section for the dossier, every answer as given.
+    /// Score a paper sitting typed in afterwards: answers.csv has a header line and the columns
+    /// numero, reponse (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM),
+    /// separated by `,` or `;` (the header line tells which). Every bad row is reported with
+    /// its line. Writes the result as a `quiz:` section for the dossier, every answer as given.
     Score {
         /// The sitting id, e.g. distance-2b-42 (certificate, p0 or 2b, seed).
         #[arg(long)]
@@ -220,13 +221,23 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
             let id: SittingId = parse("--sitting", sitting)?;
             let sitting = quiz::draw(&bank, &library, &policy, &id)?;
-            let text = std::fs::read_to_string(answers)
-                .map_err(|source| Error::Read { path: answers.clone(), source })?;
-            let typed = read_answers(answers, &text)?;
+            let text = cqpt::limits::read_text(answers, cqpt::limits::ANSWERS.bytes)?;
+            let started = started.as_deref().map(|s| parse::<TimeOfDay>("--started", s)).transpose()?;
+            let ended = ended.as_deref().map(|s| parse::<TimeOfDay>("--ended", s)).transpose()?;
+            let mut problems =
+                quiz::answer_sheet::check_times(started, ended, *extra_minutes, policy.quiz.minutes);
+            let typed = quiz::answer_sheet::read_answers(&answers.display().to_string(), &text, &sitting)
+                .unwrap_or_else(|d| {
+                    problems.0.extend(d.0);
+                    Vec::new()
+                });
+            if problems.has_errors() {
+                return Err(Error::Invalid(problems));
+            }
             let answers = Answers {
                 date: parse("--date", date)?,
-                started: started.as_deref().map(|s| parse::<TimeOfDay>("--started", s)).transpose()?,
-                ended: ended.as_deref().map(|s| parse::<TimeOfDay>("--ended", s)).transpose()?,
+                started,
+                ended,
                 extra_minutes: *extra_minutes,
                 answers: typed,
             };
@@ -243,65 +254,6 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             Ok(EXIT_OK)
         }
     }
-}
-
-/// Reads `numero,reponse[,heure]` rows; every bad row is reported with its line.
-fn read_answers(path: &std::path::Path, text: &str) -> Result<Vec<Answer>, Error> {
-    use cqpt::diag::{Code, Diagnostic, Diagnostics, Location};
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let mut diagnostics = Diagnostics::default();
-    let mut answers = Vec::new();
-    let file = path.display().to_string();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as u32);
-                diagnostics.push(Diagnostic::error(
-                    Code::Syntax,
-                    Location { file: file.clone(), line, column: 0 },
-                    "",
-                    format!("invalid CSV: {e}"),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as u32);
-        let at_line = Location { file: file.clone(), line, column: 0 };
-        let number = record.get(0).unwrap_or("").trim();
-        let Ok(number) = number.parse::<usize>() else {
-            diagnostics.push(
-                Diagnostic::error(Code::InvalidValue, at_line, "numero", "not a question number")
-                    .expected("the question's number (1, 2, …)")
-                    .found(format!("\"{number}\"")),
-            );
-            continue;
-        };
-        let given = record.get(1).unwrap_or("").trim().to_string();
-        if given.chars().any(|c| !(c.is_ascii_alphabetic() || matches!(c, ';' | ',' | ' ' | '+'))) {
-            diagnostics.push(
-                Diagnostic::error(Code::InvalidValue, at_line.clone(), "reponse", "an answer is letters")
-                    .expected("letters such as B or A;C")
-                    .found(format!("\"{given}\"")),
-            );
-        }
-        let at = match record.get(2).map(str::trim).filter(|s| !s.is_empty()) {
-            Some(t) => match t.parse::<TimeOfDay>() {
-                Ok(time) => Some(time),
-                Err(m) => {
-                    diagnostics.push(
-                        Diagnostic::error(Code::InvalidValue, at_line, "heure", m)
-                            .expected("HH:MM")
-                            .found(format!("\"{t}\"")),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        answers.push(Answer { number, given, at });
-    }
-    if diagnostics.has_errors() { Err(Error::Invalid(diagnostics)) } else { Ok(answers) }
 }
 
 /// The server's clock (the library never reads it: it is given this one).

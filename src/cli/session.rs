@@ -133,10 +133,23 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
         rows.iter().filter(|r| r.proposition == "attribution").count(),
         report.documents,
     );
-    println!(
-        "documents in {}: tableau-recapitulatif.csv, tableau-recapitulatif.pdf, one folder per dossier",
-        cmd.out.display()
-    );
+    let written = match options.documents {
+        Documents::None => "tableau-recapitulatif.csv, dossiers-en-erreur.txt",
+        _ => {
+            "tableau-recapitulatif.csv, tableau-recapitulatif.pdf, dossiers-en-erreur.txt, one folder per dossier"
+        }
+    };
+    println!("documents in {}: {written}", cmd.out.display());
+    if !report.ignored.is_empty() {
+        println!(
+            "{} entr(ies) of {} are not dossiers (listed in dossiers-en-erreur.txt)",
+            report.ignored.len(),
+            cmd.folder.display()
+        );
+    }
+    if !report.removed.is_empty() {
+        println!("removed {} file(s) of an earlier run that no longer apply", report.removed.len());
+    }
     Ok(if report.failures.is_empty() { EXIT_OK } else { EXIT_INVALID })
 }
 

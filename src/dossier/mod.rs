@@ -14,7 +14,8 @@ use crate::source::SourceFile;
 /// Reads a dossier file: YAML syntax, structure, ids and levels. Every problem at once.
 pub fn load_dossier(file: &SourceFile, library: &Library) -> Result<Dossier, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let root = crate::yaml::parse(&file.name, &file.text).map_err(|d| Diagnostics(vec![*d]))?;
+    let root = crate::yaml::parse_with(&file.name, &file.text, &crate::limits::DOSSIER)
+        .map_err(|d| Diagnostics(vec![*d]))?;
     let dossier = decode_dossier(&file.name, &root, library, &mut diagnostics);
     match dossier {
         Some(d) if !diagnostics.has_errors() => Ok(d),

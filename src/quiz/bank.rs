@@ -69,7 +69,7 @@ pub fn load_bank(files: &[SourceFile], library: &Library) -> Result<Bank, Diagno
     let mut diagnostics = Diagnostics::default();
     let mut bank = Bank::default();
     for file in files {
-        match yaml::parse(&file.name, &file.text) {
+        match yaml::parse_with(&file.name, &file.text, &crate::limits::QUIZ_BANK) {
             Ok(root) => decode(&file.name, &root, library, &mut bank, &mut diagnostics),
             Err(d) => diagnostics.push(*d),
         }

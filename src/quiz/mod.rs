@@ -1,6 +1,7 @@
 //! The quiz (phases 0 and 2B): a bank of questions, each tied to a knowledge item and a level;
 //! sittings drawn from it, reproducible from their seed; scoring into levels 0–3 per item.
 
+pub mod answer_sheet;
 pub mod bank;
 pub mod coverage;
 pub mod paper;

@@ -7,7 +7,6 @@ use crate::date::{Date, TimeOfDay};
 use crate::policy::{Policy, QuizScoring};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// One answer as the candidate gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +88,8 @@ fn letters(given: &str) -> Vec<char> {
 /// extra minutes granted) is late and not counted.
 pub fn score(sitting: &Sitting, answers: &Answers, policy: &Policy) -> QuizScore {
     let limit = answers.started.map(|s| {
-        let minutes = u32::from(s.minutes()) + policy.quiz.minutes + answers.extra_minutes;
+        let minutes =
+            u32::from(s.minutes()).saturating_add(policy.quiz.minutes).saturating_add(answers.extra_minutes);
         TimeOfDay::from_minutes(minutes)
             .unwrap_or_else(|| TimeOfDay::from_minutes(24 * 60 - 1).expect("23:59"))
     });
@@ -163,45 +163,57 @@ pub fn valid_answer(question: &super::sitting::SittingQuestion, given: &str) -> 
     })
 }
 
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+/// The `quiz:` section of a dossier, as [`to_yaml`] writes it.
+#[derive(Serialize)]
+struct Section<'a> {
+    sitting: &'a str,
+    seed: u64,
+    date: Date,
+    by: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    started: Option<TimeOfDay>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended: Option<TimeOfDay>,
+    levels: &'a BTreeMap<String, u8>,
+    answers: Vec<SectionAnswer<'a>>,
 }
 
-/// The result as YAML: a `quiz:` section of a dossier (paste it under `quiz:`), every answer
-/// as given.
+/// One answer of the section (the dossier's format: no item, which the bank gives).
+#[derive(Serialize)]
+struct SectionAnswer<'a> {
+    number: usize,
+    question: &'a str,
+    given: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<TimeOfDay>,
+    correct: bool,
+    late: bool,
+}
+
+/// The result as YAML, written by a serialiser (every text quoted as YAML needs): a `quiz:`
+/// section of a dossier (paste it under `quiz:`), every answer as given.
 pub fn to_yaml(score: &QuizScore, by: &str) -> String {
-    let mut y = String::new();
-    let _ = writeln!(y, "# Résultat du quiz {} — à reprendre sous la clé `quiz:` du dossier.", score.sitting);
-    let _ = writeln!(
-        y,
-        "sitting: {}\nseed: {}\ndate: {}\nby: {}",
-        score.sitting,
-        score.seed,
-        score.date,
-        quoted(by)
-    );
-    if let Some(s) = score.started {
-        let _ = writeln!(y, "started: \"{s}\"");
-    }
-    if let Some(e) = score.ended {
-        let _ = writeln!(y, "ended: \"{e}\"");
-    }
-    let _ = writeln!(y, "levels:");
-    for (item, level) in &score.levels {
-        let _ = writeln!(y, "  {item}: {level}");
-    }
-    let _ = writeln!(y, "answers:");
-    for a in &score.answers {
-        let at = a.at.map(|t| format!(", at: \"{t}\"")).unwrap_or_default();
-        let _ = writeln!(
-            y,
-            "  - {{number: {}, question: {}, given: {}{at}, correct: {}, late: {}}}",
-            a.number,
-            a.question,
-            quoted(&a.given),
-            a.correct,
-            a.late
-        );
-    }
-    y
+    let section = Section {
+        sitting: &score.sitting,
+        seed: score.seed,
+        date: score.date,
+        by,
+        started: score.started,
+        ended: score.ended,
+        levels: &score.levels,
+        answers: score
+            .answers
+            .iter()
+            .map(|a| SectionAnswer {
+                number: a.number,
+                question: &a.question,
+                given: &a.given,
+                at: a.at,
+                correct: a.correct,
+                late: a.late,
+            })
+            .collect(),
+    };
+    let body = serde_saphyr::to_string(&section).unwrap_or_else(|e| format!("# cannot be written: {e}\n"));
+    format!("# Résultat du quiz {} — à reprendre sous la clé `quiz:` du dossier.\n{body}", score.sitting)
 }

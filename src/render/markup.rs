@@ -141,191 +141,196 @@ fn args(rest: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// Parses rendered template text.
 pub fn parse(text: &str) -> Result<Markup, MarkupError> {
-    let mut m = Markup::default();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, blocks: &mut Vec<Block>| {
-        if !paragraph.is_empty() {
-            let text = paragraph.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
-            blocks.push(Block::Paragraph { text, bold: false, small: false });
-            paragraph.clear();
-        }
-    };
-    let err = |line: usize, message: String| MarkupError { line: line + 1, message };
-    while i < lines.len() {
-        let raw = lines[i];
-        let line = raw.trim();
+    let mut p =
+        Parser { lines: text.lines().collect(), next: 0, markup: Markup::default(), paragraph: Vec::new() };
+    while let Some((i, line)) = p.take_line() {
         if line.is_empty() {
-            flush(&mut paragraph, &mut m.blocks);
-            i += 1;
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('!') {
-            flush(&mut paragraph, &mut m.blocks);
-            let (directive, rest) = rest.split_once(' ').unwrap_or((rest, ""));
-            let rest = rest.trim();
-            let value = || (!rest.is_empty()).then(|| rest.to_string());
-            match directive {
-                "page" => match rest {
-                    "landscape" => m.settings.landscape = true,
-                    "portrait" => m.settings.landscape = false,
-                    other => {
-                        return Err(err(i, format!("!page takes portrait or landscape, not \"{other}\"")));
-                    }
-                },
-                "title" => m.settings.title = value(),
-                "author" => m.settings.author = value(),
-                "subject" => m.settings.subject = value(),
-                "header" => m.settings.header = value(),
-                "footer" => m.settings.footer = value(),
-                "pagebreak" => m.blocks.push(Block::PageBreak),
-                "space" => {
-                    let mm = rest
-                        .parse::<f32>()
-                        .map_err(|_| err(i, format!("!space takes millimetres, not \"{rest}\"")))?;
-                    m.blocks.push(Block::Space(mm));
-                }
-                "box" => {
-                    let (h, title) = rest.split_once(' ').unwrap_or((rest, ""));
-                    let height = h
-                        .parse::<f32>()
-                        .map_err(|_| err(i, format!("!box takes a height in mm, not \"{h}\"")))?;
-                    m.blocks.push(Block::WriteBox { height, title: title.trim().to_string() });
-                }
-                "table" => {
-                    let (spec, options) = rest.split_once(' ').unwrap_or((rest, ""));
-                    let widths: Result<Vec<f32>, _> =
-                        spec.split(',').map(|w| w.trim().parse::<f32>()).collect();
-                    let widths = widths.map_err(|_| {
-                        err(i, format!("!table takes relative widths like 40,20,40, not \"{spec}\""))
-                    })?;
-                    let mut min_row = 0.0;
-                    for (k, v) in args(options) {
-                        match (k, v.parse::<f32>()) {
-                            ("rowheight", Ok(mm)) => min_row = mm,
-                            _ => return Err(err(i, format!("!table knows rowheight=<mm>, not {k}={v}"))),
-                        }
-                    }
-                    let mut table = Table { widths, header: Vec::new(), rows: Vec::new(), min_row };
-                    i += 1;
-                    while i < lines.len() && !lines[i].trim().is_empty() {
-                        let row = lines[i].trim();
-                        if let Some(h) = row.strip_prefix("|=") {
-                            table.header.push(cells(h));
-                        } else if let Some(g) = row.strip_prefix("|+") {
-                            table.rows.push(Row::Group(g.trim().trim_end_matches('|').trim().to_string()));
-                        } else if row.starts_with('|') {
-                            table.rows.push(Row::Cells(cells(row)));
-                        } else {
-                            return Err(err(
-                                i,
-                                format!("a table row starts with |, |= or |+, not \"{row}\""),
-                            ));
-                        }
-                        i += 1;
-                    }
-                    let n = table.widths.len();
-                    for (k, r) in table
-                        .header
-                        .iter()
-                        .chain(table.rows.iter().filter_map(|r| match r {
-                            Row::Cells(c) => Some(c),
-                            Row::Group(_) => None,
-                        }))
-                        .enumerate()
-                    {
-                        if r.len() != n {
-                            return Err(err(
-                                i,
-                                format!(
-                                    "row {} of the table has {} cells, the table {n} columns",
-                                    k + 1,
-                                    r.len()
-                                ),
-                            ));
-                        }
-                    }
-                    m.blocks.push(Block::Table(table));
-                    continue;
-                }
-                "bars" => {
-                    let mut max = 5.0;
-                    let mut required = None;
-                    for (k, v) in args(rest) {
-                        let v = v.parse::<f32>().map_err(|_| err(i, format!("!bars {k}= takes a number")))?;
-                        match k {
-                            "max" => max = v,
-                            "required" => required = Some(v),
-                            _ => return Err(err(i, format!("!bars knows max= and required=, not {k}="))),
-                        }
-                    }
-                    let mut bars = Vec::new();
-                    i += 1;
-                    while i < lines.len() && !lines[i].trim().is_empty() {
-                        let c = cells(lines[i]);
-                        let value = c.get(1).and_then(|v| v.replace(',', ".").parse::<f32>().ok());
-                        bars.push(Bar {
-                            label: c[0].clone(),
-                            value,
-                            text: c.get(2).cloned().unwrap_or_default(),
-                        });
-                        i += 1;
-                    }
-                    m.blocks.push(Block::Bars { max, required, bars });
-                    continue;
-                }
-                "signatures" => {
-                    let mut labels = Vec::new();
-                    i += 1;
-                    while i < lines.len() && !lines[i].trim().is_empty() {
-                        labels.push(lines[i].trim().to_string());
-                        i += 1;
-                    }
-                    m.blocks.push(Block::Signatures(labels));
-                    continue;
-                }
-                other => return Err(err(i, format!("unknown directive !{other}"))),
-            }
-            i += 1;
-            continue;
-        }
-        let block = if let Some(t) = line.strip_prefix("### ") {
-            Some(Block::Subheading(t.trim().to_string()))
-        } else if let Some(t) = line.strip_prefix("## ") {
-            Some(Block::Heading(t.trim().to_string()))
-        } else if let Some(t) = line.strip_prefix("# ") {
-            Some(Block::Title(t.trim().to_string()))
-        } else if let Some(t) = line.strip_prefix("- ") {
-            Some(Block::Bullet(t.trim().to_string()))
-        } else if let Some(t) = line.strip_prefix("> ") {
-            Some(Block::Paragraph { text: t.trim().to_string(), bold: false, small: true })
-        } else if line.starts_with("**") && line.ends_with("**") && line.len() > 4 {
-            Some(Block::Paragraph {
-                text: line[2..line.len() - 2].trim().to_string(),
-                bold: true,
-                small: false,
-            })
+            p.flush();
+        } else if let Some(rest) = line.strip_prefix('!') {
+            p.flush();
+            p.directive(i, rest)?;
         } else {
-            None
-        };
-        match block {
-            Some(b) => {
-                flush(&mut paragraph, &mut m.blocks);
-                m.blocks.push(b);
-            }
-            None if line.contains("**") => {
-                return Err(err(
-                    i,
-                    "** makes a whole line bold: put the bold text on a line of its own".to_string(),
-                ));
-            }
-            None => paragraph.push(line),
+            p.text_line(i, line)?;
         }
-        i += 1;
     }
-    flush(&mut paragraph, &mut m.blocks);
-    Ok(m)
+    p.flush();
+    Ok(p.markup)
+}
+
+/// The state of [`parse`]: the lines, the next one to read, what is built so far.
+struct Parser<'t> {
+    lines: Vec<&'t str>,
+    next: usize,
+    markup: Markup,
+    /// Lines of the paragraph being read.
+    paragraph: Vec<&'t str>,
+}
+
+/// An error at the 0-based line `i`.
+fn err(i: usize, message: String) -> MarkupError {
+    MarkupError { line: i + 1, message }
+}
+
+impl<'t> Parser<'t> {
+    /// The next line, trimmed, with its 0-based index.
+    fn take_line(&mut self) -> Option<(usize, &'t str)> {
+        let line = self.lines.get(self.next)?.trim();
+        self.next += 1;
+        Some((self.next - 1, line))
+    }
+
+    /// The lines up to the next blank one (which is left to read), with their indexes.
+    fn take_block(&mut self) -> Vec<(usize, &'t str)> {
+        let mut block = Vec::new();
+        while let Some(line) = self.lines.get(self.next).map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            block.push((self.next, line));
+            self.next += 1;
+        }
+        block
+    }
+
+    /// Ends the paragraph being read, if any.
+    fn flush(&mut self) {
+        if !self.paragraph.is_empty() {
+            let text = self.paragraph.join(" ");
+            self.markup.blocks.push(Block::Paragraph { text, bold: false, small: false });
+            self.paragraph.clear();
+        }
+    }
+
+    /// A `!directive` line (`rest` follows the `!`).
+    fn directive(&mut self, i: usize, rest: &str) -> Result<(), MarkupError> {
+        let (directive, rest) = rest.split_once(' ').unwrap_or((rest, ""));
+        let rest = rest.trim();
+        let value = || (!rest.is_empty()).then(|| rest.to_string());
+        let settings = &mut self.markup.settings;
+        match directive {
+            "page" => match rest {
+                "landscape" => settings.landscape = true,
+                "portrait" => settings.landscape = false,
+                other => return Err(err(i, format!("!page takes portrait or landscape, not \"{other}\""))),
+            },
+            "title" => settings.title = value(),
+            "author" => settings.author = value(),
+            "subject" => settings.subject = value(),
+            "header" => settings.header = value(),
+            "footer" => settings.footer = value(),
+            "pagebreak" => self.markup.blocks.push(Block::PageBreak),
+            "space" => {
+                let mm = rest
+                    .parse::<f32>()
+                    .map_err(|_| err(i, format!("!space takes millimetres, not \"{rest}\"")))?;
+                self.markup.blocks.push(Block::Space(mm));
+            }
+            "box" => {
+                let (h, title) = rest.split_once(' ').unwrap_or((rest, ""));
+                let height = h
+                    .parse::<f32>()
+                    .map_err(|_| err(i, format!("!box takes a height in mm, not \"{h}\"")))?;
+                self.markup.blocks.push(Block::WriteBox { height, title: title.trim().to_string() });
+            }
+            "table" => self.table(i, rest)?,
+            "bars" => self.bars(i, rest)?,
+            "signatures" => {
+                let labels = self.take_block().into_iter().map(|(_, l)| l.to_string()).collect();
+                self.markup.blocks.push(Block::Signatures(labels));
+            }
+            other => return Err(err(i, format!("unknown directive !{other}"))),
+        }
+        Ok(())
+    }
+
+    /// `!table widths [rowheight=mm]` and its rows up to a blank line.
+    fn table(&mut self, i: usize, rest: &str) -> Result<(), MarkupError> {
+        let (spec, options) = rest.split_once(' ').unwrap_or((rest, ""));
+        let widths: Result<Vec<f32>, _> = spec.split(',').map(|w| w.trim().parse::<f32>()).collect();
+        let widths = widths
+            .map_err(|_| err(i, format!("!table takes relative widths like 40,20,40, not \"{spec}\"")))?;
+        let mut min_row = 0.0;
+        for (k, v) in args(options) {
+            match (k, v.parse::<f32>()) {
+                ("rowheight", Ok(mm)) => min_row = mm,
+                _ => return Err(err(i, format!("!table knows rowheight=<mm>, not {k}={v}"))),
+            }
+        }
+        let mut table = Table { widths, header: Vec::new(), rows: Vec::new(), min_row };
+        for (j, row) in self.take_block() {
+            if let Some(h) = row.strip_prefix("|=") {
+                table.header.push(checked_cells(j, h, table.widths.len())?);
+            } else if let Some(g) = row.strip_prefix("|+") {
+                table.rows.push(Row::Group(g.trim().trim_end_matches('|').trim().to_string()));
+            } else if row.starts_with('|') {
+                table.rows.push(Row::Cells(checked_cells(j, row, table.widths.len())?));
+            } else {
+                return Err(err(j, format!("a table row starts with |, |= or |+, not \"{row}\"")));
+            }
+        }
+        self.markup.blocks.push(Block::Table(table));
+        Ok(())
+    }
+
+    /// `!bars [max=] [required=]` and its `label | value | text` rows up to a blank line.
+    fn bars(&mut self, i: usize, rest: &str) -> Result<(), MarkupError> {
+        let mut max = 5.0;
+        let mut required = None;
+        for (k, v) in args(rest) {
+            let v = v.parse::<f32>().map_err(|_| err(i, format!("!bars {k}= takes a number")))?;
+            match k {
+                "max" => max = v,
+                "required" => required = Some(v),
+                _ => return Err(err(i, format!("!bars knows max= and required=, not {k}="))),
+            }
+        }
+        let bars = self
+            .take_block()
+            .into_iter()
+            .map(|(_, line)| {
+                let c = cells(line);
+                let value = c.get(1).and_then(|v| v.replace(',', ".").parse::<f32>().ok());
+                Bar { label: c[0].clone(), value, text: c.get(2).cloned().unwrap_or_default() }
+            })
+            .collect();
+        self.markup.blocks.push(Block::Bars { max, required, bars });
+        Ok(())
+    }
+
+    /// A line of text: a heading, a bullet, a note, a bold line, or part of a paragraph.
+    fn text_line(&mut self, i: usize, line: &'t str) -> Result<(), MarkupError> {
+        let block = if let Some(t) = line.strip_prefix("### ") {
+            Block::Subheading(t.trim().to_string())
+        } else if let Some(t) = line.strip_prefix("## ") {
+            Block::Heading(t.trim().to_string())
+        } else if let Some(t) = line.strip_prefix("# ") {
+            Block::Title(t.trim().to_string())
+        } else if let Some(t) = line.strip_prefix("- ") {
+            Block::Bullet(t.trim().to_string())
+        } else if let Some(t) = line.strip_prefix("> ") {
+            Block::Paragraph { text: t.trim().to_string(), bold: false, small: true }
+        } else if line.starts_with("**") && line.ends_with("**") && line.len() > 4 {
+            Block::Paragraph { text: line[2..line.len() - 2].trim().to_string(), bold: true, small: false }
+        } else if line.contains("**") {
+            return Err(err(
+                i,
+                "** makes a whole line bold: put the bold text on a line of its own".to_string(),
+            ));
+        } else {
+            self.paragraph.push(line);
+            return Ok(());
+        };
+        self.flush();
+        self.markup.blocks.push(block);
+        Ok(())
+    }
+}
+
+/// The cells of a row at 0-based line `i`, which must number `columns`.
+fn checked_cells(i: usize, row: &str, columns: usize) -> Result<Vec<String>, MarkupError> {
+    let c = cells(row);
+    if c.len() == columns {
+        Ok(c)
+    } else {
+        Err(err(i, format!("this row of the table has {} cells, the table {columns} columns", c.len())))
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +352,8 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         assert_eq!(parse("\n!tabel 1,2").unwrap_err().line, 2);
-        assert!(parse("!table 1,2\n| a |").unwrap_err().message.contains("1 cells"));
+        let e = parse("!table 1,2\n|= A | B |\n| a |").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("1 cells"), "{}", e.message);
     }
 }

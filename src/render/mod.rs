@@ -9,6 +9,7 @@ pub mod layout;
 pub mod markup;
 pub mod pdf;
 pub mod template;
+pub mod template_limits;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -34,11 +35,7 @@ pub fn document<T: Serialize>(
             ),
         });
     }
-    let markup = markup::parse(&text).map_err(|e| Error::Template {
-        template: format!("templates/{name}.hbs"),
-        line: None,
-        message: format!("line {} of its output: {}", e.line, e.message),
-    })?;
+    let markup = markup::parse(&text).map_err(|e| templates.markup_error(name, &text, &e))?;
     Ok(flow::layout(&markup, created))
 }
 

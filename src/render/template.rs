@@ -7,10 +7,13 @@ use crate::error::{Error, Result};
 use crate::source::DataSource;
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The loaded templates.
 pub struct Templates {
     registry: Handlebars<'static>,
+    /// Each template's file and text, to find the line behind a markup error.
+    sources: BTreeMap<String, (String, String)>,
 }
 
 /// What `{{value}}` does to a value: a `|` would end a table cell and a line break a row.
@@ -79,22 +82,61 @@ pub fn french_date(value: &str) -> String {
 }
 
 impl Templates {
-    /// Loads every `templates/*.hbs` of `source`; a syntax error names the file and line.
+    /// Loads every `templates/*.hbs` of `source`; a syntax error names the file and line. Each
+    /// template is checked first against its budget ([`crate::limits::TEMPLATE`]: size,
+    /// nesting) and its partials may not recurse.
     pub fn load(source: &DataSource) -> Result<Templates> {
+        let files = source.files("templates", "hbs")?;
+        let mut partials = super::template_limits::Partials::default();
+        let mut names = BTreeMap::new();
+        for file in &files {
+            let name = file.file_name().trim_end_matches(".hbs").to_string();
+            let found = super::template_limits::check(&file.name, &name, &file.text)?;
+            for (from, _, _) in &found.edges {
+                names.entry(from.clone()).or_insert_with(|| file.name.clone());
+            }
+            partials.edges.extend(found.edges);
+        }
+        super::template_limits::check_recursion(&partials, &names)?;
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(markup_escape);
         registry.register_helper("date", Box::new(date_helper));
         registry.register_helper("euros", Box::new(euros_helper));
-        for file in source.files("templates", "hbs")? {
+        let mut sources = BTreeMap::new();
+        for file in files {
             let name = file.file_name().trim_end_matches(".hbs").to_string();
             registry.register_template_string(&name, &file.text).map_err(|e| Error::Template {
                 template: file.name.clone(),
                 line: e.pos().map(|(line, _)| line),
                 message: e.reason().to_string(),
             })?;
+            sources.insert(name, (file.name, file.text));
         }
-        Ok(Templates { registry })
+        Ok(Templates { registry, sources })
+    }
+
+    /// A markup error in the output of template `name`, placed at the template's line that
+    /// wrote the faulty output line: the line whose text before its first `{{` starts that
+    /// output line (the longest such text). The output's line is given too.
+    pub fn markup_error(&self, name: &str, output: &str, error: &super::markup::MarkupError) -> Error {
+        let fallback = (format!("templates/{name}.hbs"), String::new());
+        let (file, text) = self.sources.get(name).unwrap_or(&fallback);
+        let written = output.lines().nth(error.line.saturating_sub(1)).unwrap_or("").trim();
+        let line = text
+            .lines()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let literal = l.split("{{").next().unwrap_or("").trim();
+                (!literal.is_empty() && written.starts_with(literal)).then_some((literal.len(), i + 1))
+            })
+            .min_by_key(|(len, i)| (std::cmp::Reverse(*len), *i))
+            .map(|(_, i)| i);
+        Error::Template {
+            template: file.clone(),
+            line,
+            message: format!("{} (line {} of its output)", error.message, error.line),
+        }
     }
 
     /// Whether a template of this name exists.
@@ -124,6 +166,32 @@ mod tests {
         assert_eq!(french_date("2026-10-20"), "20 octobre 2026");
         assert_eq!(french_date("2026-03-01"), "1er mars 2026");
         assert_eq!(french_date("demain"), "demain");
+    }
+
+    #[test]
+    fn markup_errors_name_the_template_line() {
+        let dir = tempfile_dir();
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        let text = "{{#each rows}}\n# {{this}}\n{{/each}}\n\n!tabel {{width}}\n";
+        std::fs::write(dir.join("templates/t.hbs"), text).unwrap();
+        let templates = Templates::load(&DataSource::Folder(dir.clone())).unwrap();
+        let data = serde_json::json!({"rows": ["a", "b", "c"], "width": "1,2"});
+        let output = templates.render("t", &data).unwrap();
+        let error = super::super::markup::parse(&output).unwrap_err();
+        assert_eq!(error.line, 5);
+        let Error::Template { template, line, message } = templates.markup_error("t", &output, &error) else {
+            panic!()
+        };
+        assert!(template.ends_with("templates/t.hbs"), "{template}");
+        assert_eq!(line, Some(5));
+        assert!(message.contains("line 5 of its output"), "{message}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cqpt-template-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
     }
 
     #[test]

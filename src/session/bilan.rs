@@ -75,7 +75,8 @@ pub fn bilan(
     threads: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Bilan, Vec<Failure>)> {
-    let files = dossier_files(input)?;
+    let entries = dossier_files(input)?;
+    let files = entries.dossiers;
     let acc = Mutex::new(Bilan { year, ..Bilan::default() });
     let results = parallel::map(
         &files,
@@ -134,8 +135,8 @@ pub fn bilan(
         },
         progress,
     );
-    let failures: Vec<Failure> =
-        results.into_iter().filter_map(|r: std::result::Result<(), Failure>| r.err()).collect();
+    let mut failures: Vec<Failure> = entries.refused;
+    failures.extend(results.into_iter().filter_map(|r: std::result::Result<(), Failure>| r.err()));
     let mut b = acc.into_inner().unwrap_or_else(|p| p.into_inner());
     b.failures = failures.len();
     Ok((b, failures))

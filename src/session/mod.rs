@@ -3,6 +3,8 @@
 //! dossier reported without stopping the others.
 
 pub mod bilan;
+pub mod entries;
+pub mod outputs;
 pub mod parallel;
 pub mod summary;
 
@@ -56,18 +58,16 @@ pub struct SessionReport {
     pub documents: usize,
     /// Files written, relative to the output folder.
     pub written: Vec<String>,
+    /// Entries of the input folder that are not dossiers (left alone, listed).
+    pub ignored: Vec<String>,
+    /// Files of earlier runs removed because they no longer apply.
+    pub removed: Vec<String>,
 }
 
-/// The dossier files of a folder: `*.yaml`, sorted by name.
-pub fn dossier_files(folder: &Path) -> Result<Vec<PathBuf>> {
-    let entries =
-        std::fs::read_dir(folder).map_err(|source| Error::Read { path: folder.to_path_buf(), source })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    files.sort();
-    Ok(files)
+/// The dossier files of a folder (`*.yaml`, `*.yml`, in any case, sorted by name); see
+/// [`entries::scan`] for what is refused or ignored.
+pub fn dossier_files(folder: &Path) -> Result<entries::Entries> {
+    entries::scan(folder, None)
 }
 
 /// Reads, loads and evaluates one dossier as of its latest date.
@@ -81,8 +81,38 @@ pub fn load_and_evaluate(ctx: &Context, path: &Path) -> std::result::Result<(Dos
     })
 }
 
-fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "dossier".into())
+use entries::output_stem as stem;
+
+/// Every file a session may write for `dossiers`: the manifest records them before the run.
+fn planned(dossiers: &[PathBuf], options: SessionOptions) -> Vec<String> {
+    let mut all: Vec<String> =
+        ["tableau-recapitulatif.csv", "tableau-recapitulatif.pdf", "dossiers-en-erreur.txt"]
+            .map(String::from)
+            .into();
+    if options.documents != Documents::None {
+        for path in dossiers {
+            for kind in [ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille] {
+                all.push(format!("{}/{}.pdf", stem(path), kind.template()));
+            }
+        }
+    }
+    all
+}
+
+/// The text of `dossiers-en-erreur.txt`: every dossier that could not be processed, then
+/// every entry of the folder that is not a dossier.
+fn error_report(failures: &[Failure], ignored: &[String]) -> String {
+    let mut report = String::new();
+    for f in failures {
+        report.push_str(&format!("== {}\n{}\n\n", f.file, f.message));
+    }
+    if !ignored.is_empty() {
+        report.push_str("== not dossiers (a dossier's name ends in .yaml or .yml), left alone:\n");
+        for name in ignored {
+            report.push_str(&format!("{name}\n"));
+        }
+    }
+    report
 }
 
 /// What one dossier gave: its row, the files written, its date.
@@ -149,11 +179,14 @@ pub fn run(
     options: SessionOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SessionReport> {
-    let files = dossier_files(input)?;
-    std::fs::create_dir_all(out).map_err(|source| Error::Write { path: out.to_path_buf(), source })?;
+    let folder = outputs::OutputFolder::open(out)?;
+    let entries = entries::scan(input, Some(out))?;
+    let files = entries.dossiers;
+    let planned = planned(&files, options);
+    folder.plan(planned.iter().cloned())?;
     let results = parallel::map(&files, options.threads, |path| process(ctx, path, out, options), progress);
     let mut rows = Vec::with_capacity(results.len());
-    let mut failures = Vec::new();
+    let mut failures = entries.refused;
     let mut written = Vec::new();
     let mut created = crate::date::Date::new(1970, 1, 1).expect("epoch");
     for r in results {
@@ -166,13 +199,11 @@ pub fn run(
             Err(f) => failures.push(f),
         }
     }
+    failures.sort_by(|a, b| a.file.cmp(&b.file));
     let documents = written.len();
     write_atomic(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows))?;
     written.push("tableau-recapitulatif.csv".into());
-    let mut report = String::new();
-    for f in &failures {
-        report.push_str(&format!("== {}\n{}\n\n", f.file, f.message));
-    }
+    let report = error_report(&failures, &entries.ignored);
     write_atomic(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
     written.push("dossiers-en-erreur.txt".into());
     if options.documents != Documents::None {
@@ -189,5 +220,6 @@ pub fn run(
         write_atomic(&out.join("tableau-recapitulatif.pdf"), &bytes)?;
         written.push("tableau-recapitulatif.pdf".into());
     }
-    Ok(SessionReport { rows, failures, documents, written })
+    let removed = folder.finish(&written, planned)?;
+    Ok(SessionReport { rows, failures, documents, written, ignored: entries.ignored, removed })
 }

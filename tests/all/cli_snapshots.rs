@@ -105,6 +105,27 @@ fn a_broken_dossier_shows_every_problem_with_its_line() {
 }
 
 #[test]
+fn a_dossier_not_in_utf8_and_an_alias_bomb_are_refused_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str| run_cmd(cqpt().current_dir(dir.path()).args(["dossier", "check", name]));
+    // Latin-1 "é" (0xE9) on line 3, as a spreadsheet export might write it.
+    std::fs::write(dir.path().join("latin1.yaml"), b"candidate:\n  id: CQ-1\n  family_name: B\xe9ranger\n")
+        .unwrap();
+    let latin1 = check("latin1.yaml");
+    assert_eq!(latin1.code, 3);
+    insta::assert_snapshot!("dossier-check-not-utf8", transcript_in(&latin1, dir.path()));
+    // Each level doubles the one before: 2^30 values from a few hundred bytes.
+    let mut bomb = String::from("a0: &a0 [x, x]\n");
+    for i in 1..=30 {
+        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}]\n", p = i - 1));
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
+    let bomb = check("bomb.yaml");
+    assert_eq!(bomb.code, 3);
+    insta::assert_snapshot!("dossier-check-alias-bomb", transcript_in(&bomb, dir.path()));
+}
+
+#[test]
 fn a_broken_answer_sheet_shows_every_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("answers.csv"), "numero,reponse,heure\n1,B,10:02\nx,A\n3,7,25:00\n")

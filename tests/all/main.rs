@@ -13,6 +13,8 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod exit_codes;
+mod limits;
+mod malformed;
 mod quiz;
 mod quiz_server;
 mod readme_tour;

@@ -194,11 +194,23 @@ fn typed_answers_are_scored_and_the_result_goes_into_a_dossier() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let result = std::fs::read_to_string(&out).unwrap();
-    assert!(result.contains("sitting: distance-2b-42") && result.contains("seed: 42"));
+    let parsed = cqpt::yaml::parse("result.yaml", &result).unwrap();
+    let cqpt::yaml::Value::Map(top) = &parsed.value else { panic!("{result}") };
+    let key =
+        |k: &str| &top.iter().find(|(key, _)| key.value == cqpt::yaml::Value::Str(k.into())).unwrap().1.value;
+    assert_eq!(key("sitting"), &cqpt::yaml::Value::Str("distance-2b-42".into()));
+    assert_eq!(key("seed"), &cqpt::yaml::Value::Int(42));
+    assert_eq!(key("started"), &cqpt::yaml::Value::Str("09:00".into()), "a time stays text");
     // Every answer is kept as given (lower case here).
     let first = &s.questions[0];
     let given = if first.level <= 2 { right(first) } else { wrong(first) }.to_lowercase();
-    assert!(result.contains(&format!("given: \"{given}\"")), "{result}");
+    let cqpt::yaml::Value::Seq(rows) = key("answers") else { panic!("{result}") };
+    let cqpt::yaml::Value::Map(row) = &rows[0].value else { panic!("{result}") };
+    assert!(
+        row.iter().any(|(k, v)| k.value == cqpt::yaml::Value::Str("given".into())
+            && v.value == cqpt::yaml::Value::Str(given.clone())),
+        "{result}"
+    );
     // The result is a dossier's quiz section.
     let spec = Spec::complete("distance");
     let yaml = spec.yaml();
@@ -246,4 +258,72 @@ fn a_broken_bank_is_reported_with_file_line_and_field() {
     ] {
         assert!(r.stderr.contains(needle), "{needle} in {}", r.stderr);
     }
+}
+
+fn score_sheet(sheet: &str, extra: &[&str]) -> crate::common::Run {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reponses.csv");
+    std::fs::write(&path, sheet).unwrap();
+    let mut cmd = cqpt();
+    cmd.args([
+        "quiz",
+        "score",
+        "--sitting",
+        "distance-2b-42",
+        "--date",
+        "2026-04-14",
+        "--by",
+        "E",
+        "--answers",
+    ])
+    .arg(&path)
+    .args(extra);
+    run_cmd(&mut cmd)
+}
+
+/// Every bad row of a typed sheet is reported with its line, all at once, and the times
+/// given on the command line are checked.
+#[test]
+fn a_bad_answer_sheet_is_reported_row_by_row() {
+    let s = sitting("distance", 42, Purpose::Evaluation);
+    let n = s.questions.len();
+    let first = &s.questions[0];
+    let offered: Vec<char> = first.choices.iter().map(|c| c.letter).collect();
+    let missing = ('A'..='Z').find(|c| !offered.contains(c)).unwrap();
+    let sheet = format!(
+        "numero,reponse,heure\n1,{},09:01\n{},A\n0,A\n2,{missing}\n1,{}\nx,A\n",
+        right(first),
+        n + 1,
+        right(first)
+    );
+    let r = score_sheet(&sheet, &["--started", "10:00", "--ended", "09:59", "--extra-minutes", "4294967295"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    for needle in [
+        "reponses.csv:3:",
+        &format!("a question number from 1 to {n}"),
+        "reponses.csv:4:",
+        "reponses.csv:5:",
+        &format!("\"{missing}\""),
+        "reponses.csv:6:",
+        "question 1 is answered twice (first at line 2)",
+        "reponses.csv:7:",
+        "field: --ended",
+        "field: --extra-minutes",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle:?} in {}", r.stderr);
+    }
+}
+
+/// French spreadsheets separate columns with `;` (and may write several letters with `,`).
+#[test]
+fn a_semicolon_separated_sheet_is_read() {
+    let s = sitting("distance", 42, Purpose::Evaluation);
+    let mut sheet = String::from("numero;reponse;heure\n");
+    for q in &s.questions {
+        sheet.push_str(&format!("{};{};09:10\n", q.number, right(q).replace(';', ",")));
+    }
+    let r = score_sheet(&sheet, &["--started", "09:00"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("correct: false"), "every answer right: {}", r.stdout);
+    assert!(r.stdout.contains("correct: true"), "{}", r.stdout);
 }

@@ -203,3 +203,109 @@ fn the_bilan_figures_match_a_generated_session() {
     let text = crate::documents::pdf_text(&std::fs::read(out.path().join("bilan-2026.pdf")).unwrap());
     assert!(text.contains("Bilan annuel 2026") && text.contains("Niveau moyen par activité"), "{text}");
 }
+
+/// A folder of dossiers with `names` copied from a small example dossier.
+fn folder_with(names: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/dossiers/05-non-recevable-route-not-admitted.yaml");
+    for name in names {
+        std::fs::copy(&example, dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+fn session(input: &Path, out: &Path) -> crate::common::Run {
+    run_cmd(cqpt().args(["session"]).arg(input).arg("--out").arg(out))
+}
+
+/// Every entry of the folder is processed or listed; nothing is opened that is not a regular
+/// file inside the folder; nothing of a file that is not a dossier is echoed.
+#[test]
+fn no_entry_of_the_folder_vanishes_and_none_is_echoed() {
+    let input = folder_with(&["a.yaml", "a.yml", "b.YAML", "README.md"]);
+    let dir = input.path();
+    std::os::unix::fs::symlink(dir.join("nothing-here"), dir.join("c.yaml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(dir.join("d.yaml")).status().unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir(dir.join("e.yaml")).unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("passwd"), "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    std::os::unix::fs::symlink(secret.path().join("passwd"), dir.join("f.yaml")).unwrap();
+    std::fs::write(dir.join("g.yaml"), "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = session(dir, out.path());
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stdout.contains("1 dossier(s) processed, 7 failed"), "{}", r.stdout);
+    assert!(out.path().join("b/lettre-recevabilite.pdf").is_file(), "b.YAML is a dossier");
+    let report = std::fs::read_to_string(out.path().join("dossiers-en-erreur.txt")).unwrap();
+    for (name, why) in [
+        ("a.yaml", "same output folder"),
+        ("a.yml", "same output folder"),
+        ("c.yaml", "broken link"),
+        ("d.yaml", "not a regular file"),
+        ("e.yaml", "a folder"),
+        ("f.yaml", "outside the folder"),
+        ("g.yaml", "expected a mapping"),
+        ("README.md", "not dossiers"),
+    ] {
+        let at = report.find(name).unwrap_or_else(|| panic!("{name} vanished:\n{report}"));
+        // A dossier's entry gives why after its name; entries that are not dossiers follow
+        // their heading.
+        let said = if why == "not dossiers" { &report[..at] } else { &report[at..] };
+        assert!(said.contains(why), "{name}: {why}\n{report}");
+    }
+    assert!(!out.path().join("a").exists(), "neither a.yaml nor a.yml overwrote the other");
+    for text in [&report, &r.stderr, &r.stdout] {
+        assert!(!text.contains("root:x"), "a file that is not a dossier was echoed:\n{text}");
+    }
+}
+
+#[test]
+fn a_second_session_into_the_same_folder_fails_while_the_first_runs() {
+    let input = folder_with(&["a.yaml"]);
+    let out = tempfile::tempdir().unwrap();
+    let lock = std::fs::File::create(out.path().join(cqpt::session::outputs::LOCK_FILE)).unwrap();
+    lock.lock().unwrap();
+    let r = session(input.path(), out.path());
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("another cqpt session is writing into"), "{}", r.stderr);
+    assert!(!out.path().join("a").exists(), "nothing written");
+    drop(lock);
+    assert_eq!(session(input.path(), out.path()).code, 0);
+}
+
+/// A rerun removes what the previous run wrote and no longer applies, and the temporary files
+/// an interrupted run left behind.
+#[test]
+fn a_rerun_removes_what_no_longer_applies_and_leftover_temporaries() {
+    let input = folder_with(&["a.yaml", "b.yaml"]);
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(session(input.path(), out.path()).code, 0);
+    assert!(out.path().join("b/lettre-recevabilite.pdf").is_file());
+    std::fs::remove_file(input.path().join("b.yaml")).unwrap();
+    std::fs::write(out.path().join(".tableau-recapitulatif.csv.99999.tmp"), "half").unwrap();
+    std::fs::write(out.path().join("a/.lettre-recevabilite.pdf.12.tmp"), "half").unwrap();
+    std::fs::write(out.path().join("mine.txt"), "kept").unwrap();
+    let r = session(input.path(), out.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("removed 1 file(s) of an earlier run"), "{}", r.stdout);
+    assert!(!out.path().join("b").exists(), "the folder of a removed dossier is gone");
+    assert!(out.path().join("a/lettre-recevabilite.pdf").is_file());
+    assert!(out.path().join("mine.txt").is_file(), "files cqpt did not write are kept");
+    let left: Vec<_> =
+        walk(out.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The output folder may sit inside the folder of dossiers: it is neither a dossier nor listed.
+#[test]
+fn an_output_folder_inside_the_input_is_left_out() {
+    let input = folder_with(&["a.yaml"]);
+    let out = input.path().join("sortie.yaml");
+    assert_eq!(session(input.path(), &out).code, 0);
+    let r = session(input.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 dossier(s) processed, 0 failed"), "{}", r.stdout);
+    let report = std::fs::read_to_string(out.join("dossiers-en-erreur.txt")).unwrap();
+    assert!(!report.contains("sortie"), "{report}");
+}
