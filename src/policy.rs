@@ -2,6 +2,7 @@
 //! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
+use crate::dossier::{AppealGround, DocumentKind, Route};
 use crate::referentiel::{Category, Library, ReferentielKind};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
@@ -113,11 +114,11 @@ pub struct ActivitiesPolicy {
 #[serde(deny_unknown_fields)]
 pub struct RecevabilitePolicy {
     /// Routes to the CQPT.
-    pub routes: Vec<String>,
+    pub routes: Vec<Route>,
     /// Free-access routes (DIF, CIF).
-    pub free_access_routes: Vec<String>,
+    pub free_access_routes: Vec<Route>,
     /// Routes that need no prior experience.
-    pub no_experience_routes: Vec<String>,
+    pub no_experience_routes: Vec<Route>,
     /// Days of related experience required.
     pub min_experience_days: i64,
     /// The window of the free-access rule, in years.
@@ -125,9 +126,9 @@ pub struct RecevabilitePolicy {
     /// Hours of effective work required in the window.
     pub min_hours: u32,
     /// Document kinds that prove activity in the branch.
-    pub proof_documents: Vec<String>,
+    pub proof_documents: Vec<DocumentKind>,
     /// The kind of the sworn statement.
-    pub sworn_statement: String,
+    pub sworn_statement: DocumentKind,
 }
 
 /// Observation limits (Annexe 2 §III, phase 2C).
@@ -175,11 +176,11 @@ pub struct FundingPolicy {
     /// The adjustment in force, in percent.
     pub modulation_percent: i32,
     /// Routes AUVICOM funds.
-    pub funded_routes: Vec<String>,
+    pub funded_routes: Vec<Route>,
     /// The DIF route, funded when the dossier says it is a priority DIF.
-    pub priority_dif_route: String,
+    pub priority_dif_route: Route,
     /// Routes the company pays for.
-    pub company_routes: Vec<String>,
+    pub company_routes: Vec<Route>,
 }
 
 /// The attribution commission (art. 5).
@@ -191,7 +192,7 @@ pub struct CommissionPolicy {
     /// Employer representatives.
     pub employeurs: u32,
     /// Grounds on which an appeal is admitted.
-    pub appeal_grounds: Vec<String>,
+    pub appeal_grounds: Vec<AppealGround>,
 }
 
 /// The quiz (phases 0 and 2B).

@@ -3,11 +3,14 @@
 //! that do not exist or come in the wrong order.
 
 use super::model::*;
+use super::values;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::referentiel::Library;
 use crate::scale::Level;
 use crate::yaml::{Decoder, MapReader, Node, Value};
+use std::str::FromStr;
+use strum::VariantNames;
 
 /// What the decoder needs besides the file: the référentiels, to check ids.
 struct Ctx<'l> {
@@ -55,7 +58,7 @@ pub fn decode_dossier(
     let certificate = top
         .required(&mut d, "certificate", "a certificate id")
         .and_then(|n| library.read_certificate(&mut d, n, "certificate"));
-    let route = text_req(&mut d, &mut top, "route");
+    let route = closed(&mut d, &mut top, "route");
     let priority_dif = bool_opt(&mut d, &mut top, "priority_dif");
     let professionalisation_contract = top.optional("professionalisation_contract").and_then(|n| {
         let mut m = d.map(n, "professionalisation_contract")?;
@@ -130,6 +133,13 @@ fn evaluator_of(root: &Node) -> Option<String> {
 fn text_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
     let path = m.path(key);
     m.required(d, key, "text").and_then(|n| d.string(n, &path))
+}
+
+/// A required value of a closed set, decoded into its type.
+fn closed<T: VariantNames + FromStr + Copy>(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<T> {
+    let path = m.path(key);
+    let expected = format!("one of {}", values::names::<T>());
+    m.required(d, key, &expected).and_then(|n| values::read(d, n, &path))
 }
 
 fn text_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
@@ -210,7 +220,7 @@ fn employment(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Empl
     let mut m = d.map(node, field)?;
     let employer = text_req(d, &mut m, "employer");
     let in_branch = bool_req(d, &mut m, "in_branch");
-    let contract = text_req(d, &mut m, "contract");
+    let contract = closed(d, &mut m, "contract");
     let job = text_opt(d, &mut m, "job");
     let related = bool_req(d, &mut m, "related");
     let start = date_req(d, &mut m, "start");
@@ -238,7 +248,7 @@ fn employment(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Empl
 
 fn document(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Document> {
     let mut m = d.map(node, field)?;
-    let kind = text_req(d, &mut m, "kind");
+    let kind = closed(d, &mut m, "kind");
     let date = date_opt(d, &mut m, "date");
     let reference = text_opt(d, &mut m, "reference");
     m.finish(d, &["kind", "date", "reference"]);
@@ -359,20 +369,7 @@ fn preuve(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Preuve
     let mut m = d.map(node, field)?;
     let id = text_req(d, &mut m, "id");
     let title = text_req(d, &mut m, "title");
-    let kind = {
-        let path = m.path("kind");
-        m.required(d, "kind", "description, document or temoignage").and_then(|n| {
-            d.choice(
-                n,
-                &path,
-                &[
-                    ("description", PreuveKind::Description),
-                    ("document", PreuveKind::Document),
-                    ("temoignage", PreuveKind::Temoignage),
-                ],
-            )
-        })
-    };
+    let kind = closed(d, &mut m, "kind");
     let referee = m.optional("referee").and_then(|n| referee(d, n, &format!("{field}.referee")));
     let path = m.path("assessments");
     let assessments = m
@@ -597,18 +594,11 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
                     None
                 }
             });
-            let status = {
-                let path = m.path("status");
-                m.required(d, "status", "acquis, a-completer or non-acquis")
-                    .and_then(|n| d.choice(n, &path, ActivityStatus::CHOICES))
-            };
+            let status = closed(d, &mut m, "status");
             activity.zip(status).map(|(activity, status)| OverrideTarget::Activity { activity, status })
         }
         Some(T::Proposal) => {
-            let path = m.path("proposal");
-            m.required(d, "proposal", "attribution, evaluation-complementaire or non-attribution")
-                .and_then(|n| d.choice(n, &path, Proposal::CHOICES))
-                .map(|proposal| OverrideTarget::Proposal { proposal })
+            closed(d, &mut m, "proposal").map(|proposal| OverrideTarget::Proposal { proposal })
         }
         None => None,
     };
@@ -629,27 +619,18 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
         for (f, mn) in d.seq(n, "decision.members").unwrap_or_default() {
             let Some(mut mm) = d.map(mn, &f) else { continue };
             let name = text_req(d, &mut mm, "name");
-            let college = {
-                let path = mm.path("college");
-                mm.required(d, "college", "salaries or employeurs").and_then(|c| {
-                    d.choice(c, &path, &[("salaries", "salaries"), ("employeurs", "employeurs")])
-                })
-            };
+            let college = closed(d, &mut mm, "college");
             mm.finish(d, &["name", "college"]);
             if let (Some(name), Some(college)) = (name, college) {
-                members.push(Member { name, college: college.to_string() });
+                members.push(Member { name, college });
             }
         }
     }
-    let outcome = {
-        let path = m.path("outcome");
-        m.required(d, "outcome", "attribution, evaluation-complementaire or non-attribution")
-            .and_then(|n| d.choice(n, &path, Proposal::CHOICES))
-    };
+    let outcome = closed(d, &mut m, "outcome");
     let appeal = m.optional("appeal").and_then(|n| {
         let mut am = d.map(n, "decision.appeal")?;
         let filed = date_req(d, &mut am, "filed");
-        let ground = text_req(d, &mut am, "ground");
+        let ground = closed(d, &mut am, "ground");
         let details = text_opt(d, &mut am, "details");
         am.finish(d, &["filed", "ground", "details"]);
         if let (Some(f), Some(dt)) = (filed, date) {

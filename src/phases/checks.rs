@@ -244,9 +244,10 @@ fn phase_order(dossier: &Dossier, out: &mut Vec<Finding>) {
 
 fn commission(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(d) = &dossier.decision else { return };
-    let count =
-        |college: &str| u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0);
-    let (s, e) = (count("salaries"), count("employeurs"));
+    let count = |college: crate::dossier::College| {
+        u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0)
+    };
+    let (s, e) = (count(crate::dossier::College::Salaries), count(crate::dossier::College::Employeurs));
     if s != policy.commission.salaries || e != policy.commission.employeurs {
         out.push(Finding::error(
             FindingCode::CommissionComposition,

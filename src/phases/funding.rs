@@ -37,10 +37,9 @@ pub struct Funding {
 /// The funding of `dossier` under `policy`.
 pub fn funding(dossier: &Dossier, policy: &Policy) -> Funding {
     let f = &policy.funding;
-    let route = dossier.route.as_str();
-    let auvicom =
-        f.funded_routes.iter().any(|r| r == route) || (route == f.priority_dif_route && dossier.priority_dif);
-    let company = f.company_routes.iter().any(|r| r == route);
+    let route = dossier.route;
+    let auvicom = f.funded_routes.contains(&route) || (route == f.priority_dif_route && dossier.priority_dif);
+    let company = f.company_routes.contains(&route);
     let billed = dossier.evaluation_hours.unwrap_or(0.0);
     let hours = billed.min(f64::from(f.max_hours));
     let (payer, euros, basis) = if auvicom {

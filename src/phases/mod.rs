@@ -47,7 +47,7 @@ pub struct AppealRecord {
     /// Filed on.
     pub filed: Date,
     /// Its ground.
-    pub ground: String,
+    pub ground: crate::dossier::AppealGround,
     /// Admitted: only on the ground of a lack of rigour of the procedure (art. 5).
     pub admitted: bool,
     /// Why, in French.
@@ -132,7 +132,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
             let admitted = policy.commission.appeal_grounds.contains(&a.ground);
             AppealRecord {
                 filed: a.filed,
-                ground: a.ground.clone(),
+                ground: a.ground,
                 admitted,
                 reason: if admitted {
                     "recours recevable : fondé sur une absence de rigueur de la procédure d'évaluation (art. 5)".to_string()

@@ -115,11 +115,11 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
     let mut reasons = Vec::new();
     let mut reject =
         |code: Reason, message: String| reasons.push(Rejection { code, article: code.article(), message });
-    let route = dossier.route.as_str();
+    let route = dossier.route;
     let facts = experience(&dossier.employment, date, p.window_years);
-    let no_experience = p.no_experience_routes.iter().any(|r| r == route);
+    let no_experience = p.no_experience_routes.contains(&route);
 
-    if !p.routes.iter().any(|r| r == route) {
+    if !p.routes.contains(&route) {
         reject(
             Reason::RouteNotAdmitted,
             format!(
@@ -158,7 +158,7 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
                 ),
             );
         }
-        if p.free_access_routes.iter().any(|r| r == route) {
+        if p.free_access_routes.contains(&route) {
             if facts.related_days >= p.min_experience_days && facts.window_days < p.min_experience_days {
                 reject(
                     Reason::ExperienceOutsideWindow,

@@ -2,6 +2,7 @@
 
 mod browser;
 mod builder;
+mod closed_values;
 mod common;
 mod documents;
 mod dossier_diagnostics;

@@ -379,7 +379,7 @@ fn an_appeal_is_admitted_only_for_a_lack_of_rigour() {
     .evaluate();
     assert!(e.decision.unwrap().appeal.unwrap().admitted);
     let e = Spec {
-        decision: Some(("2026-05-10", 2, 2, Some("desaccord-sur-le-niveau"))),
+        decision: Some(("2026-05-10", 2, 2, Some("contestation-des-resultats"))),
         ..Spec::complete("distance")
     }
     .evaluate();
