@@ -74,7 +74,7 @@ pub fn decode_dossier(
     let application = top
         .required(&mut d, "application", "the application to AUVICOM")
         .and_then(|n| application(&mut d, n));
-    let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, library));
+    let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
     let evaluation_hours =
         top.optional("evaluation_hours").and_then(|n| d.number(n, "evaluation_hours", 0.0, 100.0));
@@ -266,20 +266,54 @@ fn application(d: &mut Decoder, node: &Node) -> Option<Application> {
     Some(Application { submitted: submitted?, decided, location: d.location(node) })
 }
 
-fn cqpt_held(d: &mut Decoder, node: &Node, library: &Library) -> Option<CqptHeld> {
+fn cqpt_held(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<CqptHeld> {
     let mut m = d.map(node, "cqpt_held")?;
     let certificate = m
         .required(d, "certificate", "a certificate id")
-        .and_then(|n| library.read_certificate(d, n, "cqpt_held.certificate"));
+        .and_then(|n| ctx.library.read_certificate(d, n, "cqpt_held.certificate"));
     let awarded = date_req(d, &mut m, "awarded");
     let practising = bool_req(d, &mut m, "practising");
-    m.finish(d, &["certificate", "awarded", "practising"]);
+    let validated = m
+        .required(d, "validated", "a mapping of the savoirs communs validated to their levels")
+        .map(|n| item_levels(d, n, "cqpt_held.validated", ctx))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(item, level, location)| ValidatedItem { item, level, location })
+        .collect();
+    let synthese_reference = text_opt(d, &mut m, "synthese_reference");
+    m.finish(d, &["certificate", "awarded", "practising", "validated", "synthese_reference"]);
     Some(CqptHeld {
         certificate: certificate?,
         awarded: awarded?,
         practising: practising?,
+        validated,
+        synthese_reference,
         location: d.location(node),
     })
+}
+
+/// A mapping of item ids to levels (`{ c-deontologie: 3, … }`), each checked.
+fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String, Level, Location)> {
+    let Value::Map(entries) = &n.value else {
+        d.wrong_type(n, path, "a mapping of item ids to levels");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in entries {
+        let key_field = format!(
+            "{path}.{}",
+            match &k.value {
+                Value::Str(s) => s.clone(),
+                other => other.describe(),
+            }
+        );
+        let item = item_id(d, k, &key_field, ctx);
+        let level = level_of(d, v, &key_field);
+        if let (Some(item), Some(level)) = (item, level) {
+            out.push((item, level, d.location(k)));
+        }
+    }
+    out
 }
 
 fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
@@ -400,31 +434,10 @@ fn quiz(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<QuizResu
     let mut levels = Vec::new();
     let path = m.path("levels");
     if let Some(n) = m.required(d, "levels", "a mapping of item ids to levels") {
-        match &n.value {
-            Value::Map(entries) => {
-                for (k, v) in entries {
-                    let key_field = format!(
-                        "{path}.{}",
-                        match &k.value {
-                            Value::Str(s) => s.clone(),
-                            other => other.describe(),
-                        }
-                    );
-                    let item = item_id(d, k, &key_field, ctx);
-                    let level = level_of(d, v, &key_field);
-                    if let (Some(item), Some(level), Some(by), Some(date)) = (item, level, by.clone(), date) {
-                        levels.push(Assessment {
-                            item,
-                            level,
-                            justification: None,
-                            by,
-                            on: date,
-                            location: d.location(k),
-                        });
-                    }
-                }
+        for (item, level, location) in item_levels(d, n, &path, ctx) {
+            if let (Some(by), Some(date)) = (by.clone(), date) {
+                levels.push(Assessment { item, level, justification: None, by, on: date, location });
             }
-            _ => d.wrong_type(n, &path, "a mapping of item ids to levels"),
         }
     }
     let seed = m

@@ -91,6 +91,23 @@ pub struct CqptHeld {
     pub awarded: Date,
     /// Practised one of the two jobs daily since.
     pub practising: bool,
+    /// The savoirs communs validated for it and their levels, as its synthesis records them.
+    pub validated: Vec<ValidatedItem>,
+    /// The reference of its synthesis, where the levels were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese_reference: Option<String>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// An item validated for a CQPT already held, at the level reached.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidatedItem {
+    /// The item id.
+    pub item: String,
+    /// The level reached.
+    pub level: Level,
     /// Where it is written.
     #[serde(skip)]
     pub location: Location,

@@ -40,6 +40,23 @@ pub fn phase2_findings(
             dossier.cqpt_held.as_ref().map(|h| &h.location),
         ));
     }
+    if let Some(c) = carry_over
+        && c.applies
+    {
+        for n in &c.not_carried {
+            let location = dossier
+                .cqpt_held
+                .iter()
+                .flat_map(|h| &h.validated)
+                .find(|v| v.item == n.item)
+                .map(|v| &v.location);
+            out.push(Finding::warning(
+                FindingCode::CarryOverItemNotCarried,
+                format!("« {} » n'est pas repris du CQPT {} : {}", n.item, c.certificate, n.reason),
+                location,
+            ));
+        }
+    }
     phase_order(dossier, &mut out);
     commission(dossier, policy, &mut out);
     out

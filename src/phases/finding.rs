@@ -36,6 +36,8 @@ pub enum FindingCode {
     ItemNotEvaluated,
     /// The CQPT held is too old for the carry-over.
     CarryOverExpired,
+    /// An item listed as validated for the CQPT held that does not carry over.
+    CarryOverItemNotCarried,
     /// A phase recorded before the one it needs.
     PhaseOutOfOrder,
     /// The commission is not 2 + 2.
@@ -59,6 +61,7 @@ impl FindingCode {
         FindingCode::ItemNotInCertificate,
         FindingCode::ItemNotEvaluated,
         FindingCode::CarryOverExpired,
+        FindingCode::CarryOverItemNotCarried,
         FindingCode::PhaseOutOfOrder,
         FindingCode::CommissionComposition,
     ];
@@ -80,6 +83,7 @@ impl FindingCode {
             FindingCode::ItemNotInCertificate => "item-not-in-certificate",
             FindingCode::ItemNotEvaluated => "item-not-evaluated",
             FindingCode::CarryOverExpired => "carry-over-expired",
+            FindingCode::CarryOverItemNotCarried => "carry-over-item-not-carried",
             FindingCode::PhaseOutOfOrder => "phase-out-of-order",
             FindingCode::CommissionComposition => "commission-composition",
         }
@@ -101,7 +105,7 @@ impl FindingCode {
             | FindingCode::ModalityNotAssigned
             | FindingCode::ItemNotEvaluated => "politique d'évaluation",
             FindingCode::ItemNotInCertificate => "annexe 1",
-            FindingCode::CarryOverExpired => "art. 3",
+            FindingCode::CarryOverExpired | FindingCode::CarryOverItemNotCarried => "art. 3",
             FindingCode::PhaseOutOfOrder => "annexe 2 §III",
             FindingCode::CommissionComposition => "art. 5",
         }

@@ -108,7 +108,7 @@ impl Evaluation {
 pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Date) -> Evaluation {
     let recevabilite = recevabilite(dossier, policy, dossier.application.submitted);
     let synthesis_date = dossier.synthese.as_ref().map_or(date, |s| s.date);
-    let carry_over = carry_over::carry_over(dossier, policy, synthesis_date);
+    let carry_over = carry_over::carry_over(dossier, library, policy, synthesis_date);
     let mut findings =
         checks::phase2_findings(dossier, library, policy, recevabilite.recevable, carry_over.as_ref());
     let blocked = findings.iter().any(Finding::is_error);

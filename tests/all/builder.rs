@@ -34,6 +34,9 @@ pub struct Spec {
     pub documents: Vec<&'static str>,
     pub submitted: &'static str,
     pub cqpt_held: Option<(&'static str, &'static str, bool)>,
+    /// The savoirs communs validated for the CQPT held; by default every savoir commun that
+    /// certificate assesses, at level 3.
+    pub validated: Option<Vec<(String, u8)>>,
     pub accredited_on: &'static str,
     pub withdrawn_on: Option<&'static str>,
     pub trained: bool,
@@ -66,6 +69,7 @@ impl Spec {
             documents: vec!["contrat-de-travail", "bulletin-de-paie", "attestation-sur-honneur"],
             submitted: "2026-03-02",
             cqpt_held: None,
+            validated: None,
             accredited_on: "2025-01-15",
             withdrawn_on: None,
             trained: false,
@@ -125,8 +129,18 @@ impl Spec {
         }
         let _ = writeln!(y, "application: {{submitted: {}}}", self.submitted);
         if let Some((c, awarded, practising)) = self.cqpt_held {
-            let _ =
-                writeln!(y, "cqpt_held: {{certificate: {c}, awarded: {awarded}, practising: {practising}}}");
+            let validated = self.validated.clone().unwrap_or_else(|| common_items_of(c, 3));
+            let _ = writeln!(
+                y,
+                "cqpt_held:\n  certificate: {c}\n  awarded: {awarded}\n  practising: {practising}\n  validated:"
+            );
+            for (item, level) in &validated {
+                let _ = writeln!(y, "    {item}: {level}");
+            }
+            if validated.is_empty() {
+                y.truncate(y.len() - "  validated:\n".len());
+                y.push_str("  validated: {}\n");
+            }
         }
         let withdrawn = self.withdrawn_on.map(|w| format!(", withdrawn_on: {w}")).unwrap_or_default();
         let _ = writeln!(
@@ -233,6 +247,17 @@ impl Spec {
         let dossier = self.dossier();
         evaluate(&dossier, library, policy, dossier.latest_date())
     }
+}
+
+/// The savoirs communs (Annexe 3) that `certificate` assesses, each at `level`.
+pub fn common_items_of(certificate: &str, level: u8) -> Vec<(String, u8)> {
+    let (library, _) = context();
+    let common = library.referentiel("savoirs-communs").unwrap();
+    cqpt::phases::synthese::core_items(library.referentiel(certificate).unwrap())
+        .into_iter()
+        .filter(|id| common.item_refs().any(|(_, r)| r.id == *id))
+        .map(|id| (id.to_string(), level))
+        .collect()
 }
 
 /// The codes of the evaluation's findings.

@@ -1,7 +1,7 @@
 //! Every rule of DOMAIN.md and of the agreement, each with a test that breaks if the rule is
 //! removed or its number moved.
 
-use crate::builder::{Spec, codes, context, d, reasons};
+use crate::builder::{Spec, codes, common_items_of, context, d, reasons};
 use cqpt::dossier::{ActivityStatus, Proposal};
 use cqpt::phases::{ItemStatus, Payer, evaluate, funding::funding, recevabilite};
 
@@ -329,10 +329,9 @@ fn an_override_without_reason_is_refused() {
 // ---- Carry-over (art. 3) -------------------------------------------------------------------
 
 fn carried(awarded: &'static str, practising: bool) -> cqpt::phases::Evaluation {
-    // Synthèse on 2026-04-20; the savoirs communs are not assessed at all.
-    let (library, _) = context();
-    let common: Vec<String> =
-        library.referentiel("savoirs-communs").unwrap().item_refs().map(|(_, r)| r.id.clone()).collect();
+    // Synthèse on 2026-04-20; the savoirs communs that the CQPT held assessed are not assessed
+    // again.
+    let common: Vec<String> = common_items_of("distance", 3).into_iter().map(|(id, _)| id).collect();
     Spec {
         cqpt_held: Some(("distance", awarded, practising)),
         skip: common,
@@ -350,6 +349,49 @@ fn carry_over_three_years_one_day_more_is_refused() {
     assert!(!lost.carry_over.as_ref().unwrap().applies);
     assert!(codes(&lost).contains(&"carry-over-expired"));
     assert_ne!(lost.synthese.as_ref().unwrap().proposal, Proposal::Attribution);
+}
+
+#[test]
+fn only_the_savoirs_communs_validated_carry_over_at_their_level() {
+    let (library, _) = context();
+    let ours: Vec<(String, u8)> = common_items_of("point-de-distribution", 3);
+    let theirs: Vec<(String, u8)> = common_items_of("distance", 3);
+    // A savoir commun of the certificate aimed at that the first one never assessed.
+    let (never, _) = ours
+        .iter()
+        .find(|(id, _)| !theirs.iter().any(|(t, _)| t == id))
+        .expect("such an item exists")
+        .clone();
+    let (low, _) = theirs.iter().find(|(id, _)| ours.iter().any(|(o, _)| o == id)).unwrap().clone();
+    let (high, _) = theirs.iter().rev().find(|(id, _)| ours.iter().any(|(o, _)| o == id)).unwrap().clone();
+    let mut validated = theirs.clone();
+    validated.push((never.clone(), 4));
+    for (id, level) in &mut validated {
+        if *id == low {
+            *level = 2;
+        } else if *id == high {
+            *level = 4;
+        }
+    }
+    let e = Spec {
+        cqpt_held: Some(("distance", "2024-04-20", false)),
+        validated: Some(validated),
+        skip: ours.iter().map(|(id, _)| id.clone()).collect(),
+        ..Spec::complete("point-de-distribution")
+    }
+    .evaluate();
+    let c = e.carry_over.as_ref().unwrap();
+    let s = e.synthese.as_ref().unwrap();
+    // Never assessed by the first certificate: not carried, so not evaluated.
+    assert!(c.not_carried.iter().any(|n| n.item == never), "{c:?}");
+    assert!(!s.item(&never).unwrap().carried_over);
+    assert_eq!(s.item(&never).unwrap().status, ItemStatus::NonEvalue);
+    // Level 2 was not validated: not carried. Level 4 carries at 4.
+    assert!(!s.item(&low).unwrap().carried_over);
+    assert_eq!(s.item(&high).unwrap().level, Some(4));
+    assert!(codes(&e).contains(&"carry-over-item-not-carried"), "{:?}", codes(&e));
+    assert_ne!(s.proposal, Proposal::Attribution);
+    let _ = library;
 }
 
 #[test]
