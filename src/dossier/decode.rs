@@ -356,7 +356,8 @@ fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Strin
         format!("no item has the id `{id}`"),
     )
     .expected("an item id of the référentiels (cqpt referentiel show <certificate>)")
-    .found(format!("`{id}`"));
+    .found(format!("`{id}`"))
+    .help(crate::suggest::did_you_mean(&id, ctx.library.items.keys().map(String::as_str)));
     d.report(diag);
     None
 }
@@ -525,7 +526,20 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
                 .collect();
             cm.finish(d, &["number", "assessments"]);
             if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
-                contacts.push(Contact { number, assessments });
+                if contacts.iter().any(|c: &Contact| c.number == number) {
+                    let place = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
+                    let diag = Diagnostic::error(
+                        Code::DuplicateId,
+                        place,
+                        format!("{f}.number"),
+                        format!("contact number {number} is used twice"),
+                    )
+                    .expected("each contact of the observation numbered once (Annexe 2 §III, phase 2C)")
+                    .found(number.to_string());
+                    d.report(diag);
+                } else {
+                    contacts.push(Contact { number, assessments });
+                }
             }
         }
     }
@@ -563,6 +577,16 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
         location: d.location(node),
         end_location,
     })
+}
+
+/// The `number` node of a contact, to point at it.
+fn cm_number_node(contact: &Node) -> Option<&Node> {
+    match &contact.value {
+        Value::Map(entries) => {
+            entries.iter().find(|(k, _)| k.value == Value::Str("number".into())).map(|(_, v)| v)
+        }
+        _ => None,
+    }
 }
 
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {

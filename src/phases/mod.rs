@@ -143,6 +143,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         }),
     });
     let state = state(dossier, &recevabilite, blocked, synthese.is_some());
+    let funding = funding::funding(dossier, policy, recevabilite.recevable && state.phase >= 3);
     Evaluation {
         candidate: dossier.candidate.id.clone(),
         name: dossier.candidate_name(),
@@ -153,7 +154,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         carry_over,
         synthese,
         decision,
-        funding: funding::funding(dossier, policy),
+        funding,
         state,
     }
 }

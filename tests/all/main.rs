@@ -7,6 +7,7 @@ mod common;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
+mod observation_records;
 mod quiz;
 mod quiz_server;
 mod referentiel_cli;

@@ -467,21 +467,61 @@ fn dates_after_the_evaluation_date_are_refused() {
 fn auvicom_pays_100_euros_an_hour_for_three_hours_at_most() {
     let (_, policy) = context();
     let spec = Spec { route: "contrat-de-professionnalisation", hours: 2.5, ..Spec::complete("distance") };
-    let f = funding(&spec.dossier(), policy);
-    assert_eq!((f.payer, f.euros), (Payer::Auvicom, 250.0));
-    let f = funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), policy);
+    let f = funding(&spec.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros, f.owed), (Payer::Auvicom, 250.0, true));
+    let f = funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), policy, true);
+    assert_eq!(f.euros, 300.0);
+    let f = funding(&Spec { hours: 3.0, ..spec.clone() }.dossier(), policy, true);
     assert_eq!(f.euros, 300.0);
     let mut modulated = policy.clone();
     modulated.funding.modulation_percent = 20;
-    assert_eq!(funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), &modulated).euros, 360.0);
-    let f = funding(&Spec { route: "plan-de-formation", ..spec.clone() }.dossier(), policy);
+    assert_eq!(funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), &modulated, true).euros, 360.0);
+    let f = funding(&Spec { route: "plan-de-formation", ..spec.clone() }.dossier(), policy, true);
     assert_eq!((f.payer, f.euros), (Payer::Entreprise, 0.0));
-    let f = funding(&Spec { route: "dif", priority_dif: true, ..spec.clone() }.dossier(), policy);
-    assert_eq!(f.payer, Payer::Auvicom);
-    let f = funding(&Spec { route: "dif", ..spec.clone() }.dossier(), policy);
+    let f = funding(&Spec { route: "dif", priority_dif: true, ..spec.clone() }.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros), (Payer::Auvicom, 250.0));
+    let f = funding(&Spec { route: "dif", ..spec.clone() }.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros), (Payer::Aucun, 0.0));
+    let f = funding(&Spec { route: "cif", ..spec.clone() }.dossier(), policy, true);
     assert_eq!(f.payer, Payer::Aucun);
-    let f = funding(&Spec { route: "periode-de-professionnalisation", ..spec }.dossier(), policy);
+    let f = funding(&Spec { route: "periode-de-professionnalisation", ..spec }.dossier(), policy, true);
     assert_eq!(f.payer, Payer::Auvicom);
+}
+
+#[test]
+fn funding_is_owed_only_once_the_evaluated_file_goes_to_the_cpne() {
+    let base = Spec { route: "contrat-de-professionnalisation", ..Spec::complete("distance") };
+    // Synthèse recorded: the complete file went for the CPNE's examination.
+    let e = base.evaluate();
+    assert_eq!((e.state.phase, e.funding.euros, e.funding.owed), (3, 300.0, true));
+    // Evaluated, no synthèse yet: unfinished, nothing owed.
+    let e = Spec { synthese: None, ..base.clone() }.evaluate();
+    assert_eq!((e.state.phase, e.funding.euros, e.funding.owed), (2, 0.0, false));
+    // Still in phase 1.
+    let e = Spec::application("distance");
+    let e = Spec { route: "contrat-de-professionnalisation", ..e }.evaluate();
+    assert_eq!((e.funding.payer, e.funding.euros), (Payer::Auvicom, 0.0));
+    // Not recevable (no sworn statement), even with an evaluation recorded.
+    let e = Spec { documents: vec!["contrat-de-travail"], ..base.clone() }.evaluate();
+    assert!(!e.recevabilite.recevable);
+    assert_eq!((e.funding.euros, e.funding.owed), (0.0, false));
+    // Blocked by a finding: the synthesis is not made, nothing owed.
+    let e = Spec { trained: true, ..base }.evaluate();
+    assert_eq!(e.funding.euros, 0.0);
+}
+
+#[test]
+fn a_young_person_at_the_end_of_a_contrat_de_professionnalisation_is_funded() {
+    let e = Spec {
+        route: "fin-contrat-de-professionnalisation",
+        contract_target: Some("distance"),
+        employment: vec![],
+        documents: vec!["attestation-sur-honneur"],
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    assert!(e.recevabilite.recevable, "{:?}", reasons(&e));
+    assert_eq!((e.funding.payer, e.funding.euros), (Payer::Auvicom, 300.0));
 }
 
 #[test]
