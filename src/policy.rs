@@ -105,8 +105,33 @@ impl ModalitiesPolicy {
 pub struct ActivitiesPolicy {
     /// Items at most this many levels short leave the activity "à compléter".
     pub complement_max_gap: u8,
-    /// Items not part of every organisation's job.
-    pub optional_items: Vec<String>,
+    /// The optional parts of the certificates and the items they concern.
+    pub optional: Vec<OptionalPart>,
+}
+
+/// A part of a certificate's activity that is not common to all organisations (in italics in
+/// the text, or excluded by one of its notes), pointing at the items it concerns: for that
+/// certificate only, those items never block, whatever their level.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalPart {
+    /// The certificate.
+    pub certificate: String,
+    /// The activity id.
+    pub activity: String,
+    /// The optional sub-activity, as titled in the référentiel.
+    pub sub_activity: String,
+    /// Where the text says it is not common to all.
+    pub source: String,
+    /// The items it concerns.
+    pub items: Vec<String>,
+}
+
+impl ActivitiesPolicy {
+    /// Whether `item` is optional for `certificate`.
+    pub fn is_optional(&self, certificate: &str, item: &str) -> bool {
+        self.optional.iter().any(|o| o.certificate == certificate && o.items.iter().any(|i| i == item))
+    }
 }
 
 /// Recevabilité rules (art. 3, art. 6-1, Annexe 2 §III).
@@ -317,13 +342,36 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             f.modulation_percent.to_string(),
         );
     }
-    for item in &policy.activities.optional_items {
-        if library.item(item).is_none() {
+    for (i, o) in policy.activities.optional.iter().enumerate() {
+        let field = format!("activities.optional[{i}]");
+        let activity = library.referentiel(&o.certificate).and_then(|r| r.activity(&o.activity));
+        let Some(activity) = activity else {
             bad(
-                "optional_items",
-                "activities.optional_items",
-                format!("no item has the id `{item}`"),
-                "item ids",
+                "activity",
+                &format!("{field}.activity"),
+                format!("certificate `{}` has no activity `{}`", o.certificate, o.activity),
+                "a certificate id and one of its activity ids",
+                format!("{} / {}", o.certificate, o.activity),
+            );
+            continue;
+        };
+        if !activity.sub_activities.iter().any(|s| s.title == o.sub_activity && s.optional) {
+            bad(
+                "sub_activity",
+                &format!("{field}.sub_activity"),
+                format!("`{}` is not an optional sub-activity of `{}`", o.sub_activity, o.activity),
+                "the title of a sub-activity marked optional in the référentiel",
+                o.sub_activity.clone(),
+            );
+        }
+        let listed: Vec<&str> =
+            activity.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.as_str()).collect();
+        for item in o.items.iter().filter(|item| !listed.contains(&item.as_str())) {
+            bad(
+                "items",
+                &format!("{field}.items"),
+                format!("`{item}` is not an item of the activity `{}`", o.activity),
+                "item ids of that activity",
                 item.clone(),
             );
         }

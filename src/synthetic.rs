@@ -305,11 +305,16 @@ fn one(
             general.push(id);
         }
     }
-    // Levels: 3 or 4, with the gaps the target outcome needs.
+    // Levels: 3 or 4, with the gaps the target outcome needs, on items that can block (not optional).
+    let can_block = |id: &&str| !policy.activities.is_optional(&r.id, id);
+    let blocking_general: Vec<&str> = general.iter().copied().filter(can_block).collect();
+    let blocking_specific: Vec<&str> = specific.iter().copied().filter(can_block).collect();
     let short: Vec<&str> = match target {
         Proposal::Attribution => vec![],
-        Proposal::EvaluationComplementaire => (0..1 + rng.below(3)).map(|_| *rng.pick(&general)).collect(),
-        Proposal::NonAttribution => vec![*rng.pick(&specific)],
+        Proposal::EvaluationComplementaire => {
+            (0..1 + rng.below(3)).map(|_| *rng.pick(&blocking_general)).collect()
+        }
+        Proposal::NonAttribution => vec![*rng.pick(&blocking_specific)],
     };
     let gap_level = if target == Proposal::NonAttribution { 1 } else { 2 };
     let level = |id: &str, rng: &mut Rng| {

@@ -555,6 +555,7 @@ pub fn grid(
                         ItemStatus::Insuffisant => "à compléter",
                         ItemStatus::NonEvalue => "non évalué",
                         ItemStatus::NonApplicable => "sans objet",
+                        ItemStatus::Facultatif => "facultatif",
                     }
                     .to_string()
                 }),

@@ -35,6 +35,8 @@ pub enum ItemStatus {
     NonEvalue,
     /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
     NonApplicable,
+    /// An optional item below the required level or not evaluated: it never blocks.
+    Facultatif,
 }
 
 /// One item of the synthesis.
@@ -204,10 +206,11 @@ pub fn synthese(
         }
         let overridden = item_overrides.get(id).map(|(l, reason)| (*l, reason.to_string()));
         let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
-        let optional = policy.activities.optional_items.iter().any(|o| o == id);
+        let optional = policy.activities.is_optional(&r.id, id);
         let status = match level {
             Some(0) if optional && item.kind == ItemKind::SavoirFaire => ItemStatus::NonApplicable,
             Some(l) if l >= required => ItemStatus::Atteint,
+            _ if optional => ItemStatus::Facultatif,
             Some(_) => ItemStatus::Insuffisant,
             None => ItemStatus::NonEvalue,
         };

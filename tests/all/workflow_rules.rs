@@ -281,6 +281,56 @@ fn savoir_faire_zero_on_an_optional_item_does_not_count_against() {
 }
 
 #[test]
+fn an_optional_item_never_blocks_whatever_its_level() {
+    for level in [0, 1, 2] {
+        for item in ["sf-encaisser", "sf-prendre-connaissance-dossier-ecoutant"] {
+            let mut spec = Spec::complete("point-de-distribution");
+            spec.levels.insert(item.into(), level);
+            let s = spec.evaluate().synthese.unwrap();
+            assert_ne!(s.item(item).unwrap().status, ItemStatus::Insuffisant, "{item} at {level}");
+            assert_eq!(s.proposal, Proposal::Attribution, "{item} at {level}");
+            assert!(!s.to_evaluate_again.iter().any(|i| i == item));
+        }
+    }
+    // Not evaluated at all: it does not block either.
+    let spec = Spec { skip: vec!["sf-faux-billet".into()], ..Spec::complete("point-de-distribution") };
+    let e = spec.evaluate();
+    assert_eq!(e.synthese.as_ref().unwrap().item("sf-faux-billet").unwrap().status, ItemStatus::Facultatif);
+    assert_eq!(e.synthese.as_ref().unwrap().proposal, Proposal::Attribution);
+    assert!(!codes(&e).contains(&"item-not-evaluated"));
+}
+
+#[test]
+fn optionality_belongs_to_a_certificate() {
+    // Optional in a shop without a computer (annexe 1 p. 20), core in a call centre.
+    let item = "sf-prendre-connaissance-dossier-ecoutant";
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert(item.into(), 1);
+    let s = spec.evaluate().synthese.unwrap();
+    assert_eq!(s.item(item).unwrap().status, ItemStatus::Insuffisant);
+    assert_ne!(s.proposal, Proposal::Attribution);
+}
+
+#[test]
+fn an_optional_part_must_point_at_an_optional_sub_activity_and_its_items() {
+    let (library, _) = context();
+    let text = std::fs::read_to_string(crate::common::root().join("referentiels/politique.toml")).unwrap();
+    let file = cqpt::source::SourceFile {
+        name: "politique.toml".into(),
+        text: text
+            .replacen(
+                "items = [\"sf-encaisser\", \"sf-faux-billet\"]",
+                "items = [\"sf-encaisser\", \"sf-reformuler\"]",
+                1,
+            )
+            .replacen("Historiser la visite du client", "Historiser la visite", 1),
+    };
+    let err = cqpt::policy::load_policy(&file, library).unwrap_err();
+    assert!(err.iter().any(|x| x.field == "activities.optional[0].items" && x.found.as_deref() == Some("sf-reformuler")), "{err}");
+    assert!(err.iter().any(|x| x.field == "activities.optional[2].sub_activity"), "{err}");
+}
+
+#[test]
 fn overrides_change_results_and_keep_their_reason() {
     let mut spec = Spec::complete("distance");
     spec.levels.insert("sp-temps-traitement-appel".into(), 2);
