@@ -2,7 +2,7 @@
 //! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
-use crate::dossier::{AppealGround, DocumentKind, Route};
+use crate::dossier::{AppealGround, Contract, DocumentKind, Route};
 use crate::referentiel::{Category, Library, ReferentielKind};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
@@ -144,8 +144,13 @@ pub struct RecevabilitePolicy {
     pub free_access_routes: Vec<Route>,
     /// Routes that need no prior experience.
     pub no_experience_routes: Vec<Route>,
-    /// Days of related experience required.
-    pub min_experience_days: i64,
+    /// Years of related experience required, as calendar anniversaries.
+    pub min_experience_years: i32,
+    /// Contracts that make a branch employee (Annexe 2 §III: "CDD ou CDI").
+    pub branch_contracts: Vec<Contract>,
+    /// Years after the end of a contrat de professionnalisation during which its holder may
+    /// apply on the `fin-contrat-de-professionnalisation` route.
+    pub end_of_contract_window_years: i32,
     /// The window of the free-access rule, in years.
     pub window_years: i32,
     /// Hours of effective work required in the window.

@@ -91,6 +91,7 @@ const REJECTIONS: &[&str] = &[
     "route-not-admitted",
     "not-branch-employee",
     "contract-not-aimed-at-certificate",
+    "contract-ended-outside-window",
     "experience-under-one-year",
     "experience-outside-window",
     "hours-under-minimum",
@@ -159,7 +160,9 @@ fn one(
     ]);
     match reason {
         Some("route-not-admitted") => route = "vae",
-        Some("contract-not-aimed-at-certificate") => route = "fin-contrat-de-professionnalisation",
+        Some("contract-not-aimed-at-certificate" | "contract-ended-outside-window") => {
+            route = "fin-contrat-de-professionnalisation"
+        }
         Some("experience-outside-window" | "hours-under-minimum") => {
             route = if rng.chance(0.5) { "dif" } else { "cif" }
         }
@@ -169,6 +172,10 @@ fn one(
         _ => {}
     }
     let young = route == "fin-contrat-de-professionnalisation";
+    // The contract ends just before the application, or two years before for that rejection.
+    let ended_long_ago = reason == Some("contract-ended-outside-window");
+    let contract_end = date(if ended_long_ago { year - 2 } else { year }, month, 1);
+    let contract_start = date(if ended_long_ago { year - 3 } else { year - 1 }, month, 1);
     let given = *rng.pick(GIVEN);
     let family = *rng.pick(FAMILY);
     let employer = *rng.pick(EMPLOYERS);
@@ -187,8 +194,7 @@ fn one(
         let other = certificates.iter().find(|c| **c != certificate).copied().unwrap_or("autre");
         let target =
             if reason == Some("contract-not-aimed-at-certificate") { other } else { certificate.as_str() };
-        let _ =
-            writeln!(y, "professionalisation_contract: {{target: {target}, end: {}}}", date(year, month, 1));
+        let _ = writeln!(y, "professionalisation_contract: {{target: {target}, end: {contract_end}}}");
     }
     // Employment.
     let _ = writeln!(y, "employment:");
@@ -197,9 +203,7 @@ fn one(
         _ if young => {
             let _ = writeln!(
                 y,
-                "  - {{employer: \"{employer}\", in_branch: true, contract: contrat-de-professionnalisation, related: true, start: {}, end: {}, hours: 1100}}",
-                date(year - 1, month, 1),
-                date(year, month, 1)
+                "  - {{employer: \"{employer}\", in_branch: true, contract: contrat-de-professionnalisation, related: true, start: {contract_start}, end: {contract_end}, hours: 1100}}"
             );
         }
         Some("not-branch-employee") => {

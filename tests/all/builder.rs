@@ -29,6 +29,10 @@ pub struct Spec {
     pub route: &'static str,
     pub priority_dif: bool,
     pub contract_target: Option<&'static str>,
+    /// The end of the contrat de professionnalisation.
+    pub contract_end: &'static str,
+    /// The kind of contract of every employment period.
+    pub contract: &'static str,
     /// (start, end, hours, related, in_branch)
     pub employment: Vec<(&'static str, Option<&'static str>, u32, bool, bool)>,
     pub documents: Vec<&'static str>,
@@ -65,6 +69,8 @@ impl Spec {
             route: "plan-de-formation",
             priority_dif: false,
             contract_target: None,
+            contract_end: "2026-02-27",
+            contract: "cdi",
             employment: vec![("2022-01-03", None, 5600, true, true)],
             documents: vec!["contrat-de-travail", "bulletin-de-paie", "attestation-sur-honneur"],
             submitted: "2026-03-02",
@@ -105,14 +111,15 @@ impl Spec {
             self.certificate, self.route, self.priority_dif
         );
         if let Some(t) = self.contract_target {
-            let _ = writeln!(y, "professionalisation_contract: {{target: {t}, end: 2026-02-27}}");
+            let _ = writeln!(y, "professionalisation_contract: {{target: {t}, end: {}}}", self.contract_end);
         }
         let _ = writeln!(y, "employment:");
         for (start, end, hours, related, in_branch) in &self.employment {
             let end = end.map(|e| format!(", end: {e}")).unwrap_or_default();
             let _ = writeln!(
                 y,
-                "  - {{employer: Opérateur Test, in_branch: {in_branch}, contract: cdi, related: {related}, start: {start}{end}, hours: {hours}}}"
+                "  - {{employer: Opérateur Test, in_branch: {in_branch}, contract: {}, related: {related}, start: {start}{end}, hours: {hours}}}",
+                self.contract
             );
         }
         if self.employment.is_empty() {

@@ -46,6 +46,61 @@ fn one_year_of_experience_364_days_are_rejected_a_full_year_accepted() {
 }
 
 #[test]
+fn one_year_is_a_calendar_anniversary_not_365_days() {
+    // 2024 is a leap year: 365 days from 2024-01-01 end on 2024-12-30, a day short of a year.
+    let short = dif(1700, "2024-01-01", "2024-12-30");
+    let short = Spec { submitted: "2025-03-03", ..short }.evaluate();
+    assert_eq!(short.recevabilite.facts.related_days, 365);
+    assert!(reasons(&short).contains(&"experience-under-one-year"), "{:?}", reasons(&short));
+    let full = Spec { submitted: "2025-03-03", ..dif(1700, "2024-01-01", "2024-12-31") }.evaluate();
+    assert!(!reasons(&full).contains(&"experience-under-one-year"), "{:?}", reasons(&full));
+    // From 29 February, the anniversary is 28 February: the year is made on the 27th.
+    let from_29 = |end: &'static str| {
+        Spec {
+            employment: vec![("2024-02-29", Some(end), 1700, true, true)],
+            submitted: end,
+            ..Spec::application("distance")
+        }
+        .evaluate()
+    };
+    assert!(from_29("2025-02-27").recevabilite.recevable, "{:?}", reasons(&from_29("2025-02-27")));
+    assert_eq!(reasons(&from_29("2025-02-26")), ["experience-under-one-year"]);
+}
+
+#[test]
+fn only_a_cdd_or_a_cdi_in_the_branch_is_branch_employment() {
+    for (contract, employed) in [
+        ("cdi", true),
+        ("cdd", true),
+        ("contrat-de-professionnalisation", true),
+        ("stage", false),
+        ("autre", false),
+    ] {
+        let e = Spec { contract, ..Spec::application("distance") }.evaluate();
+        assert_eq!(!reasons(&e).contains(&"not-branch-employee"), employed, "{contract}: {:?}", reasons(&e));
+    }
+}
+
+#[test]
+fn the_end_of_a_contrat_de_professionnalisation_opens_the_route_for_a_year() {
+    let young = |submitted: &'static str| {
+        Spec {
+            route: "fin-contrat-de-professionnalisation",
+            contract_target: Some("distance"),
+            contract_end: "2026-02-27",
+            employment: vec![],
+            documents: vec!["attestation-sur-honneur"],
+            submitted,
+            ..Spec::application("distance")
+        }
+        .evaluate()
+    };
+    assert!(young("2026-01-15").recevabilite.recevable, "during the contract");
+    assert!(young("2027-02-27").recevabilite.recevable, "the anniversary itself");
+    assert_eq!(reasons(&young("2027-02-28")), ["contract-ended-outside-window"]);
+}
+
+#[test]
 fn free_access_year_must_fall_within_the_last_three_years() {
     // Two years of experience ending 2023-06-30: 365+ days in all, but only 120 in the window.
     let e = dif(3200, "2021-07-01", "2023-06-30").evaluate();
