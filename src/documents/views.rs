@@ -67,7 +67,7 @@ fn body(d: &Dossier) -> Option<BodyView> {
         id: b.id.clone(),
         name: b.name.clone(),
         evaluator: b.evaluator.clone().unwrap_or_default(),
-        accredited_on: b.accredited_on.to_string(),
+        accredited_on: b.accredited_on().map(|d| d.to_string()).unwrap_or_default(),
     })
 }
 

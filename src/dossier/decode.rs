@@ -3,7 +3,7 @@
 //! that do not exist or come in the wrong order.
 
 use super::model::*;
-use super::values;
+use super::values::{self, AccreditationEvent};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::referentiel::Library;
@@ -316,25 +316,79 @@ fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String,
     out
 }
 
+/// The evaluating body. Its accreditation is a dated history (`accreditation: [{event, on}]`);
+/// `accredited_on` and `withdrawn_on` are short for a grant and a withdrawal.
 fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
     let mut m = d.map(node, "evaluating_body")?;
     let id = text_req(d, &mut m, "id");
     let name = text_req(d, &mut m, "name");
-    let accredited_on = date_req(d, &mut m, "accredited_on");
-    let withdrawn_on = date_opt(d, &mut m, "withdrawn_on");
+    let mut accreditation = Vec::new();
+    for (key, event) in
+        [("accredited_on", AccreditationEvent::Granted), ("withdrawn_on", AccreditationEvent::Withdrawn)]
+    {
+        if let Some(n) = m.optional(key)
+            && let Some(on) = d.date(n, &format!("evaluating_body.{key}"))
+        {
+            accreditation.push(AccreditationRecord { event, on, location: d.location(n) });
+        }
+    }
+    if let Some(n) = m.optional("accreditation") {
+        for (f, e) in d.seq(n, "evaluating_body.accreditation").unwrap_or_default() {
+            let Some(mut em) = d.map(e, &f) else { continue };
+            let event = closed(d, &mut em, "event");
+            let on = date_req(d, &mut em, "on");
+            em.finish(d, &["event", "on"]);
+            if let (Some(event), Some(on)) = (event, on) {
+                accreditation.push(AccreditationRecord { event, on, location: d.location(e) });
+            }
+        }
+    }
+    accreditation.sort_by_key(|r| r.on);
+    if !accreditation.iter().any(|r| r.event != AccreditationEvent::Withdrawn) {
+        m.required(d, "accreditation", "the accreditation's history (or accredited_on)");
+    }
+    if let (Some(first), Some(w)) = (
+        accreditation.iter().find(|r| r.event != AccreditationEvent::Withdrawn),
+        accreditation.iter().find(|r| r.event == AccreditationEvent::Withdrawn),
+    ) {
+        check_order(
+            d,
+            node,
+            "evaluating_body.withdrawn_on",
+            ("the accreditation", first.on),
+            ("its withdrawal", w.on),
+        );
+    }
     let trained_candidate = bool_req(d, &mut m, "trained_candidate");
     let evaluator = text_opt(d, &mut m, "evaluator");
-    m.finish(d, &["id", "name", "accredited_on", "withdrawn_on", "trained_candidate", "evaluator"]);
-    if let (Some(a), Some(w)) = (accredited_on, withdrawn_on) {
-        check_order(d, node, "evaluating_body.withdrawn_on", ("accredited_on", a), ("withdrawn_on", w));
-    }
+    let mut evaluators: Vec<String> = m
+        .optional("evaluators")
+        .and_then(|n| d.seq(n, "evaluating_body.evaluators"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(f, n)| d.string(n, &f))
+        .collect();
+    evaluators.extend(evaluator.clone().filter(|e| !evaluators.contains(e)));
+    m.finish(
+        d,
+        &[
+            "id",
+            "name",
+            "accredited_on",
+            "withdrawn_on",
+            "accreditation",
+            "trained_candidate",
+            "evaluator",
+            "evaluators",
+        ],
+    );
     Some(EvaluatingBody {
         id: id?,
         name: name?,
-        accredited_on: accredited_on?,
-        withdrawn_on,
+        accreditation,
         trained_candidate: trained_candidate?,
         evaluator,
+        evaluators,
         location: d.location(node),
     })
 }

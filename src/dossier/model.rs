@@ -1,6 +1,6 @@
 //! A candidate's dossier, validated: what each phase recorded, who recorded it and when.
 
-use super::values::{AppealGround, College, Contract, DocumentKind, Route};
+use super::values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};
 use crate::date::{Date, TimeOfDay};
 use crate::diag::Location;
 use crate::scale::Level;
@@ -113,6 +113,25 @@ pub struct ValidatedItem {
     pub location: Location,
 }
 
+/// One event of an evaluating body's accreditation (Annexe 2 §IV).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccreditationRecord {
+    /// Granted, renewed or withdrawn.
+    pub event: AccreditationEvent,
+    /// Its date.
+    pub on: Date,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl EvaluatingBody {
+    /// The date of the last accreditation or renewal.
+    pub fn accredited_on(&self) -> Option<Date> {
+        self.accreditation.iter().filter(|r| r.event != AccreditationEvent::Withdrawn).map(|r| r.on).max()
+    }
+}
+
 /// The evaluating body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvaluatingBody {
@@ -120,16 +139,16 @@ pub struct EvaluatingBody {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// Last accreditation or renewal by the CPNE.
-    pub accredited_on: Date,
-    /// Accreditation withdrawn on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub withdrawn_on: Option<Date>,
+    /// Its accreditation by the CPNE: granted, renewed, withdrawn, in date order.
+    pub accreditation: Vec<AccreditationRecord>,
     /// It trained the candidate.
     pub trained_candidate: bool,
     /// The default evaluator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluator: Option<String>,
+    /// Its evaluators for this candidate (the default evaluator included): the only people whose
+    /// levels count.
+    pub evaluators: Vec<String>,
     /// Where it is written.
     #[serde(skip)]
     pub location: Location,

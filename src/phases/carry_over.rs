@@ -64,7 +64,7 @@ pub fn carry_over(dossier: &Dossier, library: &Library, policy: &Policy, date: D
     let p = &policy.carry_over;
     let years = if held.practising { p.years_practising } else { p.years_not_practising };
     let valid_until = held.awarded.add_years(years);
-    let applies = held.awarded <= date && date <= valid_until;
+    let applies = held.awarded.within_years(years, date);
     let common = library.referentiel(&p.referentiel);
     let assessed_first = library.referentiel(&held.certificate).map(core_items).unwrap_or_default();
     let required = policy.levels.required;

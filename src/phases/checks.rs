@@ -1,9 +1,11 @@
 //! Phase 2 checks and the order of the phases: the rules that decide whether the evaluation
 //! can be synthesised (errors) or only needs a remark (warnings).
 
+use super::accreditation::{self, Standing};
 use super::carry_over::CarryOver;
 use super::finding::{Finding, FindingCode};
 use super::synthese::core_items;
+use crate::date::Date;
 use crate::dossier::Dossier;
 use crate::policy::Policy;
 use crate::referentiel::Library;
@@ -84,23 +86,26 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             Some(&body.location),
         ));
     }
-    let until = body.accredited_on.add_years(policy.accreditation.years);
+    let periods = accreditation::periods(&body.accreditation, policy.accreditation.years);
     let dates: BTreeSet<_> = dossier.assessments().map(|(_, a)| a.on).collect();
-    if let Some(bad) = dates.iter().find(|d| **d < body.accredited_on || **d >= until) {
+    let described =
+        periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
+    let standings: Vec<(Date, Standing)> =
+        dates.iter().map(|d| (*d, accreditation::standing(&periods, *d))).collect();
+    if let Some((bad, _)) = standings.iter().find(|(_, s)| *s == Standing::Expired) {
         out.push(Finding::error(
             FindingCode::AccreditationExpired,
             format!(
-                "évaluation du {bad} hors de l'habilitation de {} (du {} au {}, {} ans)",
+                "évaluation du {bad} hors des périodes d'habilitation de {} ({}, {} ans à compter de chaque habilitation ou renouvellement)",
                 body.name,
-                body.accredited_on,
-                until.add_days(-1),
+                if described.is_empty() { "aucune".to_string() } else { described.clone() },
                 policy.accreditation.years
             ),
             Some(&body.location),
         ));
     }
-    if let Some(withdrawn) = body.withdrawn_on
-        && let Some(bad) = dates.iter().find(|d| **d >= withdrawn)
+    if let Some((bad, Standing::Withdrawn(withdrawn))) =
+        standings.iter().find(|(_, s)| matches!(s, Standing::Withdrawn(_)))
     {
         out.push(Finding::error(
             FindingCode::AccreditationWithdrawn,

@@ -8,6 +8,7 @@
 //! 5. the commission's decision and appeal (phase 4), the [`funding`], and the state of the
 //!    dossier: the phase reached and what is missing to go on.
 
+pub mod accreditation;
 pub mod carry_over;
 pub mod checks;
 pub mod finding;

@@ -43,6 +43,8 @@ pub struct Spec {
     pub validated: Option<Vec<(String, u8)>>,
     pub accredited_on: &'static str,
     pub withdrawn_on: Option<&'static str>,
+    /// More accreditation events: (granted | renewed | withdrawn, date).
+    pub accreditation: Vec<(&'static str, &'static str)>,
     pub trained: bool,
     pub evaluated: bool,
     pub assessed_on: &'static str,
@@ -78,6 +80,7 @@ impl Spec {
             validated: None,
             accredited_on: "2025-01-15",
             withdrawn_on: None,
+            accreditation: Vec::new(),
             trained: false,
             evaluated: true,
             assessed_on: "2026-04-14",
@@ -149,7 +152,15 @@ impl Spec {
                 y.push_str("  validated: {}\n");
             }
         }
-        let withdrawn = self.withdrawn_on.map(|w| format!(", withdrawn_on: {w}")).unwrap_or_default();
+        let mut withdrawn = self.withdrawn_on.map(|w| format!(", withdrawn_on: {w}")).unwrap_or_default();
+        if !self.accreditation.is_empty() {
+            let events: Vec<String> = self
+                .accreditation
+                .iter()
+                .map(|(event, on)| format!("{{event: {event}, on: {on}}}"))
+                .collect();
+            withdrawn.push_str(&format!(", accreditation: [{}]", events.join(", ")));
+        }
         let _ = writeln!(
             y,
             "evaluating_body: {{id: OE-1, name: Organisme Test, accredited_on: {}{withdrawn}, trained_candidate: {}, evaluator: Eva Luatrice}}",

@@ -233,13 +233,59 @@ fn an_evaluator_who_trained_the_candidate_blocks() {
 
 #[test]
 fn accreditation_lasts_two_years() {
-    // Accredited 2024-04-14: valid through 2026-04-13; an assessment on 2026-04-14 is outside.
-    let e = Spec { accredited_on: "2024-04-14", ..Spec::complete("distance") }.evaluate();
+    // Assessments on 2026-04-14. Accredited 2024-04-14: valid through the anniversary itself, the
+    // day the time limit expires (the same arithmetic as the carry-over); 2024-04-13 is outside.
+    let e = Spec { accredited_on: "2024-04-13", ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["accreditation-expired"]);
-    let e = Spec { accredited_on: "2024-04-15", ..Spec::complete("distance") }.evaluate();
+    let e = Spec { accredited_on: "2024-04-14", ..Spec::complete("distance") }.evaluate();
     assert!(e.findings.is_empty(), "{:?}", codes(&e));
-    let e = Spec { withdrawn_on: Some("2026-04-01"), ..Spec::complete("distance") }.evaluate();
+    let e = Spec { withdrawn_on: Some("2026-04-14"), ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["accreditation-withdrawn"]);
+    let e = Spec { withdrawn_on: Some("2026-04-15"), ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+}
+
+#[test]
+fn accreditation_is_a_history_and_a_renewal_on_time_is_not_an_expiry() {
+    let with = |events: Vec<(&'static str, &'static str)>| {
+        Spec { accredited_on: "2024-01-10", accreditation: events, ..Spec::complete("distance") }.evaluate()
+    };
+    // Granted 2024-01-10, valid through 2026-01-10: the assessments of 2026-04-14 need a renewal.
+    assert_eq!(codes(&with(vec![])), ["accreditation-expired"]);
+    // Renewed on the last day: one continuous period.
+    assert!(with(vec![("renewed", "2026-01-10")]).findings.is_empty());
+    // Renewed after the last day, but before the assessments: a new period covers them.
+    assert!(with(vec![("renewed", "2026-02-01")]).findings.is_empty());
+    // Renewed too late: the assessments fall in the gap.
+    assert_eq!(codes(&with(vec![("renewed", "2026-05-01")])), ["accreditation-expired"]);
+    // A renewal recorded after the assessments does not make them expired (the old model did).
+    let e = Spec {
+        accredited_on: "2024-05-01",
+        accreditation: vec![("renewed", "2026-04-30")],
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    // Withdrawn, then granted again before the assessments.
+    let e = with(vec![("renewed", "2026-01-05"), ("withdrawn", "2026-02-01"), ("granted", "2026-04-14")]);
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    let e = with(vec![("renewed", "2026-01-05"), ("withdrawn", "2026-02-01"), ("granted", "2026-04-15")]);
+    assert_eq!(codes(&e), ["accreditation-withdrawn"]);
+}
+
+#[test]
+fn accreditation_from_29_february_runs_to_28_february() {
+    use cqpt::dossier::{AccreditationEvent, AccreditationRecord};
+    use cqpt::phases::accreditation::{Standing, periods, standing};
+    let granted = AccreditationRecord {
+        event: AccreditationEvent::Granted,
+        on: d("2024-02-29"),
+        location: Default::default(),
+    };
+    let p = periods(&[granted], 2);
+    assert_eq!(standing(&p, d("2026-02-28")), Standing::Valid);
+    assert_eq!(standing(&p, d("2026-03-01")), Standing::Expired);
+    assert_eq!(standing(&p, d("2024-02-28")), Standing::Expired);
 }
 
 #[test]
