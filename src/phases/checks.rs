@@ -28,6 +28,7 @@ pub fn phase2_findings(
         ));
     }
     evaluating_body(dossier, policy, &mut out);
+    assessors(dossier, &mut out);
     observation(dossier, policy, &mut out);
     levels(dossier, library, policy, &mut out);
     if let Some(c) = carry_over
@@ -112,6 +113,32 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             format!("évaluation du {bad} après le retrait de l'habilitation de {} le {withdrawn}", body.name),
             Some(&body.location),
         ));
+    }
+}
+
+/// Every level comes from an evaluator of the accredited body (art. 6-2: the evaluation "est mise
+/// en œuvre par un organisme évaluateur habilité"); the internal referee "peut apporter un
+/// complément d'information à l'évaluateur" (Annexe 2 §III, 2C): information, never a level.
+fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
+    let Some(body) = &dossier.evaluating_body else { return };
+    let referee = dossier.observation.as_ref().and_then(|o| o.referee.as_ref()).map(|r| r.name.as_str());
+    let mut reported = BTreeSet::new();
+    for (_, a) in dossier.assessments() {
+        if body.evaluators.iter().any(|e| e == &a.by) || !reported.insert(a.by.as_str()) {
+            continue;
+        }
+        let message = if Some(a.by.as_str()) == referee {
+            format!(
+                "niveau donné par {}, référent interne de l'entreprise : ses remarques informent l'évaluateur, elles ne donnent pas de niveau",
+                a.by
+            )
+        } else {
+            format!(
+                "niveau donné par {}, qui n'est pas un évaluateur de l'organisme habilité {} (evaluating_body.evaluators)",
+                a.by, body.name
+            )
+        };
+        out.push(Finding::error(FindingCode::LevelNotFromEvaluator, message, Some(&a.location)));
     }
 }
 

@@ -26,6 +26,8 @@ pub enum FindingCode {
     InterviewMissing,
     /// A level of 4 or 5 without justification.
     JustificationMissing,
+    /// A level given by someone who is not an evaluator of the accredited body.
+    LevelNotFromEvaluator,
     /// A quiz level above the cap.
     QuizLevelCapped,
     /// A level from a modality the policy does not assign to the item's category.
@@ -56,6 +58,7 @@ impl FindingCode {
         FindingCode::ObservationTooFewContacts,
         FindingCode::InterviewMissing,
         FindingCode::JustificationMissing,
+        FindingCode::LevelNotFromEvaluator,
         FindingCode::QuizLevelCapped,
         FindingCode::ModalityNotAssigned,
         FindingCode::ItemNotInCertificate,
@@ -78,6 +81,7 @@ impl FindingCode {
             FindingCode::ObservationTooFewContacts => "observation-too-few-contacts",
             FindingCode::InterviewMissing => "interview-missing",
             FindingCode::JustificationMissing => "justification-missing",
+            FindingCode::LevelNotFromEvaluator => "level-not-from-evaluator",
             FindingCode::QuizLevelCapped => "quiz-level-capped",
             FindingCode::ModalityNotAssigned => "modality-not-assigned",
             FindingCode::ItemNotInCertificate => "item-not-in-certificate",
@@ -100,6 +104,7 @@ impl FindingCode {
                 "annexe 2 §III, phase 2C"
             }
             FindingCode::InterviewMissing => "annexe 2 §III, phase 2C, NB",
+            FindingCode::LevelNotFromEvaluator => "art. 6-2 ; annexe 2 §III, phase 2C, remarque",
             FindingCode::JustificationMissing
             | FindingCode::QuizLevelCapped
             | FindingCode::ModalityNotAssigned

@@ -289,6 +289,36 @@ fn accreditation_from_29_february_runs_to_28_february() {
 }
 
 #[test]
+fn a_level_counts_only_from_an_evaluator_of_the_accredited_body() {
+    let base = Spec::complete("distance").yaml();
+    let by = |who: &str, extra: &str| {
+        let yaml = base
+            .replacen(
+                "kind: description\n    assessments:\n      - {",
+                &format!("kind: description\n    assessments:\n      - {{by: {who}, "),
+                1,
+            )
+            .replace("evaluator: Eva Luatrice}", &format!("evaluator: Eva Luatrice{extra}}}"))
+            .replace(
+                "  date: 2026-04-14\n  start:",
+                "  date: 2026-04-14\n  referee: {name: Rémi Référent, role: superviseur}\n  start:",
+            );
+        let (library, policy) = context();
+        let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+        let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+        evaluate(&dossier, library, policy, dossier.latest_date())
+    };
+    assert!(by("Eva Luatrice", "").findings.is_empty());
+    assert!(by("Marc Second", ", evaluators: [Marc Second]").findings.is_empty());
+    let e = by("Marc Second", "");
+    assert_eq!(codes(&e), ["level-not-from-evaluator"]);
+    assert!(e.synthese.is_none(), "a level from anyone else blocks the synthesis");
+    let e = by("Rémi Référent", "");
+    assert_eq!(codes(&e), ["level-not-from-evaluator"]);
+    assert!(e.findings[0].message.contains("référent interne"), "{}", e.findings[0].message);
+}
+
+#[test]
 fn no_interview_is_a_warning_only() {
     let e = Spec { interview: false, ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["interview-missing"]);
