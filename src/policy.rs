@@ -223,6 +223,8 @@ pub struct CommissionPolicy {
     pub employeurs: u32,
     /// Grounds on which an appeal is admitted.
     pub appeal_grounds: Vec<AppealGround>,
+    /// Severity of a member who evaluated or trained the candidate.
+    pub member_conflict: Severity,
 }
 
 /// The quiz (phases 0 and 2B).

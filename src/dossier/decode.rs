@@ -711,9 +711,10 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
             let Some(mut mm) = d.map(mn, &f) else { continue };
             let name = text_req(d, &mut mm, "name");
             let college = closed(d, &mut mm, "college");
-            mm.finish(d, &["name", "college"]);
+            let trained_candidate = bool_opt(d, &mut mm, "trained_candidate");
+            mm.finish(d, &["name", "college", "trained_candidate"]);
             if let (Some(name), Some(college)) = (name, college) {
-                members.push(Member { name, college });
+                members.push(Member { name, college, trained_candidate });
             }
         }
     }

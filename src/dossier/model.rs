@@ -451,6 +451,8 @@ pub struct Member {
     pub name: String,
     /// Its college.
     pub college: College,
+    /// The member trained the candidate.
+    pub trained_candidate: bool,
 }
 
 /// An appeal against the decision (art. 5).

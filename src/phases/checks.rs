@@ -61,6 +61,13 @@ pub fn phase2_findings(
         }
     }
     phase_order(dossier, &mut out);
+    out
+}
+
+/// The commission's findings (art. 5): they concern the decision only, and never hide the
+/// synthesis nor move the dossier back.
+pub fn commission_findings(dossier: &Dossier, policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
     commission(dossier, policy, &mut out);
     out
 }
@@ -297,13 +304,33 @@ fn commission(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0)
     };
     let (s, e) = (count(crate::dossier::College::Salaries), count(crate::dossier::College::Employeurs));
-    if s != policy.commission.salaries || e != policy.commission.employeurs {
+    let names: BTreeSet<&str> = d.members.iter().map(|m| m.name.trim()).collect();
+    if s != policy.commission.salaries || e != policy.commission.employeurs || names.len() != d.members.len()
+    {
         out.push(Finding::error(
             FindingCode::CommissionComposition,
             format!(
-                "la commission d'attribution compte {s} représentant(s) des salariés et {e} des employeurs : il en faut {} et {}",
-                policy.commission.salaries, policy.commission.employeurs
+                "la commission d'attribution compte {s} représentant(s) des salariés et {e} des employeurs, {} personne(s) distincte(s) : il en faut {} et {}, tous distincts",
+                names.len(),
+                policy.commission.salaries,
+                policy.commission.employeurs
             ),
+            Some(&d.location),
+        ));
+    }
+    let mut evaluators: BTreeSet<&str> = dossier.assessments().map(|(_, a)| a.by.as_str()).collect();
+    evaluators.extend(dossier.evaluating_body.iter().flat_map(|b| &b.evaluators).map(String::as_str));
+    evaluators.extend(dossier.synthese.iter().map(|s| s.by.as_str()));
+    for m in &d.members {
+        let role = match (evaluators.contains(m.name.trim()), m.trained_candidate) {
+            (true, _) => "a évalué",
+            (false, true) => "a formé",
+            (false, false) => continue,
+        };
+        out.push(Finding::new(
+            FindingCode::CommissionMemberConflict,
+            policy.commission.member_conflict,
+            format!("{}, membre de la commission d'attribution, {role} le candidat", m.name),
             Some(&d.location),
         ));
     }

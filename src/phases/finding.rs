@@ -42,8 +42,10 @@ pub enum FindingCode {
     CarryOverItemNotCarried,
     /// A phase recorded before the one it needs.
     PhaseOutOfOrder,
-    /// The commission is not 2 + 2.
+    /// The commission is not 2 + 2 distinct people.
     CommissionComposition,
+    /// A member of the commission evaluated or trained the candidate.
+    CommissionMemberConflict,
 }
 
 impl FindingCode {
@@ -67,6 +69,7 @@ impl FindingCode {
         FindingCode::CarryOverItemNotCarried,
         FindingCode::PhaseOutOfOrder,
         FindingCode::CommissionComposition,
+        FindingCode::CommissionMemberConflict,
     ];
 
     /// The stable kebab-case code.
@@ -90,6 +93,7 @@ impl FindingCode {
             FindingCode::CarryOverItemNotCarried => "carry-over-item-not-carried",
             FindingCode::PhaseOutOfOrder => "phase-out-of-order",
             FindingCode::CommissionComposition => "commission-composition",
+            FindingCode::CommissionMemberConflict => "commission-member-conflict",
         }
     }
 
@@ -113,6 +117,7 @@ impl FindingCode {
             FindingCode::CarryOverExpired | FindingCode::CarryOverItemNotCarried => "art. 3",
             FindingCode::PhaseOutOfOrder => "annexe 2 §III",
             FindingCode::CommissionComposition => "art. 5",
+            FindingCode::CommissionMemberConflict => "art. 5 ; annexe 2 §III, remarque",
         }
     }
 }

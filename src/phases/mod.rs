@@ -99,9 +99,10 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Whether findings of severity error block the synthesis.
+    /// Whether findings of severity error block the synthesis (the commission's findings bear
+    /// on the decision only).
     pub fn blocked(&self) -> bool {
-        self.findings.iter().any(Finding::is_error)
+        self.state.blocked
     }
 }
 
@@ -143,7 +144,10 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
             }
         }),
     });
-    let state = state(dossier, &recevabilite, blocked, synthese.is_some());
+    let commission = checks::commission_findings(dossier, policy);
+    let decision_valid = !commission.iter().any(Finding::is_error);
+    findings.extend(commission);
+    let state = state(dossier, &recevabilite, blocked, synthese.is_some(), decision_valid);
     let funding = funding::funding(dossier, policy, recevabilite.recevable && state.phase >= 3);
     Evaluation {
         candidate: dossier.candidate.id.clone(),
@@ -160,7 +164,13 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     }
 }
 
-fn state(dossier: &Dossier, recevabilite: &RecevabiliteDecision, blocked: bool, synthesised: bool) -> State {
+fn state(
+    dossier: &Dossier,
+    recevabilite: &RecevabiliteDecision,
+    blocked: bool,
+    synthesised: bool,
+    decision_valid: bool,
+) -> State {
     let mut missing = Vec::new();
     if !recevabilite.recevable {
         missing.extend(recevabilite.reasons.iter().map(|r| format!("recevabilité : {}", r.message)));
@@ -182,8 +192,11 @@ fn state(dossier: &Dossier, recevabilite: &RecevabiliteDecision, blocked: bool, 
     if blocked {
         missing.push("lever les constats bloquants avant la synthèse".to_string());
     }
-    let (phase, label) = if dossier.decision.is_some() && synthesised {
+    let (phase, label) = if dossier.decision.is_some() && synthesised && decision_valid {
         (4, "délivrance : décision de la commission")
+    } else if dossier.decision.is_some() && synthesised && evaluated {
+        missing.push("décision d'une commission d'attribution régulièrement composée (art. 5)".to_string());
+        (3, "synthèse transmise à la CPNE")
     } else if dossier.synthese.is_some() && synthesised && evaluated {
         missing.push("décision de la commission d'attribution (phase 4)".to_string());
         (3, "synthèse transmise à la CPNE")

@@ -591,6 +591,52 @@ fn the_commission_has_two_employee_and_two_employer_members() {
     assert_eq!(e.state.phase, 4);
     let e = Spec { decision: Some(("2026-05-10", 2, 1, None)), ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["commission-composition"]);
+    // A composition error neither hides the synthesis nor moves the dossier back to phase 1.
+    assert!(e.synthese.is_some());
+    assert!(!e.blocked());
+    assert_eq!(e.state.phase, 3);
+    assert!(e.state.missing.iter().any(|m| m.contains("art. 5")), "{:?}", e.state.missing);
+}
+
+fn with_members(edit: impl Fn(String) -> String) -> cqpt::phases::Evaluation {
+    let yaml = edit(Spec { decision: Some(("2026-05-10", 2, 2, None)), ..Spec::complete("distance") }.yaml());
+    let (library, policy) = context();
+    let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+    let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+    evaluate(&dossier, library, policy, dossier.latest_date())
+}
+
+#[test]
+fn the_four_members_are_four_distinct_people() {
+    let e = with_members(|y| y.replace("{name: S1, college: salaries}", "{name: S0, college: salaries}"));
+    assert_eq!(codes(&e), ["commission-composition"]);
+    assert_eq!(e.state.phase, 3);
+}
+
+#[test]
+fn a_member_who_evaluated_or_trained_the_candidate_is_a_finding() {
+    let e = with_members(|y| {
+        y.replace("{name: E0, college: employeurs}", "{name: Eva Luatrice, college: employeurs}")
+    });
+    assert_eq!(codes(&e), ["commission-member-conflict"]);
+    assert!(e.findings[0].is_error() && e.synthese.is_some() && e.state.phase == 3);
+    let e = with_members(|y| {
+        y.replace("{name: S0, college: salaries}", "{name: S0, college: salaries, trained_candidate: true}")
+    });
+    assert_eq!(codes(&e), ["commission-member-conflict"]);
+    // The severity is the policy's.
+    let (library, policy) = context();
+    let mut lenient = policy.clone();
+    lenient.commission.member_conflict = cqpt::diag::Severity::Warning;
+    let yaml = Spec { decision: Some(("2026-05-10", 2, 2, None)), ..Spec::complete("distance") }
+        .yaml()
+        .replace("{name: E0, college: employeurs}", "{name: Eva Luatrice, college: employeurs}");
+    let dossier =
+        cqpt::dossier::load_dossier(&cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml }, library)
+            .unwrap();
+    let e = evaluate(&dossier, library, &lenient, dossier.latest_date());
+    assert!(!e.findings[0].is_error());
+    assert_eq!(e.state.phase, 4);
 }
 
 #[test]
