@@ -693,6 +693,35 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
         }
         None => None,
     };
+    // Keys of another target: named as such, rather than as unknown keys.
+    let keys_of = |t: T| -> &'static [&'static str] {
+        match t {
+            T::Item => &["item", "level"],
+            T::Activity => &["activity", "status"],
+            T::Proposal => &["proposal"],
+        }
+    };
+    if let Some(kind) = target_kind {
+        for (other, name) in [(T::Item, "item"), (T::Activity, "activity"), (T::Proposal, "proposal")] {
+            if keys_of(other) == keys_of(kind) {
+                continue;
+            }
+            for key in keys_of(other) {
+                if let Some(n) = m.optional(key) {
+                    let diag = Diagnostic::error(
+                        Code::UnknownKey,
+                        d.location(n),
+                        format!("{field}.{key}"),
+                        format!("`{key}` belongs to an override with `target: {name}`"),
+                    )
+                    .expected(format!("for this target: {}, reason, by, on", keys_of(kind).join(", ")))
+                    .found(format!("`{key}`"))
+                    .help(Some(format!("write a separate override with `target: {name}`")));
+                    d.report(diag);
+                }
+            }
+        }
+    }
     let reason = m
         .required(d, "reason", "the written reason for the override")
         .and_then(|n| d.string(n, &format!("{field}.reason")));

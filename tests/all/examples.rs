@@ -146,3 +146,32 @@ fn every_broken_example_gives_its_snapshotted_diagnostics() {
         }
     });
 }
+
+#[test]
+fn the_commented_template_of_the_examples_readme_is_accepted_as_it_is() {
+    let readme = std::fs::read_to_string(root().join("examples/README.md")).unwrap();
+    let start = readme.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let file = cqpt::source::SourceFile {
+        name: "examples/README.md (template)".into(),
+        text: readme[start..end].into(),
+    };
+    let (library, policy) = &crate::builder::context();
+    let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+    let e = cqpt::phases::evaluate(&dossier, library, policy, dossier.latest_date());
+    assert!(e.recevabilite.recevable, "{:?}", e.recevabilite.reasons);
+    // Every top-level key of the format is shown in the template.
+    for key in [
+        "cqpt_held",
+        "evaluating_body",
+        "prediagnostic",
+        "preuves",
+        "quiz",
+        "observation",
+        "overrides",
+        "synthese",
+        "decision",
+    ] {
+        assert!(readme[start..end].contains(&format!("\n{key}:")), "{key} missing from the template");
+    }
+}
