@@ -59,11 +59,28 @@ impl Date {
         Date::from_days_since_epoch(self.days_since_epoch() + days).unwrap_or(self)
     }
 
-    /// The same day `years` years later (earlier when negative); 29 February becomes 28.
+    /// The anniversary `years` years later (earlier when negative): the same day of the same
+    /// month; where that day does not exist (29 February in a common year) the last day of the
+    /// month, 28 February, as the French rules on time limits do (code de procédure civile,
+    /// art. 641). The one year arithmetic of the engine: experience, carry-over, accreditation.
     pub fn add_years(self, years: i32) -> Date {
         let year = (self.year + years).clamp(1, 9999);
         let day = self.day.min(days_in_month(year, self.month));
         Date { year, month: self.month, day }
+    }
+
+    /// Whether `date` falls within `years` years running from the event of `self` (an award, an
+    /// accreditation): from `self` through the anniversary itself, the day the time limit expires
+    /// (code de procédure civile, art. 641).
+    pub fn within_years(self, years: i32, date: Date) -> bool {
+        self <= date && date <= self.add_years(years)
+    }
+
+    /// Whether `days` days counted from `self` (the first day worked, included) make at least
+    /// `years` full years: they reach the day before the anniversary. 2025-01-01 and 365 days
+    /// (to 2025-12-31) make a year; 2024-01-01 needs 366 days (to 2024-12-31).
+    pub fn days_make_years(self, days: i64, years: i32) -> bool {
+        self.add_days(days) >= self.add_years(years)
     }
 
     /// Days from `self` to `later` (negative if `later` is before).
@@ -184,6 +201,23 @@ mod tests {
         assert_eq!(d("2023-05-10").add_years(3), d("2026-05-10"));
         assert_eq!(d("2024-02-29").add_years(1), d("2025-02-28"));
         assert_eq!(d("2026-03-01").add_years(-3), d("2023-03-01"));
+    }
+
+    #[test]
+    fn a_year_is_a_calendar_anniversary_29_february_included() {
+        // Experience: a year of days worked from the first day.
+        assert!(d("2025-01-01").days_make_years(365, 1));
+        assert!(!d("2025-01-01").days_make_years(364, 1));
+        assert!(!d("2024-01-01").days_make_years(365, 1), "2024 is a leap year");
+        assert!(d("2024-01-01").days_make_years(366, 1));
+        assert!(d("2024-02-29").days_make_years(365, 1), "to 2025-02-27, the eve of 28 February");
+        assert!(!d("2024-02-29").days_make_years(364, 1));
+        // A time limit from an event runs through the anniversary.
+        assert!(d("2023-04-20").within_years(3, d("2026-04-20")));
+        assert!(!d("2023-04-20").within_years(3, d("2026-04-21")));
+        assert!(!d("2023-04-20").within_years(3, d("2023-04-19")));
+        assert!(d("2024-02-29").within_years(2, d("2026-02-28")));
+        assert!(!d("2024-02-29").within_years(2, d("2026-03-01")));
     }
 
     #[test]

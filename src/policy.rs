@@ -2,6 +2,7 @@
 //! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
+use crate::dossier::{AppealGround, Contract, DocumentKind, Route};
 use crate::referentiel::{Category, Library, ReferentielKind};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
@@ -104,8 +105,33 @@ impl ModalitiesPolicy {
 pub struct ActivitiesPolicy {
     /// Items at most this many levels short leave the activity "à compléter".
     pub complement_max_gap: u8,
-    /// Items not part of every organisation's job.
-    pub optional_items: Vec<String>,
+    /// The optional parts of the certificates and the items they concern.
+    pub optional: Vec<OptionalPart>,
+}
+
+/// A part of a certificate's activity that is not common to all organisations (in italics in
+/// the text, or excluded by one of its notes), pointing at the items it concerns: for that
+/// certificate only, those items never block, whatever their level.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalPart {
+    /// The certificate.
+    pub certificate: String,
+    /// The activity id.
+    pub activity: String,
+    /// The optional sub-activity, as titled in the référentiel.
+    pub sub_activity: String,
+    /// Where the text says it is not common to all.
+    pub source: String,
+    /// The items it concerns.
+    pub items: Vec<String>,
+}
+
+impl ActivitiesPolicy {
+    /// Whether `item` is optional for `certificate`.
+    pub fn is_optional(&self, certificate: &str, item: &str) -> bool {
+        self.optional.iter().any(|o| o.certificate == certificate && o.items.iter().any(|i| i == item))
+    }
 }
 
 /// Recevabilité rules (art. 3, art. 6-1, Annexe 2 §III).
@@ -113,21 +139,26 @@ pub struct ActivitiesPolicy {
 #[serde(deny_unknown_fields)]
 pub struct RecevabilitePolicy {
     /// Routes to the CQPT.
-    pub routes: Vec<String>,
+    pub routes: Vec<Route>,
     /// Free-access routes (DIF, CIF).
-    pub free_access_routes: Vec<String>,
+    pub free_access_routes: Vec<Route>,
     /// Routes that need no prior experience.
-    pub no_experience_routes: Vec<String>,
-    /// Days of related experience required.
-    pub min_experience_days: i64,
+    pub no_experience_routes: Vec<Route>,
+    /// Years of related experience required, as calendar anniversaries.
+    pub min_experience_years: i32,
+    /// Contracts that make a branch employee (Annexe 2 §III: "CDD ou CDI").
+    pub branch_contracts: Vec<Contract>,
+    /// Years after the end of a contrat de professionnalisation during which its holder may
+    /// apply on the `fin-contrat-de-professionnalisation` route.
+    pub end_of_contract_window_years: i32,
     /// The window of the free-access rule, in years.
     pub window_years: i32,
     /// Hours of effective work required in the window.
     pub min_hours: u32,
     /// Document kinds that prove activity in the branch.
-    pub proof_documents: Vec<String>,
+    pub proof_documents: Vec<DocumentKind>,
     /// The kind of the sworn statement.
-    pub sworn_statement: String,
+    pub sworn_statement: DocumentKind,
 }
 
 /// Observation limits (Annexe 2 §III, phase 2C).
@@ -175,11 +206,11 @@ pub struct FundingPolicy {
     /// The adjustment in force, in percent.
     pub modulation_percent: i32,
     /// Routes AUVICOM funds.
-    pub funded_routes: Vec<String>,
+    pub funded_routes: Vec<Route>,
     /// The DIF route, funded when the dossier says it is a priority DIF.
-    pub priority_dif_route: String,
+    pub priority_dif_route: Route,
     /// Routes the company pays for.
-    pub company_routes: Vec<String>,
+    pub company_routes: Vec<Route>,
 }
 
 /// The attribution commission (art. 5).
@@ -191,7 +222,9 @@ pub struct CommissionPolicy {
     /// Employer representatives.
     pub employeurs: u32,
     /// Grounds on which an appeal is admitted.
-    pub appeal_grounds: Vec<String>,
+    pub appeal_grounds: Vec<AppealGround>,
+    /// Severity of a member who evaluated or trained the candidate.
+    pub member_conflict: Severity,
 }
 
 /// The quiz (phases 0 and 2B).
@@ -348,7 +381,18 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     r.range("levels.justification_from", l.justification_from, 0..=5, LEVEL);
     r.range("activities.complement_max_gap", policy.activities.complement_max_gap, 0..=5, LEVEL);
     let rec = &policy.recevabilite;
-    r.range("recevabilite.min_experience_days", rec.min_experience_days, 0..=3_660, "at most ten years");
+    r.range(
+        "recevabilite.min_experience_years",
+        rec.min_experience_years,
+        0..=10,
+        "Annexe 2 §III says one year",
+    );
+    r.range(
+        "recevabilite.end_of_contract_window_years",
+        rec.end_of_contract_window_years,
+        0..=10,
+        "Decision: one year after the contract's end",
+    );
     r.range("recevabilite.window_years", rec.window_years, 1..=50, "art. 3 says 3 years");
     r.range("recevabilite.min_hours", rec.min_hours, 0..=100_000, "art. 3 says 1,607 hours");
     let obs = &policy.observation;
@@ -389,13 +433,36 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
                 .found(found),
         );
     };
-    for item in &policy.activities.optional_items {
-        if library.item(item).is_none() {
+    for (i, o) in policy.activities.optional.iter().enumerate() {
+        let field = format!("activities.optional[{i}]");
+        let activity = library.referentiel(&o.certificate).and_then(|r| r.activity(&o.activity));
+        let Some(activity) = activity else {
             bad(
-                "optional_items",
-                "activities.optional_items",
-                format!("no item has the id `{item}`"),
-                "item ids",
+                "activity",
+                &format!("{field}.activity"),
+                format!("certificate `{}` has no activity `{}`", o.certificate, o.activity),
+                "a certificate id and one of its activity ids",
+                format!("{} / {}", o.certificate, o.activity),
+            );
+            continue;
+        };
+        if !activity.sub_activities.iter().any(|s| s.title == o.sub_activity && s.optional) {
+            bad(
+                "sub_activity",
+                &format!("{field}.sub_activity"),
+                format!("`{}` is not an optional sub-activity of `{}`", o.sub_activity, o.activity),
+                "the title of a sub-activity marked optional in the référentiel",
+                o.sub_activity.clone(),
+            );
+        }
+        let listed: Vec<&str> =
+            activity.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.as_str()).collect();
+        for item in o.items.iter().filter(|item| !listed.contains(&item.as_str())) {
+            bad(
+                "items",
+                &format!("{field}.items"),
+                format!("`{item}` is not an item of the activity `{}`", o.activity),
+                "item ids of that activity",
                 item.clone(),
             );
         }

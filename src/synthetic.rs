@@ -93,6 +93,7 @@ const REJECTIONS: &[&str] = &[
     "route-not-admitted",
     "not-branch-employee",
     "contract-not-aimed-at-certificate",
+    "contract-ended-outside-window",
     "experience-under-one-year",
     "experience-outside-window",
     "hours-under-minimum",
@@ -297,6 +298,22 @@ impl Plan {
     fn young(&self) -> bool {
         self.route == "fin-contrat-de-professionnalisation"
     }
+
+    /// Whether the plan's rejection is a contrat de professionnalisation ended outside the window.
+    fn ended_long_ago(&self) -> bool {
+        self.reason == Some("contract-ended-outside-window")
+    }
+
+    /// The contrat de professionnalisation ends just before the application, or two years
+    /// before for that rejection.
+    fn contract_end(&self) -> String {
+        date(if self.ended_long_ago() { self.year - 2 } else { self.year }, self.month, 1)
+    }
+
+    /// A year before the contract's end.
+    fn contract_start(&self) -> String {
+        date(if self.ended_long_ago() { self.year - 3 } else { self.year - 1 }, self.month, 1)
+    }
 }
 
 fn one(
@@ -320,7 +337,7 @@ fn one(
         } else {
             plan.certificate.clone()
         };
-        FlowMap(ProContract { target, end: date(plan.year, plan.month, 1) })
+        FlowMap(ProContract { target, end: plan.contract_end() })
     });
     let start_year = plan.year - 2 - rng.below(3) as i32;
     let employment = employment(&plan, employer, start_year, rng);
@@ -405,7 +422,9 @@ fn route(reason: Option<&str>, rng: &mut Rng) -> &'static str {
     ]);
     match reason {
         Some("route-not-admitted") => "vae",
-        Some("contract-not-aimed-at-certificate") => "fin-contrat-de-professionnalisation",
+        Some("contract-not-aimed-at-certificate" | "contract-ended-outside-window") => {
+            "fin-contrat-de-professionnalisation"
+        }
         Some("experience-outside-window" | "hours-under-minimum") => {
             if rng.chance(0.5) {
                 "dif"
@@ -437,8 +456,8 @@ fn employment(
             true,
             "contrat-de-professionnalisation",
             true,
-            date(year - 1, month, 1),
-            Some(date(year, month, 1)),
+            plan.contract_start(),
+            Some(plan.contract_end()),
             1100,
         )],
         Some("not-branch-employee") => {
@@ -545,11 +564,16 @@ fn evaluation(
     });
     let evaluation_hours = 2 + rng.below(3) as u64;
     let (general, specific) = items_by_modality(library, policy, &plan.certificate);
-    // Levels: 3 or 4, with the gaps the target outcome needs.
+    // Levels: 3 or 4, with the gaps the target outcome needs, on items that can block (not optional).
+    let can_block = |id: &&str| !policy.activities.is_optional(&plan.certificate, id);
+    let blocking_general: Vec<&str> = general.iter().copied().filter(can_block).collect();
+    let blocking_specific: Vec<&str> = specific.iter().copied().filter(can_block).collect();
     let short: Vec<&str> = match plan.target {
         Proposal::Attribution => vec![],
-        Proposal::EvaluationComplementaire => (0..1 + rng.below(3)).map(|_| *rng.pick(&general)).collect(),
-        Proposal::NonAttribution => vec![*rng.pick(&specific)],
+        Proposal::EvaluationComplementaire => {
+            (0..1 + rng.below(3)).map(|_| *rng.pick(&blocking_general)).collect()
+        }
+        Proposal::NonAttribution => vec![*rng.pick(&blocking_specific)],
     };
     let gaps = Gaps { short, level: if plan.target == Proposal::NonAttribution { 1 } else { 2 } };
     let preuves = preuves(&general, &gaps, &plan.assessed, rng);

@@ -67,7 +67,7 @@ fn body(d: &Dossier) -> Option<BodyView> {
         id: b.id.clone(),
         name: b.name.clone(),
         evaluator: b.evaluator.clone().unwrap_or_default(),
-        accredited_on: b.accredited_on.to_string(),
+        accredited_on: b.accredited_on().map(|d| d.to_string()).unwrap_or_default(),
     })
 }
 
@@ -86,19 +86,6 @@ fn scales(ctx: &Context, kinds: &BTreeSet<ItemKind>) -> Vec<ScaleView> {
                 .collect(),
         })
         .collect()
-}
-
-fn route_label(route: &str) -> String {
-    match route {
-        "contrat-de-professionnalisation" => "contrat de professionnalisation",
-        "periode-de-professionnalisation" => "période de professionnalisation",
-        "plan-de-formation" => "plan de formation",
-        "dif" => "droit individuel à la formation (DIF)",
-        "cif" => "congé individuel de formation (CIF)",
-        "fin-contrat-de-professionnalisation" => "fin de contrat de professionnalisation",
-        other => other,
-    }
-    .to_string()
 }
 
 fn the_certificate<'a>(ctx: &'a Context, d: &Dossier) -> &'a Referentiel {
@@ -133,7 +120,7 @@ pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> RecevabiliteV
     RecevabiliteView {
         candidate: candidate(d),
         certificate: certificate(the_certificate(ctx, d)),
-        route: route_label(&d.route),
+        route: d.route.label().to_string(),
         submitted: d.application.submitted.to_string(),
         decided: d.application.decided.unwrap_or(d.application.submitted).to_string(),
         recevable: r.recevable,
@@ -424,7 +411,7 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
         candidate: candidate(d),
         certificate: certificate(r),
         body: body(d),
-        route: route_label(&d.route),
+        route: d.route.label().to_string(),
         submitted: d.application.submitted.to_string(),
         preuves: d.preuves.len(),
         quiz_date: d.quiz.as_ref().map_or(String::new(), |q| q.date.to_string()),
@@ -568,6 +555,7 @@ pub fn grid(
                         ItemStatus::Insuffisant => "à compléter",
                         ItemStatus::NonEvalue => "non évalué",
                         ItemStatus::NonApplicable => "sans objet",
+                        ItemStatus::Facultatif => "facultatif",
                     }
                     .to_string()
                 }),

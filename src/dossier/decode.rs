@@ -3,11 +3,14 @@
 //! that do not exist or come in the wrong order.
 
 use super::model::*;
+use super::values::{self, AccreditationEvent};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::referentiel::Library;
 use crate::scale::Level;
 use crate::yaml::{Decoder, MapReader, Node, Value};
+use std::str::FromStr;
+use strum::VariantNames;
 
 /// What the decoder needs besides the file: the référentiels, to check ids.
 struct Ctx<'l> {
@@ -55,7 +58,7 @@ pub fn decode_dossier(
     let certificate = top
         .required(&mut d, "certificate", "a certificate id")
         .and_then(|n| library.read_certificate(&mut d, n, "certificate"));
-    let route = text_req(&mut d, &mut top, "route");
+    let route = closed(&mut d, &mut top, "route");
     let priority_dif = bool_opt(&mut d, &mut top, "priority_dif");
     let professionalisation_contract = top.optional("professionalisation_contract").and_then(|n| {
         let mut m = d.map(n, "professionalisation_contract")?;
@@ -71,7 +74,7 @@ pub fn decode_dossier(
     let application = top
         .required(&mut d, "application", "the application to AUVICOM")
         .and_then(|n| application(&mut d, n));
-    let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, library));
+    let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
     let evaluation_hours =
         top.optional("evaluation_hours").and_then(|n| d.number(n, "evaluation_hours", 0.0, 100.0));
@@ -130,6 +133,13 @@ fn evaluator_of(root: &Node) -> Option<String> {
 fn text_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
     let path = m.path(key);
     m.required(d, key, "text").and_then(|n| d.string(n, &path))
+}
+
+/// A required value of a closed set, decoded into its type.
+fn closed<T: VariantNames + FromStr + Copy>(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<T> {
+    let path = m.path(key);
+    let expected = format!("one of {}", values::names::<T>());
+    m.required(d, key, &expected).and_then(|n| values::read(d, n, &path))
 }
 
 fn text_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
@@ -210,7 +220,7 @@ fn employment(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Empl
     let mut m = d.map(node, field)?;
     let employer = text_req(d, &mut m, "employer");
     let in_branch = bool_req(d, &mut m, "in_branch");
-    let contract = text_req(d, &mut m, "contract");
+    let contract = closed(d, &mut m, "contract");
     let job = text_opt(d, &mut m, "job");
     let related = bool_req(d, &mut m, "related");
     let start = date_req(d, &mut m, "start");
@@ -238,7 +248,7 @@ fn employment(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Empl
 
 fn document(d: &mut Decoder, node: &Node, field: &str, _: &Ctx) -> Option<Document> {
     let mut m = d.map(node, field)?;
-    let kind = text_req(d, &mut m, "kind");
+    let kind = closed(d, &mut m, "kind");
     let date = date_opt(d, &mut m, "date");
     let reference = text_opt(d, &mut m, "reference");
     m.finish(d, &["kind", "date", "reference"]);
@@ -256,41 +266,129 @@ fn application(d: &mut Decoder, node: &Node) -> Option<Application> {
     Some(Application { submitted: submitted?, decided, location: d.location(node) })
 }
 
-fn cqpt_held(d: &mut Decoder, node: &Node, library: &Library) -> Option<CqptHeld> {
+fn cqpt_held(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<CqptHeld> {
     let mut m = d.map(node, "cqpt_held")?;
     let certificate = m
         .required(d, "certificate", "a certificate id")
-        .and_then(|n| library.read_certificate(d, n, "cqpt_held.certificate"));
+        .and_then(|n| ctx.library.read_certificate(d, n, "cqpt_held.certificate"));
     let awarded = date_req(d, &mut m, "awarded");
     let practising = bool_req(d, &mut m, "practising");
-    m.finish(d, &["certificate", "awarded", "practising"]);
+    let validated = m
+        .required(d, "validated", "a mapping of the savoirs communs validated to their levels")
+        .map(|n| item_levels(d, n, "cqpt_held.validated", ctx))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(item, level, location)| ValidatedItem { item, level, location })
+        .collect();
+    let synthese_reference = text_opt(d, &mut m, "synthese_reference");
+    m.finish(d, &["certificate", "awarded", "practising", "validated", "synthese_reference"]);
     Some(CqptHeld {
         certificate: certificate?,
         awarded: awarded?,
         practising: practising?,
+        validated,
+        synthese_reference,
         location: d.location(node),
     })
 }
 
+/// A mapping of item ids to levels (`{ c-deontologie: 3, … }`), each checked.
+fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String, Level, Location)> {
+    let Value::Map(entries) = &n.value else {
+        d.wrong_type(n, path, "a mapping of item ids to levels");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in entries {
+        let key_field = format!(
+            "{path}.{}",
+            match &k.value {
+                Value::Str(s) => s.clone(),
+                other => other.describe(),
+            }
+        );
+        let item = item_id(d, k, &key_field, ctx);
+        let level = level_of(d, v, &key_field);
+        if let (Some(item), Some(level)) = (item, level) {
+            out.push((item, level, d.location(k)));
+        }
+    }
+    out
+}
+
+/// The evaluating body. Its accreditation is a dated history (`accreditation: [{event, on}]`);
+/// `accredited_on` and `withdrawn_on` are short for a grant and a withdrawal.
 fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
     let mut m = d.map(node, "evaluating_body")?;
     let id = text_req(d, &mut m, "id");
     let name = text_req(d, &mut m, "name");
-    let accredited_on = date_req(d, &mut m, "accredited_on");
-    let withdrawn_on = date_opt(d, &mut m, "withdrawn_on");
+    let mut accreditation = Vec::new();
+    for (key, event) in
+        [("accredited_on", AccreditationEvent::Granted), ("withdrawn_on", AccreditationEvent::Withdrawn)]
+    {
+        if let Some(n) = m.optional(key)
+            && let Some(on) = d.date(n, &format!("evaluating_body.{key}"))
+        {
+            accreditation.push(AccreditationRecord { event, on, location: d.location(n) });
+        }
+    }
+    if let Some(n) = m.optional("accreditation") {
+        for (f, e) in d.seq(n, "evaluating_body.accreditation").unwrap_or_default() {
+            let Some(mut em) = d.map(e, &f) else { continue };
+            let event = closed(d, &mut em, "event");
+            let on = date_req(d, &mut em, "on");
+            em.finish(d, &["event", "on"]);
+            if let (Some(event), Some(on)) = (event, on) {
+                accreditation.push(AccreditationRecord { event, on, location: d.location(e) });
+            }
+        }
+    }
+    accreditation.sort_by_key(|r| r.on);
+    if !accreditation.iter().any(|r| r.event != AccreditationEvent::Withdrawn) {
+        m.required(d, "accreditation", "the accreditation's history (or accredited_on)");
+    }
+    if let (Some(first), Some(w)) = (
+        accreditation.iter().find(|r| r.event != AccreditationEvent::Withdrawn),
+        accreditation.iter().find(|r| r.event == AccreditationEvent::Withdrawn),
+    ) {
+        check_order(
+            d,
+            node,
+            "evaluating_body.withdrawn_on",
+            ("the accreditation", first.on),
+            ("its withdrawal", w.on),
+        );
+    }
     let trained_candidate = bool_req(d, &mut m, "trained_candidate");
     let evaluator = text_opt(d, &mut m, "evaluator");
-    m.finish(d, &["id", "name", "accredited_on", "withdrawn_on", "trained_candidate", "evaluator"]);
-    if let (Some(a), Some(w)) = (accredited_on, withdrawn_on) {
-        check_order(d, node, "evaluating_body.withdrawn_on", ("accredited_on", a), ("withdrawn_on", w));
-    }
+    let mut evaluators: Vec<String> = m
+        .optional("evaluators")
+        .and_then(|n| d.seq(n, "evaluating_body.evaluators"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(f, n)| d.string(n, &f))
+        .collect();
+    evaluators.extend(evaluator.clone().filter(|e| !evaluators.contains(e)));
+    m.finish(
+        d,
+        &[
+            "id",
+            "name",
+            "accredited_on",
+            "withdrawn_on",
+            "accreditation",
+            "trained_candidate",
+            "evaluator",
+            "evaluators",
+        ],
+    );
     Some(EvaluatingBody {
         id: id?,
         name: name?,
-        accredited_on: accredited_on?,
-        withdrawn_on,
+        accreditation,
         trained_candidate: trained_candidate?,
         evaluator,
+        evaluators,
         location: d.location(node),
     })
 }
@@ -312,7 +410,8 @@ fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Strin
         format!("no item has the id `{id}`"),
     )
     .expected("an item id of the référentiels (cqpt referentiel show <certificate>)")
-    .found(format!("`{id}`"));
+    .found(format!("`{id}`"))
+    .help(crate::suggest::did_you_mean(&id, ctx.library.items.keys().map(String::as_str)));
     d.report(diag);
     None
 }
@@ -359,20 +458,7 @@ fn preuve(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Preuve
     let mut m = d.map(node, field)?;
     let id = text_req(d, &mut m, "id");
     let title = text_req(d, &mut m, "title");
-    let kind = {
-        let path = m.path("kind");
-        m.required(d, "kind", "description, document or temoignage").and_then(|n| {
-            d.choice(
-                n,
-                &path,
-                &[
-                    ("description", PreuveKind::Description),
-                    ("document", PreuveKind::Document),
-                    ("temoignage", PreuveKind::Temoignage),
-                ],
-            )
-        })
-    };
+    let kind = closed(d, &mut m, "kind");
     let referee = m.optional("referee").and_then(|n| referee(d, n, &format!("{field}.referee")));
     let path = m.path("assessments");
     let assessments = m
@@ -403,31 +489,10 @@ fn quiz(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<QuizResu
     let mut levels = Vec::new();
     let path = m.path("levels");
     if let Some(n) = m.required(d, "levels", "a mapping of item ids to levels") {
-        match &n.value {
-            Value::Map(entries) => {
-                for (k, v) in entries {
-                    let key_field = format!(
-                        "{path}.{}",
-                        match &k.value {
-                            Value::Str(s) => s.clone(),
-                            other => other.describe(),
-                        }
-                    );
-                    let item = item_id(d, k, &key_field, ctx);
-                    let level = level_of(d, v, &key_field);
-                    if let (Some(item), Some(level), Some(by), Some(date)) = (item, level, by.clone(), date) {
-                        levels.push(Assessment {
-                            item,
-                            level,
-                            justification: None,
-                            by,
-                            on: date,
-                            location: d.location(k),
-                        });
-                    }
-                }
+        for (item, level, location) in item_levels(d, n, &path, ctx) {
+            if let (Some(by), Some(date)) = (by.clone(), date) {
+                levels.push(Assessment { item, level, justification: None, by, on: date, location });
             }
-            _ => d.wrong_type(n, &path, "a mapping of item ids to levels"),
         }
     }
     let seed = m
@@ -515,7 +580,20 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
                 .collect();
             cm.finish(d, &["number", "assessments"]);
             if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
-                contacts.push(Contact { number, assessments });
+                if contacts.iter().any(|c: &Contact| c.number == number) {
+                    let place = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
+                    let diag = Diagnostic::error(
+                        Code::DuplicateId,
+                        place,
+                        format!("{f}.number"),
+                        format!("contact number {number} is used twice"),
+                    )
+                    .expected("each contact of the observation numbered once (Annexe 2 §III, phase 2C)")
+                    .found(number.to_string());
+                    d.report(diag);
+                } else {
+                    contacts.push(Contact { number, assessments });
+                }
             }
         }
     }
@@ -553,6 +631,16 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
         location: d.location(node),
         end_location,
     })
+}
+
+/// The `number` node of a contact, to point at it.
+fn cm_number_node(contact: &Node) -> Option<&Node> {
+    match &contact.value {
+        Value::Map(entries) => {
+            entries.iter().find(|(k, _)| k.value == Value::Str("number".into())).map(|(_, v)| v)
+        }
+        _ => None,
+    }
 }
 
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
@@ -597,21 +685,43 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
                     None
                 }
             });
-            let status = {
-                let path = m.path("status");
-                m.required(d, "status", "acquis, a-completer or non-acquis")
-                    .and_then(|n| d.choice(n, &path, ActivityStatus::CHOICES))
-            };
+            let status = closed(d, &mut m, "status");
             activity.zip(status).map(|(activity, status)| OverrideTarget::Activity { activity, status })
         }
         Some(T::Proposal) => {
-            let path = m.path("proposal");
-            m.required(d, "proposal", "attribution, evaluation-complementaire or non-attribution")
-                .and_then(|n| d.choice(n, &path, Proposal::CHOICES))
-                .map(|proposal| OverrideTarget::Proposal { proposal })
+            closed(d, &mut m, "proposal").map(|proposal| OverrideTarget::Proposal { proposal })
         }
         None => None,
     };
+    // Keys of another target: named as such, rather than as unknown keys.
+    let keys_of = |t: T| -> &'static [&'static str] {
+        match t {
+            T::Item => &["item", "level"],
+            T::Activity => &["activity", "status"],
+            T::Proposal => &["proposal"],
+        }
+    };
+    if let Some(kind) = target_kind {
+        for (other, name) in [(T::Item, "item"), (T::Activity, "activity"), (T::Proposal, "proposal")] {
+            if keys_of(other) == keys_of(kind) {
+                continue;
+            }
+            for key in keys_of(other) {
+                if let Some(n) = m.optional(key) {
+                    let diag = Diagnostic::error(
+                        Code::UnknownKey,
+                        d.location(n),
+                        format!("{field}.{key}"),
+                        format!("`{key}` belongs to an override with `target: {name}`"),
+                    )
+                    .expected(format!("for this target: {}, reason, by, on", keys_of(kind).join(", ")))
+                    .found(format!("`{key}`"))
+                    .help(Some(format!("write a separate override with `target: {name}`")));
+                    d.report(diag);
+                }
+            }
+        }
+    }
     let reason = m
         .required(d, "reason", "the written reason for the override")
         .and_then(|n| d.string(n, &format!("{field}.reason")));
@@ -629,27 +739,19 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
         for (f, mn) in d.seq(n, "decision.members").unwrap_or_default() {
             let Some(mut mm) = d.map(mn, &f) else { continue };
             let name = text_req(d, &mut mm, "name");
-            let college = {
-                let path = mm.path("college");
-                mm.required(d, "college", "salaries or employeurs").and_then(|c| {
-                    d.choice(c, &path, &[("salaries", "salaries"), ("employeurs", "employeurs")])
-                })
-            };
-            mm.finish(d, &["name", "college"]);
+            let college = closed(d, &mut mm, "college");
+            let trained_candidate = bool_opt(d, &mut mm, "trained_candidate");
+            mm.finish(d, &["name", "college", "trained_candidate"]);
             if let (Some(name), Some(college)) = (name, college) {
-                members.push(Member { name, college: college.to_string() });
+                members.push(Member { name, college, trained_candidate });
             }
         }
     }
-    let outcome = {
-        let path = m.path("outcome");
-        m.required(d, "outcome", "attribution, evaluation-complementaire or non-attribution")
-            .and_then(|n| d.choice(n, &path, Proposal::CHOICES))
-    };
+    let outcome = closed(d, &mut m, "outcome");
     let appeal = m.optional("appeal").and_then(|n| {
         let mut am = d.map(n, "decision.appeal")?;
         let filed = date_req(d, &mut am, "filed");
-        let ground = text_req(d, &mut am, "ground");
+        let ground = closed(d, &mut am, "ground");
         let details = text_opt(d, &mut am, "details");
         am.finish(d, &["filed", "ground", "details"]);
         if let (Some(f), Some(dt)) = (filed, date) {

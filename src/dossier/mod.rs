@@ -3,9 +3,11 @@
 
 pub mod decode;
 pub mod model;
+pub mod values;
 
 pub use decode::{check_future_dates, decode_dossier};
 pub use model::*;
+pub use values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};
 
 use crate::diag::Diagnostics;
 use crate::referentiel::Library;

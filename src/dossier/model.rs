@@ -1,9 +1,11 @@
 //! A candidate's dossier, validated: what each phase recorded, who recorded it and when.
 
+use super::values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};
 use crate::date::{Date, TimeOfDay};
 use crate::diag::Location;
 use crate::scale::Level;
 use serde::Serialize;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 /// The candidate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,8 +37,8 @@ pub struct Employment {
     pub employer: String,
     /// The employer is under the CCN des télécommunications (art. 1).
     pub in_branch: bool,
-    /// cdi, cdd, contrat-de-professionnalisation, autre.
-    pub contract: String,
+    /// The kind of contract.
+    pub contract: Contract,
     /// The job held.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
@@ -57,8 +59,8 @@ pub struct Employment {
 /// A document sent to AUVICOM.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
-    /// Its kind (contrat-de-travail, bulletin-de-paie, attestation-sur-honneur, …).
-    pub kind: String,
+    /// Its kind.
+    pub kind: DocumentKind,
     /// Its date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
@@ -89,9 +91,45 @@ pub struct CqptHeld {
     pub awarded: Date,
     /// Practised one of the two jobs daily since.
     pub practising: bool,
+    /// The savoirs communs validated for it and their levels, as its synthesis records them.
+    pub validated: Vec<ValidatedItem>,
+    /// The reference of its synthesis, where the levels were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese_reference: Option<String>,
     /// Where it is written.
     #[serde(skip)]
     pub location: Location,
+}
+
+/// An item validated for a CQPT already held, at the level reached.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidatedItem {
+    /// The item id.
+    pub item: String,
+    /// The level reached.
+    pub level: Level,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// One event of an evaluating body's accreditation (Annexe 2 §IV).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccreditationRecord {
+    /// Granted, renewed or withdrawn.
+    pub event: AccreditationEvent,
+    /// Its date.
+    pub on: Date,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl EvaluatingBody {
+    /// The date of the last accreditation or renewal.
+    pub fn accredited_on(&self) -> Option<Date> {
+        self.accreditation.iter().filter(|r| r.event != AccreditationEvent::Withdrawn).map(|r| r.on).max()
+    }
 }
 
 /// The evaluating body.
@@ -101,16 +139,16 @@ pub struct EvaluatingBody {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// Last accreditation or renewal by the CPNE.
-    pub accredited_on: Date,
-    /// Accreditation withdrawn on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub withdrawn_on: Option<Date>,
+    /// Its accreditation by the CPNE: granted, renewed, withdrawn, in date order.
+    pub accreditation: Vec<AccreditationRecord>,
     /// It trained the candidate.
     pub trained_candidate: bool,
     /// The default evaluator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluator: Option<String>,
+    /// Its evaluators for this candidate (the default evaluator included): the only people whose
+    /// levels count.
+    pub evaluators: Vec<String>,
     /// Where it is written.
     #[serde(skip)]
     pub location: Location,
@@ -146,8 +184,9 @@ pub struct Assessment {
 }
 
 /// The kind of a piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, EnumString, IntoStaticStr, VariantNames)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum PreuveKind {
     /// A written description.
     Description,
@@ -277,25 +316,33 @@ impl Observation {
 }
 
 /// Status of an activity in the synthesis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    EnumString,
+    IntoStaticStr,
+    VariantNames,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ActivityStatus {
     /// Every core item reaches the required level.
     Acquis,
     /// A complementary evaluation could close the gap.
+    #[strum(serialize = "a-completer")]
     ACompleter,
     /// Otherwise.
     NonAcquis,
 }
 
 impl ActivityStatus {
-    /// The names used in dossiers.
-    pub const CHOICES: &'static [(&'static str, ActivityStatus)] = &[
-        ("acquis", ActivityStatus::Acquis),
-        ("a-completer", ActivityStatus::ACompleter),
-        ("non-acquis", ActivityStatus::NonAcquis),
-    ];
-
     /// The French label.
     pub fn label(self) -> &'static str {
         match self {
@@ -307,8 +354,22 @@ impl ActivityStatus {
 }
 
 /// The proposal to the CPNE, and the commission's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    EnumString,
+    IntoStaticStr,
+    VariantNames,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Proposal {
     /// Award the certificate.
     Attribution,
@@ -319,13 +380,6 @@ pub enum Proposal {
 }
 
 impl Proposal {
-    /// The names used in dossiers.
-    pub const CHOICES: &'static [(&'static str, Proposal)] = &[
-        ("attribution", Proposal::Attribution),
-        ("evaluation-complementaire", Proposal::EvaluationComplementaire),
-        ("non-attribution", Proposal::NonAttribution),
-    ];
-
     /// The French label.
     pub fn label(self) -> &'static str {
         match self {
@@ -395,8 +449,10 @@ pub struct SyntheseRecord {
 pub struct Member {
     /// Name.
     pub name: String,
-    /// `salaries` or `employeurs`.
-    pub college: String,
+    /// Its college.
+    pub college: College,
+    /// The member trained the candidate.
+    pub trained_candidate: bool,
 }
 
 /// An appeal against the decision (art. 5).
@@ -405,7 +461,7 @@ pub struct Appeal {
     /// Filed on.
     pub filed: Date,
     /// Its ground.
-    pub ground: String,
+    pub ground: AppealGround,
     /// Details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
@@ -439,7 +495,7 @@ pub struct Dossier {
     /// The certificate aimed at.
     pub certificate: String,
     /// The access route.
-    pub route: String,
+    pub route: Route,
     /// A priority DIF.
     pub priority_dif: bool,
     /// The contrat de professionnalisation ending, for that route.

@@ -1,9 +1,11 @@
 //! Phase 2 checks and the order of the phases: the rules that decide whether the evaluation
 //! can be synthesised (errors) or only needs a remark (warnings).
 
+use super::accreditation::{self, Standing};
 use super::carry_over::CarryOver;
 use super::finding::{Finding, FindingCode};
 use super::synthese::core_items;
+use crate::date::Date;
 use crate::dossier::Dossier;
 use crate::policy::Policy;
 use crate::referentiel::Library;
@@ -26,6 +28,7 @@ pub fn phase2_findings(
         ));
     }
     evaluating_body(dossier, policy, &mut out);
+    assessors(dossier, &mut out);
     observation(dossier, policy, &mut out);
     levels(dossier, library, policy, &mut out);
     if let Some(c) = carry_over
@@ -40,7 +43,31 @@ pub fn phase2_findings(
             dossier.cqpt_held.as_ref().map(|h| &h.location),
         ));
     }
+    if let Some(c) = carry_over
+        && c.applies
+    {
+        for n in &c.not_carried {
+            let location = dossier
+                .cqpt_held
+                .iter()
+                .flat_map(|h| &h.validated)
+                .find(|v| v.item == n.item)
+                .map(|v| &v.location);
+            out.push(Finding::warning(
+                FindingCode::CarryOverItemNotCarried,
+                format!("« {} » n'est pas repris du CQPT {} : {}", n.item, c.certificate, n.reason),
+                location,
+            ));
+        }
+    }
     phase_order(dossier, &mut out);
+    out
+}
+
+/// The commission's findings (art. 5): they concern the decision only, and never hide the
+/// synthesis nor move the dossier back.
+pub fn commission_findings(dossier: &Dossier, policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
     commission(dossier, policy, &mut out);
     out
 }
@@ -67,29 +94,58 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             Some(&body.location),
         ));
     }
-    let until = body.accredited_on.add_years(policy.accreditation.years);
+    let periods = accreditation::periods(&body.accreditation, policy.accreditation.years);
     let dates: BTreeSet<_> = dossier.assessments().map(|(_, a)| a.on).collect();
-    if let Some(bad) = dates.iter().find(|d| **d < body.accredited_on || **d >= until) {
+    let described =
+        periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
+    let standings: Vec<(Date, Standing)> =
+        dates.iter().map(|d| (*d, accreditation::standing(&periods, *d))).collect();
+    if let Some((bad, _)) = standings.iter().find(|(_, s)| *s == Standing::Expired) {
         out.push(Finding::error(
             FindingCode::AccreditationExpired,
             format!(
-                "évaluation du {bad} hors de l'habilitation de {} (du {} au {}, {} ans)",
+                "évaluation du {bad} hors des périodes d'habilitation de {} ({}, {} ans à compter de chaque habilitation ou renouvellement)",
                 body.name,
-                body.accredited_on,
-                until.add_days(-1),
+                if described.is_empty() { "aucune".to_string() } else { described.clone() },
                 policy.accreditation.years
             ),
             Some(&body.location),
         ));
     }
-    if let Some(withdrawn) = body.withdrawn_on
-        && let Some(bad) = dates.iter().find(|d| **d >= withdrawn)
+    if let Some((bad, Standing::Withdrawn(withdrawn))) =
+        standings.iter().find(|(_, s)| matches!(s, Standing::Withdrawn(_)))
     {
         out.push(Finding::error(
             FindingCode::AccreditationWithdrawn,
             format!("évaluation du {bad} après le retrait de l'habilitation de {} le {withdrawn}", body.name),
             Some(&body.location),
         ));
+    }
+}
+
+/// Every level comes from an evaluator of the accredited body (art. 6-2: the evaluation "est mise
+/// en œuvre par un organisme évaluateur habilité"); the internal referee "peut apporter un
+/// complément d'information à l'évaluateur" (Annexe 2 §III, 2C): information, never a level.
+fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
+    let Some(body) = &dossier.evaluating_body else { return };
+    let referee = dossier.observation.as_ref().and_then(|o| o.referee.as_ref()).map(|r| r.name.as_str());
+    let mut reported = BTreeSet::new();
+    for (_, a) in dossier.assessments() {
+        if body.evaluators.iter().any(|e| e == &a.by) || !reported.insert(a.by.as_str()) {
+            continue;
+        }
+        let message = if Some(a.by.as_str()) == referee {
+            format!(
+                "niveau donné par {}, référent interne de l'entreprise : ses remarques informent l'évaluateur, elles ne donnent pas de niveau",
+                a.by
+            )
+        } else {
+            format!(
+                "niveau donné par {}, qui n'est pas un évaluateur de l'organisme habilité {} (evaluating_body.evaluators)",
+                a.by, body.name
+            )
+        };
+        out.push(Finding::error(FindingCode::LevelNotFromEvaluator, message, Some(&a.location)));
     }
 }
 
@@ -244,16 +300,37 @@ fn phase_order(dossier: &Dossier, out: &mut Vec<Finding>) {
 
 fn commission(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(d) = &dossier.decision else { return };
-    let count =
-        |college: &str| u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0);
-    let (s, e) = (count("salaries"), count("employeurs"));
-    if s != policy.commission.salaries || e != policy.commission.employeurs {
+    let count = |college: crate::dossier::College| {
+        u32::try_from(d.members.iter().filter(|m| m.college == college).count()).unwrap_or(0)
+    };
+    let (s, e) = (count(crate::dossier::College::Salaries), count(crate::dossier::College::Employeurs));
+    let names: BTreeSet<&str> = d.members.iter().map(|m| m.name.trim()).collect();
+    if s != policy.commission.salaries || e != policy.commission.employeurs || names.len() != d.members.len()
+    {
         out.push(Finding::error(
             FindingCode::CommissionComposition,
             format!(
-                "la commission d'attribution compte {s} représentant(s) des salariés et {e} des employeurs : il en faut {} et {}",
-                policy.commission.salaries, policy.commission.employeurs
+                "la commission d'attribution compte {s} représentant(s) des salariés et {e} des employeurs, {} personne(s) distincte(s) : il en faut {} et {}, tous distincts",
+                names.len(),
+                policy.commission.salaries,
+                policy.commission.employeurs
             ),
+            Some(&d.location),
+        ));
+    }
+    let mut evaluators: BTreeSet<&str> = dossier.assessments().map(|(_, a)| a.by.as_str()).collect();
+    evaluators.extend(dossier.evaluating_body.iter().flat_map(|b| &b.evaluators).map(String::as_str));
+    evaluators.extend(dossier.synthese.iter().map(|s| s.by.as_str()));
+    for m in &d.members {
+        let role = match (evaluators.contains(m.name.trim()), m.trained_candidate) {
+            (true, _) => "a évalué",
+            (false, true) => "a formé",
+            (false, false) => continue,
+        };
+        out.push(Finding::new(
+            FindingCode::CommissionMemberConflict,
+            policy.commission.member_conflict,
+            format!("{}, membre de la commission d'attribution, {role} le candidat", m.name),
             Some(&d.location),
         ));
     }

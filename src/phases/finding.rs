@@ -44,6 +44,8 @@ pub enum FindingCode {
     InterviewMissing,
     /// A level of 4 or 5 without justification.
     JustificationMissing,
+    /// A level given by someone who is not an evaluator of the accredited body.
+    LevelNotFromEvaluator,
     /// A quiz level above the cap.
     QuizLevelCapped,
     /// A level from a modality the policy does not assign to the item's category.
@@ -54,10 +56,14 @@ pub enum FindingCode {
     ItemNotEvaluated,
     /// The CQPT held is too old for the carry-over.
     CarryOverExpired,
+    /// An item listed as validated for the CQPT held that does not carry over.
+    CarryOverItemNotCarried,
     /// A phase recorded before the one it needs.
     PhaseOutOfOrder,
-    /// The commission is not 2 + 2.
+    /// The commission is not 2 + 2 distinct people.
     CommissionComposition,
+    /// A member of the commission evaluated or trained the candidate.
+    CommissionMemberConflict,
 }
 
 impl FindingCode {
@@ -85,14 +91,16 @@ impl FindingCode {
                 "annexe 2 §III, phase 2C"
             }
             FindingCode::InterviewMissing => "annexe 2 §III, phase 2C, NB",
+            FindingCode::LevelNotFromEvaluator => "art. 6-2 ; annexe 2 §III, phase 2C, remarque",
             FindingCode::JustificationMissing
             | FindingCode::QuizLevelCapped
             | FindingCode::ModalityNotAssigned
             | FindingCode::ItemNotEvaluated => "politique d'évaluation",
             FindingCode::ItemNotInCertificate => "annexe 1",
-            FindingCode::CarryOverExpired => "art. 3",
+            FindingCode::CarryOverExpired | FindingCode::CarryOverItemNotCarried => "art. 3",
             FindingCode::PhaseOutOfOrder => "annexe 2 §III",
             FindingCode::CommissionComposition => "art. 5",
+            FindingCode::CommissionMemberConflict => "art. 5 ; annexe 2 §III, remarque",
         }
     }
 }

@@ -1,13 +1,17 @@
 //! The funding of the evaluation (art. 6-2, Annexe 2 §IV): AUVICOM's flat rate per hour,
-//! capped, adjusted by the CPNE within 20 %; the company under the plan de formation.
+//! capped, adjusted by the CPNE within 20 %, "pour tout dossier d'évaluation ayant été soumis pour
+//! examen à la CPNE" under a contrat or période de professionnalisation or a priority DIF; the
+//! company under the plan de formation. Nothing is owed for a rejected or unfinished file.
 
 use crate::dossier::Dossier;
 use crate::policy::Policy;
 use serde::Serialize;
+use strum::IntoStaticStr;
 
 /// Who pays for the evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Payer {
     /// AUVICOM, on the professionalisation funds.
     Auvicom,
@@ -20,54 +24,61 @@ pub enum Payer {
 /// The funding of one dossier.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Funding {
-    /// Who pays.
+    /// Who pays, under the dossier's route.
     pub payer: Payer,
-    /// Hours funded (billed hours, capped).
+    /// Whether the payment is due: the dossier is recevable, its evaluation done and its
+    /// complete file sent for the CPNE's examination.
+    pub owed: bool,
+    /// Hours funded by AUVICOM (billed hours, capped; 0 unless owed by AUVICOM).
     pub hours: f64,
     /// Flat rate per hour, in euros.
     pub euros_per_hour: u32,
     /// The CPNE's adjustment, in percent.
     pub modulation_percent: i32,
-    /// What AUVICOM owes, in euros (0 unless AUVICOM pays).
+    /// What AUVICOM owes, in euros (0 unless AUVICOM pays and it is owed).
     pub euros: f64,
     /// The rule applied, in French.
     pub basis: String,
 }
 
-/// The funding of `dossier` under `policy`.
-pub fn funding(dossier: &Dossier, policy: &Policy) -> Funding {
+/// The payer of `dossier`'s evaluation under its route.
+pub fn payer(dossier: &Dossier, policy: &Policy) -> Payer {
     let f = &policy.funding;
-    let route = dossier.route.as_str();
-    let auvicom =
-        f.funded_routes.iter().any(|r| r == route) || (route == f.priority_dif_route && dossier.priority_dif);
-    let company = f.company_routes.iter().any(|r| r == route);
-    let billed = dossier.evaluation_hours.unwrap_or(0.0);
-    let hours = billed.min(f64::from(f.max_hours));
-    let (payer, euros, basis) = if auvicom {
-        let euros = f64::from(f.euros_per_hour) * hours * (1.0 + f64::from(f.modulation_percent) / 100.0);
-        (
-            Payer::Auvicom,
-            (euros * 100.0).round() / 100.0,
-            format!(
-                "forfait AUVICOM de {} € par heure dans la limite de {} heures, modulé de {} % par la CPNE (art. 6-2)",
-                f.euros_per_hour, f.max_hours, f.modulation_percent
-            ),
-        )
-    } else if company {
-        (
-            Payer::Entreprise,
-            0.0,
-            "plan de formation : financement par l'entreprise (annexe 2 §IV)".to_string(),
-        )
+    let route = dossier.route;
+    if f.funded_routes.contains(&route) || (route == f.priority_dif_route && dossier.priority_dif) {
+        Payer::Auvicom
+    } else if f.company_routes.contains(&route) {
+        Payer::Entreprise
     } else {
-        (Payer::Aucun, 0.0, "voie d'accès sans forfait d'évaluation prévu par l'accord".to_string())
+        Payer::Aucun
+    }
+}
+
+/// The funding of `dossier` under `policy`; `submitted` says whether the dossier is recevable,
+/// evaluated and its complete file sent for the CPNE's examination (phase 3 reached).
+pub fn funding(dossier: &Dossier, policy: &Policy, submitted: bool) -> Funding {
+    let f = &policy.funding;
+    let payer = payer(dossier, policy);
+    let billed = dossier.evaluation_hours.unwrap_or(0.0);
+    let auvicom = payer == Payer::Auvicom && submitted;
+    let hours = if auvicom { billed.min(f64::from(f.max_hours)) } else { 0.0 };
+    let euros = f64::from(f.euros_per_hour) * hours * (1.0 + f64::from(f.modulation_percent) / 100.0);
+    let basis = match (payer, submitted) {
+        (Payer::Aucun, _) => "voie d'accès sans forfait d'évaluation prévu par l'accord".to_string(),
+        (_, false) => "rien n'est dû : le dossier n'est pas recevable, ou son évaluation n'est pas achevée et transmise pour examen à la CPNE (annexe 2 §IV)".to_string(),
+        (Payer::Auvicom, true) => format!(
+            "forfait AUVICOM de {} € par heure dans la limite de {} heures, modulé de {} % par la CPNE (art. 6-2)",
+            f.euros_per_hour, f.max_hours, f.modulation_percent
+        ),
+        (Payer::Entreprise, true) => "plan de formation : financement par l'entreprise (annexe 2 §IV)".to_string(),
     };
     Funding {
         payer,
-        hours: if auvicom { hours } else { 0.0 },
+        owed: submitted && payer != Payer::Aucun,
+        hours,
         euros_per_hour: f.euros_per_hour,
         modulation_percent: f.modulation_percent,
-        euros,
+        euros: (euros * 100.0).round() / 100.0,
         basis,
     }
 }

@@ -8,6 +8,7 @@
 //! 5. the commission's decision and appeal (phase 4), the [`funding`], and the state of the
 //!    dossier: the phase reached and what is missing to go on.
 
+pub mod accreditation;
 pub mod carry_over;
 pub mod checks;
 pub mod finding;
@@ -47,7 +48,7 @@ pub struct AppealRecord {
     /// Filed on.
     pub filed: Date,
     /// Its ground.
-    pub ground: String,
+    pub ground: crate::dossier::AppealGround,
     /// Admitted: only on the ground of a lack of rigour of the procedure (art. 5).
     pub admitted: bool,
     /// Why, in French.
@@ -98,9 +99,10 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Whether findings of severity error block the synthesis.
+    /// Whether findings of severity error block the synthesis (the commission's findings bear
+    /// on the decision only).
     pub fn blocked(&self) -> bool {
-        self.findings.iter().any(Finding::is_error)
+        self.state.blocked
     }
 }
 
@@ -108,7 +110,7 @@ impl Evaluation {
 pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Date) -> Evaluation {
     let recevabilite = recevabilite(dossier, policy, dossier.application.submitted);
     let synthesis_date = dossier.synthese.as_ref().map_or(date, |s| s.date);
-    let carry_over = carry_over::carry_over(dossier, policy, synthesis_date);
+    let carry_over = carry_over::carry_over(dossier, library, policy, synthesis_date);
     let mut findings =
         checks::phase2_findings(dossier, library, policy, recevabilite.recevable, carry_over.as_ref());
     let blocked = findings.iter().any(Finding::is_error);
@@ -132,7 +134,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
             let admitted = policy.commission.appeal_grounds.contains(&a.ground);
             AppealRecord {
                 filed: a.filed,
-                ground: a.ground.clone(),
+                ground: a.ground,
                 admitted,
                 reason: if admitted {
                     "recours recevable : fondé sur une absence de rigueur de la procédure d'évaluation (art. 5)".to_string()
@@ -142,7 +144,11 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
             }
         }),
     });
-    let state = state(dossier, &recevabilite, blocked, synthese.is_some());
+    let commission = checks::commission_findings(dossier, policy);
+    let decision_valid = !commission.iter().any(Finding::is_error);
+    findings.extend(commission);
+    let state = state(dossier, &recevabilite, blocked, synthese.is_some(), decision_valid);
+    let funding = funding::funding(dossier, policy, recevabilite.recevable && state.phase >= 3);
     Evaluation {
         candidate: dossier.candidate.id.clone(),
         name: dossier.candidate_name(),
@@ -153,12 +159,18 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         carry_over,
         synthese,
         decision,
-        funding: funding::funding(dossier, policy),
+        funding,
         state,
     }
 }
 
-fn state(dossier: &Dossier, recevabilite: &RecevabiliteDecision, blocked: bool, synthesised: bool) -> State {
+fn state(
+    dossier: &Dossier,
+    recevabilite: &RecevabiliteDecision,
+    blocked: bool,
+    synthesised: bool,
+    decision_valid: bool,
+) -> State {
     let mut missing = Vec::new();
     if !recevabilite.recevable {
         missing.extend(recevabilite.reasons.iter().map(|r| format!("recevabilité : {}", r.message)));
@@ -180,8 +192,11 @@ fn state(dossier: &Dossier, recevabilite: &RecevabiliteDecision, blocked: bool, 
     if blocked {
         missing.push("lever les constats bloquants avant la synthèse".to_string());
     }
-    let (phase, label) = if dossier.decision.is_some() && synthesised {
+    let (phase, label) = if dossier.decision.is_some() && synthesised && decision_valid {
         (4, "délivrance : décision de la commission")
+    } else if dossier.decision.is_some() && synthesised && evaluated {
+        missing.push("décision d'une commission d'attribution régulièrement composée (art. 5)".to_string());
+        (3, "synthèse transmise à la CPNE")
     } else if dossier.synthese.is_some() && synthesised && evaluated {
         missing.push("décision de la commission d'attribution (phase 4)".to_string());
         (3, "synthèse transmise à la CPNE")

@@ -34,6 +34,8 @@ pub enum Reason {
     NotBranchEmployee,
     /// The contrat de professionnalisation did not aim at this certificate.
     ContractNotAimedAtCertificate,
+    /// The contrat de professionnalisation ended longer ago than the policy's window.
+    ContractEndedOutsideWindow,
     /// Under one year of related experience.
     ExperienceUnderOneYear,
     /// Free access: under one year of it within the last 3 years.
@@ -68,6 +70,9 @@ impl Reason {
             Reason::ContractNotAimedAtCertificate | Reason::ExperienceUnderOneYear => {
                 "annexe 2, §III, population concernée"
             }
+            Reason::ContractEndedOutsideWindow => {
+                "annexe 2, §III, population concernée (délai fixé par la politique)"
+            }
             Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
                 "accord du 23 septembre 2005, art. 3"
             }
@@ -92,8 +97,12 @@ pub struct Rejection {
 pub struct ExperienceFacts {
     /// Days of related experience, periods merged, up to the date.
     pub related_days: i64,
+    /// They make the years required (calendar anniversaries from the first day worked).
+    pub years_reached: bool,
     /// Of those, days within the window.
     pub window_days: i64,
+    /// The days within the window make the years required.
+    pub window_years_reached: bool,
     /// Hours of related work within the window (pro rata of straddling periods).
     pub window_hours: f64,
     /// First day of the window.
@@ -120,11 +129,11 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
     let mut reasons = Vec::new();
     let mut reject =
         |code: Reason, message: String| reasons.push(Rejection { code, article: code.article(), message });
-    let route = dossier.route.as_str();
-    let facts = experience(&dossier.employment, date, p.window_years);
-    let no_experience = p.no_experience_routes.iter().any(|r| r == route);
+    let route = dossier.route;
+    let facts = experience(&dossier.employment, date, p.window_years, p.min_experience_years);
+    let no_experience = p.no_experience_routes.contains(&route);
 
-    if !p.routes.iter().any(|r| r == route) {
+    if !p.routes.contains(&route) {
         reject(
             Reason::RouteNotAdmitted,
             format!(
@@ -133,8 +142,19 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
         );
     }
     if no_experience {
-        let aimed =
-            dossier.professionalisation_contract.as_ref().is_some_and(|c| c.target == dossier.certificate);
+        let contract = dossier.professionalisation_contract.as_ref();
+        let aimed = contract.is_some_and(|c| c.target == dossier.certificate);
+        if let Some(c) = contract
+            && date > c.end.add_years(p.end_of_contract_window_years)
+        {
+            reject(
+                Reason::ContractEndedOutsideWindow,
+                format!(
+                    "Le contrat de professionnalisation a pris fin le {} : la demande, reçue le {date}, vient plus de {} an(s) après sa fin ; au-delà, le candidat postule comme salarié justifiant d'une année d'expérience.",
+                    c.end, p.end_of_contract_window_years
+                ),
+            );
+        }
         if !aimed {
             reject(
                 Reason::ContractNotAimedAtCertificate,
@@ -142,34 +162,36 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
             );
         }
     } else {
-        let employed = dossier
-            .employment
-            .iter()
-            .any(|e| e.in_branch && e.start <= date && e.end.is_none_or(|end| end >= date));
+        let employed = dossier.employment.iter().any(|e| {
+            e.in_branch
+                && p.branch_contracts.contains(&e.contract)
+                && e.start <= date
+                && e.end.is_none_or(|end| end >= date)
+        });
         if !employed {
             reject(
                 Reason::NotBranchEmployee,
                 format!(
-                    "Au {date}, le dossier ne montre pas d'emploi en cours dans une entreprise de la branche des télécommunications (convention collective du 26 avril 2000)."
+                    "Au {date}, le dossier ne montre pas d'emploi salarié en cours (CDD ou CDI) dans une entreprise de la branche des télécommunications (convention collective du 26 avril 2000) ; un stage ou un autre contrat n'en est pas un."
                 ),
             );
         }
-        if facts.related_days < p.min_experience_days {
+        if !facts.years_reached {
             reject(
                 Reason::ExperienceUnderOneYear,
                 format!(
-                    "L'expérience professionnelle en rapport direct avec le CQPT visé totalise {} jours ; il faut au moins un an ({} jours).",
-                    facts.related_days, p.min_experience_days
+                    "L'expérience professionnelle en rapport direct avec le CQPT visé totalise {} jours, moins d'une année entière de date à date ; il faut au moins {} an(s).",
+                    facts.related_days, p.min_experience_years
                 ),
             );
         }
-        if p.free_access_routes.iter().any(|r| r == route) {
-            if facts.related_days >= p.min_experience_days && facts.window_days < p.min_experience_days {
+        if p.free_access_routes.contains(&route) {
+            if facts.years_reached && !facts.window_years_reached {
                 reject(
                     Reason::ExperienceOutsideWindow,
                     format!(
-                        "En accès libre, l'année d'expérience doit se situer dans les trois dernières années (depuis le {}) : le dossier en montre {} jours sur cette période, il en faut {}.",
-                        facts.window_start, facts.window_days, p.min_experience_days
+                        "En accès libre, l'année d'expérience doit se situer dans les trois dernières années (depuis le {}) : le dossier en montre {} jours sur cette période, moins d'une année entière de date à date.",
+                        facts.window_start, facts.window_days
                     ),
                 );
             }
@@ -203,8 +225,10 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
     RecevabiliteDecision { date, recevable: reasons.is_empty(), reasons, facts }
 }
 
-/// Merges the related periods up to `date` and counts days and hours.
-pub fn experience(periods: &[Employment], date: Date, window_years: i32) -> ExperienceFacts {
+/// Merges the related periods up to `date` and counts days and hours. Whether the days make
+/// `years` years is judged by calendar anniversary: the merged periods laid end to end from the
+/// first day worked ([`Date::days_make_years`]).
+pub fn experience(periods: &[Employment], date: Date, window_years: i32, years: i32) -> ExperienceFacts {
     let window_start = date.add_years(-window_years).add_days(1);
     let mut spans: Vec<(i64, i64)> = Vec::new();
     let mut window_hours = 0.0;
@@ -227,7 +251,18 @@ pub fn experience(periods: &[Employment], date: Date, window_years: i32) -> Expe
     let related_days = merged.iter().map(|(s, e)| e - s + 1).sum();
     let ws = window_start.days_since_epoch();
     let window_days = merged.iter().map(|(s, e)| (e - (*s).max(ws) + 1).max(0)).sum();
-    ExperienceFacts { related_days, window_days, window_hours, window_start }
+    let first = |start: Option<i64>| start.and_then(Date::from_days_since_epoch);
+    let reached = |start: Option<Date>, days: i64| start.is_some_and(|s| s.days_make_years(days, years));
+    let first_day = first(merged.first().map(|(s, _)| *s));
+    let first_in_window = first(merged.iter().find(|(_, e)| *e >= ws).map(|(s, _)| (*s).max(ws)));
+    ExperienceFacts {
+        related_days,
+        years_reached: reached(first_day, related_days),
+        window_days,
+        window_years_reached: reached(first_in_window, window_days),
+        window_hours,
+        window_start,
+    }
 }
 
 /// Merges overlapping or adjacent inclusive day spans.

@@ -35,6 +35,8 @@ pub enum ItemStatus {
     NonEvalue,
     /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
     NonApplicable,
+    /// An optional item below the required level or not evaluated: it never blocks.
+    Facultatif,
 }
 
 /// One item of the synthesis.
@@ -50,7 +52,7 @@ pub struct ItemResult {
     pub category: Category,
     /// Levels by modality.
     pub sources: Vec<SourceLevel>,
-    /// Carried over from the other CQPT.
+    /// Carried over from the other CQPT (art. 3), at the level validated there.
     pub carried_over: bool,
     /// The level computed from the sources and the carry-over.
     pub computed: Option<u8>,
@@ -138,10 +140,6 @@ pub fn synthese(
 ) -> Option<Synthese> {
     let r = library.referentiel(&dossier.certificate)?;
     let required = policy.levels.required;
-    let carried: BTreeSet<&str> = match (carry_over, library.referentiel(&policy.carry_over.referentiel)) {
-        (Some(c), Some(common)) if c.applies => common.item_refs().map(|(_, x)| x.id.as_str()).collect(),
-        _ => BTreeSet::new(),
-    };
     // Levels per item and modality, and per contact for the observation.
     let mut by_item: BTreeMap<&str, LevelsByModality> = BTreeMap::new();
     for (modality, a) in dossier.assessments() {
@@ -201,16 +199,18 @@ pub fn synthese(
         }
         let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
         let mut computed = policy.modalities.combine.apply(&counted);
-        let carried_over = carried.contains(id);
-        if carried_over {
-            computed = Some(computed.unwrap_or(0).max(required));
+        let carried = carry_over.and_then(|c| c.level_of(id));
+        let carried_over = carried.is_some();
+        if let Some(level) = carried {
+            computed = Some(computed.map_or(level, |l| l.max(level)));
         }
         let overridden = item_overrides.get(id).map(|(l, reason)| (*l, reason.to_string()));
         let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
-        let optional = policy.activities.optional_items.iter().any(|o| o == id);
+        let optional = policy.activities.is_optional(&r.id, id);
         let status = match level {
             Some(0) if optional && item.kind == ItemKind::SavoirFaire => ItemStatus::NonApplicable,
             Some(l) if l >= required => ItemStatus::Atteint,
+            _ if optional => ItemStatus::Facultatif,
             Some(_) => ItemStatus::Insuffisant,
             None => ItemStatus::NonEvalue,
         };

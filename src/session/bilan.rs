@@ -89,7 +89,7 @@ pub fn bilan(
             let mut b = acc.lock().unwrap_or_else(|p| p.into_inner());
             b.dossiers += 1;
             *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
-            *b.routes.entry(dossier.route.clone()).or_default() += 1;
+            *b.routes.entry(dossier.route.to_string()).or_default() += 1;
             if e.recevabilite.recevable {
                 b.recevable += 1;
                 if let Some(body) = &dossier.evaluating_body {

@@ -131,8 +131,12 @@ fn process(
 ) -> std::result::Result<Processed, Failure> {
     let (dossier, e) = load_and_evaluate(ctx, path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let row =
-        SummaryRow::new(&name, &e, dossier.evaluating_body.as_ref().map(|b| b.name.as_str()), &dossier.route);
+    let row = SummaryRow::new(
+        &name,
+        &e,
+        dossier.evaluating_body.as_ref().map(|b| b.name.as_str()),
+        dossier.route.as_str(),
+    );
     let kinds: Vec<ReportKind> = match options.documents {
         Documents::None => vec![],
         Documents::Standard if e.recevabilite.recevable => vec![ReportKind::Synthese],

@@ -30,13 +30,22 @@ pub struct Spec {
     pub route: &'static str,
     pub priority_dif: bool,
     pub contract_target: Option<&'static str>,
+    /// The end of the contrat de professionnalisation.
+    pub contract_end: &'static str,
+    /// The kind of contract of every employment period.
+    pub contract: &'static str,
     /// (start, end, hours, related, in_branch)
     pub employment: Vec<(&'static str, Option<&'static str>, u32, bool, bool)>,
     pub documents: Vec<&'static str>,
     pub submitted: &'static str,
     pub cqpt_held: Option<(&'static str, &'static str, bool)>,
+    /// The savoirs communs validated for the CQPT held; by default every savoir commun that
+    /// certificate assesses, at level 3.
+    pub validated: Option<Vec<(String, u8)>>,
     pub accredited_on: &'static str,
     pub withdrawn_on: Option<&'static str>,
+    /// More accreditation events: (granted | renewed | withdrawn, date).
+    pub accreditation: Vec<(&'static str, &'static str)>,
     pub trained: bool,
     pub evaluated: bool,
     pub assessed_on: &'static str,
@@ -63,12 +72,16 @@ impl Spec {
             route: "plan-de-formation",
             priority_dif: false,
             contract_target: None,
+            contract_end: "2026-02-27",
+            contract: "cdi",
             employment: vec![("2022-01-03", None, 5600, true, true)],
             documents: vec!["contrat-de-travail", "bulletin-de-paie", "attestation-sur-honneur"],
             submitted: "2026-03-02",
             cqpt_held: None,
+            validated: None,
             accredited_on: "2025-01-15",
             withdrawn_on: None,
+            accreditation: Vec::new(),
             trained: false,
             evaluated: true,
             assessed_on: "2026-04-14",
@@ -102,14 +115,15 @@ impl Spec {
             self.certificate, self.route, self.priority_dif
         );
         if let Some(t) = self.contract_target {
-            let _ = writeln!(y, "professionalisation_contract: {{target: {t}, end: 2026-02-27}}");
+            let _ = writeln!(y, "professionalisation_contract: {{target: {t}, end: {}}}", self.contract_end);
         }
         let _ = writeln!(y, "employment:");
         for (start, end, hours, related, in_branch) in &self.employment {
             let end = end.map(|e| format!(", end: {e}")).unwrap_or_default();
             let _ = writeln!(
                 y,
-                "  - {{employer: Opérateur Test, in_branch: {in_branch}, contract: cdi, related: {related}, start: {start}{end}, hours: {hours}}}"
+                "  - {{employer: Opérateur Test, in_branch: {in_branch}, contract: {}, related: {related}, start: {start}{end}, hours: {hours}}}",
+                self.contract
             );
         }
         if self.employment.is_empty() {
@@ -126,10 +140,28 @@ impl Spec {
         }
         let _ = writeln!(y, "application: {{submitted: {}}}", self.submitted);
         if let Some((c, awarded, practising)) = self.cqpt_held {
-            let _ =
-                writeln!(y, "cqpt_held: {{certificate: {c}, awarded: {awarded}, practising: {practising}}}");
+            let validated = self.validated.clone().unwrap_or_else(|| common_items_of(c, 3));
+            let _ = writeln!(
+                y,
+                "cqpt_held:\n  certificate: {c}\n  awarded: {awarded}\n  practising: {practising}\n  validated:"
+            );
+            for (item, level) in &validated {
+                let _ = writeln!(y, "    {item}: {level}");
+            }
+            if validated.is_empty() {
+                y.truncate(y.len() - "  validated:\n".len());
+                y.push_str("  validated: {}\n");
+            }
         }
-        let withdrawn = self.withdrawn_on.map(|w| format!(", withdrawn_on: {w}")).unwrap_or_default();
+        let mut withdrawn = self.withdrawn_on.map(|w| format!(", withdrawn_on: {w}")).unwrap_or_default();
+        if !self.accreditation.is_empty() {
+            let events: Vec<String> = self
+                .accreditation
+                .iter()
+                .map(|(event, on)| format!("{{event: {event}, on: {on}}}"))
+                .collect();
+            withdrawn.push_str(&format!(", accreditation: [{}]", events.join(", ")));
+        }
         let _ = writeln!(
             y,
             "evaluating_body: {{id: OE-1, name: Organisme Test, accredited_on: {}{withdrawn}, trained_candidate: {}, evaluator: Eva Luatrice}}",
@@ -234,6 +266,17 @@ impl Spec {
         let dossier = self.dossier();
         evaluate(&dossier, library, policy, dossier.latest_date())
     }
+}
+
+/// The savoirs communs (Annexe 3) that `certificate` assesses, each at `level`.
+pub fn common_items_of(certificate: &str, level: u8) -> Vec<(String, u8)> {
+    let (library, _) = context();
+    let common = library.referentiel("savoirs-communs").unwrap();
+    cqpt::phases::synthese::core_items(library.referentiel(certificate).unwrap())
+        .into_iter()
+        .filter(|id| common.item_refs().any(|(_, r)| r.id == *id))
+        .map(|id| (id.to_string(), level))
+        .collect()
 }
 
 /// The codes of the evaluation's findings.

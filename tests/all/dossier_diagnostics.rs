@@ -105,3 +105,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_key_of_another_override_target_says_which_target_it_belongs_to() {
+    let spec = Spec {
+        overrides: vec![
+            "{target: item, item: c-deontologie, level: 3, status: acquis, reason: vu, on: 2026-04-20}"
+                .into(),
+        ],
+        ..Spec::complete("distance")
+    };
+    let diags = load(&spec.yaml()).unwrap_err();
+    let d = diags.iter().find(|d| d.field == "overrides[0].status").unwrap_or_else(|| panic!("{diags}"));
+    assert!(d.message.contains("target: activity"), "{}", d.message);
+    assert_eq!(d.help.as_deref(), Some("write a separate override with `target: activity`"));
+}

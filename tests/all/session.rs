@@ -121,7 +121,8 @@ fn the_bundled_session_runs() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows =
         summary::from_csv(&std::fs::read(out.path().join("tableau-recapitulatif.csv")).unwrap()).unwrap();
-    assert_eq!(rows.len(), 20);
+    let examples = std::fs::read_dir(root().join("examples/dossiers")).unwrap().count();
+    assert_eq!(rows.len(), examples);
     let text =
         crate::documents::pdf_text(&std::fs::read(out.path().join("tableau-recapitulatif.pdf")).unwrap());
     assert!(text.contains("Tableau récapitulatif des dossiers"), "{text}");

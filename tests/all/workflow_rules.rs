@@ -1,7 +1,7 @@
 //! Every rule of DOMAIN.md and of the agreement, each with a test that breaks if the rule is
 //! removed or its number moved.
 
-use crate::builder::{Spec, codes, context, d, reasons};
+use crate::builder::{Spec, codes, common_items_of, context, d, reasons};
 use cqpt::dossier::{ActivityStatus, Proposal};
 use cqpt::phases::{ItemStatus, Payer, evaluate, funding::funding, recevabilite};
 
@@ -43,6 +43,61 @@ fn one_year_of_experience_364_days_are_rejected_a_full_year_accepted() {
     assert_eq!(spec.evaluate().recevabilite.facts.related_days, 364);
     let spec = Spec { submitted: "2026-03-02", ..spec };
     assert!(spec.evaluate().recevabilite.recevable);
+}
+
+#[test]
+fn one_year_is_a_calendar_anniversary_not_365_days() {
+    // 2024 is a leap year: 365 days from 2024-01-01 end on 2024-12-30, a day short of a year.
+    let short = dif(1700, "2024-01-01", "2024-12-30");
+    let short = Spec { submitted: "2025-03-03", ..short }.evaluate();
+    assert_eq!(short.recevabilite.facts.related_days, 365);
+    assert!(reasons(&short).contains(&"experience-under-one-year"), "{:?}", reasons(&short));
+    let full = Spec { submitted: "2025-03-03", ..dif(1700, "2024-01-01", "2024-12-31") }.evaluate();
+    assert!(!reasons(&full).contains(&"experience-under-one-year"), "{:?}", reasons(&full));
+    // From 29 February, the anniversary is 28 February: the year is made on the 27th.
+    let from_29 = |end: &'static str| {
+        Spec {
+            employment: vec![("2024-02-29", Some(end), 1700, true, true)],
+            submitted: end,
+            ..Spec::application("distance")
+        }
+        .evaluate()
+    };
+    assert!(from_29("2025-02-27").recevabilite.recevable, "{:?}", reasons(&from_29("2025-02-27")));
+    assert_eq!(reasons(&from_29("2025-02-26")), ["experience-under-one-year"]);
+}
+
+#[test]
+fn only_a_cdd_or_a_cdi_in_the_branch_is_branch_employment() {
+    for (contract, employed) in [
+        ("cdi", true),
+        ("cdd", true),
+        ("contrat-de-professionnalisation", true),
+        ("stage", false),
+        ("autre", false),
+    ] {
+        let e = Spec { contract, ..Spec::application("distance") }.evaluate();
+        assert_eq!(!reasons(&e).contains(&"not-branch-employee"), employed, "{contract}: {:?}", reasons(&e));
+    }
+}
+
+#[test]
+fn the_end_of_a_contrat_de_professionnalisation_opens_the_route_for_a_year() {
+    let young = |submitted: &'static str| {
+        Spec {
+            route: "fin-contrat-de-professionnalisation",
+            contract_target: Some("distance"),
+            contract_end: "2026-02-27",
+            employment: vec![],
+            documents: vec!["attestation-sur-honneur"],
+            submitted,
+            ..Spec::application("distance")
+        }
+        .evaluate()
+    };
+    assert!(young("2026-01-15").recevabilite.recevable, "during the contract");
+    assert!(young("2027-02-27").recevabilite.recevable, "the anniversary itself");
+    assert_eq!(reasons(&young("2027-02-28")), ["contract-ended-outside-window"]);
 }
 
 #[test]
@@ -178,13 +233,89 @@ fn an_evaluator_who_trained_the_candidate_blocks() {
 
 #[test]
 fn accreditation_lasts_two_years() {
-    // Accredited 2024-04-14: valid through 2026-04-13; an assessment on 2026-04-14 is outside.
-    let e = Spec { accredited_on: "2024-04-14", ..Spec::complete("distance") }.evaluate();
+    // Assessments on 2026-04-14. Accredited 2024-04-14: valid through the anniversary itself, the
+    // day the time limit expires (the same arithmetic as the carry-over); 2024-04-13 is outside.
+    let e = Spec { accredited_on: "2024-04-13", ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["accreditation-expired"]);
-    let e = Spec { accredited_on: "2024-04-15", ..Spec::complete("distance") }.evaluate();
+    let e = Spec { accredited_on: "2024-04-14", ..Spec::complete("distance") }.evaluate();
     assert!(e.findings.is_empty(), "{:?}", codes(&e));
-    let e = Spec { withdrawn_on: Some("2026-04-01"), ..Spec::complete("distance") }.evaluate();
+    let e = Spec { withdrawn_on: Some("2026-04-14"), ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["accreditation-withdrawn"]);
+    let e = Spec { withdrawn_on: Some("2026-04-15"), ..Spec::complete("distance") }.evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+}
+
+#[test]
+fn accreditation_is_a_history_and_a_renewal_on_time_is_not_an_expiry() {
+    let with = |events: Vec<(&'static str, &'static str)>| {
+        Spec { accredited_on: "2024-01-10", accreditation: events, ..Spec::complete("distance") }.evaluate()
+    };
+    // Granted 2024-01-10, valid through 2026-01-10: the assessments of 2026-04-14 need a renewal.
+    assert_eq!(codes(&with(vec![])), ["accreditation-expired"]);
+    // Renewed on the last day: one continuous period.
+    assert!(with(vec![("renewed", "2026-01-10")]).findings.is_empty());
+    // Renewed after the last day, but before the assessments: a new period covers them.
+    assert!(with(vec![("renewed", "2026-02-01")]).findings.is_empty());
+    // Renewed too late: the assessments fall in the gap.
+    assert_eq!(codes(&with(vec![("renewed", "2026-05-01")])), ["accreditation-expired"]);
+    // A renewal recorded after the assessments does not make them expired (the old model did).
+    let e = Spec {
+        accredited_on: "2024-05-01",
+        accreditation: vec![("renewed", "2026-04-30")],
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    // Withdrawn, then granted again before the assessments.
+    let e = with(vec![("renewed", "2026-01-05"), ("withdrawn", "2026-02-01"), ("granted", "2026-04-14")]);
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    let e = with(vec![("renewed", "2026-01-05"), ("withdrawn", "2026-02-01"), ("granted", "2026-04-15")]);
+    assert_eq!(codes(&e), ["accreditation-withdrawn"]);
+}
+
+#[test]
+fn accreditation_from_29_february_runs_to_28_february() {
+    use cqpt::dossier::{AccreditationEvent, AccreditationRecord};
+    use cqpt::phases::accreditation::{Standing, periods, standing};
+    let granted = AccreditationRecord {
+        event: AccreditationEvent::Granted,
+        on: d("2024-02-29"),
+        location: Default::default(),
+    };
+    let p = periods(&[granted], 2);
+    assert_eq!(standing(&p, d("2026-02-28")), Standing::Valid);
+    assert_eq!(standing(&p, d("2026-03-01")), Standing::Expired);
+    assert_eq!(standing(&p, d("2024-02-28")), Standing::Expired);
+}
+
+#[test]
+fn a_level_counts_only_from_an_evaluator_of_the_accredited_body() {
+    let base = Spec::complete("distance").yaml();
+    let by = |who: &str, extra: &str| {
+        let yaml = base
+            .replacen(
+                "kind: description\n    assessments:\n      - {",
+                &format!("kind: description\n    assessments:\n      - {{by: {who}, "),
+                1,
+            )
+            .replace("evaluator: Eva Luatrice}", &format!("evaluator: Eva Luatrice{extra}}}"))
+            .replace(
+                "  date: 2026-04-14\n  start:",
+                "  date: 2026-04-14\n  referee: {name: Rémi Référent, role: superviseur}\n  start:",
+            );
+        let (library, policy) = context();
+        let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+        let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+        evaluate(&dossier, library, policy, dossier.latest_date())
+    };
+    assert!(by("Eva Luatrice", "").findings.is_empty());
+    assert!(by("Marc Second", ", evaluators: [Marc Second]").findings.is_empty());
+    let e = by("Marc Second", "");
+    assert_eq!(codes(&e), ["level-not-from-evaluator"]);
+    assert!(e.synthese.is_none(), "a level from anyone else blocks the synthesis");
+    let e = by("Rémi Référent", "");
+    assert_eq!(codes(&e), ["level-not-from-evaluator"]);
+    assert!(e.findings[0].message.contains("référent interne"), "{}", e.findings[0].message);
 }
 
 #[test]
@@ -281,6 +412,56 @@ fn savoir_faire_zero_on_an_optional_item_does_not_count_against() {
 }
 
 #[test]
+fn an_optional_item_never_blocks_whatever_its_level() {
+    for level in [0, 1, 2] {
+        for item in ["sf-encaisser", "sf-prendre-connaissance-dossier-ecoutant"] {
+            let mut spec = Spec::complete("point-de-distribution");
+            spec.levels.insert(item.into(), level);
+            let s = spec.evaluate().synthese.unwrap();
+            assert_ne!(s.item(item).unwrap().status, ItemStatus::Insuffisant, "{item} at {level}");
+            assert_eq!(s.proposal, Proposal::Attribution, "{item} at {level}");
+            assert!(!s.to_evaluate_again.iter().any(|i| i == item));
+        }
+    }
+    // Not evaluated at all: it does not block either.
+    let spec = Spec { skip: vec!["sf-faux-billet".into()], ..Spec::complete("point-de-distribution") };
+    let e = spec.evaluate();
+    assert_eq!(e.synthese.as_ref().unwrap().item("sf-faux-billet").unwrap().status, ItemStatus::Facultatif);
+    assert_eq!(e.synthese.as_ref().unwrap().proposal, Proposal::Attribution);
+    assert!(!codes(&e).contains(&"item-not-evaluated"));
+}
+
+#[test]
+fn optionality_belongs_to_a_certificate() {
+    // Optional in a shop without a computer (annexe 1 p. 20), core in a call centre.
+    let item = "sf-prendre-connaissance-dossier-ecoutant";
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert(item.into(), 1);
+    let s = spec.evaluate().synthese.unwrap();
+    assert_eq!(s.item(item).unwrap().status, ItemStatus::Insuffisant);
+    assert_ne!(s.proposal, Proposal::Attribution);
+}
+
+#[test]
+fn an_optional_part_must_point_at_an_optional_sub_activity_and_its_items() {
+    let (library, _) = context();
+    let text = std::fs::read_to_string(crate::common::root().join("referentiels/politique.toml")).unwrap();
+    let file = cqpt::source::SourceFile {
+        name: "politique.toml".into(),
+        text: text
+            .replacen(
+                "items = [\"sf-encaisser\", \"sf-faux-billet\"]",
+                "items = [\"sf-encaisser\", \"sf-reformuler\"]",
+                1,
+            )
+            .replacen("Historiser la visite du client", "Historiser la visite", 1),
+    };
+    let err = cqpt::policy::load_policy(&file, library).unwrap_err();
+    assert!(err.iter().any(|x| x.field == "activities.optional[0].items" && x.found.as_deref() == Some("sf-reformuler")), "{err}");
+    assert!(err.iter().any(|x| x.field == "activities.optional[2].sub_activity"), "{err}");
+}
+
+#[test]
 fn overrides_change_results_and_keep_their_reason() {
     let mut spec = Spec::complete("distance");
     spec.levels.insert("sp-temps-traitement-appel".into(), 2);
@@ -329,10 +510,9 @@ fn an_override_without_reason_is_refused() {
 // ---- Carry-over (art. 3) -------------------------------------------------------------------
 
 fn carried(awarded: &'static str, practising: bool) -> cqpt::phases::Evaluation {
-    // Synthèse on 2026-04-20; the savoirs communs are not assessed at all.
-    let (library, _) = context();
-    let common: Vec<String> =
-        library.referentiel("savoirs-communs").unwrap().item_refs().map(|(_, r)| r.id.clone()).collect();
+    // Synthèse on 2026-04-20; the savoirs communs that the CQPT held assessed are not assessed
+    // again.
+    let common: Vec<String> = common_items_of("distance", 3).into_iter().map(|(id, _)| id).collect();
     Spec {
         cqpt_held: Some(("distance", awarded, practising)),
         skip: common,
@@ -353,6 +533,49 @@ fn carry_over_three_years_one_day_more_is_refused() {
 }
 
 #[test]
+fn only_the_savoirs_communs_validated_carry_over_at_their_level() {
+    let (library, _) = context();
+    let ours: Vec<(String, u8)> = common_items_of("point-de-distribution", 3);
+    let theirs: Vec<(String, u8)> = common_items_of("distance", 3);
+    // A savoir commun of the certificate aimed at that the first one never assessed.
+    let (never, _) = ours
+        .iter()
+        .find(|(id, _)| !theirs.iter().any(|(t, _)| t == id))
+        .expect("such an item exists")
+        .clone();
+    let (low, _) = theirs.iter().find(|(id, _)| ours.iter().any(|(o, _)| o == id)).unwrap().clone();
+    let (high, _) = theirs.iter().rev().find(|(id, _)| ours.iter().any(|(o, _)| o == id)).unwrap().clone();
+    let mut validated = theirs.clone();
+    validated.push((never.clone(), 4));
+    for (id, level) in &mut validated {
+        if *id == low {
+            *level = 2;
+        } else if *id == high {
+            *level = 4;
+        }
+    }
+    let e = Spec {
+        cqpt_held: Some(("distance", "2024-04-20", false)),
+        validated: Some(validated),
+        skip: ours.iter().map(|(id, _)| id.clone()).collect(),
+        ..Spec::complete("point-de-distribution")
+    }
+    .evaluate();
+    let c = e.carry_over.as_ref().unwrap();
+    let s = e.synthese.as_ref().unwrap();
+    // Never assessed by the first certificate: not carried, so not evaluated.
+    assert!(c.not_carried.iter().any(|n| n.item == never), "{c:?}");
+    assert!(!s.item(&never).unwrap().carried_over);
+    assert_eq!(s.item(&never).unwrap().status, ItemStatus::NonEvalue);
+    // Level 2 was not validated: not carried. Level 4 carries at 4.
+    assert!(!s.item(&low).unwrap().carried_over);
+    assert_eq!(s.item(&high).unwrap().level, Some(4));
+    assert!(codes(&e).contains(&"carry-over-item-not-carried"), "{:?}", codes(&e));
+    assert_ne!(s.proposal, Proposal::Attribution);
+    let _ = library;
+}
+
+#[test]
 fn carry_over_five_years_when_practising() {
     assert!(carried("2021-04-20", true).carry_over.unwrap().applies);
     assert!(!carried("2021-04-19", true).carry_over.unwrap().applies);
@@ -368,6 +591,52 @@ fn the_commission_has_two_employee_and_two_employer_members() {
     assert_eq!(e.state.phase, 4);
     let e = Spec { decision: Some(("2026-05-10", 2, 1, None)), ..Spec::complete("distance") }.evaluate();
     assert_eq!(codes(&e), ["commission-composition"]);
+    // A composition error neither hides the synthesis nor moves the dossier back to phase 1.
+    assert!(e.synthese.is_some());
+    assert!(!e.blocked());
+    assert_eq!(e.state.phase, 3);
+    assert!(e.state.missing.iter().any(|m| m.contains("art. 5")), "{:?}", e.state.missing);
+}
+
+fn with_members(edit: impl Fn(String) -> String) -> cqpt::phases::Evaluation {
+    let yaml = edit(Spec { decision: Some(("2026-05-10", 2, 2, None)), ..Spec::complete("distance") }.yaml());
+    let (library, policy) = context();
+    let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+    let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+    evaluate(&dossier, library, policy, dossier.latest_date())
+}
+
+#[test]
+fn the_four_members_are_four_distinct_people() {
+    let e = with_members(|y| y.replace("{name: S1, college: salaries}", "{name: S0, college: salaries}"));
+    assert_eq!(codes(&e), ["commission-composition"]);
+    assert_eq!(e.state.phase, 3);
+}
+
+#[test]
+fn a_member_who_evaluated_or_trained_the_candidate_is_a_finding() {
+    let e = with_members(|y| {
+        y.replace("{name: E0, college: employeurs}", "{name: Eva Luatrice, college: employeurs}")
+    });
+    assert_eq!(codes(&e), ["commission-member-conflict"]);
+    assert!(e.findings[0].is_error() && e.synthese.is_some() && e.state.phase == 3);
+    let e = with_members(|y| {
+        y.replace("{name: S0, college: salaries}", "{name: S0, college: salaries, trained_candidate: true}")
+    });
+    assert_eq!(codes(&e), ["commission-member-conflict"]);
+    // The severity is the policy's.
+    let (library, policy) = context();
+    let mut lenient = policy.clone();
+    lenient.commission.member_conflict = cqpt::diag::Severity::Warning;
+    let yaml = Spec { decision: Some(("2026-05-10", 2, 2, None)), ..Spec::complete("distance") }
+        .yaml()
+        .replace("{name: E0, college: employeurs}", "{name: Eva Luatrice, college: employeurs}");
+    let dossier =
+        cqpt::dossier::load_dossier(&cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml }, library)
+            .unwrap();
+    let e = evaluate(&dossier, library, &lenient, dossier.latest_date());
+    assert!(!e.findings[0].is_error());
+    assert_eq!(e.state.phase, 4);
 }
 
 #[test]
@@ -379,7 +648,7 @@ fn an_appeal_is_admitted_only_for_a_lack_of_rigour() {
     .evaluate();
     assert!(e.decision.unwrap().appeal.unwrap().admitted);
     let e = Spec {
-        decision: Some(("2026-05-10", 2, 2, Some("desaccord-sur-le-niveau"))),
+        decision: Some(("2026-05-10", 2, 2, Some("contestation-des-resultats"))),
         ..Spec::complete("distance")
     }
     .evaluate();
@@ -425,21 +694,61 @@ fn dates_after_the_evaluation_date_are_refused() {
 fn auvicom_pays_100_euros_an_hour_for_three_hours_at_most() {
     let (_, policy) = context();
     let spec = Spec { route: "contrat-de-professionnalisation", hours: 2.5, ..Spec::complete("distance") };
-    let f = funding(&spec.dossier(), policy);
-    assert_eq!((f.payer, f.euros), (Payer::Auvicom, 250.0));
-    let f = funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), policy);
+    let f = funding(&spec.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros, f.owed), (Payer::Auvicom, 250.0, true));
+    let f = funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), policy, true);
+    assert_eq!(f.euros, 300.0);
+    let f = funding(&Spec { hours: 3.0, ..spec.clone() }.dossier(), policy, true);
     assert_eq!(f.euros, 300.0);
     let mut modulated = policy.clone();
     modulated.funding.modulation_percent = 20;
-    assert_eq!(funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), &modulated).euros, 360.0);
-    let f = funding(&Spec { route: "plan-de-formation", ..spec.clone() }.dossier(), policy);
+    assert_eq!(funding(&Spec { hours: 4.0, ..spec.clone() }.dossier(), &modulated, true).euros, 360.0);
+    let f = funding(&Spec { route: "plan-de-formation", ..spec.clone() }.dossier(), policy, true);
     assert_eq!((f.payer, f.euros), (Payer::Entreprise, 0.0));
-    let f = funding(&Spec { route: "dif", priority_dif: true, ..spec.clone() }.dossier(), policy);
-    assert_eq!(f.payer, Payer::Auvicom);
-    let f = funding(&Spec { route: "dif", ..spec.clone() }.dossier(), policy);
+    let f = funding(&Spec { route: "dif", priority_dif: true, ..spec.clone() }.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros), (Payer::Auvicom, 250.0));
+    let f = funding(&Spec { route: "dif", ..spec.clone() }.dossier(), policy, true);
+    assert_eq!((f.payer, f.euros), (Payer::Aucun, 0.0));
+    let f = funding(&Spec { route: "cif", ..spec.clone() }.dossier(), policy, true);
     assert_eq!(f.payer, Payer::Aucun);
-    let f = funding(&Spec { route: "periode-de-professionnalisation", ..spec }.dossier(), policy);
+    let f = funding(&Spec { route: "periode-de-professionnalisation", ..spec }.dossier(), policy, true);
     assert_eq!(f.payer, Payer::Auvicom);
+}
+
+#[test]
+fn funding_is_owed_only_once_the_evaluated_file_goes_to_the_cpne() {
+    let base = Spec { route: "contrat-de-professionnalisation", ..Spec::complete("distance") };
+    // Synthèse recorded: the complete file went for the CPNE's examination.
+    let e = base.evaluate();
+    assert_eq!((e.state.phase, e.funding.euros, e.funding.owed), (3, 300.0, true));
+    // Evaluated, no synthèse yet: unfinished, nothing owed.
+    let e = Spec { synthese: None, ..base.clone() }.evaluate();
+    assert_eq!((e.state.phase, e.funding.euros, e.funding.owed), (2, 0.0, false));
+    // Still in phase 1.
+    let e = Spec::application("distance");
+    let e = Spec { route: "contrat-de-professionnalisation", ..e }.evaluate();
+    assert_eq!((e.funding.payer, e.funding.euros), (Payer::Auvicom, 0.0));
+    // Not recevable (no sworn statement), even with an evaluation recorded.
+    let e = Spec { documents: vec!["contrat-de-travail"], ..base.clone() }.evaluate();
+    assert!(!e.recevabilite.recevable);
+    assert_eq!((e.funding.euros, e.funding.owed), (0.0, false));
+    // Blocked by a finding: the synthesis is not made, nothing owed.
+    let e = Spec { trained: true, ..base }.evaluate();
+    assert_eq!(e.funding.euros, 0.0);
+}
+
+#[test]
+fn a_young_person_at_the_end_of_a_contrat_de_professionnalisation_is_funded() {
+    let e = Spec {
+        route: "fin-contrat-de-professionnalisation",
+        contract_target: Some("distance"),
+        employment: vec![],
+        documents: vec!["attestation-sur-honneur"],
+        ..Spec::complete("distance")
+    }
+    .evaluate();
+    assert!(e.recevabilite.recevable, "{:?}", reasons(&e));
+    assert_eq!((e.funding.payer, e.funding.euros), (Payer::Auvicom, 300.0));
 }
 
 #[test]
