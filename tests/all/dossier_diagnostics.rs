@@ -110,7 +110,8 @@ proptest! {
 fn a_key_of_another_override_target_says_which_target_it_belongs_to() {
     let spec = Spec {
         overrides: vec![
-            "{target: item, item: c-deontologie, level: 3, status: acquis, reason: vu, on: 2026-04-20}".into(),
+            "{target: item, item: c-deontologie, level: 3, status: acquis, reason: vu, on: 2026-04-20}"
+                .into(),
         ],
         ..Spec::complete("distance")
     };
