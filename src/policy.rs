@@ -227,6 +227,16 @@ pub struct CommissionPolicy {
     pub member_conflict: Severity,
 }
 
+/// The parts of the procedure around the evaluation (art. 6-1, art. 6-2).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedurePolicy {
+    /// Severity of an evaluation without the convention between the company and the body.
+    pub convention_missing: Severity,
+    /// Severity of a company tutor to whom the recevable file was not sent.
+    pub tutor_not_informed: Severity,
+}
+
 /// The quiz (phases 0 and 2B).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -273,6 +283,8 @@ pub struct Policy {
     pub commission: CommissionPolicy,
     /// Quiz.
     pub quiz: QuizPolicy,
+    /// The convention and the transmissions around the evaluation.
+    pub procedure: ProcedurePolicy,
 }
 
 /// Reads the policy file and checks it against the référentiels; every problem is returned.

@@ -293,6 +293,7 @@ fn one(
         y,
         "evaluating_body: {{id: {body_id}, name: \"{body_name}\", accredited_on: {accredited}, trained_candidate: {trained}, evaluator: \"{evaluator}\"}}"
     );
+    let _ = writeln!(y, "convention: {{signed: {decided}, reference: CONV-{year}-{:05}}}", i + 1);
     let _ = writeln!(y, "evaluation_hours: {}", 2 + rng.below(3));
     let r = library.referentiel(&certificate).expect("generated for a known certificate");
     let mut general: Vec<&str> = Vec::new();

@@ -30,6 +30,8 @@ const TOP_KEYS: &[&str] = &[
     "application",
     "cqpt_held",
     "evaluating_body",
+    "convention",
+    "tutor",
     "evaluation_hours",
     "prediagnostic",
     "preuves",
@@ -76,6 +78,20 @@ pub fn decode_dossier(
         .and_then(|n| application(&mut d, n));
     let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
+    let convention = top.optional("convention").and_then(|n| {
+        let mut m = d.map(n, "convention")?;
+        let signed = date_req(&mut d, &mut m, "signed");
+        let reference = text_opt(&mut d, &mut m, "reference");
+        m.finish(&mut d, &["signed", "reference"]);
+        Some(Convention { signed: signed?, reference, location: d.location(n) })
+    });
+    let tutor = top.optional("tutor").and_then(|n| {
+        let mut m = d.map(n, "tutor")?;
+        let name = text_req(&mut d, &mut m, "name");
+        let transmitted = date_opt(&mut d, &mut m, "transmitted");
+        m.finish(&mut d, &["name", "transmitted"]);
+        Some(Tutor { name: name?, transmitted, location: d.location(n) })
+    });
     let evaluation_hours =
         top.optional("evaluation_hours").and_then(|n| d.number(n, "evaluation_hours", 0.0, 100.0));
     let prediagnostic = top.optional("prediagnostic").and_then(|n| quiz(&mut d, n, "prediagnostic", &ctx));
@@ -105,6 +121,8 @@ pub fn decode_dossier(
         application: application?,
         cqpt_held,
         evaluating_body,
+        convention,
+        tutor,
         evaluation_hours,
         prediagnostic,
         preuves,
@@ -793,6 +811,12 @@ pub fn check_future_dates(dossier: &Dossier, today: Date) -> Diagnostics {
     }
     if let Some(c) = &dossier.cqpt_held {
         check(c.awarded, &c.location, "cqpt_held.awarded".into());
+    }
+    if let Some(c) = &dossier.convention {
+        check(c.signed, &c.location, "convention.signed".into());
+    }
+    if let Some(t) = dossier.tutor.as_ref().and_then(|t| t.transmitted.map(|d| (d, &t.location))) {
+        check(t.0, t.1, "tutor.transmitted".into());
     }
     for (_, a) in dossier.assessments() {
         check(a.on, &a.location, format!("assessment of {}", a.item));

@@ -101,6 +101,35 @@ pub struct CqptHeld {
     pub location: Location,
 }
 
+/// The convention between the company and the evaluating body that organises the evaluation
+/// (art. 6-2: "une convention précisant les modalités d'organisation de l'évaluation est établie
+/// entre l'entreprise et l'organisme évaluateur").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Convention {
+    /// Signed on.
+    pub signed: Date,
+    /// Its reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// The company tutor, to whom the recevable file goes (art. 6-1: "et, le cas échéant, au tuteur
+/// dans l'entreprise").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tutor {
+    /// Name.
+    pub name: String,
+    /// The day the recevable file was sent to the tutor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transmitted: Option<Date>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// An item validated for a CQPT already held, at the level reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidatedItem {
@@ -513,6 +542,12 @@ pub struct Dossier {
     /// The evaluating body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluating_body: Option<EvaluatingBody>,
+    /// The convention between the company and the evaluating body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convention: Option<Convention>,
+    /// The company tutor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tutor: Option<Tutor>,
     /// Hours of evaluation billed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_hours: Option<f64>,

@@ -29,6 +29,7 @@ pub fn phase2_findings(
     }
     evaluating_body(dossier, policy, &mut out);
     assessors(dossier, &mut out);
+    transmissions(dossier, policy, recevable, &mut out);
     observation(dossier, policy, &mut out);
     levels(dossier, library, policy, &mut out);
     if let Some(c) = carry_over
@@ -119,6 +120,31 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             FindingCode::AccreditationWithdrawn,
             format!("évaluation du {bad} après le retrait de l'habilitation de {} le {withdrawn}", body.name),
             Some(&body.location),
+        ));
+    }
+}
+
+/// The convention between the company and the body (art. 6-2) and the transmission of the
+/// recevable file to the company tutor (art. 6-1).
+fn transmissions(dossier: &Dossier, policy: &Policy, recevable: bool, out: &mut Vec<Finding>) {
+    let p = &policy.procedure;
+    if dossier.has_evaluation() && dossier.convention.is_none() {
+        out.push(Finding::new(
+            FindingCode::ConventionMissing,
+            p.convention_missing,
+            "aucune convention entre l'entreprise et l'organisme évaluateur n'organise cette évaluation (convention)",
+            dossier.evaluating_body.as_ref().map(|b| &b.location),
+        ));
+    }
+    if let Some(t) = &dossier.tutor
+        && recevable
+        && t.transmitted.is_none()
+    {
+        out.push(Finding::new(
+            FindingCode::TutorNotInformed,
+            p.tutor_not_informed,
+            format!("le dossier recevable n'a pas été transmis au tuteur {} (tutor.transmitted)", t.name),
+            Some(&t.location),
         ));
     }
 }

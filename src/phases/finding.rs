@@ -12,6 +12,10 @@ pub enum FindingCode {
     NotRecevable,
     /// Evaluation recorded without an evaluating body.
     EvaluatingBodyMissing,
+    /// Evaluation recorded without the convention between the company and the body.
+    ConventionMissing,
+    /// A company tutor to whom the recevable file was not sent.
+    TutorNotInformed,
     /// An assessment outside the body's 2-year accreditation.
     AccreditationExpired,
     /// An assessment after the accreditation was withdrawn.
@@ -53,6 +57,8 @@ impl FindingCode {
     pub const ALL: &'static [FindingCode] = &[
         FindingCode::NotRecevable,
         FindingCode::EvaluatingBodyMissing,
+        FindingCode::ConventionMissing,
+        FindingCode::TutorNotInformed,
         FindingCode::AccreditationExpired,
         FindingCode::AccreditationWithdrawn,
         FindingCode::EvaluatorTrainedCandidate,
@@ -77,6 +83,8 @@ impl FindingCode {
         match self {
             FindingCode::NotRecevable => "not-recevable",
             FindingCode::EvaluatingBodyMissing => "evaluating-body-missing",
+            FindingCode::ConventionMissing => "convention-missing",
+            FindingCode::TutorNotInformed => "tutor-not-informed",
             FindingCode::AccreditationExpired => "accreditation-expired",
             FindingCode::AccreditationWithdrawn => "accreditation-withdrawn",
             FindingCode::EvaluatorTrainedCandidate => "evaluator-trained-candidate",
@@ -101,7 +109,8 @@ impl FindingCode {
     pub fn article(self) -> &'static str {
         match self {
             FindingCode::NotRecevable => "art. 6-1",
-            FindingCode::EvaluatingBodyMissing => "art. 6-2",
+            FindingCode::EvaluatingBodyMissing | FindingCode::ConventionMissing => "art. 6-2",
+            FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::AccreditationExpired | FindingCode::AccreditationWithdrawn => "annexe 2 §IV",
             FindingCode::EvaluatorTrainedCandidate => "annexe 2 §III, remarque",
             FindingCode::ObservationTooLong | FindingCode::ObservationTooFewContacts => {

@@ -764,3 +764,34 @@ fn the_cpne_modulation_is_limited_to_20_percent() {
     assert!(diag.location.line > 0);
     let _ = recevabilite; // the phase-1 function is public for AUVICOM's own tools
 }
+
+// ---- The procedure around the evaluation (art. 6-1, art. 6-2) -----------------------------------
+
+#[test]
+fn an_evaluation_needs_the_convention_between_company_and_body() {
+    let e = Spec { convention: false, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["convention-missing"]);
+    assert!(e.synthese.is_none(), "the policy makes it blocking");
+    // Nothing is asked before the evaluation.
+    let e = Spec { convention: false, ..Spec::application("distance") }.evaluate();
+    assert!(e.findings.is_empty());
+}
+
+#[test]
+fn the_recevable_file_goes_to_the_company_tutor() {
+    let with_tutor = |tutor: &str, spec: Spec| {
+        let yaml = spec.yaml().replace("evaluation_hours:", &format!("tutor: {tutor}\nevaluation_hours:"));
+        let (library, policy) = context();
+        let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+        let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+        evaluate(&dossier, library, policy, dossier.latest_date())
+    };
+    let e = with_tutor("{name: Tom Tuteur}", Spec::complete("distance"));
+    assert_eq!(codes(&e), ["tutor-not-informed"]);
+    assert!(!e.findings[0].is_error() && e.synthese.is_some());
+    let e = with_tutor("{name: Tom Tuteur, transmitted: 2026-03-10}", Spec::complete("distance"));
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    // Not recevable: nothing to send.
+    let spec = Spec { documents: vec!["contrat-de-travail"], ..Spec::application("distance") };
+    assert!(with_tutor("{name: Tom Tuteur}", spec).findings.is_empty());
+}
