@@ -37,6 +37,7 @@ const TOP_KEYS: &[&str] = &[
     "preuves",
     "quiz",
     "observation",
+    "interview",
     "overrides",
     "synthese",
     "decision",
@@ -97,7 +98,15 @@ pub fn decode_dossier(
     let prediagnostic = top.optional("prediagnostic").and_then(|n| quiz(&mut d, n, "prediagnostic", &ctx));
     let preuves = list(&mut d, &mut top, "preuves", &ctx, preuve);
     let quiz_result = top.optional("quiz").and_then(|n| quiz(&mut d, n, "quiz", &ctx));
-    let observation = top.optional("observation").and_then(|n| observation(&mut d, n, &ctx));
+    let mut observation = top.optional("observation").and_then(|n| observation(&mut d, n, &ctx));
+    let mut interview = top.optional("interview").and_then(|n| interview(&mut d, n, &ctx));
+    unique_contacts(
+        &mut d,
+        observation.iter_mut().map(|o| &mut o.contacts).chain(interview.iter_mut().map(|i| &mut i.contacts)),
+    );
+    if let (Some(o), Some(i), Some(n)) = (&observation, &interview, top.optional("interview")) {
+        check_order(&mut d, n, "interview.date", ("the observation", o.date), ("the interview", i.date));
+    }
     let overrides = list(&mut d, &mut top, "overrides", &ctx, override_);
     let synthese = top.optional("synthese").and_then(|n| {
         let mut m = d.map(n, "synthese")?;
@@ -128,6 +137,7 @@ pub fn decode_dossier(
         preuves,
         quiz: quiz_result,
         observation,
+        interview,
         overrides,
         synthese,
         decision,
@@ -580,41 +590,10 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
     let by = by(d, &mut m, ctx);
     let referee = m.optional("referee").and_then(|n| referee(d, n, "observation.referee"));
     let referee_remarks = text_opt(d, &mut m, "referee_remarks");
-    let mut contacts = Vec::new();
-    if let Some(n) = m.required(d, "contacts", "the contacts observed") {
-        for (f, c) in d.seq(n, "observation.contacts").unwrap_or_default() {
-            let Some(mut cm) = d.map(c, &f) else { continue };
-            let number = {
-                let path = cm.path("number");
-                cm.required(d, "number", "the contact's number").and_then(|x| d.int(x, &path, 1, 1000))
-            };
-            let path = cm.path("assessments");
-            let assessments: Vec<Assessment> = cm
-                .required(d, "assessments", "the levels observed")
-                .and_then(|x| d.seq(x, &path))
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(af, an)| assessment(d, an, &af, ctx, date, by.as_deref()))
-                .collect();
-            cm.finish(d, &["number", "assessments"]);
-            if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
-                if contacts.iter().any(|c: &Contact| c.number == number) {
-                    let place = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
-                    let diag = Diagnostic::error(
-                        Code::DuplicateId,
-                        place,
-                        format!("{f}.number"),
-                        format!("contact number {number} is used twice"),
-                    )
-                    .expected("each contact of the observation numbered once (Annexe 2 §III, phase 2C)")
-                    .found(number.to_string());
-                    d.report(diag);
-                } else {
-                    contacts.push(Contact { number, assessments });
-                }
-            }
-        }
-    }
+    let contacts = m
+        .required(d, "contacts", "the contacts observed")
+        .map(|n| contact_list(d, n, "observation.contacts", ctx, date, by.as_deref()))
+        .unwrap_or_default();
     let interview = m.optional("interview").and_then(|n| {
         let mut im = d.map(n, "observation.interview")?;
         let done = bool_req(d, &mut im, "done");
@@ -651,6 +630,62 @@ fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
     })
 }
 
+/// Contacts observed, each with its number and the levels observed on it.
+fn contact_list(
+    d: &mut Decoder,
+    n: &Node,
+    path: &str,
+    ctx: &Ctx,
+    date: Option<Date>,
+    by: Option<&str>,
+) -> Vec<Contact> {
+    let mut contacts = Vec::new();
+    for (f, c) in d.seq(n, path).unwrap_or_default() {
+        let Some(mut cm) = d.map(c, &f) else { continue };
+        let number = {
+            let path = cm.path("number");
+            cm.required(d, "number", "the contact's number").and_then(|x| d.int(x, &path, 1, 1000))
+        };
+        let path = cm.path("assessments");
+        let assessments: Vec<Assessment> = cm
+            .required(d, "assessments", "the levels observed")
+            .and_then(|x| d.seq(x, &path))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(af, an)| assessment(d, an, &af, ctx, date, by))
+            .collect();
+        cm.finish(d, &["number", "assessments"]);
+        if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
+            let location = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
+            contacts.push(Contact { number, assessments, field: format!("{f}.number"), location });
+        }
+    }
+    contacts
+}
+
+/// Contact numbers are unique across the observation and the interview that completes it: a
+/// number used twice is an error, and the later contact is left out.
+fn unique_contacts<'c>(d: &mut Decoder, lists: impl IntoIterator<Item = &'c mut Vec<Contact>>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for list in lists {
+        list.retain(|c| {
+            if seen.insert(c.number) {
+                return true;
+            }
+            let diag = Diagnostic::error(
+                Code::DuplicateId,
+                c.location.clone(),
+                c.field.clone(),
+                format!("contact number {} is used twice", c.number),
+            )
+            .expected("each contact of the observation numbered once (Annexe 2 §III, phase 2C)")
+            .found(c.number.to_string());
+            d.report(diag);
+            false
+        });
+    }
+}
+
 /// The `number` node of a contact, to point at it.
 fn cm_number_node(contact: &Node) -> Option<&Node> {
     match &contact.value {
@@ -659,6 +694,20 @@ fn cm_number_node(contact: &Node) -> Option<&Node> {
         }
         _ => None,
     }
+}
+
+/// The interview after the observation, with the contacts that complete the sequence.
+fn interview(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<InterviewRecord> {
+    let mut m = d.map(node, "interview")?;
+    let date = date_req(d, &mut m, "date");
+    let by = by(d, &mut m, ctx);
+    let notes = text_opt(d, &mut m, "notes");
+    let contacts = m
+        .optional("contacts")
+        .map(|n| contact_list(d, n, "interview.contacts", ctx, date, by.as_deref()))
+        .unwrap_or_default();
+    m.finish(d, &["date", "by", "notes", "contacts"]);
+    Some(InterviewRecord { date: date?, by: by?, notes, contacts, location: d.location(node) })
 }
 
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
@@ -820,6 +869,9 @@ pub fn check_future_dates(dossier: &Dossier, today: Date) -> Diagnostics {
     }
     for (_, a) in dossier.assessments() {
         check(a.on, &a.location, format!("assessment of {}", a.item));
+    }
+    if let Some(i) = &dossier.interview {
+        check(i.date, &i.location, "interview.date".into());
     }
     if let Some(s) = &dossier.synthese {
         check(s.date, &s.location, "synthese.date".into());

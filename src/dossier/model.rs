@@ -295,6 +295,12 @@ pub struct Contact {
     pub number: u32,
     /// Levels observed.
     pub assessments: Vec<Assessment>,
+    /// The path of its number in the file.
+    #[serde(skip)]
+    pub field: String,
+    /// Where its number is written.
+    #[serde(skip)]
+    pub location: Location,
 }
 
 /// The interview that follows the observation.
@@ -305,6 +311,26 @@ pub struct Interview {
     /// Notes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// The interview with the candidate right after the observation, as its own record (Annexe 2
+/// §III, phase 2C, NB: "un entretien sur le déroulement de l'évaluation sera mené avec le candidat
+/// dès la fin de la phase 2C. Il permettra, le cas échéant, de compléter la séquence").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterviewRecord {
+    /// Date.
+    pub date: Date,
+    /// The evaluator who led it.
+    pub by: String,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Contacts observed afterwards to complete the sequence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
 }
 
 /// The observation in a real work situation (phase 2C).
@@ -562,6 +588,9 @@ pub struct Dossier {
     /// Phase 2C.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observation: Option<Observation>,
+    /// The interview after phase 2C, which may complete the sequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interview: Option<InterviewRecord>,
     /// Overrides.
     pub overrides: Vec<Override>,
     /// Phase 3.
@@ -583,13 +612,22 @@ impl Dossier {
         use crate::policy::Modality;
         let preuves = self.preuves.iter().flat_map(|p| &p.assessments).map(|a| (Modality::Preuves, a));
         let quiz = self.quiz.iter().flat_map(|q| &q.levels).map(|a| (Modality::Quiz, a));
-        let observation = self
-            .observation
-            .iter()
-            .flat_map(|o| &o.contacts)
-            .flat_map(|c| &c.assessments)
-            .map(|a| (Modality::Observation, a));
+        let observation =
+            self.observed_contacts().flat_map(|c| &c.assessments).map(|a| (Modality::Observation, a));
         preuves.chain(quiz).chain(observation)
+    }
+
+    /// Every contact observed in phase 2C: the observation's, then those of the interview that
+    /// completed the sequence.
+    pub fn observed_contacts(&self) -> impl Iterator<Item = &Contact> {
+        let observed = self.observation.iter().flat_map(|o| &o.contacts);
+        observed.chain(self.interview.iter().flat_map(|i| &i.contacts))
+    }
+
+    /// Whether the interview that follows the observation is recorded.
+    pub fn interviewed(&self) -> bool {
+        self.interview.is_some()
+            || self.observation.as_ref().and_then(|o| o.interview.as_ref()).is_some_and(|i| i.done)
     }
 
     /// The latest date the dossier records: the default evaluation date, so that a dossier is
@@ -600,6 +638,7 @@ impl Dossier {
         dates.extend(self.employment.iter().flat_map(|e| std::iter::once(e.start).chain(e.end)));
         dates.extend(self.assessments().map(|(_, a)| a.on));
         dates.extend(self.overrides.iter().map(|o| o.on));
+        dates.extend(self.interview.as_ref().map(|i| i.date));
         dates.extend(self.synthese.as_ref().map(|s| s.date));
         dates.extend(self.decision.as_ref().map(|d| d.date));
         dates.into_iter().max().unwrap_or(self.application.submitted)

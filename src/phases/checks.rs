@@ -176,7 +176,16 @@ fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
 }
 
 fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
-    let Some(o) = &dossier.observation else { return };
+    let Some(o) = &dossier.observation else {
+        if let Some(i) = &dossier.interview {
+            out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                "entretien de fin de phase 2C enregistré sans observation",
+                Some(&i.location),
+            ));
+        }
+        return;
+    };
     let p = &policy.observation;
     if o.minutes() > p.max_minutes {
         out.push(Finding::new(
@@ -195,7 +204,7 @@ fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         ));
     }
     let min = p.min_contacts.get(&dossier.certificate).copied().unwrap_or(0);
-    let count = u32::try_from(o.contacts.len()).unwrap_or(u32::MAX);
+    let count = u32::try_from(dossier.observed_contacts().count()).unwrap_or(u32::MAX);
     if count < min {
         out.push(Finding::error(
             FindingCode::ObservationTooFewContacts,
@@ -203,7 +212,7 @@ fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             Some(&o.location),
         ));
     }
-    if !o.interview.as_ref().is_some_and(|i| i.done) {
+    if !dossier.interviewed() {
         out.push(Finding::warning(
             FindingCode::InterviewMissing,
             "l'entretien avec le candidat qui suit l'observation n'est pas enregistré",
