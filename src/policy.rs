@@ -12,8 +12,22 @@ use std::collections::BTreeMap;
 pub const POLICY_FILE: &str = "politique.toml";
 
 /// An evaluation modality of phase 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    strum::EnumString,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Modality {
     /// Phase 2A, dossier de preuves.
     Preuves,

@@ -40,6 +40,7 @@ const TOP_KEYS: &[&str] = &[
     "interview",
     "overrides",
     "synthese",
+    "complement",
     "decision",
 ];
 
@@ -115,6 +116,7 @@ pub fn decode_dossier(
         m.finish(&mut d, &["date", "by"]);
         Some(SyntheseRecord { date: date?, by: by?, location: d.location(n) })
     });
+    let complement = top.optional("complement").and_then(|n| complement(&mut d, n, &ctx));
     let decision = top.optional("decision").and_then(|n| decision(&mut d, n));
     top.finish(&mut d, TOP_KEYS);
 
@@ -140,6 +142,7 @@ pub fn decode_dossier(
         interview,
         overrides,
         synthese,
+        complement,
         decision,
     })
 }
@@ -710,6 +713,71 @@ fn interview(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<InterviewRecord>
     Some(InterviewRecord { date: date?, by: by?, notes, contacts, location: d.location(node) })
 }
 
+/// A complementary evaluation round: the items evaluated again, the new levels with their
+/// modality, and the new synthesis.
+fn complement(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<ComplementRound> {
+    let mut m = d.map(node, "complement")?;
+    let items = m
+        .required(d, "items", "the items evaluated again")
+        .and_then(|n| d.seq(n, "complement.items"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(f, n)| item_id(d, n, &f, ctx))
+        .collect();
+    let mut assessments = Vec::new();
+    if let Some(n) = m.required(d, "assessments", "the new levels") {
+        for (f, an) in d.seq(n, "complement.assessments").unwrap_or_default() {
+            // The modality is read here; the rest of the assessment as everywhere else.
+            let modality = match &an.value {
+                Value::Map(entries) => {
+                    match entries.iter().find(|(k, _)| k.value == Value::Str("modality".into())) {
+                        Some((_, v)) => {
+                            values::read::<crate::policy::Modality>(d, v, &format!("{f}.modality"))
+                        }
+                        None => {
+                            let diag = Diagnostic::error(
+                                Code::MissingField,
+                                d.location(an),
+                                format!("{f}.modality"),
+                                "missing key `modality`",
+                            )
+                            .expected(format!("one of {}", values::names::<crate::policy::Modality>()));
+                            d.report(diag);
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let without: Node = match &an.value {
+                Value::Map(entries) => Node {
+                    value: Value::Map(
+                        entries
+                            .iter()
+                            .filter(|(k, _)| k.value != Value::Str("modality".into()))
+                            .cloned()
+                            .collect(),
+                    ),
+                    ..an.clone()
+                },
+                _ => an.clone(),
+            };
+            if let (Some(modality), Some(a)) = (modality, assessment(d, &without, &f, ctx, None, None)) {
+                assessments.push((modality, a));
+            }
+        }
+    }
+    let synthese = m.optional("synthese").and_then(|n| {
+        let mut sm = d.map(n, "complement.synthese")?;
+        let date = date_req(d, &mut sm, "date");
+        let by = by(d, &mut sm, ctx);
+        sm.finish(d, &["date", "by"]);
+        Some(SyntheseRecord { date: date?, by: by?, location: d.location(n) })
+    });
+    m.finish(d, &["items", "assessments", "synthese"]);
+    Some(ComplementRound { items, assessments, synthese, location: d.location(node) })
+}
+
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
     let mut m = d.map(node, field)?;
     #[derive(Clone, Copy)]
@@ -872,6 +940,12 @@ pub fn check_future_dates(dossier: &Dossier, today: Date) -> Diagnostics {
     }
     if let Some(i) = &dossier.interview {
         check(i.date, &i.location, "interview.date".into());
+    }
+    for a in dossier.complement.iter().flat_map(|c| &c.assessments).map(|(_, a)| a) {
+        check(a.on, &a.location, format!("complement assessment of {}", a.item));
+    }
+    if let Some(s) = dossier.complement.as_ref().and_then(|c| c.synthese.as_ref()) {
+        check(s.date, &s.location, "complement.synthese.date".into());
     }
     if let Some(s) = &dossier.synthese {
         check(s.date, &s.location, "synthese.date".into());

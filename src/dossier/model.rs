@@ -499,6 +499,23 @@ pub struct SyntheseRecord {
     pub location: Location,
 }
 
+/// A complementary evaluation round, after a proposal of "évaluation complémentaire" (Annexe 2
+/// §III, phase 3: "ce qui devra faire l'objet d'une évaluation complémentaire"): the items
+/// evaluated again, their new levels, and a new synthesis; the first one stays as it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplementRound {
+    /// The items evaluated again.
+    pub items: Vec<String>,
+    /// The new levels, each with the modality that gave it.
+    pub assessments: Vec<(crate::policy::Modality, Assessment)>,
+    /// The new synthesis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese: Option<SyntheseRecord>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// A member of the attribution commission.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
@@ -596,6 +613,9 @@ pub struct Dossier {
     /// Phase 3.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthese: Option<SyntheseRecord>,
+    /// A complementary evaluation round after the synthesis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complement: Option<ComplementRound>,
     /// Phase 4.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
@@ -615,6 +635,12 @@ impl Dossier {
         let observation =
             self.observed_contacts().flat_map(|c| &c.assessments).map(|a| (Modality::Observation, a));
         preuves.chain(quiz).chain(observation)
+    }
+
+    /// Every assessment of the evaluating body: phase 2's, then the complementary round's.
+    pub fn all_assessments(&self) -> impl Iterator<Item = &Assessment> {
+        let round = self.complement.iter().flat_map(|c| &c.assessments).map(|(_, a)| a);
+        self.assessments().map(|(_, a)| a).chain(round)
     }
 
     /// Every contact observed in phase 2C: the observation's, then those of the interview that
@@ -640,6 +666,10 @@ impl Dossier {
         dates.extend(self.overrides.iter().map(|o| o.on));
         dates.extend(self.interview.as_ref().map(|i| i.date));
         dates.extend(self.synthese.as_ref().map(|s| s.date));
+        if let Some(c) = &self.complement {
+            dates.extend(c.assessments.iter().map(|(_, a)| a.on));
+            dates.extend(c.synthese.as_ref().map(|s| s.date));
+        }
         dates.extend(self.decision.as_ref().map(|d| d.date));
         dates.into_iter().max().unwrap_or(self.application.submitted)
     }

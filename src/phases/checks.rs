@@ -96,7 +96,7 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         ));
     }
     let periods = accreditation::periods(&body.accreditation, policy.accreditation.years);
-    let dates: BTreeSet<_> = dossier.assessments().map(|(_, a)| a.on).collect();
+    let dates: BTreeSet<_> = dossier.all_assessments().map(|a| a.on).collect();
     let described =
         periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
     let standings: Vec<(Date, Standing)> =
@@ -156,7 +156,7 @@ fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
     let Some(body) = &dossier.evaluating_body else { return };
     let referee = dossier.observation.as_ref().and_then(|o| o.referee.as_ref()).map(|r| r.name.as_str());
     let mut reported = BTreeSet::new();
-    for (_, a) in dossier.assessments() {
+    for a in dossier.all_assessments() {
         if body.evaluators.iter().any(|e| e == &a.by) || !reported.insert(a.by.as_str()) {
             continue;
         }

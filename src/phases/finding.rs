@@ -46,6 +46,8 @@ pub enum FindingCode {
     CarryOverItemNotCarried,
     /// A phase recorded before the one it needs.
     PhaseOutOfOrder,
+    /// A complementary level for an item the first synthesis did not send back to evaluation.
+    ComplementItemNotListed,
     /// The commission is not 2 + 2 distinct people.
     CommissionComposition,
     /// A member of the commission evaluated or trained the candidate.
@@ -74,6 +76,7 @@ impl FindingCode {
         FindingCode::CarryOverExpired,
         FindingCode::CarryOverItemNotCarried,
         FindingCode::PhaseOutOfOrder,
+        FindingCode::ComplementItemNotListed,
         FindingCode::CommissionComposition,
         FindingCode::CommissionMemberConflict,
     ];
@@ -100,6 +103,7 @@ impl FindingCode {
             FindingCode::CarryOverExpired => "carry-over-expired",
             FindingCode::CarryOverItemNotCarried => "carry-over-item-not-carried",
             FindingCode::PhaseOutOfOrder => "phase-out-of-order",
+            FindingCode::ComplementItemNotListed => "complement-item-not-listed",
             FindingCode::CommissionComposition => "commission-composition",
             FindingCode::CommissionMemberConflict => "commission-member-conflict",
         }
@@ -125,6 +129,7 @@ impl FindingCode {
             FindingCode::ItemNotInCertificate => "annexe 1",
             FindingCode::CarryOverExpired | FindingCode::CarryOverItemNotCarried => "art. 3",
             FindingCode::PhaseOutOfOrder => "annexe 2 §III",
+            FindingCode::ComplementItemNotListed => "annexe 2 §III, phase 3",
             FindingCode::CommissionComposition => "art. 5",
             FindingCode::CommissionMemberConflict => "art. 5 ; annexe 2 §III, remarque",
         }

@@ -32,6 +32,9 @@ struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     activities: Option<BTreeMap<String, String>>,
     proposal: Option<String>,
+    /// The proposal of the synthesis after a complementary round, the first one kept above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    complement_proposal: Option<String>,
     phase: u64,
     funding: Funding,
 }
@@ -81,6 +84,7 @@ fn outcome(path: &std::path::Path) -> Outcome {
             .as_array()
             .map(|list| list.iter().map(|a| (text(&a["id"]), text(&a["status"]))).collect()),
         proposal: e["synthese"]["proposal"].as_str().map(str::to_string),
+        complement_proposal: e["complement"]["proposal"].as_str().map(str::to_string),
         phase: e["state"]["phase"].as_u64().unwrap(),
         funding: Funding {
             payer: text(&e["funding"]["payer"]),
@@ -128,6 +132,7 @@ fn every_example_gives_its_snapshotted_outcome() {
         assert!(all.iter().any(|(_, o)| o.errors.iter().any(|c| c == finding)), "no example with {finding}");
     }
     assert!(all.iter().any(|(_, o)| o.carry_over), "no carry-over example");
+    assert!(all.iter().any(|(_, o)| o.complement_proposal.is_some()), "no complementary round");
 }
 
 #[test]
@@ -164,6 +169,10 @@ fn the_commented_template_of_the_examples_readme_is_accepted_as_it_is() {
     for key in [
         "cqpt_held",
         "evaluating_body",
+        "convention",
+        "tutor",
+        "interview",
+        "complement",
         "prediagnostic",
         "preuves",
         "quiz",

@@ -4,6 +4,7 @@ mod browser;
 mod builder;
 mod closed_values;
 mod common;
+mod complement_round;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
