@@ -68,7 +68,7 @@ pub fn decode_dossier(
         let mut m = d.map(n, "professionalisation_contract")?;
         let target = m
             .required(&mut d, "target", "a certificate id")
-            .and_then(|t| d.id(t, "professionalisation_contract.target"));
+            .and_then(|t| library.read_certificate(&mut d, t, "professionalisation_contract.target"));
         let end = date_req(&mut d, &mut m, "end");
         m.finish(&mut d, &["target", "end"]);
         Some(ProfessionalisationContract { target: target?, end: end? })
@@ -815,7 +815,11 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
                         format!("no activity has the id `{id}`"),
                     )
                     .expected("an activity id of the certificate")
-                    .found(format!("`{id}`"));
+                    .found(format!("`{id}`"))
+                    .help(crate::suggest::did_you_mean(
+                        &id,
+                        ctx.library.referentiels.iter().flat_map(|r| &r.activities).map(|a| a.id.as_str()),
+                    ));
                     d.report(diag);
                     None
                 }
