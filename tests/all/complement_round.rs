@@ -70,3 +70,18 @@ fn the_round_follows_the_first_synthesis_and_its_list() {
     let d = diags.iter().find(|d| d.field.ends_with("modality")).unwrap_or_else(|| panic!("{diags}"));
     assert_eq!(d.help.as_deref(), Some("did you mean `quiz`?"));
 }
+
+#[test]
+fn the_synthesis_report_shows_the_new_synthesis_after_the_first() {
+    let example = crate::common::root().join("examples/dossiers/26-distance-complementary-round.yaml");
+    let r = crate::common::run_cmd(
+        crate::common::cqpt().args(["report", "--kind", "synthese", "--text"]).arg(&example),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // French typography puts a non-breaking space before the colon: compare words only.
+    let text = r.stdout.replace('\u{a0}', " ");
+    let first = text.find("Proposition : évaluation complémentaire").expect("the first proposal");
+    let then = text.find("Proposition après évaluation complémentaire : attribution").expect("the new one");
+    assert!(first < then, "{text}");
+    assert!(text.contains("La mercatique : 3"), "{text}");
+}
