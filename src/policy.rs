@@ -133,8 +133,12 @@ pub struct OptionalPart {
     pub certificate: String,
     /// The activity id.
     pub activity: String,
-    /// The optional sub-activity, as titled in the référentiel.
+    /// The sub-activity, as titled in the référentiel: optional itself, or holding the task.
     pub sub_activity: String,
+    /// The optional task of that sub-activity, as worded in the référentiel, when only the task
+    /// is optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
     /// Where the text says it is not common to all.
     pub source: String,
     /// The items it concerns.
@@ -388,13 +392,23 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             );
             continue;
         };
-        if !activity.sub_activities.iter().any(|s| s.title == o.sub_activity && s.optional) {
+        let sub_activity = activity.sub_activities.iter().find(|s| s.title == o.sub_activity);
+        let optional = match (&o.task, sub_activity) {
+            (None, Some(s)) => s.optional,
+            (Some(task), Some(s)) => s.tasks.iter().any(|t| t.text == *task && (t.optional || s.optional)),
+            (_, None) => false,
+        };
+        if !optional {
+            let (key, what, found) = match &o.task {
+                None => ("sub_activity", "an optional sub-activity", o.sub_activity.clone()),
+                Some(task) => ("task", "an optional task of that sub-activity", task.clone()),
+            };
             bad(
-                "sub_activity",
-                &format!("{field}.sub_activity"),
-                format!("`{}` is not an optional sub-activity of `{}`", o.sub_activity, o.activity),
-                "the title of a sub-activity marked optional in the référentiel",
-                o.sub_activity.clone(),
+                key,
+                &format!("{field}.{key}"),
+                format!("`{found}` is not {what} of `{}`", o.activity),
+                "a sub-activity or task marked optional in the référentiel",
+                found,
             );
         }
         let listed: Vec<&str> =

@@ -2,11 +2,13 @@
 //! the policy and the evaluation date — never the clock.
 //!
 //! 1. [`recevabilite`] — phase 1, AUVICOM's decision with its reasons;
-//! 2. [`checks`] — phase 2 findings (accreditation, trainer, observation limits, modalities);
-//! 3. [`carry_over`] — savoirs communs kept from the other CQPT (art. 3);
-//! 4. [`synthese`] — phase 3, levels, activities, proposal;
-//! 5. the commission's decision and appeal (phase 4), the [`funding`], and the state of the
-//!    dossier: the phase reached and what is missing to go on.
+//! 2. [`checks`] — phase 2 findings (the body's [`accreditation`] history, trainer, convention,
+//!    tutor, who gave each level, observation limits, modalities);
+//! 3. [`carry_over`] — the savoirs communs validated for the other CQPT (art. 3);
+//! 4. [`synthese`] — phase 3, levels, activities, proposal; then the [`complement`]ary round and
+//!    its new synthesis, the first one kept;
+//! 5. the commission's decision, its composition and appeal (phase 4, art. 5), the [`funding`],
+//!    and the state of the dossier: the phase reached and what is missing to go on.
 
 pub mod accreditation;
 pub mod carry_over;

@@ -459,6 +459,17 @@ fn an_optional_part_must_point_at_an_optional_sub_activity_and_its_items() {
     let err = cqpt::policy::load_policy(&file, library).unwrap_err();
     assert!(err.iter().any(|x| x.field == "activities.optional[0].items" && x.found.as_deref() == Some("sf-reformuler")), "{err}");
     assert!(err.iter().any(|x| x.field == "activities.optional[2].sub_activity"), "{err}");
+    // A task must be an optional task of its sub-activity.
+    let with_task = |task: &str| {
+        let part = format!(
+            "\n[[activities.optional]]\ncertificate = \"distance\"\nactivity = \"dist-analyser-repondre\"\nsub_activity = \"Répondre à des questions de facturation et saisir un règlement\"\ntask = \"{task}\"\nsource = \"annexe 1 p. 9\"\nitems = [\"sf-lire-expliquer-facture\"]\n"
+        );
+        let text = text.replacen("\n[procedure]", &format!("{part}\n[procedure]"), 1);
+        cqpt::policy::load_policy(&cqpt::source::SourceFile { name: "politique.toml".into(), text }, library)
+    };
+    assert!(with_task("Saisir un règlement").is_ok());
+    let err = with_task("Expliquer une facture").unwrap_err();
+    assert!(err.iter().any(|x| x.field == "activities.optional[3].task"), "{err}");
 }
 
 #[test]
