@@ -512,6 +512,12 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
             T::Proposal => &["proposal"],
         }
     };
+    if target_kind.is_none() {
+        // An unknown target is reported once; its keys are not reported again as unknown.
+        for key in ["item", "level", "activity", "status", "proposal"] {
+            m.optional(key);
+        }
+    }
     if let Some(kind) = target_kind {
         for (other, name) in [(T::Item, "item"), (T::Activity, "activity"), (T::Proposal, "proposal")] {
             if keys_of(other) == keys_of(kind) {
