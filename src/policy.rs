@@ -12,8 +12,22 @@ use std::collections::BTreeMap;
 pub const POLICY_FILE: &str = "politique.toml";
 
 /// An evaluation modality of phase 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    strum::EnumString,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Modality {
     /// Phase 2A, dossier de preuves.
     Preuves,
@@ -119,8 +133,12 @@ pub struct OptionalPart {
     pub certificate: String,
     /// The activity id.
     pub activity: String,
-    /// The optional sub-activity, as titled in the référentiel.
+    /// The sub-activity, as titled in the référentiel: optional itself, or holding the task.
     pub sub_activity: String,
+    /// The optional task of that sub-activity, as worded in the référentiel, when only the task
+    /// is optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
     /// Where the text says it is not common to all.
     pub source: String,
     /// The items it concerns.
@@ -227,6 +245,16 @@ pub struct CommissionPolicy {
     pub member_conflict: Severity,
 }
 
+/// The parts of the procedure around the evaluation (art. 6-1, art. 6-2).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedurePolicy {
+    /// Severity of an evaluation without the convention between the company and the body.
+    pub convention_missing: Severity,
+    /// Severity of a company tutor to whom the recevable file was not sent.
+    pub tutor_not_informed: Severity,
+}
+
 /// The quiz (phases 0 and 2B).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -273,6 +301,8 @@ pub struct Policy {
     pub commission: CommissionPolicy,
     /// Quiz.
     pub quiz: QuizPolicy,
+    /// The convention and the transmissions around the evaluation.
+    pub procedure: ProcedurePolicy,
 }
 
 /// Reads the policy file and checks it against the référentiels; every problem is returned.
@@ -446,13 +476,23 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             );
             continue;
         };
-        if !activity.sub_activities.iter().any(|s| s.title == o.sub_activity && s.optional) {
+        let sub_activity = activity.sub_activities.iter().find(|s| s.title == o.sub_activity);
+        let optional = match (&o.task, sub_activity) {
+            (None, Some(s)) => s.optional,
+            (Some(task), Some(s)) => s.tasks.iter().any(|t| t.text == *task && (t.optional || s.optional)),
+            (_, None) => false,
+        };
+        if !optional {
+            let (key, what, found) = match &o.task {
+                None => ("sub_activity", "an optional sub-activity", o.sub_activity.clone()),
+                Some(task) => ("task", "an optional task of that sub-activity", task.clone()),
+            };
             bad(
-                "sub_activity",
-                &format!("{field}.sub_activity"),
-                format!("`{}` is not an optional sub-activity of `{}`", o.sub_activity, o.activity),
-                "the title of a sub-activity marked optional in the référentiel",
-                o.sub_activity.clone(),
+                key,
+                &format!("{field}.{key}"),
+                format!("`{found}` is not {what} of `{}`", o.activity),
+                "a sub-activity or task marked optional in the référentiel",
+                found,
             );
         }
         let listed: Vec<&str> =

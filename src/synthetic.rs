@@ -107,6 +107,9 @@ const BLOCKS: &[&str] = &[
     "observation-too-long",
 ];
 
+/// The day of the month AUVICOM decides on an application.
+const DECISION_DAY: u32 = 24;
+
 fn date(y: i32, m: u32, d: u32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -187,6 +190,7 @@ struct Application {
 #[derive(Serialize)]
 struct EvaluationPart {
     evaluating_body: FlowMap<Body>,
+    convention: FlowMap<Convention>,
     evaluation_hours: u64,
     preuves: Vec<Piece>,
     quiz: Quiz,
@@ -203,6 +207,13 @@ struct Body {
     accredited_on: String,
     trained_candidate: bool,
     evaluator: &'static str,
+}
+
+/// The evaluation agreement between the company and the evaluating body (art. 6-2).
+#[derive(Serialize)]
+struct Convention {
+    signed: String,
+    reference: String,
 }
 
 #[derive(Serialize)]
@@ -379,7 +390,7 @@ fn plan(certificates: &[&str], years: &[i32], rng: &mut Rng, i: usize) -> (Plan,
     let year = *rng.pick(years);
     let month = 1 + rng.below(6) as u32;
     let submitted = date(year, month, 2 + rng.below(20) as u32);
-    let decided = date(year, month, 24);
+    let decided = date(year, month, DECISION_DAY);
     let eval_month = month + 1 + rng.below(2) as u32;
     let assessed = date(year, eval_month, 5 + rng.below(10) as u32);
     let body = *rng.pick(BODIES);
@@ -584,8 +595,14 @@ fn evaluation(
     };
     let observation = observation(policy, plan, &specific, &gaps, rng);
     let decision = blocked_by.is_none().then(|| decision(plan, rng, intended)).flatten();
+    // Signed on the day AUVICOM finds the dossier recevable.
+    let convention = FlowMap(Convention {
+        signed: date(plan.year, plan.month, DECISION_DAY),
+        reference: format!("CONV-{}-{:05}", plan.year, plan.index + 1),
+    });
     EvaluationPart {
         evaluating_body,
+        convention,
         evaluation_hours,
         preuves,
         quiz,

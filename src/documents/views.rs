@@ -285,6 +285,8 @@ pub struct SyntheseView {
     proposal_overridden: bool,
     proposal_override_reason: String,
     to_evaluate_again: Vec<LevelledItem>,
+    /// The synthesis after a complementary round, the first one above it.
+    complement: Option<ComplementView>,
     overrides: Vec<OverrideView>,
     findings: Vec<FindingView>,
     carry_over: String,
@@ -292,6 +294,15 @@ pub struct SyntheseView {
     funding_euros: f64,
     funding_basis: String,
     members: Vec<String>,
+}
+
+/// The synthesis after a complementary evaluation round.
+#[derive(Debug, Serialize)]
+pub struct ComplementView {
+    date: String,
+    items: Vec<String>,
+    activities: Vec<(String, &'static str)>,
+    proposal: &'static str,
 }
 
 /// Builds the synthesis report's view.
@@ -434,6 +445,20 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
         proposal_overridden: !proposal_override_reason.is_empty(),
         proposal_override_reason,
         to_evaluate_again: again,
+        complement: e.complement.as_ref().map(|c| ComplementView {
+            date: c.date.to_string(),
+            items: d
+                .complement
+                .iter()
+                .flat_map(|r| &r.items)
+                .filter_map(|id| c.item(id))
+                .map(|i| {
+                    format!("{} : {}", i.label, i.level.map_or("non évalué".to_string(), |l| l.to_string()))
+                })
+                .collect(),
+            activities: c.activities.iter().map(|a| (a.title.clone(), a.status.label())).collect(),
+            proposal: c.proposal.label(),
+        }),
         overrides,
         findings: e
             .findings

@@ -2,6 +2,8 @@
 //! line and field: wrong types, unknown keys, unknown item ids, levels out of range, dates
 //! that do not exist or come in the wrong order.
 
+mod evaluation;
+
 use super::model::*;
 use super::values::{self, AccreditationEvent};
 use crate::date::Date;
@@ -9,6 +11,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::referentiel::Library;
 use crate::scale::Level;
 use crate::yaml::{Decoder, MapReader, Node, Value};
+use evaluation::{complement, interview, observation, preuve, quiz, unique_contacts};
 use std::str::FromStr;
 use strum::VariantNames;
 
@@ -30,13 +33,17 @@ const TOP_KEYS: &[&str] = &[
     "application",
     "cqpt_held",
     "evaluating_body",
+    "convention",
+    "tutor",
     "evaluation_hours",
     "prediagnostic",
     "preuves",
     "quiz",
     "observation",
+    "interview",
     "overrides",
     "synthese",
+    "complement",
     "decision",
 ];
 
@@ -64,7 +71,7 @@ pub fn decode_dossier(
         let mut m = d.map(n, "professionalisation_contract")?;
         let target = m
             .required(&mut d, "target", "a certificate id")
-            .and_then(|t| d.id(t, "professionalisation_contract.target"));
+            .and_then(|t| library.read_certificate(&mut d, t, "professionalisation_contract.target"));
         let end = date_req(&mut d, &mut m, "end");
         m.finish(&mut d, &["target", "end"]);
         Some(ProfessionalisationContract { target: target?, end: end? })
@@ -76,12 +83,34 @@ pub fn decode_dossier(
         .and_then(|n| application(&mut d, n));
     let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
+    let convention = top.optional("convention").and_then(|n| {
+        let mut m = d.map(n, "convention")?;
+        let signed = date_req(&mut d, &mut m, "signed");
+        let reference = text_opt(&mut d, &mut m, "reference");
+        m.finish(&mut d, &["signed", "reference"]);
+        Some(Convention { signed: signed?, reference, location: d.location(n) })
+    });
+    let tutor = top.optional("tutor").and_then(|n| {
+        let mut m = d.map(n, "tutor")?;
+        let name = text_req(&mut d, &mut m, "name");
+        let transmitted = date_opt(&mut d, &mut m, "transmitted");
+        m.finish(&mut d, &["name", "transmitted"]);
+        Some(Tutor { name: name?, transmitted, location: d.location(n) })
+    });
     let evaluation_hours =
         top.optional("evaluation_hours").and_then(|n| d.number(n, "evaluation_hours", 0.0, 100.0));
     let prediagnostic = top.optional("prediagnostic").and_then(|n| quiz(&mut d, n, "prediagnostic", &ctx));
     let preuves = list(&mut d, &mut top, "preuves", &ctx, preuve);
     let quiz_result = top.optional("quiz").and_then(|n| quiz(&mut d, n, "quiz", &ctx));
-    let observation = top.optional("observation").and_then(|n| observation(&mut d, n, &ctx));
+    let mut observation = top.optional("observation").and_then(|n| observation(&mut d, n, &ctx));
+    let mut interview = top.optional("interview").and_then(|n| interview(&mut d, n, &ctx));
+    unique_contacts(
+        &mut d,
+        observation.iter_mut().map(|o| &mut o.contacts).chain(interview.iter_mut().map(|i| &mut i.contacts)),
+    );
+    if let (Some(o), Some(i), Some(n)) = (&observation, &interview, top.optional("interview")) {
+        check_order(&mut d, n, "interview.date", ("the observation", o.date), ("the interview", i.date));
+    }
     let overrides = list(&mut d, &mut top, "overrides", &ctx, override_);
     let synthese = top.optional("synthese").and_then(|n| {
         let mut m = d.map(n, "synthese")?;
@@ -90,6 +119,7 @@ pub fn decode_dossier(
         m.finish(&mut d, &["date", "by"]);
         Some(SyntheseRecord { date: date?, by: by?, location: d.location(n) })
     });
+    let complement = top.optional("complement").and_then(|n| complement(&mut d, n, &ctx));
     let decision = top.optional("decision").and_then(|n| decision(&mut d, n));
     top.finish(&mut d, TOP_KEYS);
 
@@ -105,13 +135,17 @@ pub fn decode_dossier(
         application: application?,
         cqpt_held,
         evaluating_body,
+        convention,
+        tutor,
         evaluation_hours,
         prediagnostic,
         preuves,
         quiz: quiz_result,
         observation,
+        interview,
         overrides,
         synthese,
+        complement,
         decision,
     })
 }
@@ -416,233 +450,6 @@ fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Strin
     None
 }
 
-fn assessment(
-    d: &mut Decoder,
-    node: &Node,
-    field: &str,
-    ctx: &Ctx,
-    default_on: Option<Date>,
-    default_by: Option<&str>,
-) -> Option<Assessment> {
-    let mut m = d.map(node, field)?;
-    let item = m.required(d, "item", "an item id").and_then(|n| item_id(d, n, &format!("{field}.item"), ctx));
-    let level = m
-        .required(d, "level", "an integer from 0 to 5")
-        .and_then(|n| level_of(d, n, &format!("{field}.level")));
-    let justification = text_opt(d, &mut m, "justification");
-    let by = match (m.optional("by"), default_by) {
-        (Some(n), _) => d.string(n, &format!("{field}.by")),
-        (None, Some(b)) => Some(b.to_string()),
-        (None, None) => by(d, &mut m, ctx),
-    };
-    let on = match (m.optional("on"), default_on) {
-        (Some(n), _) => d.date(n, &format!("{field}.on")),
-        (None, Some(date)) => Some(date),
-        (None, None) => {
-            m.required(d, "on", "the date of the assessment");
-            None
-        }
-    };
-    m.finish(d, &["item", "level", "justification", "by", "on"]);
-    Some(Assessment {
-        item: item?,
-        level: level?,
-        justification,
-        by: by?,
-        on: on?,
-        location: d.location(node),
-    })
-}
-
-fn preuve(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Preuve> {
-    let mut m = d.map(node, field)?;
-    let id = text_req(d, &mut m, "id");
-    let title = text_req(d, &mut m, "title");
-    let kind = closed(d, &mut m, "kind");
-    let referee = m.optional("referee").and_then(|n| referee(d, n, &format!("{field}.referee")));
-    let path = m.path("assessments");
-    let assessments = m
-        .required(d, "assessments", "the levels drawn from this piece")
-        .and_then(|n| d.seq(n, &path))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(f, n)| assessment(d, n, &f, ctx, None, None))
-        .collect();
-    m.finish(d, &["id", "title", "kind", "referee", "assessments"]);
-    Some(Preuve { id: id?, title: title?, kind: kind?, referee, assessments })
-}
-
-fn referee(d: &mut Decoder, node: &Node, field: &str) -> Option<Referee> {
-    let mut m = d.map(node, field)?;
-    let name = text_req(d, &mut m, "name");
-    let role = text_opt(d, &mut m, "role");
-    m.finish(d, &["name", "role"]);
-    Some(Referee { name: name?, role })
-}
-
-/// Quiz levels: a mapping of item ids to levels.
-fn quiz(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<QuizResult> {
-    let mut m = d.map(node, field)?;
-    let sitting = text_opt(d, &mut m, "sitting");
-    let date = date_req(d, &mut m, "date");
-    let by = by(d, &mut m, ctx);
-    let mut levels = Vec::new();
-    let path = m.path("levels");
-    if let Some(n) = m.required(d, "levels", "a mapping of item ids to levels") {
-        for (item, level, location) in item_levels(d, n, &path, ctx) {
-            if let (Some(by), Some(date)) = (by.clone(), date) {
-                levels.push(Assessment { item, level, justification: None, by, on: date, location });
-            }
-        }
-    }
-    let seed = m
-        .optional("seed")
-        .and_then(|n| d.int(n, &format!("{field}.seed"), 0, i128::from(u64::MAX)))
-        .map(|s| s as u64);
-    let started = m.optional("started").and_then(|n| d.time(n, &format!("{field}.started")));
-    let ended = m.optional("ended").and_then(|n| d.time(n, &format!("{field}.ended")));
-    let answers = m
-        .optional("answers")
-        .and_then(|n| d.seq(n, &format!("{field}.answers")))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(f, n)| recorded_answer(d, n, &f))
-        .collect();
-    m.finish(d, &["sitting", "seed", "date", "by", "started", "ended", "levels", "answers"]);
-    Some(QuizResult {
-        sitting,
-        seed,
-        started,
-        ended,
-        answers,
-        date: date?,
-        by: by?,
-        levels,
-        location: d.location(node),
-    })
-}
-
-/// An answer of a quiz result, kept as given.
-fn recorded_answer(d: &mut Decoder, node: &Node, field: &str) -> Option<RecordedAnswer> {
-    let mut m = d.map(node, field)?;
-    let number = m
-        .required(d, "number", "the question's number")
-        .and_then(|n| d.int(n, &format!("{field}.number"), 1, 10_000));
-    let question = text_req(d, &mut m, "question");
-    let given = match m.optional("given") {
-        Some(n) => match &n.value {
-            Value::Str(s) => Some(s.clone()),
-            _ => {
-                d.wrong_type(n, &format!("{field}.given"), "the letters given, as text");
-                None
-            }
-        },
-        None => Some(String::new()),
-    };
-    let at = m.optional("at").and_then(|n| d.time(n, &format!("{field}.at")));
-    let correct = bool_req(d, &mut m, "correct");
-    let late = bool_opt(d, &mut m, "late");
-    m.finish(d, &["number", "question", "given", "at", "correct", "late"]);
-    Some(RecordedAnswer {
-        number: number? as u32,
-        question: question?,
-        given: given?,
-        at,
-        correct: correct?,
-        late,
-    })
-}
-
-fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Observation> {
-    let mut m = d.map(node, "observation")?;
-    let date = date_req(d, &mut m, "date");
-    let start = m.required(d, "start", "a time HH:MM").and_then(|n| d.time(n, "observation.start"));
-    let end_node = m.required(d, "end", "a time HH:MM");
-    let end = end_node.and_then(|n| d.time(n, "observation.end"));
-    let by = by(d, &mut m, ctx);
-    let referee = m.optional("referee").and_then(|n| referee(d, n, "observation.referee"));
-    let referee_remarks = text_opt(d, &mut m, "referee_remarks");
-    let mut contacts = Vec::new();
-    if let Some(n) = m.required(d, "contacts", "the contacts observed") {
-        for (f, c) in d.seq(n, "observation.contacts").unwrap_or_default() {
-            let Some(mut cm) = d.map(c, &f) else { continue };
-            let number = {
-                let path = cm.path("number");
-                cm.required(d, "number", "the contact's number").and_then(|x| d.int(x, &path, 1, 1000))
-            };
-            let path = cm.path("assessments");
-            let assessments: Vec<Assessment> = cm
-                .required(d, "assessments", "the levels observed")
-                .and_then(|x| d.seq(x, &path))
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(af, an)| assessment(d, an, &af, ctx, date, by.as_deref()))
-                .collect();
-            cm.finish(d, &["number", "assessments"]);
-            if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
-                if contacts.iter().any(|c: &Contact| c.number == number) {
-                    let place = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
-                    let diag = Diagnostic::error(
-                        Code::DuplicateId,
-                        place,
-                        format!("{f}.number"),
-                        format!("contact number {number} is used twice"),
-                    )
-                    .expected("each contact of the observation numbered once (Annexe 2 §III, phase 2C)")
-                    .found(number.to_string());
-                    d.report(diag);
-                } else {
-                    contacts.push(Contact { number, assessments });
-                }
-            }
-        }
-    }
-    let interview = m.optional("interview").and_then(|n| {
-        let mut im = d.map(n, "observation.interview")?;
-        let done = bool_req(d, &mut im, "done");
-        let notes = text_opt(d, &mut im, "notes");
-        im.finish(d, &["done", "notes"]);
-        Some(Interview { done: done?, notes })
-    });
-    m.finish(d, &["date", "start", "end", "by", "referee", "referee_remarks", "contacts", "interview"]);
-    let end_location = end_node.map(|n| d.location(n)).unwrap_or_else(|| d.location(node));
-    if let (Some(s), Some(e), Some(n)) = (start, end, end_node)
-        && e <= s
-    {
-        let diag = Diagnostic::error(
-            Code::DatesOutOfOrder,
-            d.location(n),
-            "observation.end",
-            format!("the observation ends ({e}) before it starts ({s})"),
-        )
-        .expected(format!("a time after {s}"))
-        .found(e.to_string());
-        d.report(diag);
-    }
-    Some(Observation {
-        date: date?,
-        start: start?,
-        end: end?,
-        by: by?,
-        referee,
-        referee_remarks,
-        contacts,
-        interview,
-        location: d.location(node),
-        end_location,
-    })
-}
-
-/// The `number` node of a contact, to point at it.
-fn cm_number_node(contact: &Node) -> Option<&Node> {
-    match &contact.value {
-        Value::Map(entries) => {
-            entries.iter().find(|(k, _)| k.value == Value::Str("number".into())).map(|(_, v)| v)
-        }
-        _ => None,
-    }
-}
-
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
     let mut m = d.map(node, field)?;
     #[derive(Clone, Copy)]
@@ -680,7 +487,11 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
                         format!("no activity has the id `{id}`"),
                     )
                     .expected("an activity id of the certificate")
-                    .found(format!("`{id}`"));
+                    .found(format!("`{id}`"))
+                    .help(crate::suggest::did_you_mean(
+                        &id,
+                        ctx.library.referentiels.iter().flat_map(|r| &r.activities).map(|a| a.id.as_str()),
+                    ));
                     d.report(diag);
                     None
                 }
@@ -701,6 +512,12 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
             T::Proposal => &["proposal"],
         }
     };
+    if target_kind.is_none() {
+        // An unknown target is reported once; its keys are not reported again as unknown.
+        for key in ["item", "level", "activity", "status", "proposal"] {
+            m.optional(key);
+        }
+    }
     if let Some(kind) = target_kind {
         for (other, name) in [(T::Item, "item"), (T::Activity, "activity"), (T::Proposal, "proposal")] {
             if keys_of(other) == keys_of(kind) {
@@ -761,47 +578,4 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
     });
     m.finish(d, &["date", "members", "outcome", "appeal"]);
     Some(Decision { date: date?, members, outcome: outcome?, appeal, location: d.location(node) })
-}
-
-/// Dates after `today` (the evaluation date) are input errors: nothing can be recorded in the
-/// future. Returns one diagnostic per such date.
-pub fn check_future_dates(dossier: &Dossier, today: Date) -> Diagnostics {
-    let mut out = Diagnostics::default();
-    let mut check = |date: Date, location: &Location, field: String| {
-        if date > today {
-            out.push(
-                Diagnostic::error(
-                    Code::DateInFuture,
-                    location.clone(),
-                    field,
-                    format!("{date} is after the evaluation date {today}"),
-                )
-                .expected(format!("a date on or before {today}"))
-                .found(date.to_string()),
-            );
-        }
-    };
-    for (i, e) in dossier.employment.iter().enumerate() {
-        check(e.start, &e.location, format!("employment[{i}].start"));
-        if let Some(end) = e.end {
-            check(end, &e.location, format!("employment[{i}].end"));
-        }
-    }
-    check(dossier.application.submitted, &dossier.application.location, "application.submitted".into());
-    if let Some(decided) = dossier.application.decided {
-        check(decided, &dossier.application.location, "application.decided".into());
-    }
-    if let Some(c) = &dossier.cqpt_held {
-        check(c.awarded, &c.location, "cqpt_held.awarded".into());
-    }
-    for (_, a) in dossier.assessments() {
-        check(a.on, &a.location, format!("assessment of {}", a.item));
-    }
-    if let Some(s) = &dossier.synthese {
-        check(s.date, &s.location, "synthese.date".into());
-    }
-    if let Some(dec) = &dossier.decision {
-        check(dec.date, &dec.location, "decision.date".into());
-    }
-    out
 }

@@ -2,10 +2,12 @@
 //! name the file, line and field of every problem.
 
 pub mod decode;
+pub mod future;
 pub mod model;
 pub mod values;
 
-pub use decode::{check_future_dates, decode_dossier};
+pub use decode::decode_dossier;
+pub use future::check_future_dates;
 pub use model::*;
 pub use values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};
 

@@ -101,6 +101,35 @@ pub struct CqptHeld {
     pub location: Location,
 }
 
+/// The convention between the company and the evaluating body that organises the evaluation
+/// (art. 6-2: "une convention précisant les modalités d'organisation de l'évaluation est établie
+/// entre l'entreprise et l'organisme évaluateur").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Convention {
+    /// Signed on.
+    pub signed: Date,
+    /// Its reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// The company tutor, to whom the recevable file goes (art. 6-1: "et, le cas échéant, au tuteur
+/// dans l'entreprise").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tutor {
+    /// Name.
+    pub name: String,
+    /// The day the recevable file was sent to the tutor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transmitted: Option<Date>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// An item validated for a CQPT already held, at the level reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidatedItem {
@@ -266,6 +295,12 @@ pub struct Contact {
     pub number: u32,
     /// Levels observed.
     pub assessments: Vec<Assessment>,
+    /// The path of its number in the file.
+    #[serde(skip)]
+    pub field: String,
+    /// Where its number is written.
+    #[serde(skip)]
+    pub location: Location,
 }
 
 /// The interview that follows the observation.
@@ -276,6 +311,26 @@ pub struct Interview {
     /// Notes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// The interview with the candidate right after the observation, as its own record (Annexe 2
+/// §III, phase 2C, NB: "un entretien sur le déroulement de l'évaluation sera mené avec le candidat
+/// dès la fin de la phase 2C. Il permettra, le cas échéant, de compléter la séquence").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterviewRecord {
+    /// Date.
+    pub date: Date,
+    /// The evaluator who led it.
+    pub by: String,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Contacts observed afterwards to complete the sequence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
 }
 
 /// The observation in a real work situation (phase 2C).
@@ -444,6 +499,23 @@ pub struct SyntheseRecord {
     pub location: Location,
 }
 
+/// A complementary evaluation round, after a proposal of "évaluation complémentaire" (Annexe 2
+/// §III, phase 3: "ce qui devra faire l'objet d'une évaluation complémentaire"): the items
+/// evaluated again, their new levels, and a new synthesis; the first one stays as it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplementRound {
+    /// The items evaluated again.
+    pub items: Vec<String>,
+    /// The new levels, each with the modality that gave it.
+    pub assessments: Vec<(crate::policy::Modality, Assessment)>,
+    /// The new synthesis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthese: Option<SyntheseRecord>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// A member of the attribution commission.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
@@ -513,6 +585,12 @@ pub struct Dossier {
     /// The evaluating body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluating_body: Option<EvaluatingBody>,
+    /// The convention between the company and the evaluating body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convention: Option<Convention>,
+    /// The company tutor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tutor: Option<Tutor>,
     /// Hours of evaluation billed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_hours: Option<f64>,
@@ -527,11 +605,17 @@ pub struct Dossier {
     /// Phase 2C.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observation: Option<Observation>,
+    /// The interview after phase 2C, which may complete the sequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interview: Option<InterviewRecord>,
     /// Overrides.
     pub overrides: Vec<Override>,
     /// Phase 3.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthese: Option<SyntheseRecord>,
+    /// A complementary evaluation round after the synthesis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complement: Option<ComplementRound>,
     /// Phase 4.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
@@ -548,13 +632,28 @@ impl Dossier {
         use crate::policy::Modality;
         let preuves = self.preuves.iter().flat_map(|p| &p.assessments).map(|a| (Modality::Preuves, a));
         let quiz = self.quiz.iter().flat_map(|q| &q.levels).map(|a| (Modality::Quiz, a));
-        let observation = self
-            .observation
-            .iter()
-            .flat_map(|o| &o.contacts)
-            .flat_map(|c| &c.assessments)
-            .map(|a| (Modality::Observation, a));
+        let observation =
+            self.observed_contacts().flat_map(|c| &c.assessments).map(|a| (Modality::Observation, a));
         preuves.chain(quiz).chain(observation)
+    }
+
+    /// Every assessment of the evaluating body: phase 2's, then the complementary round's.
+    pub fn all_assessments(&self) -> impl Iterator<Item = &Assessment> {
+        let round = self.complement.iter().flat_map(|c| &c.assessments).map(|(_, a)| a);
+        self.assessments().map(|(_, a)| a).chain(round)
+    }
+
+    /// Every contact observed in phase 2C: the observation's, then those of the interview that
+    /// completed the sequence.
+    pub fn observed_contacts(&self) -> impl Iterator<Item = &Contact> {
+        let observed = self.observation.iter().flat_map(|o| &o.contacts);
+        observed.chain(self.interview.iter().flat_map(|i| &i.contacts))
+    }
+
+    /// Whether the interview that follows the observation is recorded.
+    pub fn interviewed(&self) -> bool {
+        self.interview.is_some()
+            || self.observation.as_ref().and_then(|o| o.interview.as_ref()).is_some_and(|i| i.done)
     }
 
     /// The latest date the dossier records: the default evaluation date, so that a dossier is
@@ -565,7 +664,12 @@ impl Dossier {
         dates.extend(self.employment.iter().flat_map(|e| std::iter::once(e.start).chain(e.end)));
         dates.extend(self.assessments().map(|(_, a)| a.on));
         dates.extend(self.overrides.iter().map(|o| o.on));
+        dates.extend(self.interview.as_ref().map(|i| i.date));
         dates.extend(self.synthese.as_ref().map(|s| s.date));
+        if let Some(c) = &self.complement {
+            dates.extend(c.assessments.iter().map(|(_, a)| a.on));
+            dates.extend(c.synthese.as_ref().map(|s| s.date));
+        }
         dates.extend(self.decision.as_ref().map(|d| d.date));
         dates.into_iter().max().unwrap_or(self.application.submitted)
     }

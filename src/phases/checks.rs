@@ -29,6 +29,7 @@ pub fn phase2_findings(
     }
     evaluating_body(dossier, policy, &mut out);
     assessors(dossier, &mut out);
+    transmissions(dossier, policy, recevable, &mut out);
     observation(dossier, policy, &mut out);
     levels(dossier, library, policy, &mut out);
     if let Some(c) = carry_over
@@ -95,7 +96,7 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         ));
     }
     let periods = accreditation::periods(&body.accreditation, policy.accreditation.years);
-    let dates: BTreeSet<_> = dossier.assessments().map(|(_, a)| a.on).collect();
+    let dates: BTreeSet<_> = dossier.all_assessments().map(|a| a.on).collect();
     let described =
         periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
     let standings: Vec<(Date, Standing)> =
@@ -123,6 +124,31 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
+/// The convention between the company and the body (art. 6-2) and the transmission of the
+/// recevable file to the company tutor (art. 6-1).
+fn transmissions(dossier: &Dossier, policy: &Policy, recevable: bool, out: &mut Vec<Finding>) {
+    let p = &policy.procedure;
+    if dossier.has_evaluation() && dossier.convention.is_none() {
+        out.push(Finding::new(
+            FindingCode::ConventionMissing,
+            p.convention_missing,
+            "aucune convention entre l'entreprise et l'organisme évaluateur n'organise cette évaluation (convention)",
+            dossier.evaluating_body.as_ref().map(|b| &b.location),
+        ));
+    }
+    if let Some(t) = &dossier.tutor
+        && recevable
+        && t.transmitted.is_none()
+    {
+        out.push(Finding::new(
+            FindingCode::TutorNotInformed,
+            p.tutor_not_informed,
+            format!("le dossier recevable n'a pas été transmis au tuteur {} (tutor.transmitted)", t.name),
+            Some(&t.location),
+        ));
+    }
+}
+
 /// Every level comes from an evaluator of the accredited body (art. 6-2: the evaluation "est mise
 /// en œuvre par un organisme évaluateur habilité"); the internal referee "peut apporter un
 /// complément d'information à l'évaluateur" (Annexe 2 §III, 2C): information, never a level.
@@ -130,7 +156,7 @@ fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
     let Some(body) = &dossier.evaluating_body else { return };
     let referee = dossier.observation.as_ref().and_then(|o| o.referee.as_ref()).map(|r| r.name.as_str());
     let mut reported = BTreeSet::new();
-    for (_, a) in dossier.assessments() {
+    for a in dossier.all_assessments() {
         if body.evaluators.iter().any(|e| e == &a.by) || !reported.insert(a.by.as_str()) {
             continue;
         }
@@ -150,7 +176,16 @@ fn assessors(dossier: &Dossier, out: &mut Vec<Finding>) {
 }
 
 fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
-    let Some(o) = &dossier.observation else { return };
+    let Some(o) = &dossier.observation else {
+        if let Some(i) = &dossier.interview {
+            out.push(Finding::error(
+                FindingCode::PhaseOutOfOrder,
+                "entretien de fin de phase 2C enregistré sans observation",
+                Some(&i.location),
+            ));
+        }
+        return;
+    };
     let p = &policy.observation;
     if o.minutes() > p.max_minutes {
         out.push(Finding::new(
@@ -169,7 +204,7 @@ fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         ));
     }
     let min = p.min_contacts.get(&dossier.certificate).copied().unwrap_or(0);
-    let count = u32::try_from(o.contacts.len()).unwrap_or(u32::MAX);
+    let count = u32::try_from(dossier.observed_contacts().count()).unwrap_or(u32::MAX);
     if count < min {
         out.push(Finding::error(
             FindingCode::ObservationTooFewContacts,
@@ -177,7 +212,7 @@ fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
             Some(&o.location),
         ));
     }
-    if !o.interview.as_ref().is_some_and(|i| i.done) {
+    if !dossier.interviewed() {
         out.push(Finding::warning(
             FindingCode::InterviewMissing,
             "l'entretien avec le candidat qui suit l'observation n'est pas enregistré",

@@ -30,6 +30,10 @@ pub enum FindingCode {
     NotRecevable,
     /// Evaluation recorded without an evaluating body.
     EvaluatingBodyMissing,
+    /// Evaluation recorded without the convention between the company and the body.
+    ConventionMissing,
+    /// A company tutor to whom the recevable file was not sent.
+    TutorNotInformed,
     /// An assessment outside the body's 2-year accreditation.
     AccreditationExpired,
     /// An assessment after the accreditation was withdrawn.
@@ -60,6 +64,8 @@ pub enum FindingCode {
     CarryOverItemNotCarried,
     /// A phase recorded before the one it needs.
     PhaseOutOfOrder,
+    /// A complementary level for an item the first synthesis did not send back to evaluation.
+    ComplementItemNotListed,
     /// The commission is not 2 + 2 distinct people.
     CommissionComposition,
     /// A member of the commission evaluated or trained the candidate.
@@ -84,7 +90,8 @@ impl FindingCode {
     pub fn article(self) -> &'static str {
         match self {
             FindingCode::NotRecevable => "art. 6-1",
-            FindingCode::EvaluatingBodyMissing => "art. 6-2",
+            FindingCode::EvaluatingBodyMissing | FindingCode::ConventionMissing => "art. 6-2",
+            FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::AccreditationExpired | FindingCode::AccreditationWithdrawn => "annexe 2 §IV",
             FindingCode::EvaluatorTrainedCandidate => "annexe 2 §III, remarque",
             FindingCode::ObservationTooLong | FindingCode::ObservationTooFewContacts => {
@@ -99,6 +106,7 @@ impl FindingCode {
             FindingCode::ItemNotInCertificate => "annexe 1",
             FindingCode::CarryOverExpired | FindingCode::CarryOverItemNotCarried => "art. 3",
             FindingCode::PhaseOutOfOrder => "annexe 2 §III",
+            FindingCode::ComplementItemNotListed => "annexe 2 §III, phase 3",
             FindingCode::CommissionComposition => "art. 5",
             FindingCode::CommissionMemberConflict => "art. 5 ; annexe 2 §III, remarque",
         }

@@ -2,15 +2,18 @@
 //! the policy and the evaluation date — never the clock.
 //!
 //! 1. [`recevabilite`](mod@recevabilite) — phase 1, AUVICOM's decision with its reasons;
-//! 2. [`checks`] — phase 2 findings (accreditation, trainer, observation limits, modalities);
-//! 3. [`carry_over`] — savoirs communs kept from the other CQPT (art. 3);
-//! 4. [`synthese`] — phase 3, levels, activities, proposal;
-//! 5. the commission's decision and appeal (phase 4), the [`funding`], and the state of the
-//!    dossier: the phase reached and what is missing to go on.
+//! 2. [`checks`] — phase 2 findings (the body's [`accreditation`] history, trainer, convention,
+//!    tutor, who gave each level, observation limits, modalities);
+//! 3. [`carry_over`] — the savoirs communs validated for the other CQPT (art. 3);
+//! 4. [`synthese`] — phase 3, levels, activities, proposal; then the [`complement`]ary round and
+//!    its new synthesis, the first one kept;
+//! 5. the commission's decision, its composition and appeal (phase 4, art. 5), the [`funding`],
+//!    and the state of the dossier: the phase reached and what is missing to go on.
 
 pub mod accreditation;
 pub mod carry_over;
 pub mod checks;
+pub mod complement;
 pub mod finding;
 pub mod funding;
 pub mod recevabilite;
@@ -89,6 +92,9 @@ pub struct Evaluation {
     /// Phase 3, when recevable, evaluated and not blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthese: Option<Synthese>,
+    /// The synthesis after a complementary evaluation round; the first stays in `synthese`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complement: Option<Synthese>,
     /// Phase 4.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionRecord>,
@@ -126,6 +132,11 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
             ));
         }
     }
+    findings.extend(complement::findings(dossier, synthese.as_ref()));
+    let complement = synthese
+        .as_ref()
+        .filter(|_| !findings.iter().any(Finding::is_error))
+        .and_then(|_| complement::complement(dossier, library, policy, carry_over.as_ref()));
     let decision = dossier.decision.as_ref().map(|d| DecisionRecord {
         date: d.date,
         outcome: d.outcome,
@@ -148,6 +159,15 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let decision_valid = !commission.iter().any(Finding::is_error);
     findings.extend(commission);
     let state = state(dossier, &recevabilite, blocked, synthese.is_some(), decision_valid);
+    let mut state = state;
+    if synthese.as_ref().is_some_and(|s| s.proposal == Proposal::EvaluationComplementaire)
+        && complement.is_none()
+        && dossier.decision.is_none()
+    {
+        state
+            .missing
+            .push("évaluation complémentaire et nouvelle synthèse (annexe 2 §III, phase 3)".to_string());
+    }
     let funding = funding::funding(dossier, policy, recevabilite.recevable && state.phase >= 3);
     Evaluation {
         candidate: dossier.candidate.id.clone(),
@@ -158,6 +178,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         findings,
         carry_over,
         synthese,
+        complement,
         decision,
         funding,
         state,

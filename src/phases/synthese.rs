@@ -151,16 +151,14 @@ pub fn synthese(
             .push((a.level.value(), format!("{} par {} le {}", a.level, a.by, a.on)));
     }
     let mut contact_levels: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
-    if let Some(o) = &dossier.observation {
-        for c in &o.contacts {
-            let mut best: BTreeMap<&str, u8> = BTreeMap::new();
-            for a in &c.assessments {
-                let e = best.entry(a.item.as_str()).or_default();
-                *e = (*e).max(a.level.value());
-            }
-            for (item, level) in best {
-                contact_levels.entry(item).or_default().push(level);
-            }
+    for c in dossier.observed_contacts() {
+        let mut best: BTreeMap<&str, u8> = BTreeMap::new();
+        for a in &c.assessments {
+            let e = best.entry(a.item.as_str()).or_default();
+            *e = (*e).max(a.level.value());
+        }
+        for (item, level) in best {
+            contact_levels.entry(item).or_default().push(level);
         }
     }
     let item_overrides: BTreeMap<&str, (u8, &str)> = dossier

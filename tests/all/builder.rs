@@ -62,6 +62,8 @@ pub struct Spec {
     pub synthese: Option<&'static str>,
     pub decision: Option<(&'static str, usize, usize, Option<&'static str>)>,
     pub hours: f64,
+    /// The convention between the company and the evaluating body is recorded.
+    pub convention: bool,
 }
 
 impl Spec {
@@ -96,6 +98,7 @@ impl Spec {
             synthese: Some("2026-04-20"),
             decision: None,
             hours: 3.0,
+            convention: true,
         }
     }
 
@@ -167,6 +170,9 @@ impl Spec {
             "evaluating_body: {{id: OE-1, name: Organisme Test, accredited_on: {}{withdrawn}, trained_candidate: {}, evaluator: Eva Luatrice}}",
             self.accredited_on, self.trained
         );
+        if self.convention {
+            let _ = writeln!(y, "convention: {{signed: {}, reference: CONV-1}}", self.submitted);
+        }
         let _ = writeln!(y, "evaluation_hours: {}", self.hours);
         if self.evaluated {
             let r = library.referentiel(self.certificate).unwrap();

@@ -113,3 +113,53 @@ fn an_unknown_activity_status_is_refused_with_a_suggestion() {
     assert_eq!(d.help.as_deref(), Some("did you mean `acquis`?"));
     assert!(d.expected.as_deref().unwrap_or_default().contains("a-completer"));
 }
+
+#[test]
+fn an_unknown_contract_target_is_refused_not_a_rejection() {
+    let spec = Spec {
+        route: "fin-contrat-de-professionnalisation",
+        contract_target: Some("distance"),
+        employment: vec![],
+        documents: vec!["attestation-sur-honneur"],
+        ..Spec::application("distance")
+    };
+    let bad = spec.yaml().replace("target: distance", "target: distanse");
+    let diags = load_dossier(&SourceFile { name: "typo.yaml".into(), text: bad }, &context().0).unwrap_err();
+    let d = diags
+        .iter()
+        .find(|d| d.field == "professionalisation_contract.target")
+        .unwrap_or_else(|| panic!("{diags}"));
+    assert!(d.expected.as_deref().unwrap_or_default().contains("point-de-distribution"));
+}
+
+#[test]
+fn an_unknown_route_in_the_policy_is_refused_with_its_line() {
+    let text = std::fs::read_to_string(crate::common::root().join("referentiels/politique.toml")).unwrap();
+    let file = SourceFile { name: "politique.toml".into(), text: text.replacen("\"cif\",", "\"cfi\",", 1) };
+    let err = cqpt::policy::load_policy(&file, &context().0).unwrap_err();
+    let d = err.iter().next().unwrap();
+    assert!(d.location.line > 0 && d.message.contains("cfi"), "{d:?}");
+}
+
+#[test]
+fn an_unknown_accreditation_event_is_refused_with_a_suggestion() {
+    let spec = Spec { accreditation: vec![("renewd", "2025-12-01")], ..Spec::complete("distance") };
+    let diags =
+        load_dossier(&SourceFile { name: "typo.yaml".into(), text: spec.yaml() }, &context().0).unwrap_err();
+    let d = diags.iter().find(|d| d.field.ends_with("event")).unwrap_or_else(|| panic!("{diags}"));
+    assert_eq!(d.help.as_deref(), Some("did you mean `renewed`?"));
+}
+
+#[test]
+fn an_unknown_override_target_is_refused_with_a_suggestion() {
+    let spec = Spec {
+        overrides: vec![
+            "{target: activty, activity: dist-accueillir, status: acquis, reason: vu, on: 2026-04-20}".into(),
+        ],
+        ..Spec::complete("distance")
+    };
+    let diags =
+        load_dossier(&SourceFile { name: "typo.yaml".into(), text: spec.yaml() }, &context().0).unwrap_err();
+    let d = diags.iter().find(|d| d.field.ends_with("target")).unwrap_or_else(|| panic!("{diags}"));
+    assert_eq!(d.help.as_deref(), Some("did you mean `activity`?"));
+}

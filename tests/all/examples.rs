@@ -32,6 +32,9 @@ struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     activities: Option<BTreeMap<String, String>>,
     proposal: Option<String>,
+    /// The proposal of the synthesis after a complementary round, the first one kept above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    complement_proposal: Option<String>,
     phase: u64,
     funding: Funding,
 }
@@ -81,6 +84,7 @@ fn outcome(path: &std::path::Path) -> Outcome {
             .as_array()
             .map(|list| list.iter().map(|a| (text(&a["id"]), text(&a["status"]))).collect()),
         proposal: e["synthese"]["proposal"].as_str().map(str::to_string),
+        complement_proposal: e["complement"]["proposal"].as_str().map(str::to_string),
         phase: e["state"]["phase"].as_u64().unwrap(),
         funding: Funding {
             payer: text(&e["funding"]["payer"]),
@@ -128,6 +132,7 @@ fn every_example_gives_its_snapshotted_outcome() {
         assert!(all.iter().any(|(_, o)| o.errors.iter().any(|c| c == finding)), "no example with {finding}");
     }
     assert!(all.iter().any(|(_, o)| o.carry_over), "no carry-over example");
+    assert!(all.iter().any(|(_, o)| o.complement_proposal.is_some()), "no complementary round");
 }
 
 #[test]
@@ -164,6 +169,10 @@ fn the_commented_template_of_the_examples_readme_is_accepted_as_it_is() {
     for key in [
         "cqpt_held",
         "evaluating_body",
+        "convention",
+        "tutor",
+        "interview",
+        "complement",
         "prediagnostic",
         "preuves",
         "quiz",
@@ -174,4 +183,28 @@ fn the_commented_template_of_the_examples_readme_is_accepted_as_it_is() {
     ] {
         assert!(readme[start..end].contains(&format!("\n{key}:")), "{key} missing from the template");
     }
+}
+
+#[test]
+fn the_tableau_recapitulatif_total_is_what_is_owed() {
+    let out = tempfile::tempdir().unwrap();
+    let r = crate::common::run_cmd(
+        crate::common::cqpt()
+            .args(["session", "--documents", "none"])
+            .arg(root().join("examples/dossiers"))
+            .arg("--out")
+            .arg(out.path()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let csv = std::fs::read(out.path().join("tableau-recapitulatif.csv")).unwrap();
+    let rows = cqpt::session::summary::from_csv(&csv).unwrap();
+    let owed: f64 = yaml_files("examples/dossiers").iter().map(|p| outcome(p).funding.euros).sum();
+    let total: f64 = rows.iter().map(|r| r.montant_euros).sum();
+    assert_eq!(total, owed);
+    // Files at phase 1 or 2 count for nothing, though their route is funded.
+    for name in ["23-funding-phase-1-recevable-only.yaml", "24-funding-phase-2-evaluated-not-sent.yaml"] {
+        let row = rows.iter().find(|r| r.dossier == name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(row.montant_euros, 0.0, "{name}");
+    }
+    assert!(rows.iter().any(|r| r.dossier.starts_with("01-") && r.montant_euros == 300.0));
 }

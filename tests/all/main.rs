@@ -10,6 +10,7 @@ mod cli_snapshots;
 mod closed_values;
 mod codes;
 mod common;
+mod complement_round;
 mod documents;
 mod dossier_diagnostics;
 mod examples;

@@ -459,6 +459,17 @@ fn an_optional_part_must_point_at_an_optional_sub_activity_and_its_items() {
     let err = cqpt::policy::load_policy(&file, library).unwrap_err();
     assert!(err.iter().any(|x| x.field == "activities.optional[0].items" && x.found.as_deref() == Some("sf-reformuler")), "{err}");
     assert!(err.iter().any(|x| x.field == "activities.optional[2].sub_activity"), "{err}");
+    // A task must be an optional task of its sub-activity.
+    let with_task = |task: &str| {
+        let part = format!(
+            "\n[[activities.optional]]\ncertificate = \"distance\"\nactivity = \"dist-analyser-repondre\"\nsub_activity = \"Répondre à des questions de facturation et saisir un règlement\"\ntask = \"{task}\"\nsource = \"annexe 1 p. 9\"\nitems = [\"sf-lire-expliquer-facture\"]\n"
+        );
+        let text = text.replacen("\n[procedure]", &format!("{part}\n[procedure]"), 1);
+        cqpt::policy::load_policy(&cqpt::source::SourceFile { name: "politique.toml".into(), text }, library)
+    };
+    assert!(with_task("Saisir un règlement").is_ok());
+    let err = with_task("Expliquer une facture").unwrap_err();
+    assert!(err.iter().any(|x| x.field == "activities.optional[3].task"), "{err}");
 }
 
 #[test]
@@ -763,4 +774,35 @@ fn the_cpne_modulation_is_limited_to_20_percent() {
     let diag = err.iter().find(|x| x.field == "funding.modulation_percent").expect("modulation refused");
     assert!(diag.location.line > 0);
     let _ = recevabilite; // the phase-1 function is public for AUVICOM's own tools
+}
+
+// ---- The procedure around the evaluation (art. 6-1, art. 6-2) -----------------------------------
+
+#[test]
+fn an_evaluation_needs_the_convention_between_company_and_body() {
+    let e = Spec { convention: false, ..Spec::complete("distance") }.evaluate();
+    assert_eq!(codes(&e), ["convention-missing"]);
+    assert!(e.synthese.is_none(), "the policy makes it blocking");
+    // Nothing is asked before the evaluation.
+    let e = Spec { convention: false, ..Spec::application("distance") }.evaluate();
+    assert!(e.findings.is_empty());
+}
+
+#[test]
+fn the_recevable_file_goes_to_the_company_tutor() {
+    let with_tutor = |tutor: &str, spec: Spec| {
+        let yaml = spec.yaml().replace("evaluation_hours:", &format!("tutor: {tutor}\nevaluation_hours:"));
+        let (library, policy) = context();
+        let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml };
+        let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+        evaluate(&dossier, library, policy, dossier.latest_date())
+    };
+    let e = with_tutor("{name: Tom Tuteur}", Spec::complete("distance"));
+    assert_eq!(codes(&e), ["tutor-not-informed"]);
+    assert!(!e.findings[0].is_error() && e.synthese.is_some());
+    let e = with_tutor("{name: Tom Tuteur, transmitted: 2026-03-10}", Spec::complete("distance"));
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    // Not recevable: nothing to send.
+    let spec = Spec { documents: vec!["contrat-de-travail"], ..Spec::application("distance") };
+    assert!(with_tutor("{name: Tom Tuteur}", spec).findings.is_empty());
 }
