@@ -38,11 +38,14 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io
     // Read the head, then exactly Content-Length bytes: chromedriver keeps connections open.
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
+    // `read` may fail with EINTR when a signal reaches the thread (CI failed at random on
+    // it); `read_exact` retries then, and its end of stream ends the head.
     while !head.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte)? == 0 {
-            break;
+        match stream.read_exact(&mut byte) {
+            Ok(()) => head.push(byte[0]),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
         }
-        head.push(byte[0]);
     }
     let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
     let length = head
