@@ -194,7 +194,10 @@ pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<Receva
                 code: x.code.as_str(),
                 label: labels.reason(x.code).to_string(),
                 article: x.article,
-                message: x.message.clone(),
+                message: french::dates_in(&x.message.replace(
+                    &format!("« {} »", d.route.as_str()),
+                    &format!("« {} »", labels.route(d.route)),
+                )),
             })
             .collect(),
         next: say(if r.recevable { &w.suite_recevable } else { &w.nouvelle_demande }),
@@ -572,13 +575,13 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
                 code: f.code.as_str(),
                 label: labels.finding(f.code).to_string(),
                 article: f.article,
-                message: f.message.clone(),
+                message: french::dates_in(&f.message),
             })
             .collect(),
         carry_over,
         funding_payer: labels.payer(e.funding.payer).to_string(),
         funding_euros: french::euros(e.funding.euros),
-        funding_basis: e.funding.basis.clone(),
+        funding_basis: french::dates_in(&e.funding.basis),
         decision_choices: <crate::dossier::Proposal as strum::VariantNames>::VARIANTS
             .iter()
             .map(|p| labels.get(LabelSet::Proposition, p).to_string())

@@ -93,6 +93,32 @@ pub fn time(t: crate::date::TimeOfDay) -> String {
     format!("{}{NBSP}h{NBSP}{:02}", m / 60, m % 60)
 }
 
+/// `text` with every ISO date in it (`2025-10-13`) written out in French (« 13 octobre
+/// 2025 »): for the engine's messages, which quote dates as dossiers write them.
+pub fn dates_in(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut i = 0;
+    let mut copied = 0;
+    while i + 10 <= bytes.len() {
+        let w = &bytes[i..i + 10];
+        let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
+        let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit());
+        let iso = bounded && digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10);
+        if let Some(d) = iso.then(|| text[i..i + 10].parse::<crate::date::Date>().ok()).flatten() {
+            out.push_str(&text[copied..i]);
+            out.push_str(&date(d));
+            i += 10;
+            copied = i;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// Digits grouped by three with a narrow no-break space: 1234567 → « 1 234 567 ».
 fn group(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
@@ -142,6 +168,11 @@ mod tests {
         assert_eq!(d("2026-03-01"), "1er\u{a0}mars\u{a0}2026");
         assert_eq!(d("2025-12-31"), "31\u{a0}décembre\u{a0}2025");
         assert_eq!(date_or_blank(None), "");
+        assert_eq!(
+            dates_in("fin le 2025-01-31, pas 2025-02-30 ni 12025-01-01"),
+            "fin le 31\u{a0}janvier\u{a0}2025, pas 2025-02-30 ni 12025-01-01"
+        );
+        assert_eq!(dates_in("é 2026-09-10"), "é 10\u{a0}septembre\u{a0}2026");
         assert_eq!(time("09:05".parse().unwrap()), "9\u{a0}h\u{a0}05");
     }
 

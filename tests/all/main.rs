@@ -14,6 +14,7 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod exit_codes;
+mod french_documents;
 mod limits;
 mod malformed;
 mod observation_records;
