@@ -126,7 +126,7 @@ fn the_bundled_session_runs() {
     let text =
         crate::documents::pdf_text(&std::fs::read(out.path().join("tableau-recapitulatif.pdf")).unwrap());
     assert!(text.contains("Tableau récapitulatif des dossiers"), "{text}");
-    assert!(text.contains("Léa Fontaine"));
+    assert!(text.contains("CQ-2025-0112") && text.contains("Fontaine"));
 }
 
 #[test]
