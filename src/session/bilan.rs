@@ -63,6 +63,8 @@ pub struct Bilan {
     pub below: BTreeMap<String, usize>,
     /// Mean level per activity (mean of its items), over the syntheses.
     pub activities: BTreeMap<String, Mean>,
+    /// What AUVICOM owes for the year's dossiers, in euros (art. 6-2).
+    pub funding: f64,
     /// Dossiers that could not be read.
     pub failures: usize,
 }
@@ -95,6 +97,7 @@ pub fn bilan(
             }
             let mut b = acc.lock().unwrap_or_else(|p| p.into_inner());
             b.dossiers += 1;
+            b.funding += e.funding.euros;
             *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
             *b.routes.entry(dossier.route.to_string()).or_default() += 1;
             if e.recevabilite.recevable {
@@ -169,6 +172,7 @@ pub fn to_csv(b: &Bilan, ctx: &Context, dialect: CsvDialect) -> Result<Vec<u8>> 
         b.recevable,
         dialect.number(b.recevability_rate(), 3),
     );
+    row("financement", "auvicom", "financement AUVICOM (euros)", b.dossiers, dialect.number(b.funding, 2));
     for (k, n) in &b.certificates {
         let label = ctx.library.referentiel(k).map_or(k.clone(), |r| r.title.clone());
         row("certificat", k, &label, *n, String::new());
@@ -229,6 +233,13 @@ struct MeanView {
     count: usize,
 }
 
+/// The mean levels of one certificate's activities, for a chart that names it.
+#[derive(Serialize)]
+struct CertificateMeans {
+    certificate: String,
+    activities: Vec<MeanView>,
+}
+
 /// The review's view for `templates/bilan.hbs`.
 #[derive(Serialize)]
 pub struct BilanView {
@@ -244,9 +255,10 @@ pub struct BilanView {
     reasons: Vec<CountView>,
     proposals: Vec<CountView>,
     decisions: Vec<CountView>,
-    activities: Vec<MeanView>,
+    activities: Vec<CertificateMeans>,
     items: Vec<MeanView>,
     max_count: usize,
+    funding: String,
     texts: Vec<crate::documents::texts::BilanSection>,
 }
 
@@ -304,20 +316,26 @@ pub fn view(b: &Bilan, ctx: &Context) -> Result<BilanView> {
         reasons: counts(&b.reasons, &reason),
         proposals: counts(&b.proposals, &proposal),
         decisions: counts(&b.decisions, &proposal),
-        activities: b
-            .activities
-            .iter()
-            .map(|(k, m)| MeanView {
-                label: ctx
-                    .library
-                    .referentiels
+        activities: ctx
+            .library
+            .certificates()
+            .map(|r| CertificateMeans {
+                certificate: r.title.clone(),
+                activities: r
+                    .activities
                     .iter()
-                    .find_map(|r| r.activity(k))
-                    .map_or(k.clone(), |a| a.title.clone()),
-                mean: french::number(m.value(), 2),
-                count: m.count,
+                    .filter_map(|a| {
+                        b.activities.get(&a.id).map(|m| MeanView {
+                            label: a.title.clone(),
+                            mean: french::number(m.value(), 2),
+                            count: m.count,
+                        })
+                    })
+                    .collect(),
             })
+            .filter(|c| !c.activities.is_empty())
             .collect(),
+        funding: french::euros(b.funding),
         items,
         max_count,
     })

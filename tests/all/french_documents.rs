@@ -261,3 +261,26 @@ fn the_export_holds_the_labels_and_the_wording() {
         assert_eq!(exported, std::fs::read(root().join(file)).unwrap(), "{file}");
     }
 }
+
+#[test]
+fn the_bilan_prints_the_cpne_text_of_the_data_folder() {
+    let data = exported_data();
+    let file = data.path().join("referentiels/documents.toml");
+    crate::common::edit(&file, "titre = \"Appréciation de la CPNE\"", "titre = \"Ce que la CPNE retient\"");
+    let out = tempfile::tempdir().unwrap();
+    let r = run_cmd(
+        cqpt()
+            .arg("--data")
+            .arg(data.path())
+            .args(["bilan", "--year", "2026", "--out"])
+            .arg(out.path())
+            .arg(root().join("examples/dossiers")),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdf_text(&std::fs::read(out.path().join("bilan-2026.pdf")).unwrap());
+    assert!(text.contains("Ce que la CPNE retient") && !text.contains("Appréciation de la CPNE"), "{text}");
+    let csv = std::fs::read(out.path().join("bilan-2026.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFindicateur;cle;libelle;nombre;valeur"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("financement;auvicom;financement AUVICOM (euros);"), "{csv}");
+}
