@@ -3,6 +3,7 @@
 //! the data ([`views`]) filled into a template of `templates/` and printed as PDF.
 
 pub mod grids;
+pub mod labelled;
 pub mod labels;
 pub mod texts;
 pub mod views;

@@ -284,3 +284,31 @@ fn the_bilan_prints_the_cpne_text_of_the_data_folder() {
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.contains("financement;auvicom;financement AUVICOM (euros);"), "{csv}");
 }
+
+#[test]
+fn json_gives_each_code_with_its_label() {
+    let run = |args: &[&str], example: &str| {
+        let r = run_cmd(
+            cqpt().args(args).arg(root().join("examples/dossiers").join(example)).args(["--format", "json"]),
+        );
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+    };
+    let v = run(&["recevabilite"], "10-non-recevable-hours-under-minimum.yaml");
+    assert_eq!(v["recevable_label"], "non recevable");
+    assert_eq!(v["reasons"][0]["code"], "hours-under-minimum");
+    assert_eq!(
+        v["reasons"][0]["code_label"],
+        "moins de 1\u{202f}607\u{a0}heures de travail effectif en trois ans"
+    );
+    let v = run(&["synthese"], "03-distance-evaluation-complementaire.yaml");
+    assert_eq!(v["synthese"]["proposal"], "evaluation-complementaire");
+    assert_eq!(v["synthese"]["proposal_label"], "évaluation complémentaire");
+    assert_eq!(v["funding"]["payer_label"], "AUVICOM");
+    let statuses = v["synthese"]["activities"].as_array().unwrap();
+    assert!(statuses.iter().any(|a| a["status"] == "a-completer" && a["status_label"] == "à compléter"));
+    let v = run(&["dossier", "check"], "14-evaluator-trained-candidate.yaml");
+    let finding = &v["findings"][0];
+    assert_eq!(finding["code"], "evaluator-trained-candidate");
+    assert_eq!(finding["code_label"], "l'organisme évaluateur a formé le candidat");
+    assert_eq!(finding["severity_label"], "bloquant");
+}
