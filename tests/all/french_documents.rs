@@ -312,3 +312,28 @@ fn json_gives_each_code_with_its_label() {
     assert_eq!(finding["code_label"], "l'organisme évaluateur a formé le candidat");
     assert_eq!(finding["severity_label"], "bloquant");
 }
+
+#[test]
+fn signature_blocks_follow_the_policys_commission() {
+    let data = exported_data();
+    let policy = data.path().join("referentiels/politique.toml");
+    crate::common::edit(&policy, "salaries = 2", "salaries = 3");
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("synthese.pdf");
+    let r = run_cmd(
+        cqpt()
+            .arg("--data")
+            .arg(data.path())
+            .args(["report", "--kind", "synthese"])
+            .arg(root().join("examples/dossiers/01-distance-attribution.yaml"))
+            .arg("--output")
+            .arg(&out),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdf_text(&std::fs::read(&out).unwrap());
+    for member in ["salariés — 1", "salariés — 2", "salariés — 3", "employeurs — 1", "employeurs — 2"]
+    {
+        assert!(text.contains(&format!("Représentant(e) des {member}")), "{member}:\n{text}");
+    }
+    assert!(!text.contains("employeurs — 3"), "{text}");
+}
