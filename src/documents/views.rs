@@ -300,8 +300,9 @@ fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
     let mut seen = BTreeSet::new();
     let mut activities = Vec::new();
     let mut needs = Vec::new();
+    // Each item once, under the first activity that lists it: its level is the same everywhere.
+    let mut listed = BTreeSet::new();
     for a in r.core_activities() {
-        let mut listed = BTreeSet::new();
         let items: Vec<LevelledItem> = a
             .knowledge
             .iter()
@@ -716,4 +717,19 @@ pub fn grid(
         proposal: synthese.map_or(String::new(), |s| labels.proposal(s.proposal).to_string()),
         not_assessed: NOT_ASSESSED,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reached_sentence_agrees_with_its_numbers() {
+        assert_eq!(reached_sentence(1, 4), "Sur 4 savoirs évalués, 1 atteint le niveau attendu.");
+        assert_eq!(reached_sentence(3, 4), "Sur 4 savoirs évalués, 3 atteignent le niveau attendu.");
+        assert_eq!(reached_sentence(0, 4), "Sur 4 savoirs évalués, aucun n'atteint le niveau attendu.");
+        assert_eq!(reached_sentence(1, 1), "Sur 1 savoir évalué, il atteint le niveau attendu.");
+        assert_eq!(reached_sentence(4, 4), "Sur 4 savoirs évalués, tous les 4 atteignent le niveau attendu.");
+        assert_eq!(capitalised("représentant(e)"), "Représentant(e)");
+    }
 }

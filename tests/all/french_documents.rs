@@ -337,3 +337,20 @@ fn signature_blocks_follow_the_policys_commission() {
     }
     assert!(!text.contains("employeurs — 3"), "{text}");
 }
+
+#[test]
+fn the_prediagnostic_lists_each_item_once_in_agreed_french() {
+    let (library, policy) = context();
+    let templates = Templates::load(&DataSource::Embedded).unwrap();
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
+    let file = SourceFile::read(&root().join("examples/dossiers/01-distance-attribution.yaml")).unwrap();
+    let dossier = load_dossier(&file, library).unwrap();
+    let e = evaluate(&dossier, library, policy, dossier.latest_date());
+    let text = pdf_text(&documents::report_pdf(&ctx, ReportKind::Prediagnostic, &dossier, &e).unwrap());
+    assert!(text.contains("Sur 4 savoirs évalués, 1 atteint le niveau attendu."), "{text}");
+    assert!(!text.contains("savoirs sur"), "{text}");
+    let tables = &text
+        [text.find("Vos niveaux, activité par activité").unwrap()..text.find("Échelle des niveaux").unwrap()];
+    let item = "Notions de droit relatif aux bases de données clients (CNIL)";
+    assert_eq!(tables.matches(item).count(), 1, "{tables}");
+}
