@@ -354,3 +354,14 @@ fn the_prediagnostic_lists_each_item_once_in_agreed_french() {
     let item = "Notions de droit relatif aux bases de données clients (CNIL)";
     assert_eq!(tables.matches(item).count(), 1, "{tables}");
 }
+
+#[test]
+fn the_tableau_is_dated_by_the_latest_decision_without_date() {
+    let out = tempfile::tempdir().unwrap();
+    let r =
+        run_cmd(cqpt().args(["session"]).arg(root().join("examples/dossiers")).arg("--out").arg(out.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdf_text(&std::fs::read(out.path().join("tableau-recapitulatif.pdf")).unwrap());
+    // The latest decision of the examples is 13-point-de-distribution-carry-over's.
+    assert!(text.contains("séance du 9\u{a0}avril\u{a0}2026"), "{text}");
+}
