@@ -1,7 +1,7 @@
 //! The French label of every code (routes, contracts, pieces, colleges, appeal grounds, rejection
 //! reasons, findings, statuses, proposals, payers, modalities, categories, kinds, diagnostics),
 //! read from `referentiels/libelles.toml`, which the secretariat edits. Documents, CSV files,
-//! the terminal and JSON print these labels (JSON gives the code beside it: [`Labelled`]).
+//! the terminal and JSON print these labels (JSON gives both: [`super::labelled`]).
 //!
 //! The file must label every code of every set and nothing else: a missing or unknown code is
 //! a diagnostic with its file and line.
@@ -15,7 +15,6 @@ use crate::phases::{FindingCode, ItemStatus, Payer, Reason};
 use crate::policy::Modality;
 use crate::referentiel::{Category, ItemKind};
 use crate::source::SourceFile;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use strum::VariantNames;
 
@@ -156,15 +155,6 @@ impl LabelSet {
     }
 }
 
-/// A code and its label, as JSON gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Labelled {
-    /// The stable code.
-    pub code: String,
-    /// Its French label.
-    pub label: String,
-}
-
 /// The labels of every code, loaded and complete.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Labels {
@@ -293,11 +283,6 @@ impl Labels {
     /// The label of `code` in `set`; the code itself if the set does not label it.
     pub fn get<'a>(&'a self, set: LabelSet, code: &'a str) -> &'a str {
         self.sets.get(&set).and_then(|s| s.get(code)).map_or(code, String::as_str)
-    }
-
-    /// The code and its label.
-    pub fn labelled(&self, set: LabelSet, code: &str) -> Labelled {
-        Labelled { code: code.to_string(), label: self.get(set, code).to_string() }
     }
 
     /// An access route.

@@ -17,7 +17,7 @@ use crate::referentiel::Library;
 use crate::render::{self, Templates, layout};
 use crate::source::DataSource;
 pub use grids::{CertificateGrids, GridKind, load_grids};
-pub use labels::{LabelSet, Labelled, Labels};
+pub use labels::{LabelSet, Labels};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 pub use texts::Texts;
