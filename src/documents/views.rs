@@ -403,6 +403,7 @@ pub struct SyntheseView {
     funding_payer: String,
     funding_euros: String,
     funding_basis: String,
+    /// « □ attribution », … each held on one line.
     decision_choices: Vec<String>,
     members: Vec<String>,
 }
@@ -585,7 +586,7 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
         funding_basis: french::dates_in(&e.funding.basis),
         decision_choices: <crate::dossier::Proposal as strum::VariantNames>::VARIANTS
             .iter()
-            .map(|p| labels.get(LabelSet::Proposition, p).to_string())
+            .map(|p| format!("□\u{a0}{}", labels.get(LabelSet::Proposition, p).replace(' ', "\u{a0}")))
             .collect(),
         members,
     })
