@@ -49,11 +49,13 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("session");
     group.sample_size(10);
     group.bench_function("10,000 dossiers, no PDF", |b| {
-        let options = SessionOptions { documents: Documents::None, threads };
+        let options =
+            SessionOptions { documents: Documents::None, threads, csv: Default::default(), date: None };
         b.iter(|| session::run(&ctx, &input_10k, &dir.join("out-10000"), options, &|_, _| {}).unwrap())
     });
     group.bench_function("1,000 dossiers with their synthesis PDFs", |b| {
-        let options = SessionOptions { documents: Documents::Standard, threads };
+        let options =
+            SessionOptions { documents: Documents::Standard, threads, csv: Default::default(), date: None };
         b.iter(|| session::run(&ctx, &input_1k, &dir.join("out-1000"), options, &|_, _| {}).unwrap())
     });
     group.finish();

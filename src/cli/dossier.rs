@@ -5,9 +5,11 @@ use clap::Args;
 use cqpt::Error;
 use cqpt::context;
 use cqpt::date::Date;
+use cqpt::documents::{Labels, labelled};
 use cqpt::dossier::Dossier;
 use cqpt::evaluate::load_and_evaluate;
 use cqpt::phases::{Evaluation, ItemStatus};
+use cqpt::render::french;
 use cqpt::source::DataSource;
 use std::path::PathBuf;
 
@@ -25,26 +27,28 @@ pub struct DossierArgs {
     pub format: Format,
 }
 
-/// Loads the context and the dossier, and evaluates it.
-fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluation), Error> {
+/// Loads the context and the dossier, and evaluates it; with the labels of the codes.
+fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluation, Labels), Error> {
     let (library, policy) = context::load_context(source)?;
-    load_and_evaluate(&args.dossier, &library, &policy, args.date)
+    let labels = context::load_labels(source)?;
+    let (dossier, e) = load_and_evaluate(&args.dossier, &library, &policy, args.date)?;
+    Ok((dossier, e, labels))
 }
 
 /// `cqpt dossier check`.
 pub fn check(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (_, e) = evaluate(source, args)?;
+    let (_, e, labels) = evaluate(source, args)?;
     let code = if e.blocked() { EXIT_BLOCKED } else { EXIT_OK };
     if args.format == Format::Json {
-        print_json(&e)?;
+        print_json(&labelled::evaluation_json(&e, &labels))?;
         return Ok(code);
     }
     println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
-    println!("Au {} : phase {} ({})", e.date, e.state.phase, e.state.phase_label);
-    print_recevabilite(&e);
-    print_findings(&e);
+    println!("Au {} : phase {} ({})", french::date(e.date), e.state.phase, e.state.phase_label);
+    print_recevabilite(&e, &labels);
+    print_findings(&e, &labels);
     if let Some(s) = &e.synthese {
-        println!("Proposition : {}", s.proposal.label());
+        println!("Proposition : {}", labels.proposal(s.proposal));
     }
     if !e.state.missing.is_empty() {
         println!("Pour poursuivre :");
@@ -57,19 +61,19 @@ pub fn check(source: &DataSource, args: &DossierArgs) -> Outcome {
 
 /// `cqpt recevabilite`.
 pub fn recevabilite(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (dossier, e) = evaluate(source, args)?;
+    let (dossier, e, labels) = evaluate(source, args)?;
     if args.format == Format::Json {
-        return print_json(&e.recevabilite);
+        return print_json(&labelled::recevabilite_json(&e.recevabilite, &labels));
     }
     println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
-    println!("Voie d'accès : {}", dossier.route);
-    print_recevabilite(&e);
+    println!("Voie d'accès : {} [{}]", labels.route(dossier.route), dossier.route);
+    print_recevabilite(&e, &labels);
     let f = &e.recevabilite.facts;
     println!(
         "Expérience en rapport direct : {} jours, dont {} depuis le {} ({} heures)",
         f.related_days,
         f.window_days,
-        f.window_start,
+        french::date(f.window_start),
         f.window_hours.floor()
     );
     Ok(EXIT_OK)
@@ -77,29 +81,34 @@ pub fn recevabilite(source: &DataSource, args: &DossierArgs) -> Outcome {
 
 /// `cqpt synthese`.
 pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (_, e) = evaluate(source, args)?;
+    let (_, e, labels) = evaluate(source, args)?;
     if args.format == Format::Json {
-        print_json(&e)?;
+        print_json(&labelled::evaluation_json(&e, &labels))?;
         return Ok(if e.synthese.is_some() { EXIT_OK } else { EXIT_BLOCKED });
     }
     println!("Synthèse — dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
     let Some(s) = &e.synthese else {
-        print_recevabilite(&e);
-        print_findings(&e);
+        print_recevabilite(&e, &labels);
+        print_findings(&e, &labels);
         println!("Pas de synthèse : {}", e.state.missing.join(" ; "));
         return Ok(EXIT_BLOCKED);
     };
     if let Some(c) = &e.carry_over {
         let kept = if c.applies { "savoirs communs conservés" } else { "report expiré" };
-        println!("CQPT {} obtenu le {} : {kept} (jusqu'au {})", c.certificate, c.awarded, c.valid_until);
+        println!(
+            "CQPT {} obtenu le {} : {kept} (jusqu'au {})",
+            c.certificate,
+            french::date(c.awarded),
+            french::date(c.valid_until)
+        );
     }
     for a in &s.activities {
         let over = a
             .override_reason
             .as_ref()
-            .map(|r| format!(" (calculé : {} ; modifié : {r})", a.computed.label()))
+            .map(|r| format!(" (calculé : {} ; modifié : {r})", labels.activity_status(a.computed)))
             .unwrap_or_default();
-        println!("\n[{}] {} — {}{over}", a.id, a.title, a.status.label());
+        println!("\n[{}] {} — {}{over}", a.id, a.title, labels.activity_status(a.status));
         println!("  {} / {} savoirs au niveau requis ({})", a.reached, a.items.len(), s.required);
         for id in &a.items {
             let Some(i) = s.item(id) else { continue };
@@ -110,9 +119,9 @@ pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
             println!("  - {} : {level}", i.label);
         }
     }
-    println!("\nProposition : {}", s.proposal.label());
+    println!("\nProposition : {}", labels.proposal(s.proposal));
     if let Some(r) = &s.proposal_override_reason {
-        println!("  (calculée : {} ; modifiée par l'évaluateur : {r})", s.computed_proposal.label());
+        println!("  (calculée : {} ; modifiée par l'évaluateur : {r})", labels.proposal(s.computed_proposal));
     }
     for i in s.items.iter().filter(|i| i.overridden.is_some()) {
         if let Some((level, reason)) = &i.overridden {
@@ -122,31 +131,40 @@ pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
     if !s.to_evaluate_again.is_empty() {
         println!("À évaluer de nouveau : {}", s.to_evaluate_again.join(", "));
     }
-    print_findings(&e);
-    println!("Financement : {:?}, {:.2} € ({})", e.funding.payer, e.funding.euros, e.funding.basis);
+    print_findings(&e, &labels);
+    println!(
+        "Financement : {}, {} ({})",
+        labels.payer(e.funding.payer),
+        french::euros(e.funding.euros),
+        french::dates_in(&e.funding.basis)
+    );
     Ok(EXIT_OK)
 }
 
-fn print_recevabilite(e: &Evaluation) {
+fn print_recevabilite(e: &Evaluation, labels: &Labels) {
     let r = &e.recevabilite;
-    if r.recevable {
-        println!("Recevabilité : recevable (demande du {})", r.date);
-    } else {
-        println!("Recevabilité : non recevable (demande du {})", r.date);
-        for reason in &r.reasons {
-            println!("  - [{}] {} ({})", reason.code.as_str(), reason.message, reason.article);
-        }
+    let date = french::date(r.date);
+    println!("Recevabilité : {} (demande du {date})", labels.recevabilite(r.recevable));
+    for reason in &r.reasons {
+        println!(
+            "  - {} [{}] : {} ({})",
+            labels.reason(reason.code),
+            reason.code.as_str(),
+            french::dates_in(&reason.message),
+            reason.article
+        );
     }
 }
 
-fn print_findings(e: &Evaluation) {
+fn print_findings(e: &Evaluation, labels: &Labels) {
     if e.findings.is_empty() {
         return;
     }
     println!("Constats :");
     for f in &e.findings {
-        let severity = if f.is_error() { "bloquant" } else { "remarque" };
+        let severity = labels.severity(f.severity);
         let place = f.location.as_ref().map(|l| format!(" — {l}")).unwrap_or_default();
-        println!("  {severity} [{}] {} ({}){place}", f.code.as_str(), f.message, f.article);
+        let (label, code) = (labels.finding(f.code), f.code.as_str());
+        println!("  {severity} : {label} [{code}] : {} ({}){place}", french::dates_in(&f.message), f.article);
     }
 }

@@ -23,6 +23,23 @@ pub enum DocumentsArg {
     All,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CsvDialectArg {
+    /// For French spreadsheets: `;` separator, UTF-8 with BOM, decimal comma.
+    Excel,
+    /// RFC 4180 for programs: `,` separator, no BOM, decimal point.
+    Rfc4180,
+}
+
+impl From<CsvDialectArg> for session::CsvDialect {
+    fn from(arg: CsvDialectArg) -> Self {
+        match arg {
+            CsvDialectArg::Excel => session::CsvDialect::French,
+            CsvDialectArg::Rfc4180 => session::CsvDialect::Rfc4180,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SessionCommand {
     /// The folder of dossiers (*.yaml).
@@ -37,6 +54,13 @@ pub struct SessionCommand {
     /// Threads (default: every core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The CSV's format: `excel` opens in French spreadsheets, `rfc4180` is for programs.
+    #[arg(long, value_enum, default_value = "excel")]
+    pub csv_dialect: CsvDialectArg,
+    /// The date of the commission's session (YYYY-MM-DD), printed on the tableau; by default the
+    /// latest decision recorded in the dossiers, else their latest date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<cqpt::date::Date>,
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +76,9 @@ pub struct BilanCommand {
     /// Threads (default: every core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The CSV's format: `excel` opens in French spreadsheets, `rfc4180` is for programs.
+    #[arg(long, value_enum, default_value = "excel")]
+    pub csv_dialect: CsvDialectArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +146,8 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
             DocumentsArg::All => Documents::All,
         },
         threads: cmd.threads.unwrap_or_else(session::parallel::threads),
+        csv: cmd.csv_dialect.into(),
+        date: cmd.date,
     };
     let report = session::run(&ctx, &cmd.folder, &cmd.out, options, &progress("dossiers"))?;
     for f in &report.failures {
@@ -129,8 +158,8 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
         "{} dossier(s) processed, {} failed; {} recevable(s), {} proposition(s) d'attribution; {} PDF(s)",
         rows.len(),
         report.failures.len(),
-        rows.iter().filter(|r| r.recevabilite == "recevable").count(),
-        rows.iter().filter(|r| r.proposition == "attribution").count(),
+        rows.iter().filter(|r| r.is_recevable()).count(),
+        rows.iter().filter(|r| r.proposes_attribution()).count(),
         report.documents,
     );
     let written = match options.documents {
@@ -163,11 +192,11 @@ pub fn bilan(source: &DataSource, cmd: &BilanCommand) -> Outcome {
     }
     std::fs::create_dir_all(&cmd.out).map_err(|e| Error::Write { path: cmd.out.clone(), source: e })?;
     let csv_path = cmd.out.join(format!("bilan-{}.csv", cmd.year));
-    write_atomic(&csv_path, &bilan::to_csv(&b, &ctx))?;
+    write_atomic(&csv_path, &bilan::to_csv(&b, &ctx, cmd.csv_dialect.into())?)?;
     let created = cqpt::date::Date::new(cmd.year, 12, 31)
         .ok_or_else(|| Error::Usage(format!("--year {} is not a year", cmd.year)))?;
     let pdf_path = cmd.out.join(format!("bilan-{}.pdf", cmd.year));
-    write_atomic(&pdf_path, &render::pdf(&templates, "bilan", &bilan::view(&b, &ctx), created)?)?;
+    write_atomic(&pdf_path, &render::pdf(&templates, "bilan", &bilan::view(&b, &ctx)?, created)?)?;
     println!(
         "bilan {}: {} dossier(s), {} recevable(s) ({:.0} %); wrote {} and {}",
         cmd.year,

@@ -3,6 +3,9 @@
 //! the data ([`views`]) filled into a template of `templates/` and printed as PDF.
 
 pub mod grids;
+pub mod labelled;
+pub mod labels;
+pub mod texts;
 pub mod views;
 
 use crate::date::Date;
@@ -14,8 +17,10 @@ use crate::referentiel::Library;
 use crate::render::{self, Templates, layout};
 use crate::source::DataSource;
 pub use grids::{CertificateGrids, GridKind, load_grids};
+pub use labels::{LabelSet, Labels};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+pub use texts::Texts;
 
 /// What the documents need: the référentiels, the policy, the templates and the grids' source.
 /// Grid files are read once per context, whatever the number of documents.
@@ -30,6 +35,8 @@ pub struct Context<'a> {
     pub source: &'a DataSource,
     /// Grids already read, by certificate.
     grids: Mutex<BTreeMap<String, CertificateGrids>>,
+    /// The labels and the wording, read from the source the first time they are needed.
+    data: OnceLock<std::result::Result<(Labels, Texts), crate::diag::Diagnostics>>,
 }
 
 impl<'a> Context<'a> {
@@ -40,7 +47,36 @@ impl<'a> Context<'a> {
         templates: &'a Templates,
         source: &'a DataSource,
     ) -> Context<'a> {
-        Context { library, policy, templates, source, grids: Mutex::new(BTreeMap::new()) }
+        Context {
+            library,
+            policy,
+            templates,
+            source,
+            grids: Mutex::new(BTreeMap::new()),
+            data: OnceLock::new(),
+        }
+    }
+
+    /// The labels and the wording of the documents, read from the source the first time.
+    fn data(&self) -> Result<&(Labels, Texts)> {
+        self.data
+            .get_or_init(|| {
+                let labels = crate::context::load_labels(self.source).map_err(as_diagnostics)?;
+                let texts = crate::context::load_texts(self.source).map_err(as_diagnostics)?;
+                Ok((labels, texts))
+            })
+            .as_ref()
+            .map_err(|d| Error::Invalid(d.clone()))
+    }
+
+    /// The French label of every code (`referentiels/libelles.toml`).
+    pub fn labels(&self) -> Result<&Labels> {
+        Ok(&self.data()?.0)
+    }
+
+    /// The documents' wording, organisations and signatories (`referentiels/documents.toml`).
+    pub fn texts(&self) -> Result<&Texts> {
+        Ok(&self.data()?.1)
     }
 
     /// The grids of `certificate`, read from the source the first time only.
@@ -52,6 +88,19 @@ impl<'a> Context<'a> {
         let grids = load_grids(self.source, self.library, certificate)?;
         cache.insert(certificate.to_string(), grids.clone());
         Ok(grids)
+    }
+}
+
+/// An error reading a data file, as diagnostics (kept to be returned again).
+fn as_diagnostics(error: Error) -> crate::diag::Diagnostics {
+    match error {
+        Error::Invalid(d) => d,
+        other => crate::diag::Diagnostics(vec![crate::diag::Diagnostic::error(
+            crate::diag::Code::Io,
+            crate::diag::Location::default(),
+            "",
+            other.to_string(),
+        )]),
     }
 }
 
@@ -91,10 +140,10 @@ pub fn report_document(
     let name = kind.template();
     match kind {
         ReportKind::Recevabilite => {
-            render::document(ctx.templates, name, &views::recevabilite(ctx, dossier, evaluation), created)
+            render::document(ctx.templates, name, &views::recevabilite(ctx, dossier, evaluation)?, created)
         }
         ReportKind::Prediagnostic => {
-            let view = views::prediagnostic(ctx, dossier).ok_or_else(|| {
+            let view = views::prediagnostic(ctx, dossier)?.ok_or_else(|| {
                 Error::Usage(format!(
                     "{}: no prédiagnostic is recorded in this dossier (section `prediagnostic`)",
                     dossier.file
@@ -103,7 +152,7 @@ pub fn report_document(
             render::document(ctx.templates, name, &view, created)
         }
         ReportKind::Synthese => {
-            render::document(ctx.templates, name, &views::synthese(ctx, dossier, evaluation), created)
+            render::document(ctx.templates, name, &views::synthese(ctx, dossier, evaluation)?, created)
         }
         ReportKind::Grille => {
             let grids = ctx.grids(&dossier.certificate)?;

@@ -3,10 +3,13 @@
 
 use super::Context;
 use super::grids::{CertificateGrids, GridKind, WriteBox};
-use crate::dossier::Dossier;
+use super::labels::{LabelSet, Labels};
+use super::texts::fill;
+use crate::dossier::{College, Dossier};
 use crate::error::Result;
-use crate::phases::{Evaluation, ItemStatus, Payer};
+use crate::phases::{Evaluation, ItemStatus, Reason};
 use crate::referentiel::{ItemKind, Referentiel};
+use crate::render::french;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -67,7 +70,7 @@ fn body(d: &Dossier) -> Option<BodyView> {
         id: b.id.clone(),
         name: b.name.clone(),
         evaluator: b.evaluator.clone().unwrap_or_default(),
-        accredited_on: b.accredited_on().map(|d| d.to_string()).unwrap_or_default(),
+        accredited_on: french::date_or_blank(b.accredited_on()),
     })
 }
 
@@ -92,46 +95,128 @@ fn the_certificate<'a>(ctx: &'a Context, d: &Dossier) -> &'a Referentiel {
     ctx.library.referentiel(&d.certificate).expect("a loaded dossier names a known certificate")
 }
 
-/// A rejection reason, for the letter.
+/// A rejection reason, for the letter: its label, its explanation and its article.
 #[derive(Serialize)]
 pub struct ReasonView {
     code: &'static str,
+    label: String,
     article: &'static str,
     message: String,
 }
 
-/// The recevabilité letter.
+/// The sender of a letter.
+#[derive(Serialize)]
+pub struct SenderView {
+    name: String,
+    service: String,
+    address: Vec<String>,
+}
+
+/// AUVICOM's decision of recevabilité or of non-recevabilité (art. 6-1).
 #[derive(Serialize)]
 pub struct RecevabiliteView {
     candidate: CandidateView,
     certificate: CertificateView,
+    sender: SenderView,
+    /// The candidate's address lines: blank lines to fill in, the dossier format having none.
+    recipient_address: Vec<String>,
+    place: String,
     route: String,
     submitted: String,
     decided: String,
     recevable: bool,
+    object: String,
+    salutation: String,
+    decision: String,
     reasons: Vec<ReasonView>,
-    related_days: i64,
+    next: String,
+    missing_pieces: String,
+    appeal: String,
+    closing: String,
+    signatory: String,
+    function: String,
+    related_days: String,
     window_hours: String,
 }
 
-/// Builds the recevabilité letter's view.
-pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> RecevabiliteView {
+/// The pieces a rejection asks for, in the labels of the pieces: none unless a reason is a
+/// missing piece.
+fn missing_pieces(labels: &Labels, reasons: &[Reason]) -> Vec<String> {
+    let piece = |code| labels.get(LabelSet::Piece, code).to_string();
+    let mut pieces = Vec::new();
+    for r in reasons {
+        match r {
+            Reason::NoProofOfActivity => {
+                pieces.push(format!("{} ou {}", piece("contrat-de-travail"), piece("bulletin-de-paie")))
+            }
+            Reason::NoSwornStatement => pieces.push(piece("attestation-sur-honneur")),
+            _ => {}
+        }
+    }
+    pieces
+}
+
+/// Builds the recevabilité decision's view.
+pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<RecevabiliteView> {
+    let labels = ctx.labels()?;
+    let texts = ctx.texts()?;
+    let w = &texts.lettre_recevabilite;
     let r = &e.recevabilite;
-    RecevabiliteView {
-        candidate: candidate(d),
-        certificate: certificate(the_certificate(ctx, d)),
-        route: d.route.label().to_string(),
-        submitted: d.application.submitted.to_string(),
-        decided: d.application.decided.unwrap_or(d.application.submitted).to_string(),
+    let cert = certificate(the_certificate(ctx, d));
+    let submitted = french::date(d.application.submitted);
+    let decided = french::date(d.application.decided.unwrap_or(d.application.submitted));
+    let codes: Vec<Reason> = r.reasons.iter().map(|x| x.code).collect();
+    let pieces = missing_pieces(labels, &codes);
+    let values = [
+        ("certificat", cert.title.as_str()),
+        ("recue", submitted.as_str()),
+        ("decidee", decided.as_str()),
+        ("delai", w.delai_recours.as_str()),
+    ];
+    let say = |text: &str| fill(text, &values);
+    Ok(RecevabiliteView {
+        sender: SenderView {
+            name: texts.auvicom.nom.clone(),
+            service: texts.auvicom.service.clone(),
+            address: texts.auvicom.adresse.clone(),
+        },
+        recipient_address: vec![String::new(); 3],
+        place: texts.auvicom.lieu.clone(),
+        route: labels.route(d.route).to_string(),
         recevable: r.recevable,
+        object: say(if r.recevable { &w.objet_recevable } else { &w.objet_non_recevable }),
+        salutation: w.appel.clone(),
+        decision: say(if r.recevable { &w.decision_recevable } else { &w.decision_non_recevable }),
         reasons: r
             .reasons
             .iter()
-            .map(|x| ReasonView { code: x.code.as_str(), article: x.article, message: x.message.clone() })
+            .map(|x| ReasonView {
+                code: x.code.as_str(),
+                label: labels.reason(x.code).to_string(),
+                article: x.article,
+                message: french::dates_in(&x.message.replace(
+                    &format!("« {} »", d.route.as_str()),
+                    &format!("« {} »", labels.route(d.route)),
+                )),
+            })
             .collect(),
-        related_days: r.facts.related_days,
-        window_hours: format!("{}", r.facts.window_hours.floor()),
-    }
+        next: say(if r.recevable { &w.suite_recevable } else { &w.nouvelle_demande }),
+        missing_pieces: if r.recevable || pieces.is_empty() {
+            String::new()
+        } else {
+            fill(&w.pieces_manquantes, &[("pieces", &pieces.join(" ; "))])
+        },
+        appeal: if r.recevable { String::new() } else { say(&w.recours) },
+        closing: w.salutations.clone(),
+        signatory: texts.auvicom.signataire.clone(),
+        function: texts.auvicom.fonction.clone(),
+        related_days: french::count(usize::try_from(r.facts.related_days.max(0)).unwrap_or(0)),
+        window_hours: french::number(r.facts.window_hours.floor(), 0),
+        candidate: candidate(d),
+        certificate: cert,
+        submitted,
+        decided,
+    })
 }
 
 /// An item with a level, for the prédiagnostic.
@@ -164,11 +249,32 @@ pub struct PrediagnosticView {
     needs: Vec<LevelledItem>,
     assessed: usize,
     reached: usize,
+    /// « Sur 4 savoirs évalués, 1 atteint le niveau attendu. », agreed in number.
+    summary: String,
     scales: Vec<ScaleView>,
 }
 
+/// How many of the assessed items reach the required level, in a French sentence whose nouns
+/// and verb agree with the numbers.
+fn reached_sentence(reached: usize, assessed: usize) -> String {
+    let items = if assessed == 1 { "savoir évalué" } else { "savoirs évalués" };
+    let verb = match reached {
+        0 => "aucun n'atteint le niveau attendu".to_string(),
+        1 if assessed == 1 => "il atteint le niveau attendu".to_string(),
+        n if n == assessed => format!("tous les {n} atteignent le niveau attendu"),
+        1 => "1 atteint le niveau attendu".to_string(),
+        n => format!("{n} atteignent le niveau attendu"),
+    };
+    format!("Sur {} {items}, {verb}.", french::count(assessed))
+}
+
 /// Builds the prédiagnostic view; `None` when the dossier records none.
-pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
+pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Result<Option<PrediagnosticView>> {
+    ctx.labels()?;
+    Ok(prediagnostic_view(ctx, d))
+}
+
+fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
     let p = d.prediagnostic.as_ref()?;
     let r = the_certificate(ctx, d);
     let required = ctx.policy.levels.required;
@@ -194,11 +300,14 @@ pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
     let mut seen = BTreeSet::new();
     let mut activities = Vec::new();
     let mut needs = Vec::new();
+    // Each item once, under the first activity that lists it: its level is the same everywhere.
+    let mut listed = BTreeSet::new();
     for a in r.core_activities() {
         let items: Vec<LevelledItem> = a
             .knowledge
             .iter()
             .flat_map(|k| k.refs())
+            .filter(|(_, x)| listed.insert(x.id.clone()))
             .filter_map(|(_, x)| level_of(&x.id).and_then(|l| item_view(&x.id, l)))
             .collect();
         for i in &items {
@@ -218,13 +327,14 @@ pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
         candidate: candidate(d),
         certificate: certificate(r),
         body: body(d),
-        date: p.date.to_string(),
+        date: french::date(p.date),
         by: p.by.clone(),
         required,
         activities,
         needs,
         assessed: assessed.len(),
         reached,
+        summary: reached_sentence(reached, assessed.len()),
         scales: scales(ctx, &kinds),
     })
 }
@@ -234,8 +344,8 @@ pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
 pub struct ActivityView {
     id: String,
     title: String,
-    status: &'static str,
-    computed: &'static str,
+    status: String,
+    computed: String,
     overridden: bool,
     override_reason: String,
     reached: usize,
@@ -259,7 +369,9 @@ pub struct OverrideView {
 #[derive(Serialize)]
 pub struct FindingView {
     blocking: bool,
+    severity: String,
     code: &'static str,
+    label: String,
     article: &'static str,
     message: String,
 }
@@ -290,9 +402,11 @@ pub struct SyntheseView {
     overrides: Vec<OverrideView>,
     findings: Vec<FindingView>,
     carry_over: String,
-    funding_payer: &'static str,
-    funding_euros: f64,
+    funding_payer: String,
+    funding_euros: String,
     funding_basis: String,
+    /// « □ attribution », … each held on one line.
+    decision_choices: Vec<String>,
     members: Vec<String>,
 }
 
@@ -301,12 +415,32 @@ pub struct SyntheseView {
 pub struct ComplementView {
     date: String,
     items: Vec<String>,
-    activities: Vec<(String, &'static str)>,
-    proposal: &'static str,
+    activities: Vec<(String, String)>,
+    proposal: String,
+}
+
+/// The signature blocks of the attribution commission: as many of each college as the policy's
+/// `[commission]` names (art. 5), « Représentant(e) des salariés — 1 », …
+pub fn commission_members(ctx: &Context, labels: &Labels) -> Vec<String> {
+    let c = &ctx.policy.commission;
+    [(College::Salaries, c.salaries), (College::Employeurs, c.employeurs)]
+        .into_iter()
+        .flat_map(|(college, n)| {
+            let label = capitalised(labels.college(college));
+            (1..=n).map(move |i| format!("{label} — {i}"))
+        })
+        .collect()
+}
+
+/// The text with its first letter in capital.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Builds the synthesis report's view.
-pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
+pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseView> {
+    let labels = ctx.labels()?;
     let r = the_certificate(ctx, d);
     let required = ctx.policy.levels.required;
     let level_text = |l: Option<u8>| l.map_or("non évalué".to_string(), |l| l.to_string());
@@ -339,8 +473,8 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
             activities.push(ActivityView {
                 id: a.id.clone(),
                 title: a.title.clone(),
-                status: a.status.label(),
-                computed: a.computed.label(),
+                status: labels.activity_status(a.status).to_string(),
+                computed: labels.activity_status(a.computed).to_string(),
                 overridden: a.override_reason.is_some(),
                 override_reason: a.override_reason.clone().unwrap_or_default(),
                 reached: a.reached,
@@ -360,8 +494,8 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
                 });
             }
         }
-        proposal = s.proposal.label().to_string();
-        computed_proposal = s.computed_proposal.label().to_string();
+        proposal = labels.proposal(s.proposal).to_string();
+        computed_proposal = labels.proposal(s.computed_proposal).to_string();
         proposal_override_reason = s.proposal_override_reason.clone().unwrap_or_default();
     }
     let overrides = d
@@ -383,13 +517,19 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
                         .synthese
                         .as_ref()
                         .and_then(|s| s.activities.iter().find(|a| &a.id == activity))
-                        .map_or("—", |a| a.computed.label());
+                        .map_or("—", |a| labels.activity_status(a.computed));
                     let title = r.activity(activity).map_or(activity.clone(), |a| a.title.clone());
-                    (format!("activité « {title} »"), computed.to_string(), status.label().to_string())
+                    (
+                        format!("activité « {title} »"),
+                        computed.to_string(),
+                        labels.activity_status(*status).to_string(),
+                    )
                 }
-                crate::dossier::OverrideTarget::Proposal { proposal } => {
-                    ("proposition".to_string(), computed_proposal.clone(), proposal.label().to_string())
-                }
+                crate::dossier::OverrideTarget::Proposal { proposal } => (
+                    "proposition".to_string(),
+                    computed_proposal.clone(),
+                    labels.proposal(*proposal).to_string(),
+                ),
             };
             OverrideView {
                 what,
@@ -397,45 +537,38 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
                 result,
                 reason: o.reason.clone(),
                 by: o.by.clone(),
-                on: o.on.to_string(),
+                on: french::date(o.on),
             }
         })
         .collect();
     let carry_over = e.carry_over.as_ref().map_or(String::new(), |c| {
+        let held = ctx.library.referentiel(&c.certificate).map_or(c.certificate.clone(), |r| r.title.clone());
+        let (awarded, until) = (french::date(c.awarded), french::date(c.valid_until));
         if c.applies {
-            format!("Titulaire du CQPT {} depuis le {} : savoirs communs conservés jusqu'au {} (art. 3).", c.certificate, c.awarded, c.valid_until)
+            format!("Titulaire du CQPT « {held} » depuis le {awarded} : savoirs communs conservés jusqu'au {until} (art. 3).")
         } else {
-            format!("Titulaire du CQPT {} depuis le {} : délai de conservation des savoirs communs dépassé le {} (art. 3).", c.certificate, c.awarded, c.valid_until)
+            format!("Titulaire du CQPT « {held} » depuis le {awarded} : délai de conservation des savoirs communs dépassé le {until} (art. 3).")
         }
     });
-    let members = [
-        "Représentant(e) des salariés",
-        "Représentant(e) des salariés",
-        "Représentant(e) des employeurs",
-        "Représentant(e) des employeurs",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, m)| format!("{m} — {}", if i % 2 == 0 { 1 } else { 2 }))
-    .collect();
-    SyntheseView {
+    let members = commission_members(ctx, labels);
+    Ok(SyntheseView {
         candidate: candidate(d),
         certificate: certificate(r),
         body: body(d),
-        route: d.route.label().to_string(),
-        submitted: d.application.submitted.to_string(),
+        route: labels.route(d.route).to_string(),
+        submitted: french::date(d.application.submitted),
         preuves: d.preuves.len(),
-        quiz_date: d.quiz.as_ref().map_or(String::new(), |q| q.date.to_string()),
+        quiz_date: french::date_or_blank(d.quiz.as_ref().map(|q| q.date)),
         observation: d.observation.as_ref().map_or(String::new(), |o| {
             format!(
                 "{} de {} à {}, {} contact(s)",
-                crate::render::template::french_date(&o.date.to_string()),
-                o.start,
-                o.end,
+                french::date(o.date),
+                french::time(o.start),
+                french::time(o.end),
                 o.contacts.len()
             )
         }),
-        synthese_date: d.synthese.as_ref().map_or(e.date, |s| s.date).to_string(),
+        synthese_date: french::date(d.synthese.as_ref().map_or(e.date, |s| s.date)),
         recevable: e.recevabilite.recevable,
         synthesised: e.synthese.is_some(),
         required,
@@ -446,7 +579,7 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
         proposal_override_reason,
         to_evaluate_again: again,
         complement: e.complement.as_ref().map(|c| ComplementView {
-            date: c.date.to_string(),
+            date: french::date(c.date),
             items: d
                 .complement
                 .iter()
@@ -456,8 +589,12 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
                     format!("{} : {}", i.label, i.level.map_or("non évalué".to_string(), |l| l.to_string()))
                 })
                 .collect(),
-            activities: c.activities.iter().map(|a| (a.title.clone(), a.status.label())).collect(),
-            proposal: c.proposal.label(),
+            activities: c
+                .activities
+                .iter()
+                .map(|a| (a.title.clone(), labels.activity_status(a.status).to_string()))
+                .collect(),
+            proposal: labels.proposal(c.proposal).to_string(),
         }),
         overrides,
         findings: e
@@ -465,21 +602,23 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
             .iter()
             .map(|f| FindingView {
                 blocking: f.is_error(),
+                severity: labels.severity(f.severity).to_string(),
                 code: f.code.as_str(),
+                label: labels.finding(f.code).to_string(),
                 article: f.article,
-                message: f.message.clone(),
+                message: french::dates_in(&f.message),
             })
             .collect(),
         carry_over,
-        funding_payer: match e.funding.payer {
-            Payer::Auvicom => "AUVICOM",
-            Payer::Entreprise => "l'entreprise (plan de formation)",
-            Payer::Aucun => "aucun forfait prévu",
-        },
-        funding_euros: e.funding.euros,
-        funding_basis: e.funding.basis.clone(),
+        funding_payer: labels.payer(e.funding.payer).to_string(),
+        funding_euros: french::euros(e.funding.euros),
+        funding_basis: french::dates_in(&e.funding.basis),
+        decision_choices: <crate::dossier::Proposal as strum::VariantNames>::VARIANTS
+            .iter()
+            .map(|p| format!("□\u{a0}{}", labels.get(LabelSet::Proposition, p).replace(' ', "\u{a0}")))
+            .collect(),
         members,
-    }
+    })
 }
 
 /// A row of a grid.
@@ -487,8 +626,8 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> SyntheseView {
 pub struct GridRow {
     id: String,
     label: String,
-    kind: &'static str,
-    category: &'static str,
+    kind: String,
+    category: String,
     preuves: String,
     quiz: String,
     observation: String,
@@ -518,7 +657,12 @@ pub struct GridView {
     date: String,
     required: u8,
     proposal: String,
+    /// What marks a cell of a modality that does not assess the item (policy's `[modalities]`).
+    not_assessed: &'static str,
 }
+
+/// The mark of a cell whose modality does not assess the item.
+const NOT_ASSESSED: &str = "×";
 
 /// Builds a grid's view; filled from the dossier's synthesis when given.
 pub fn grid(
@@ -532,6 +676,7 @@ pub fn grid(
         id: grids.certificate.clone(),
         known: ctx.library.ids().join(", "),
     })?;
+    let labels = ctx.labels()?;
     let def = grids.get(kind);
     let synthese = filled.and_then(|(_, e)| e.synthese.as_ref());
     let mut seen = BTreeSet::new();
@@ -551,16 +696,21 @@ pub fn grid(
             }
             kinds.insert(item.kind);
             let result = synthese.and_then(|s| s.item(&x.id));
+            let assigned = ctx.policy.modalities.for_category(item.category);
             let source = |m: crate::policy::Modality| {
-                result.and_then(|i| i.sources.iter().find(|s| s.modality == m)).map_or(String::new(), |s| {
-                    if s.counted { s.level.to_string() } else { format!("({})", s.level) }
-                })
+                let given = result.and_then(|i| i.sources.iter().find(|s| s.modality == m));
+                match given {
+                    Some(s) if s.counted => s.level.to_string(),
+                    Some(s) => format!("({})", s.level),
+                    None if !assigned.contains(&m) => NOT_ASSESSED.to_string(),
+                    None => String::new(),
+                }
             };
             rows.push(GridRow {
                 id: x.id.clone(),
                 label: item.label.clone(),
-                kind: item.kind.heading(),
-                category: item.category.label(),
+                kind: labels.kind(item.kind).to_string(),
+                category: labels.category(item.category).to_string(),
                 preuves: source(crate::policy::Modality::Preuves),
                 quiz: source(crate::policy::Modality::Quiz),
                 observation: source(crate::policy::Modality::Observation),
@@ -574,16 +724,7 @@ pub fn grid(
                         base
                     }
                 }),
-                status: result.map_or(String::new(), |i| {
-                    match i.status {
-                        ItemStatus::Atteint => "acquis",
-                        ItemStatus::Insuffisant => "à compléter",
-                        ItemStatus::NonEvalue => "non évalué",
-                        ItemStatus::NonApplicable => "sans objet",
-                        ItemStatus::Facultatif => "facultatif",
-                    }
-                    .to_string()
-                }),
+                status: result.map_or(String::new(), |i| labels.item_status(i.status).to_string()),
             });
         }
         if !rows.is_empty() {
@@ -601,8 +742,24 @@ pub fn grid(
         candidate: filled.map(|(d, _)| candidate(d)),
         body: filled.and_then(|(d, _)| body(d)),
         date: filled
-            .map_or(String::new(), |(d, e)| d.synthese.as_ref().map_or(e.date, |s| s.date).to_string()),
+            .map_or(String::new(), |(d, e)| french::date(d.synthese.as_ref().map_or(e.date, |s| s.date))),
         required: ctx.policy.levels.required,
-        proposal: synthese.map_or(String::new(), |s| s.proposal.label().to_string()),
+        proposal: synthese.map_or(String::new(), |s| labels.proposal(s.proposal).to_string()),
+        not_assessed: NOT_ASSESSED,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reached_sentence_agrees_with_its_numbers() {
+        assert_eq!(reached_sentence(1, 4), "Sur 4 savoirs évalués, 1 atteint le niveau attendu.");
+        assert_eq!(reached_sentence(3, 4), "Sur 4 savoirs évalués, 3 atteignent le niveau attendu.");
+        assert_eq!(reached_sentence(0, 4), "Sur 4 savoirs évalués, aucun n'atteint le niveau attendu.");
+        assert_eq!(reached_sentence(1, 1), "Sur 1 savoir évalué, il atteint le niveau attendu.");
+        assert_eq!(reached_sentence(4, 4), "Sur 4 savoirs évalués, tous les 4 atteignent le niveau attendu.");
+        assert_eq!(capitalised("représentant(e)"), "Représentant(e)");
+    }
 }

@@ -2,14 +2,19 @@
 //! recevabilité rate and rejection reasons; proposals and decisions; mean level per item and
 //! per activity. A dossier belongs to the year its application was submitted.
 
+use super::summary::CsvDialect;
 use super::{Failure, dossier_files, load_and_evaluate, parallel};
-use crate::documents::Context;
+use crate::documents::{Context, LabelSet};
 use crate::error::Result;
 use crate::phases::ItemStatus;
+use crate::render::french;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
+
+/// The key of the evaluations blocked by findings among the proposals.
+const BLOCKED: &str = "bloque";
 
 /// A running mean.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -48,14 +53,18 @@ pub struct Bilan {
     pub recevable: usize,
     /// Rejection reasons (a dossier may have several).
     pub reasons: BTreeMap<String, usize>,
-    /// Proposals of the syntheses (and `bloqué` for blocked evaluations).
+    /// Proposals of the syntheses, by code (and `bloque` for blocked evaluations).
     pub proposals: BTreeMap<String, usize>,
-    /// The commission's decisions.
+    /// The commission's decisions, by code.
     pub decisions: BTreeMap<String, usize>,
     /// Mean final level per item, over the syntheses.
     pub items: BTreeMap<String, Mean>,
+    /// Per item, the syntheses where it is below the required level.
+    pub below: BTreeMap<String, usize>,
     /// Mean level per activity (mean of its items), over the syntheses.
     pub activities: BTreeMap<String, Mean>,
+    /// What AUVICOM owes for the year's dossiers, in euros (art. 6-2).
+    pub funding: f64,
     /// Dossiers that could not be read.
     pub failures: usize,
 }
@@ -88,6 +97,7 @@ pub fn bilan(
             }
             let mut b = acc.lock().unwrap_or_else(|p| p.into_inner());
             b.dossiers += 1;
+            b.funding += e.funding.euros;
             *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
             *b.routes.entry(dossier.route.to_string()).or_default() += 1;
             if e.recevabilite.recevable {
@@ -101,10 +111,13 @@ pub fn bilan(
             }
             match &e.synthese {
                 Some(s) => {
-                    *b.proposals.entry(s.proposal.label().to_string()).or_default() += 1;
+                    *b.proposals.entry(<&str>::from(s.proposal).to_string()).or_default() += 1;
                     for i in &s.items {
                         if let (Some(l), false) = (i.level, i.status == ItemStatus::NonApplicable) {
                             b.items.entry(i.id.clone()).or_default().add(f64::from(l));
+                            if l < ctx.policy.levels.required {
+                                *b.below.entry(i.id.clone()).or_default() += 1;
+                            }
                         }
                     }
                     for a in &s.activities {
@@ -124,12 +137,12 @@ pub fn bilan(
                     }
                 }
                 None if e.recevabilite.recevable && e.blocked() => {
-                    *b.proposals.entry("bloqué".to_string()).or_default() += 1;
+                    *b.proposals.entry(BLOCKED.to_string()).or_default() += 1;
                 }
                 None => {}
             }
             if let Some(d) = &e.decision {
-                *b.decisions.entry(d.outcome.label().to_string()).or_default() += 1;
+                *b.decisions.entry(<&str>::from(d.outcome).to_string()).or_default() += 1;
             }
             Ok(())
         },
@@ -142,33 +155,42 @@ pub fn bilan(
     Ok((b, failures))
 }
 
-/// The review as CSV: one line per figure (`indicateur,cle,libelle,nombre,valeur`).
-pub fn to_csv(b: &Bilan, ctx: &Context) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The review as CSV in `dialect`: one line per figure (`indicateur,cle,libelle,nombre,valeur`),
+/// each code with its French label.
+pub fn to_csv(b: &Bilan, ctx: &Context, dialect: CsvDialect) -> Result<Vec<u8>> {
+    let labels = ctx.labels()?;
+    let mut w = dialect.writer();
     w.write_record(["indicateur", "cle", "libelle", "nombre", "valeur"]).expect("CSV to memory");
     let mut row = |indicateur: &str, cle: &str, libelle: &str, nombre: usize, valeur: String| {
         w.write_record([indicateur, cle, libelle, &nombre.to_string(), &valeur]).expect("CSV to memory");
     };
     row("dossiers", "", &format!("dossiers {}", b.year), b.dossiers, String::new());
-    row("recevabilite", "taux", "taux de recevabilité", b.recevable, format!("{:.3}", b.recevability_rate()));
+    row(
+        "recevabilite",
+        "taux",
+        "taux de recevabilité",
+        b.recevable,
+        dialect.number(b.recevability_rate(), 3),
+    );
+    row("financement", "auvicom", "financement AUVICOM (euros)", b.dossiers, dialect.number(b.funding, 2));
     for (k, n) in &b.certificates {
         let label = ctx.library.referentiel(k).map_or(k.clone(), |r| r.title.clone());
         row("certificat", k, &label, *n, String::new());
     }
     for (k, n) in &b.routes {
-        row("voie_acces", k, k, *n, String::new());
+        row("voie_acces", k, labels.get(LabelSet::VoieAcces, k), *n, String::new());
     }
     for (k, n) in &b.bodies {
         row("organisme_evaluateur", k, k, *n, String::new());
     }
     for (k, n) in &b.reasons {
-        row("motif_rejet", k, k, *n, String::new());
+        row("motif_rejet", k, labels.get(LabelSet::MotifRejet, k), *n, String::new());
     }
     for (k, n) in &b.proposals {
-        row("proposition", k, k, *n, String::new());
+        row("proposition", k, &proposal_label(labels, k), *n, String::new());
     }
     for (k, n) in &b.decisions {
-        row("decision", k, k, *n, String::new());
+        row("decision", k, labels.get(LabelSet::Proposition, k), *n, String::new());
     }
     for (k, m) in &b.activities {
         let label = ctx
@@ -177,13 +199,22 @@ pub fn to_csv(b: &Bilan, ctx: &Context) -> Vec<u8> {
             .iter()
             .find_map(|r| r.activity(k))
             .map_or(k.clone(), |a| a.title.clone());
-        row("niveau_moyen_activite", k, &label, m.count, format!("{:.2}", m.value()));
+        row("niveau_moyen_activite", k, &label, m.count, dialect.number(m.value(), 2));
     }
     for (k, m) in &b.items {
         let label = ctx.library.item(k).map_or(k.clone(), |i| i.label.clone());
-        row("niveau_moyen_savoir", k, &label, m.count, format!("{:.2}", m.value()));
+        row("niveau_moyen_savoir", k, &label, m.count, dialect.number(m.value(), 2));
     }
-    w.into_inner().expect("CSV to memory")
+    Ok(w.into_inner().expect("CSV to memory"))
+}
+
+/// The label of a proposal code, or of the blocked evaluations.
+fn proposal_label(labels: &crate::documents::Labels, code: &str) -> String {
+    if code == BLOCKED {
+        "évaluation bloquée par un constat".to_string()
+    } else {
+        labels.get(LabelSet::Proposition, code).to_string()
+    }
 }
 
 /// A count for the PDF's charts.
@@ -202,6 +233,13 @@ struct MeanView {
     count: usize,
 }
 
+/// The mean levels of one certificate's activities, for a chart that names it.
+#[derive(Serialize)]
+struct CertificateMeans {
+    certificate: String,
+    activities: Vec<MeanView>,
+}
+
 /// The review's view for `templates/bilan.hbs`.
 #[derive(Serialize)]
 pub struct BilanView {
@@ -217,24 +255,30 @@ pub struct BilanView {
     reasons: Vec<CountView>,
     proposals: Vec<CountView>,
     decisions: Vec<CountView>,
-    activities: Vec<MeanView>,
+    activities: Vec<CertificateMeans>,
     items: Vec<MeanView>,
     max_count: usize,
+    funding: String,
+    texts: Vec<crate::documents::texts::BilanSection>,
 }
 
 /// Builds the view of the review.
-pub fn view(b: &Bilan, ctx: &Context) -> BilanView {
+pub fn view(b: &Bilan, ctx: &Context) -> Result<BilanView> {
+    let labels = ctx.labels()?;
     let counts = |map: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
         let total: usize = map.values().sum();
         map.iter()
             .map(|(k, n)| CountView {
                 label: label(k),
                 count: *n,
-                share: format!("{:.0} %", if total == 0 { 0.0 } else { 100.0 * *n as f64 / total as f64 }),
+                share: french::percent(if total == 0 { 0.0 } else { *n as f64 / total as f64 }),
             })
             .collect::<Vec<_>>()
     };
     let same = |k: &str| k.to_string();
+    let route = |k: &str| labels.get(LabelSet::VoieAcces, k).to_string();
+    let reason = |k: &str| labels.get(LabelSet::MotifRejet, k).to_string();
+    let proposal = |k: &str| proposal_label(labels, k);
     let certificate = |k: &str| ctx.library.referentiel(k).map_or(k.to_string(), |r| r.title.clone());
     let max_count = [&b.certificates, &b.routes, &b.bodies, &b.reasons, &b.proposals, &b.decisions]
         .iter()
@@ -243,44 +287,56 @@ pub fn view(b: &Bilan, ctx: &Context) -> BilanView {
         .max()
         .unwrap_or(1)
         .max(1);
-    let mut items: Vec<MeanView> = b
-        .items
-        .iter()
-        .map(|(k, m)| MeanView {
-            label: ctx.library.item(k).map_or(k.clone(), |i| i.label.clone()),
-            mean: format!("{:.2}", m.value()).replace('.', ","),
-            count: m.count,
+    // Only the items most often below the required level say something: the 15 first.
+    let mut below: Vec<(&String, &usize)> = b.below.iter().filter(|(_, n)| **n > 0).collect();
+    below.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
+    let items: Vec<MeanView> = below
+        .into_iter()
+        .take(15)
+        .map(|(k, n)| {
+            let m = b.items.get(k).copied().unwrap_or_default();
+            MeanView {
+                label: ctx.library.item(k).map_or(k.clone(), |i| i.label.clone()),
+                mean: french::number(m.value(), 2),
+                count: *n,
+            }
         })
         .collect();
-    items.sort_by(|a, b| a.mean.cmp(&b.mean).then(a.label.cmp(&b.label)));
-    BilanView {
+    Ok(BilanView {
+        texts: ctx.texts()?.bilan.clone(),
         year: b.year,
         dossiers: b.dossiers,
         recevable: b.recevable,
-        rate: format!("{:.0} %", 100.0 * b.recevability_rate()),
+        rate: french::percent(b.recevability_rate()),
         failures: b.failures,
         required: ctx.policy.levels.required,
         certificates: counts(&b.certificates, &certificate),
-        routes: counts(&b.routes, &same),
+        routes: counts(&b.routes, &route),
         bodies: counts(&b.bodies, &same),
-        reasons: counts(&b.reasons, &same),
-        proposals: counts(&b.proposals, &same),
-        decisions: counts(&b.decisions, &same),
-        activities: b
-            .activities
-            .iter()
-            .map(|(k, m)| MeanView {
-                label: ctx
-                    .library
-                    .referentiels
+        reasons: counts(&b.reasons, &reason),
+        proposals: counts(&b.proposals, &proposal),
+        decisions: counts(&b.decisions, &proposal),
+        activities: ctx
+            .library
+            .certificates()
+            .map(|r| CertificateMeans {
+                certificate: r.title.clone(),
+                activities: r
+                    .activities
                     .iter()
-                    .find_map(|r| r.activity(k))
-                    .map_or(k.clone(), |a| a.title.clone()),
-                mean: format!("{:.2}", m.value()).replace('.', ","),
-                count: m.count,
+                    .filter_map(|a| {
+                        b.activities.get(&a.id).map(|m| MeanView {
+                            label: a.title.clone(),
+                            mean: french::number(m.value(), 2),
+                            count: m.count,
+                        })
+                    })
+                    .collect(),
             })
+            .filter(|c| !c.activities.is_empty())
             .collect(),
+        funding: french::euros(b.funding),
         items,
         max_count,
-    }
+    })
 }

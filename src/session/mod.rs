@@ -14,9 +14,8 @@ use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::phases::Evaluation;
 use crate::render;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
-pub use summary::SummaryRow;
+pub use summary::{CsvDialect, SummaryRow};
 
 /// Which PDFs a session writes for each dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +35,11 @@ pub struct SessionOptions {
     pub documents: Documents,
     /// Threads.
     pub threads: usize,
+    /// How the CSV is written.
+    pub csv: CsvDialect,
+    /// The date of the commission's session, printed on the tableau; when none, the latest
+    /// decision recorded, else the latest date of the dossiers.
+    pub date: Option<crate::date::Date>,
 }
 
 /// A dossier that could not be processed.
@@ -120,6 +124,8 @@ struct Processed {
     row: SummaryRow,
     written: Vec<String>,
     date: crate::date::Date,
+    /// The date is the commission's decision.
+    decided: bool,
 }
 
 /// One dossier: evaluate, write its PDFs, return its row and the files written.
@@ -131,12 +137,8 @@ fn process(
 ) -> std::result::Result<Processed, Failure> {
     let (dossier, e) = load_and_evaluate(ctx, path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let row = SummaryRow::new(
-        &name,
-        &e,
-        dossier.evaluating_body.as_ref().map(|b| b.name.as_str()),
-        dossier.route.as_str(),
-    );
+    let row = SummaryRow::new(&name, ctx, &dossier, &e)
+        .map_err(|err| Failure { file: path.display().to_string(), message: err.to_string() })?;
     let kinds: Vec<ReportKind> = match options.documents {
         Documents::None => vec![],
         Documents::Standard if e.recevabilite.recevable => vec![ReportKind::Synthese],
@@ -160,19 +162,8 @@ fn process(
             written.push(format!("{}/{}.pdf", stem(path), kind.template()));
         }
     }
-    Ok(Processed { row, written, date: e.date })
-}
-
-/// The tableau récapitulatif's view.
-#[derive(Serialize)]
-struct TableauView<'a> {
-    date: String,
-    rows: &'a [SummaryRow],
-    total: usize,
-    recevables: usize,
-    attributions: usize,
-    montant: f64,
-    failures: Vec<String>,
+    let date = e.decision.as_ref().map_or(e.date, |d| d.date);
+    Ok(Processed { row, written, date, decided: e.decision.is_some() })
 }
 
 /// Runs a session on the dossiers of `input`, writing into `out`.
@@ -192,34 +183,32 @@ pub fn run(
     let mut rows = Vec::with_capacity(results.len());
     let mut failures = entries.refused;
     let mut written = Vec::new();
-    let mut created = crate::date::Date::new(1970, 1, 1).expect("epoch");
+    let epoch = crate::date::Date::new(1970, 1, 1).expect("epoch");
+    let (mut latest, mut decided) = (epoch, None::<crate::date::Date>);
     for r in results {
         match r {
             Ok(p) => {
                 rows.push(p.row);
                 written.extend(p.written);
-                created = created.max(p.date);
+                latest = latest.max(p.date);
+                if p.decided {
+                    decided = Some(decided.map_or(p.date, |d| d.max(p.date)));
+                }
             }
             Err(f) => failures.push(f),
         }
     }
     failures.sort_by(|a, b| a.file.cmp(&b.file));
     let documents = written.len();
-    write_atomic(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows))?;
+    let created = options.date.or(decided).unwrap_or(latest);
+    write_atomic(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows, options.csv))?;
     written.push("tableau-recapitulatif.csv".into());
     let report = error_report(&failures, &entries.ignored);
     write_atomic(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
     written.push("dossiers-en-erreur.txt".into());
     if options.documents != Documents::None {
-        let view = TableauView {
-            date: created.to_string(),
-            total: rows.len(),
-            recevables: rows.iter().filter(|r| r.recevabilite == "recevable").count(),
-            attributions: rows.iter().filter(|r| r.proposition == "attribution").count(),
-            montant: rows.iter().map(|r| r.montant_euros).sum(),
-            failures: failures.iter().map(|f| f.file.clone()).collect(),
-            rows: &rows,
-        };
+        let failed: Vec<String> = failures.iter().map(|f| f.file.clone()).collect();
+        let view = summary::tableau_view(ctx, &rows, &failed, created)?;
         let bytes = render::pdf(ctx.templates, "tableau-recapitulatif", &view, created)?;
         write_atomic(&out.join("tableau-recapitulatif.pdf"), &bytes)?;
         written.push("tableau-recapitulatif.pdf".into());

@@ -1,11 +1,59 @@
 //! The tableau récapitulatif AUVICOM draws up for the attribution commission (annexe 2 §IV):
-//! one row per candidate, as CSV (UTF-8) and as PDF.
+//! one row per candidate, in French words (with the codes beside them for machines), as CSV
+//! and as PDF with subtotals per certificate and per evaluating body.
 
-use crate::phases::{Evaluation, Payer};
-use serde::{Deserialize, Serialize};
+use crate::documents::{Context, Labels};
+use crate::dossier::Dossier;
+use crate::error::Result;
+use crate::phases::Evaluation;
+use crate::render::french;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a CSV file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvDialect {
+    /// For French spreadsheets: `;` between fields, UTF-8 with a byte-order mark, decimal comma.
+    #[default]
+    French,
+    /// RFC 4180, for programs: `,` between fields, no byte-order mark, decimal point.
+    Rfc4180,
+}
+
+/// The byte-order mark that tells a spreadsheet the file is UTF-8.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl CsvDialect {
+    /// A CSV writer of this dialect into memory, the byte-order mark already written.
+    pub fn writer(self) -> csv::Writer<Vec<u8>> {
+        let (delimiter, start) = match self {
+            CsvDialect::French => (b';', BOM.to_vec()),
+            CsvDialect::Rfc4180 => (b',', Vec::new()),
+        };
+        csv::WriterBuilder::new().delimiter(delimiter).from_writer(start)
+    }
+
+    /// A number with `places` decimals in this dialect: `1400,50` or `1400.50` (no grouping,
+    /// so that a spreadsheet reads it as a number).
+    pub fn number(self, value: f64, places: usize) -> String {
+        let text = format!("{:.*}", places, if value.is_finite() { value } else { 0.0 });
+        match self {
+            CsvDialect::French => text.replace('.', ","),
+            CsvDialect::Rfc4180 => text,
+        }
+    }
+
+    /// The dialect of a file written by cqpt, and its text after the byte-order mark.
+    fn detect(bytes: &[u8]) -> (CsvDialect, &[u8]) {
+        match bytes.strip_prefix(BOM) {
+            Some(rest) => (CsvDialect::French, rest),
+            None => (CsvDialect::Rfc4180, bytes),
+        }
+    }
+}
 
 /// One row of the tableau récapitulatif.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SummaryRow {
     /// The dossier file.
     pub dossier: String,
@@ -13,51 +61,113 @@ pub struct SummaryRow {
     pub candidat: String,
     /// The candidate's name.
     pub nom: String,
-    /// Certificate id.
+    /// The certificate's title.
     pub certificat: String,
-    /// Evaluating body.
+    /// Evaluating body (empty when none).
     pub organisme_evaluateur: String,
-    /// Access route.
+    /// Access route, in words.
     pub voie_acces: String,
-    /// recevable / non recevable.
+    /// Its code.
+    pub voie_acces_code: String,
+    /// « recevable » / « non recevable ».
     pub recevabilite: String,
-    /// Rejection codes, `;`-separated.
+    /// `recevable` / `non-recevable`.
+    pub recevabilite_code: String,
+    /// Rejection reasons, in words, ` ; `-separated.
     pub motifs_rejet: String,
+    /// Their codes, `;`-separated.
+    pub motifs_rejet_codes: String,
     /// Phase reached.
     pub phase: u8,
-    /// Proposal to the CPNE (empty when none).
+    /// Proposal to the CPNE, in words (empty when none).
     pub proposition: String,
-    /// The commission's decision (empty when none).
+    /// Its code.
+    pub proposition_code: String,
+    /// The commission's decision, in words (empty when not recorded).
     pub decision: String,
-    /// Who pays.
+    /// Its code.
+    pub decision_code: String,
+    /// The date of the commission's decision (empty when not recorded).
+    pub date_decision: String,
+    /// Who pays, in words.
     pub financement: String,
     /// Euros AUVICOM owes.
     pub montant_euros: f64,
-    /// Blocking findings, `;`-separated.
+    /// Blocking findings, in words, ` ; `-separated.
     pub constats_bloquants: String,
-    /// Other findings, `;`-separated.
+    /// Other findings, in words, ` ; `-separated.
     pub remarques: String,
+    /// The codes of every finding, `;`-separated.
+    pub constats_codes: String,
 }
 
+/// The CSV header: the fields of [`SummaryRow`] in order.
+const HEADER: [&str; 22] = [
+    "dossier",
+    "candidat",
+    "nom",
+    "certificat",
+    "organisme_evaluateur",
+    "voie_acces",
+    "voie_acces_code",
+    "recevabilite",
+    "recevabilite_code",
+    "motifs_rejet",
+    "motifs_rejet_codes",
+    "phase",
+    "proposition",
+    "proposition_code",
+    "decision",
+    "decision_code",
+    "date_decision",
+    "financement",
+    "montant_euros",
+    "constats_bloquants",
+    "remarques",
+    "constats_codes",
+];
+
 impl SummaryRow {
-    /// The row of one evaluated dossier.
-    pub fn new(dossier: &str, e: &Evaluation, body: Option<&str>, route: &str) -> SummaryRow {
-        let codes = |errors: bool| {
-            let mut c: Vec<&str> =
-                e.findings.iter().filter(|f| f.is_error() == errors).map(|f| f.code.as_str()).collect();
-            c.sort_unstable();
+    /// The row of one evaluated dossier, in the labels' words.
+    pub fn new(file: &str, ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SummaryRow> {
+        let labels = ctx.labels()?;
+        let findings = |errors: bool| {
+            let mut c: Vec<&str> = e
+                .findings
+                .iter()
+                .filter(|f| f.is_error() == errors)
+                .map(|f| labels.finding(f.code))
+                .collect();
             c.dedup();
-            c.join(";")
+            c.join(" ; ")
         };
-        SummaryRow {
-            dossier: dossier.to_string(),
+        let mut codes: Vec<&str> = e.findings.iter().map(|f| f.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let proposal = e.synthese.as_ref().map(|s| s.proposal);
+        let decision = e.decision.as_ref();
+        Ok(SummaryRow {
+            dossier: file.to_string(),
             candidat: e.candidate.clone(),
             nom: e.name.clone(),
-            certificat: e.certificate.clone(),
-            organisme_evaluateur: body.unwrap_or("").to_string(),
-            voie_acces: route.to_string(),
-            recevabilite: if e.recevabilite.recevable { "recevable" } else { "non recevable" }.to_string(),
+            certificat: ctx
+                .library
+                .referentiel(&d.certificate)
+                .map_or(d.certificate.clone(), |r| r.title.clone()),
+            organisme_evaluateur: d.evaluating_body.as_ref().map_or(String::new(), |b| b.name.clone()),
+            voie_acces: labels.route(d.route).to_string(),
+            voie_acces_code: d.route.as_str().to_string(),
+            recevabilite: labels.recevabilite(e.recevabilite.recevable).to_string(),
+            recevabilite_code: if e.recevabilite.recevable { "recevable" } else { "non-recevable" }
+                .to_string(),
             motifs_rejet: e
+                .recevabilite
+                .reasons
+                .iter()
+                .map(|r| labels.reason(r.code))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            motifs_rejet_codes: e
                 .recevabilite
                 .reasons
                 .iter()
@@ -65,31 +175,227 @@ impl SummaryRow {
                 .collect::<Vec<_>>()
                 .join(";"),
             phase: e.state.phase,
-            proposition: e.synthese.as_ref().map_or(String::new(), |s| s.proposal.label().to_string()),
-            decision: e.decision.as_ref().map_or(String::new(), |d| d.outcome.label().to_string()),
-            financement: match e.funding.payer {
-                Payer::Auvicom => "AUVICOM",
-                Payer::Entreprise => "entreprise",
-                Payer::Aucun => "aucun",
-            }
-            .to_string(),
+            proposition: proposal.map_or(String::new(), |p| labels.proposal(p).to_string()),
+            proposition_code: proposal.map_or(String::new(), |p| <&str>::from(p).to_string()),
+            decision: decision.map_or(String::new(), |x| labels.proposal(x.outcome).to_string()),
+            decision_code: decision.map_or(String::new(), |x| <&str>::from(x.outcome).to_string()),
+            date_decision: decision.map_or(String::new(), |x| x.date.to_string()),
+            financement: labels.payer(e.funding.payer).to_string(),
             montant_euros: e.funding.euros,
-            constats_bloquants: codes(true),
-            remarques: codes(false),
-        }
+            constats_bloquants: findings(true),
+            remarques: findings(false),
+            constats_codes: codes.join(";"),
+        })
+    }
+
+    /// Whether the dossier is recevable.
+    pub fn is_recevable(&self) -> bool {
+        self.recevabilite_code == "recevable"
+    }
+
+    /// Whether the evaluating body proposes to award the certificate.
+    pub fn proposes_attribution(&self) -> bool {
+        self.proposition_code == "attribution"
+    }
+
+    fn record(&self, dialect: CsvDialect) -> [String; 22] {
+        [
+            self.dossier.clone(),
+            self.candidat.clone(),
+            self.nom.clone(),
+            self.certificat.clone(),
+            self.organisme_evaluateur.clone(),
+            self.voie_acces.clone(),
+            self.voie_acces_code.clone(),
+            self.recevabilite.clone(),
+            self.recevabilite_code.clone(),
+            self.motifs_rejet.clone(),
+            self.motifs_rejet_codes.clone(),
+            self.phase.to_string(),
+            self.proposition.clone(),
+            self.proposition_code.clone(),
+            self.decision.clone(),
+            self.decision_code.clone(),
+            self.date_decision.clone(),
+            self.financement.clone(),
+            dialect.number(self.montant_euros, 2),
+            self.constats_bloquants.clone(),
+            self.remarques.clone(),
+            self.constats_codes.clone(),
+        ]
+    }
+
+    fn from_record(r: &csv::StringRecord, dialect: CsvDialect) -> std::result::Result<SummaryRow, String> {
+        let field = |i: usize| r.get(i).map(str::to_string).ok_or_else(|| format!("no field {}", HEADER[i]));
+        let amount = field(18)?;
+        let amount = match dialect {
+            CsvDialect::French => amount.replace(',', "."),
+            CsvDialect::Rfc4180 => amount,
+        };
+        Ok(SummaryRow {
+            dossier: field(0)?,
+            candidat: field(1)?,
+            nom: field(2)?,
+            certificat: field(3)?,
+            organisme_evaluateur: field(4)?,
+            voie_acces: field(5)?,
+            voie_acces_code: field(6)?,
+            recevabilite: field(7)?,
+            recevabilite_code: field(8)?,
+            motifs_rejet: field(9)?,
+            motifs_rejet_codes: field(10)?,
+            phase: field(11)?
+                .parse()
+                .map_err(|_| format!("phase: not a number: {}", field(11).unwrap_or_default()))?,
+            proposition: field(12)?,
+            proposition_code: field(13)?,
+            decision: field(14)?,
+            decision_code: field(15)?,
+            date_decision: field(16)?,
+            financement: field(17)?,
+            montant_euros: amount.parse().map_err(|_| format!("montant_euros: not a number: {amount}"))?,
+            constats_bloquants: field(19)?,
+            remarques: field(20)?,
+            constats_codes: field(21)?,
+        })
     }
 }
 
-/// The rows as CSV (UTF-8, header line, comma-separated).
-pub fn to_csv(rows: &[SummaryRow]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// The rows as CSV in `dialect`, with a header line.
+pub fn to_csv(rows: &[SummaryRow], dialect: CsvDialect) -> Vec<u8> {
+    let mut writer = dialect.writer();
+    writer.write_record(HEADER).expect("writing CSV to memory cannot fail");
     for row in rows {
-        writer.serialize(row).expect("writing CSV to memory cannot fail");
+        writer.write_record(row.record(dialect)).expect("writing CSV to memory cannot fail");
     }
     writer.into_inner().expect("flushing to memory cannot fail")
 }
 
-/// Reads rows back from CSV.
-pub fn from_csv(bytes: &[u8]) -> Result<Vec<SummaryRow>, csv::Error> {
-    csv::Reader::from_reader(bytes).deserialize().collect()
+/// Reads rows back from a CSV file cqpt wrote, in either dialect (a byte-order mark means the
+/// French one); an error names the line and the field.
+pub fn from_csv(bytes: &[u8]) -> std::result::Result<Vec<SummaryRow>, String> {
+    let (dialect, text) = CsvDialect::detect(bytes);
+    let delimiter = if dialect == CsvDialect::French { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text);
+    reader
+        .records()
+        .enumerate()
+        .map(|(i, r)| {
+            let r = r.map_err(|e| format!("line {}: {e}", i + 2))?;
+            SummaryRow::from_record(&r, dialect).map_err(|e| format!("line {}: {e}", i + 2))
+        })
+        .collect()
+}
+
+/// A subtotal of the tableau: a certificate or an evaluating body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subtotal {
+    label: String,
+    dossiers: String,
+    recevables: String,
+    attributions: String,
+    montant: String,
+}
+
+/// A row of the tableau, as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableauRow {
+    candidat: String,
+    nom: String,
+    certificat: String,
+    organisme_evaluateur: String,
+    voie_acces: String,
+    recevabilite: String,
+    motifs: String,
+    proposition: String,
+    decision: String,
+    montant: String,
+    constats: String,
+}
+
+/// The tableau récapitulatif's view (`templates/tableau-recapitulatif.hbs`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TableauView {
+    place: String,
+    session_date: String,
+    commission: String,
+    rows: Vec<TableauRow>,
+    total: String,
+    recevables: String,
+    attributions: String,
+    montant: String,
+    per_certificate: Vec<Subtotal>,
+    per_body: Vec<Subtotal>,
+    failures: Vec<String>,
+    members: Vec<String>,
+}
+
+fn subtotals<'a>(rows: &[&'a SummaryRow], key: impl Fn(&'a SummaryRow) -> &'a str) -> Vec<Subtotal> {
+    let mut groups: BTreeMap<&str, Vec<&SummaryRow>> = BTreeMap::new();
+    for r in rows {
+        groups.entry(key(r)).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|(label, rows)| Subtotal {
+            label: if label.is_empty() { "(aucun)".to_string() } else { label.to_string() },
+            dossiers: french::count(rows.len()),
+            recevables: french::count(rows.iter().filter(|r| r.is_recevable()).count()),
+            attributions: french::count(rows.iter().filter(|r| r.proposes_attribution()).count()),
+            montant: french::euros(rows.iter().map(|r| r.montant_euros).sum()),
+        })
+        .collect()
+}
+
+/// Builds the tableau's view: the session's `date` (the commission's sitting), its rows in
+/// French, subtotals, the total funding and the commission's signature blocks.
+pub fn tableau_view(
+    ctx: &Context,
+    rows: &[SummaryRow],
+    failures: &[String],
+    date: crate::date::Date,
+) -> Result<TableauView> {
+    let labels: &Labels = ctx.labels()?;
+    let texts = ctx.texts()?;
+    let all: Vec<&SummaryRow> = rows.iter().collect();
+    Ok(TableauView {
+        place: texts.tableau.lieu.clone(),
+        session_date: french::date(date),
+        commission: texts.cpne.commission.clone(),
+        rows: rows
+            .iter()
+            .map(|r| TableauRow {
+                candidat: r.candidat.clone(),
+                nom: r.nom.clone(),
+                certificat: r.certificat.clone(),
+                organisme_evaluateur: r.organisme_evaluateur.clone(),
+                voie_acces: r.voie_acces.clone(),
+                recevabilite: r.recevabilite.clone(),
+                motifs: r.motifs_rejet.clone(),
+                proposition: r.proposition.clone(),
+                decision: r.decision.clone(),
+                montant: french::euros(r.montant_euros),
+                constats: r.constats_bloquants.clone(),
+            })
+            .collect(),
+        total: french::count(rows.len()),
+        recevables: french::count(rows.iter().filter(|r| r.is_recevable()).count()),
+        attributions: french::count(rows.iter().filter(|r| r.proposes_attribution()).count()),
+        montant: french::euros(rows.iter().map(|r| r.montant_euros).sum()),
+        per_certificate: subtotals(&all, |r| r.certificat.as_str()),
+        per_body: subtotals(&all, |r| r.organisme_evaluateur.as_str()),
+        failures: failures.to_vec(),
+        members: crate::documents::views::commission_members(ctx, labels),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_dialect() {
+        assert_eq!(CsvDialect::French.number(1400.5, 2), "1400,50");
+        assert_eq!(CsvDialect::Rfc4180.number(1400.5, 2), "1400.50");
+    }
 }

@@ -104,7 +104,7 @@ fn recevabilite_letters_state_every_reason_with_its_article() {
     let text = pdf_text(&report("10-non-recevable-hours-under-minimum.yaml", ReportKind::Recevabilite));
     contains_all(&text, &["pas recevable", "1607 heures", "art. 3", "Pour AUVICOM"]);
     let text = pdf_text(&report("01-distance-attribution.yaml", ReportKind::Recevabilite));
-    contains_all(&text, &["est recevable", "organisme évaluateur habilité"]);
+    contains_all(&text, &["déclarée recevable", "organisme évaluateur habilité"]);
 }
 
 #[test]

@@ -15,6 +15,8 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod exit_codes;
+mod french_documents;
+mod grids_by_hand;
 mod limits;
 mod malformed;
 mod observation_records;

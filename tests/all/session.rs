@@ -77,7 +77,7 @@ fn a_session_with_a_bad_dossier_processes_the_others_and_reruns_identically() {
     let csv = std::fs::read(out1.path().join("tableau-recapitulatif.csv")).unwrap();
     let rows = summary::from_csv(&csv).unwrap();
     assert_eq!(rows.len(), 24);
-    assert_eq!(summary::to_csv(&rows), csv, "the CSV round-trips");
+    assert_eq!(summary::to_csv(&rows, summary::CsvDialect::French), csv, "the CSV round-trips");
     assert!(std::str::from_utf8(&csv).is_ok());
     let errors = std::fs::read_to_string(out1.path().join("dossiers-en-erreur.txt")).unwrap();
     assert!(errors.contains("dossier-00000-mauvais.yaml"));
@@ -126,7 +126,7 @@ fn the_bundled_session_runs() {
     let text =
         crate::documents::pdf_text(&std::fs::read(out.path().join("tableau-recapitulatif.pdf")).unwrap());
     assert!(text.contains("Tableau récapitulatif des dossiers"), "{text}");
-    assert!(text.contains("Léa Fontaine"));
+    assert!(text.contains("CQ-2025-0112") && text.contains("Fontaine"));
 }
 
 #[test]
@@ -135,8 +135,13 @@ fn the_bilan_figures_match_a_generated_session() {
     let dossiers = generated(160, 11, &[2025, 2026]);
     write_all(input.path(), &dossiers);
     let out = tempfile::tempdir().unwrap();
-    let r =
-        run_cmd(cqpt().args(["bilan"]).arg(input.path()).args(["--year", "2026", "--out"]).arg(out.path()));
+    let r = run_cmd(
+        cqpt()
+            .args(["bilan"])
+            .arg(input.path())
+            .args(["--year", "2026", "--csv-dialect", "rfc4180", "--out"])
+            .arg(out.path()),
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let year: Vec<&Generated> = dossiers.iter().filter(|g| g.intended.year == 2026).collect();
     let csv = std::fs::read_to_string(out.path().join("bilan-2026.csv")).unwrap();
@@ -164,7 +169,7 @@ fn the_bilan_figures_match_a_generated_session() {
     }
     for (label, p) in [
         ("attribution", Proposal::Attribution),
-        ("évaluation complémentaire", Proposal::EvaluationComplementaire),
+        ("evaluation-complementaire", Proposal::EvaluationComplementaire),
         ("non-attribution", Proposal::NonAttribution),
     ] {
         let expected = count(&|g| g.intended.proposal == Some(p));
@@ -181,7 +186,7 @@ fn the_bilan_figures_match_a_generated_session() {
         );
     }
     assert_eq!(
-        figures.get(&("proposition".into(), "bloqué".into())).copied().unwrap_or(0),
+        figures.get(&("proposition".into(), "bloque".into())).copied().unwrap_or(0),
         count(&|g| g.intended.blocked_by.is_some())
     );
     for reason in cqpt::phases::Reason::ALL {
@@ -309,4 +314,47 @@ fn an_output_folder_inside_the_input_is_left_out() {
     assert!(r.stdout.contains("1 dossier(s) processed, 0 failed"), "{}", r.stdout);
     let report = std::fs::read_to_string(out.join("dossiers-en-erreur.txt")).unwrap();
     assert!(!report.contains("sortie"), "{report}");
+}
+
+#[test]
+fn the_tableau_csv_opens_in_french_spreadsheets_by_default_and_rfc4180_on_request() {
+    let out = tempfile::tempdir().unwrap();
+    let r = run_cmd(
+        cqpt()
+            .args(["session", "--documents", "none"])
+            .arg(root().join("examples/dossiers"))
+            .arg("--out")
+            .arg(out.path()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(out.path().join("tableau-recapitulatif.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a byte-order mark");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("dossier;candidat;nom;certificat;"), "{header}");
+    assert!(text.contains(";300,00;"), "decimal comma:\n{text}");
+    assert!(!text.contains("300.0"), "{text}");
+    assert!(
+        text.contains("congé individuel de formation (CIF)")
+            || text.contains("contrat de professionnalisation")
+    );
+    assert!(text.contains("moins de 1\u{202f}607\u{a0}heures de travail effectif en trois ans"), "{text}");
+    let rows = summary::from_csv(&bytes).unwrap();
+    assert!(rows.iter().any(|r| r.montant_euros == 300.0));
+
+    let out = tempfile::tempdir().unwrap();
+    let r = run_cmd(
+        cqpt()
+            .args(["session", "--documents", "none", "--csv-dialect", "rfc4180"])
+            .arg(root().join("examples/dossiers"))
+            .arg("--out")
+            .arg(out.path()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(out.path().join("tableau-recapitulatif.csv")).unwrap();
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with("dossier,candidat,nom,certificat,"), "{text}");
+    assert!(text.contains(",300.00,"), "{text}");
+    assert_eq!(summary::from_csv(&bytes).unwrap(), rows, "both dialects hold the same rows");
 }
