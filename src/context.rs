@@ -29,3 +29,31 @@ pub fn load_context(source: &DataSource) -> Result<(Library, Policy)> {
     let policy = policy::load_policy(&policy_file, &library).map_err(Error::Invalid)?;
     Ok((library, policy))
 }
+
+/// Checks a data folder as one, before any command needs it: the référentiel `files` (as
+/// [`referentiel::load`]), then, from `data`, a grid file per certificate and the policy's
+/// entries for each certificate. Every problem is returned at once.
+pub fn validate_data(
+    files: &[crate::source::SourceFile],
+    data: &DataSource,
+) -> std::result::Result<Loaded, crate::diag::Diagnostics> {
+    let mut loaded = referentiel::load(files)?;
+    let mut found = crate::diag::Diagnostics::default();
+    if let Ok(grids) = data.files("grids", "yaml") {
+        found.0.extend(referentiel::completeness::check_grids(&loaded.library, files, &grids).0);
+    }
+    let policy_file = data
+        .files("referentiels", "toml")
+        .ok()
+        .and_then(|f| f.into_iter().find(|f| f.file_name() == policy::POLICY_FILE));
+    if let Some(Err(d)) = policy_file.map(|file| policy::load_policy(&file, &loaded.library)) {
+        found.0.extend(d.0);
+    }
+    if !found.has_errors() {
+        loaded.warnings.0.extend(found.0);
+        return Ok(loaded);
+    }
+    found.0.extend(loaded.warnings.0);
+    found.sort();
+    Err(found)
+}
