@@ -46,8 +46,10 @@ pub fn validate_data(
         .files("referentiels", "toml")
         .ok()
         .and_then(|f| f.into_iter().find(|f| f.file_name() == policy::POLICY_FILE));
-    if let Some(Err(d)) = policy_file.map(|file| policy::load_policy(&file, &loaded.library)) {
-        found.0.extend(d.0);
+    if let Some(file) = policy_file
+        && let Err(d) = policy::load_policy(&file, &loaded.library)
+    {
+        found.0.extend(d.0.into_iter().map(|diag| at_table(diag, &file)));
     }
     if !found.has_errors() {
         loaded.warnings.0.extend(found.0);
@@ -56,4 +58,26 @@ pub fn validate_data(
     found.0.extend(loaded.warnings.0);
     found.sort();
     Err(found)
+}
+
+/// A policy diagnostic without a line (a missing entry) is placed at the header of the table
+/// its field names (`observation.min_contacts` → `[observation.min_contacts]`), so a person
+/// knows where to add it.
+fn at_table(mut diag: crate::diag::Diagnostic, file: &crate::source::SourceFile) -> crate::diag::Diagnostic {
+    if diag.location.line != 0 || diag.location.file != file.name {
+        return diag;
+    }
+    let mut table = diag.field.as_str();
+    loop {
+        let header = format!("[{table}]");
+        if let Some(i) = file.text.lines().position(|l| l.trim() == header) {
+            diag.location.line = u32::try_from(i + 1).unwrap_or(0);
+            diag.location.column = 1;
+            return diag;
+        }
+        match table.rfind('.') {
+            Some(dot) => table = &table[..dot],
+            None => return diag,
+        }
+    }
 }

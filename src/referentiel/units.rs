@@ -179,6 +179,17 @@ pub fn check_units(r: &super::Referentiel, diagnostics: &mut crate::diag::Diagno
                         .found(format!("`{id}`"))
                         .help(crate::suggest::did_you_mean(id, known.iter().copied())),
                     );
+                } else if let Some(other) = whole_elsewhere(r, list, id) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::DuplicateReference,
+                            u.location.clone(),
+                            field,
+                            format!("`{id}` is in two units"),
+                        )
+                        .expected(format!("each competence in one unit (its activity is in `{other}` whole)"))
+                        .found(format!("`{id}` in `{}`", u.id)),
+                    );
                 } else if let Some((_, other)) = seen.iter().find(|(x, _)| x == id) {
                     diagnostics.push(
                         Diagnostic::error(
@@ -210,4 +221,13 @@ pub fn check_units(r: &super::Referentiel, diagnostics: &mut crate::diag::Diagno
             );
         }
     }
+}
+
+/// For a competence listed by a unit: the unit that lists its activity whole, if any.
+fn whole_elsewhere<'a>(r: &'a super::Referentiel, list: &str, competence: &str) -> Option<&'a str> {
+    if list != "competences" {
+        return None;
+    }
+    let activity = r.activities.iter().find(|a| a.competence(competence).is_some())?;
+    r.units.iter().find(|u| u.activities.contains(&activity.id)).map(|u| u.id.as_str())
 }

@@ -24,5 +24,7 @@ mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
 mod referentiel_props;
+mod referentiel_seeds;
+mod referentiel_units;
 mod session;
 mod workflow_rules;
