@@ -26,5 +26,6 @@ mod referentiel_diagnostics;
 mod referentiel_props;
 mod referentiel_seeds;
 mod referentiel_units;
+mod referentiel_wordings;
 mod session;
 mod workflow_rules;
