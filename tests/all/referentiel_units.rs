@@ -3,6 +3,7 @@
 //! field.
 
 use crate::common::{Run, copy_data, cqpt, edit, root, run_cmd};
+use cqpt::source::DataSource;
 use serde_json::Value;
 use std::path::Path;
 
@@ -119,4 +120,21 @@ fn example_generate_works_for_every_shipped_certificate() {
     certificates.sort();
     certificates.dedup();
     assert_eq!(certificates, ["accueil", "distance", "point-de-distribution", "tp-service-client-distance"]);
+}
+
+#[test]
+fn a_unit_may_group_competences_of_an_activity_rather_than_the_whole_activity() {
+    let mut files = DataSource::Embedded.referentiel_files().unwrap();
+    let tp = files.iter_mut().find(|f| f.file_name() == "tp-service-client-distance.yaml").unwrap();
+    tp.text =
+        tp.text.replace("activities: [tp-assistance-conseil]", "competences: [tp1-reguler, tp1-accueillir]");
+    let loaded = cqpt::referentiel::load(&files).unwrap_or_else(|d| panic!("{d}"));
+    let r = loaded.library.referentiel("tp-service-client-distance").unwrap();
+    let unit = r.unit("ccp-1").unwrap();
+    assert_eq!(r.unit_of("tp-assistance-conseil").map(|u| u.id.as_str()), Some("ccp-1"));
+    assert_eq!(r.unit_of_competence("tp1-accueillir").map(|u| u.id.as_str()), Some("ccp-1"));
+    assert_eq!(r.unit_of_competence("tp1-identifier-service"), None);
+    assert_eq!(r.unit_items(unit), ["sf-reguler-activite-flux-appels", "sf-accueillir-client-telephone"]);
+    // The other unit still groups its whole activity.
+    assert_eq!(r.unit_of_competence("tp2-reguler").map(|u| u.id.as_str()), Some("ccp-2"));
 }
