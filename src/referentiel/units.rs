@@ -7,6 +7,7 @@
 //! [`super::Referentiel::units`], [`super::Referentiel::unit_of`] and
 //! [`super::Referentiel::unit_items`].
 
+use super::model::{Knowledge, Referentiel};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::yaml::{Decoder, Node};
 use serde::Serialize;
@@ -59,6 +60,62 @@ pub struct Registration {
 }
 
 const REGISTRATION_KEYS: &[&str] = &["level", "nsf", "rome", "rncp", "rs", "authority", "legal_basis"];
+
+/// The per-unit view of a certificate, for the synthesis and the decision per unit.
+impl Referentiel {
+    /// The units (blocs de compétences) it declares, in the order of the file. Empty when the
+    /// certificate is awarded as a whole only. See [`Unit`] for what a unit groups.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// The unit with this id.
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// The unit that groups the activity `activity` (directly, or through one of its
+    /// competences); `None` when the certificate declares no units.
+    pub fn unit_of(&self, activity: &str) -> Option<&Unit> {
+        let competences: Vec<&str> = self
+            .activity(activity)
+            .map(|a| a.competences.iter().map(|c| c.id.as_str()).collect())
+            .unwrap_or_default();
+        self.units.iter().find(|u| {
+            u.activities.iter().any(|a| a == activity)
+                || u.competences.iter().any(|c| competences.contains(&c.as_str()))
+        })
+    }
+
+    /// The unit that groups the competence `competence` (directly, or through its activity).
+    pub fn unit_of_competence(&self, competence: &str) -> Option<&Unit> {
+        let activity = self.activities.iter().find(|a| a.competence(competence).is_some())?;
+        self.units
+            .iter()
+            .find(|u| u.competences.iter().any(|c| c == competence) || u.activities.contains(&activity.id))
+    }
+
+    /// The ids of the knowledge items a unit evaluates: those of its activities and of its
+    /// competences, each once, kind by kind in the order of the text.
+    pub fn unit_items(&self, unit: &Unit) -> Vec<String> {
+        let mut k = Knowledge::default();
+        for a in &self.activities {
+            if unit.activities.contains(&a.id) {
+                if let Some(x) = &a.knowledge {
+                    k.absorb(x);
+                }
+                continue;
+            }
+            for c in a.competences.iter().filter(|c| unit.competences.contains(&c.id)) {
+                if let Some(x) = &c.knowledge {
+                    k.absorb(x);
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        k.refs().map(|(_, r)| r.id.clone()).filter(|id| seen.insert(id.clone())).collect()
+    }
+}
 
 /// Reads the `registration:` mapping.
 pub fn decode_registration(d: &mut Decoder, node: &Node, field: &str) -> Option<Registration> {
@@ -139,7 +196,7 @@ fn ids(d: &mut Decoder, m: &mut crate::yaml::MapReader, key: &str) -> Vec<String
 /// Checks the units of a certificate against its activities and competences: every id names
 /// one of them, nothing is in two units, and when units are declared every core activity is
 /// in one.
-pub fn check_units(r: &super::Referentiel, diagnostics: &mut crate::diag::Diagnostics) {
+pub fn check_units(r: &Referentiel, diagnostics: &mut crate::diag::Diagnostics) {
     if r.units.is_empty() {
         return;
     }
@@ -224,7 +281,7 @@ pub fn check_units(r: &super::Referentiel, diagnostics: &mut crate::diag::Diagno
 }
 
 /// For a competence listed by a unit: the unit that lists its activity whole, if any.
-fn whole_elsewhere<'a>(r: &'a super::Referentiel, list: &str, competence: &str) -> Option<&'a str> {
+fn whole_elsewhere<'a>(r: &'a Referentiel, list: &str, competence: &str) -> Option<&'a str> {
     if list != "competences" {
         return None;
     }
