@@ -169,3 +169,22 @@ fn show_prints_the_wording_of_the_place_with_the_item_id() {
     let place = sf.iter().find(|r| r["id"] == "sf-traiter-reclamation").unwrap();
     assert_eq!(place["wording"], "Résoudre un litige ou traiter une réclamation");
 }
+
+#[test]
+fn every_wording_of_a_place_is_one_of_its_items_wordings() {
+    // The item's `wordings` list is the catalogue of how the text words it; each place picks one.
+    let lib = load_library(&DataSource::Embedded).unwrap().library;
+    let mut places = 0;
+    for r in &lib.referentiels {
+        for (at, k) in r.written_knowledge() {
+            for (_, x) in k.refs() {
+                let Some(w) = &x.wording else { continue };
+                let item = lib.item(&x.id).unwrap();
+                assert!(item.wordings.contains(w), "{} {at}: {w:?} not among the wordings of {}", r.id, x.id);
+                places += 1;
+            }
+        }
+    }
+    // 29 CQPT places, 1 in accueil (line 54 of seed 004), 1 in the titre professionnel (line 961).
+    assert_eq!(places, 31);
+}
