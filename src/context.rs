@@ -55,3 +55,55 @@ pub fn load_labels(source: &DataSource) -> Result<Labels> {
 pub fn load_texts(source: &DataSource) -> Result<Texts> {
     Texts::load(&referentiel_toml(source, TEXTS_FILE)?).map_err(Error::Invalid)
 }
+
+/// Checks a data folder as one, before any command needs it: the référentiel `files` (as
+/// [`referentiel::load`]), then, from `data`, a grid file per certificate and the policy's
+/// entries for each certificate. Every problem is returned at once.
+pub fn validate_data(
+    files: &[crate::source::SourceFile],
+    data: &DataSource,
+) -> std::result::Result<Loaded, crate::diag::Diagnostics> {
+    let mut loaded = referentiel::load(files)?;
+    let mut found = crate::diag::Diagnostics::default();
+    if let Ok(grids) = data.files("grids", "yaml") {
+        found.0.extend(referentiel::completeness::check_grids(&loaded.library, files, &grids).0);
+    }
+    let policy_file = data
+        .files("referentiels", "toml")
+        .ok()
+        .and_then(|f| f.into_iter().find(|f| f.file_name() == policy::POLICY_FILE));
+    if let Some(file) = policy_file
+        && let Err(d) = policy::load_policy(&file, &loaded.library)
+    {
+        found.0.extend(d.0.into_iter().map(|diag| at_table(diag, &file)));
+    }
+    if !found.has_errors() {
+        loaded.warnings.0.extend(found.0);
+        return Ok(loaded);
+    }
+    found.0.extend(loaded.warnings.0);
+    found.sort();
+    Err(found)
+}
+
+/// A policy diagnostic without a line (a missing entry) is placed at the header of the table
+/// its field names (`observation.min_contacts` → `[observation.min_contacts]`), so a person
+/// knows where to add it.
+fn at_table(mut diag: crate::diag::Diagnostic, file: &crate::source::SourceFile) -> crate::diag::Diagnostic {
+    if diag.location.line != 0 || diag.location.file != file.name {
+        return diag;
+    }
+    let mut table = diag.field.as_str();
+    loop {
+        let header = format!("[{table}]");
+        if let Some(i) = file.text.lines().position(|l| l.trim() == header) {
+            diag.location.line = u32::try_from(i + 1).unwrap_or(0);
+            diag.location.column = 1;
+            return diag;
+        }
+        match table.rfind('.') {
+            Some(dot) => table = &table[..dot],
+            None => return diag,
+        }
+    }
+}

@@ -579,12 +579,19 @@ fn evaluation(
     let can_block = |id: &&str| !policy.activities.is_optional(&plan.certificate, id);
     let blocking_general: Vec<&str> = general.iter().copied().filter(can_block).collect();
     let blocking_specific: Vec<&str> = specific.iter().copied().filter(can_block).collect();
+    // A certificate may have no general (or no specific) items: the gap then falls on the other.
+    let (for_complement, for_failure) = match (blocking_general.is_empty(), blocking_specific.is_empty()) {
+        (true, _) => (blocking_specific.clone(), blocking_specific.clone()),
+        (_, true) => (blocking_general.clone(), blocking_general.clone()),
+        _ => (blocking_general.clone(), blocking_specific.clone()),
+    };
     let short: Vec<&str> = match plan.target {
         Proposal::Attribution => vec![],
+        _ if for_complement.is_empty() => vec![],
         Proposal::EvaluationComplementaire => {
-            (0..1 + rng.below(3)).map(|_| *rng.pick(&blocking_general)).collect()
+            (0..1 + rng.below(3)).map(|_| *rng.pick(&for_complement)).collect()
         }
-        Proposal::NonAttribution => vec![*rng.pick(&blocking_specific)],
+        Proposal::NonAttribution => vec![*rng.pick(&for_failure)],
     };
     let gaps = Gaps { short, level: if plan.target == Proposal::NonAttribution { 1 } else { 2 } };
     let preuves = preuves(&general, &gaps, &plan.assessed, rng);
@@ -709,9 +716,20 @@ fn decision(plan: &Plan, rng: &mut Rng, intended: &mut Intended) -> Option<Decis
         return None;
     }
     intended.decision = Some(plan.target);
+    // Four distinct people, none of them the evaluator (art. 5).
+    let mut taken: Vec<String> = vec![plan.body.2.to_string()];
     let members = ["salaries", "salaries", "employeurs", "employeurs"]
         .into_iter()
-        .map(|college| FlowMap(Member { name: format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY)), college }))
+        .map(|college| {
+            let name = loop {
+                let name = format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY));
+                if !taken.contains(&name) {
+                    break name;
+                }
+            };
+            taken.push(name.clone());
+            FlowMap(Member { name, college })
+        })
         .collect();
     Some(Decision { date: plan.decision_date.clone(), outcome: plan.target, members })
 }

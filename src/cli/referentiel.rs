@@ -4,20 +4,21 @@ use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::Subcommand;
 use cqpt::Error;
 use cqpt::context;
-use cqpt::referentiel::{self, show};
+use cqpt::referentiel::show;
 use cqpt::source::{self, DataSource};
 use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ReferentielCommand {
-    /// List the référentiels: id, kind, title, number of activities and items.
+    /// List the référentiels: id, kind, title, number of activities, competences, units and items.
     List {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Show one référentiel as a tree: activities, sub-activities, tasks and knowledge.
+    /// Show one référentiel as a tree: units, activities, competences, sub-activities, tasks,
+    /// knowledge (with the text's wording at each place) and examples.
     Show {
         /// The référentiel id (see `cqpt referentiel list`), e.g. `distance`.
         id: String,
@@ -25,7 +26,8 @@ pub enum ReferentielCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Check référentiel files: syntax, keys, ids, references, categories, levels.
+    /// Check référentiel files: syntax, keys, ids, references, categories, levels, units; and
+    /// that each certificate has its grid file and its policy entries.
     ///
     /// With no PATH, checks the data in use (embedded, or --data). A folder is checked whole
     /// (a data folder or a référentiels folder); a file given alone replaces the file of the
@@ -57,18 +59,24 @@ fn list(source: &DataSource, format: Format) -> Outcome {
         return print_json(&rows);
     }
     let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    println!("{:<width$}  {:<15}  {:>10}  {:>6}  TITLE", "ID", "KIND", "ACTIVITIES", "ITEMS");
+    println!(
+        "{:<width$}  {:<15}  {:>10}  {:>11}  {:>5}  {:>6}  TITLE",
+        "ID", "KIND", "ACTIVITIES", "COMPETENCES", "UNITS", "ITEMS"
+    );
     for r in &rows {
         let activities = if r.activities == 0 {
             "-".to_string()
         } else {
             format!("{} ({} core)", r.activities, r.core_activities)
         };
+        let count = |n: usize| if n == 0 { "-".to_string() } else { n.to_string() };
         println!(
-            "{:<width$}  {:<15}  {:>10}  {:>6}  {}",
+            "{:<width$}  {:<15}  {:>10}  {:>11}  {:>5}  {:>6}  {}",
             r.id,
             r.kind.as_str(),
             activities,
+            count(r.competences),
+            count(r.units),
             r.items,
             r.title
         );
@@ -98,7 +106,12 @@ fn show_one(source: &DataSource, id: &str, format: Format) -> Outcome {
 fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
     let files = source::referentiel_files_for(paths, source)?;
     let count = files.len();
-    let result = referentiel::load(&files);
+    // A data folder given is checked whole (its grids and policy too); else the data in use.
+    let data = paths
+        .iter()
+        .find(|p| p.join("referentiels").is_dir())
+        .map_or_else(|| source.clone(), |p| DataSource::Folder(p.clone()));
+    let result = context::validate_data(&files, &data);
     let (ok, diagnostics) = match &result {
         Ok(loaded) => (true, &loaded.warnings),
         Err(diagnostics) => (false, diagnostics),

@@ -3,9 +3,11 @@
 //! other files (duplicate ids, dangling references) are in [`super::library`].
 
 use super::model::{
-    Activity, Autonomy, Category, Environment, Item, ItemKind, ItemRef, Knowledge, Referentiel,
+    Activity, Autonomy, Category, Competence, Environment, Item, ItemKind, ItemRef, Knowledge, Referentiel,
     ReferentielKind, SavoirFaireGroup, SubActivity, Task,
 };
+use super::units::{decode_registration, decode_unit};
+use crate::diag::Location;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::yaml::{Decoder, MapReader, Node, Value};
 
@@ -25,7 +27,9 @@ const TOP_KEYS: &[&str] = &[
     "mission",
     "context",
     "autonomy",
+    "registration",
     "activities",
+    "units",
     "environments",
     "savoir_faire_groups",
     "items",
@@ -44,7 +48,10 @@ pub fn decode_referentiel(file: &str, root: &Node, diagnostics: &mut Diagnostics
     let mission = optional_text(&mut d, &mut top, "mission");
     let context = optional_text(&mut d, &mut top, "context");
     let autonomy = top.optional("autonomy").and_then(|n| decode_autonomy(&mut d, n, "autonomy"));
+    let registration =
+        top.optional("registration").and_then(|n| decode_registration(&mut d, n, "registration"));
     let activities: Vec<Activity> = list(&mut d, &mut top, "activities", decode_activity);
+    let units = list(&mut d, &mut top, "units", decode_unit);
     let environments: Vec<Environment> = list(&mut d, &mut top, "environments", decode_environment);
     let savoir_faire_groups: Vec<SavoirFaireGroup> =
         list(&mut d, &mut top, "savoir_faire_groups", decode_group);
@@ -95,9 +102,11 @@ pub fn decode_referentiel(file: &str, root: &Node, diagnostics: &mut Diagnostics
             mission,
             context,
             autonomy,
+            registration,
             activities,
             environments,
             savoir_faire_groups,
+            units,
             file: file.to_string(),
         },
         items,
@@ -181,7 +190,9 @@ fn months(d: &mut Decoder, m: &mut MapReader, key: &str) -> Vec<u32> {
 fn decode_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<Activity> {
     let mut m = d.map(node, field)?;
     let id = m.required(d, "id", "the activity id").and_then(|n| d.id(n, &format!("{field}.id")));
+    let code = optional_text(d, &mut m, "code");
     let title = required_text(d, &mut m, "title");
+    let description = optional_text(d, &mut m, "description");
     let core = {
         let path = m.path("core");
         m.required(d, "core", "`true` or `false`").and_then(|n| d.bool(n, &path))
@@ -189,13 +200,34 @@ fn decode_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<Activity
     let optional = optional_bool(d, &mut m, "optional");
     let page = optional_page(d, &mut m);
     let sub_activities = list(d, &mut m, "sub_activities", decode_sub_activity);
-    let knowledge = {
+    let competences = list(d, &mut m, "competences", decode_competence);
+    let own = {
         let path = m.path("knowledge");
         m.optional("knowledge").and_then(|n| decode_knowledge(d, n, &path, &ItemKind::ALL))
     };
-    m.finish(d, &["id", "title", "core", "optional", "page", "sub_activities", "knowledge"]);
+    m.finish(
+        d,
+        &[
+            "id",
+            "code",
+            "title",
+            "description",
+            "core",
+            "optional",
+            "page",
+            "sub_activities",
+            "competences",
+            "knowledge",
+        ],
+    );
     let location = d.location(node);
     let (id, title, core) = (id?, title?, core?);
+    let below: Vec<&Knowledge> = sub_activities
+        .iter()
+        .filter_map(|s: &SubActivity| s.knowledge.as_ref())
+        .chain(competences.iter().filter_map(|c: &Competence| c.knowledge.as_ref()))
+        .collect();
+    let knowledge = gather(d, &location, field, own, &below);
     if core && knowledge.is_none() {
         let diag = Diagnostic::error(
             Code::MissingField,
@@ -203,11 +235,12 @@ fn decode_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<Activity
             format!("{field}.knowledge"),
             format!("the core activity `{id}` lists no knowledge"),
         )
-        .expected("a knowledge mapping with the four kinds")
+        .expected("a knowledge mapping with the four kinds (here or under its competences)")
         .found("nothing");
         d.report(diag);
     }
-    let no_task = sub_activities.iter().all(|s: &SubActivity| s.tasks.is_empty());
+    let no_task = sub_activities.iter().all(|s: &SubActivity| s.tasks.is_empty())
+        && competences.iter().all(|c| c.tasks().next().is_none());
     if no_task && knowledge.as_ref().is_none_or(Knowledge::is_empty) {
         let diag = Diagnostic::error(
             Code::EmptyActivity,
@@ -219,7 +252,103 @@ fn decode_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<Activity
         .found("an empty activity");
         d.report(diag);
     }
-    Some(Activity { id, title, core, optional, page, sub_activities, knowledge, location })
+    Some(Activity {
+        id,
+        code,
+        title,
+        description,
+        core,
+        optional,
+        page,
+        sub_activities,
+        competences,
+        knowledge,
+        location,
+    })
+}
+
+/// The knowledge of a level: written there, or gathered from the levels below (each item once,
+/// in the order of the text). Written at both is an error: each list has one place.
+fn gather(
+    d: &mut Decoder,
+    location: &Location,
+    field: &str,
+    own: Option<Knowledge>,
+    below: &[&Knowledge],
+) -> Option<Knowledge> {
+    if below.is_empty() {
+        return own;
+    }
+    if own.is_some() {
+        let diag = Diagnostic::error(
+            Code::InvalidValue,
+            location.clone(),
+            format!("{field}.knowledge"),
+            "knowledge written both here and under its competences or rows",
+        )
+        .expected("the knowledge at one level only (the deepest the text gives)")
+        .found("two levels");
+        d.report(diag);
+    }
+    let mut k = own.unwrap_or_default();
+    for x in below {
+        k.absorb(x);
+    }
+    k.gathered = true;
+    Some(k)
+}
+
+fn decode_competence(d: &mut Decoder, node: &Node, field: &str) -> Option<Competence> {
+    let mut m = d.map(node, field)?;
+    let id = m.required(d, "id", "the competence id").and_then(|n| d.id(n, &format!("{field}.id")));
+    let code = optional_text(d, &mut m, "code");
+    let title = required_text(d, &mut m, "title");
+    let optional = optional_bool(d, &mut m, "optional");
+    let note = optional_text(d, &mut m, "note");
+    let sub_activities = list(d, &mut m, "sub_activities", decode_sub_activity);
+    let own = {
+        let path = m.path("knowledge");
+        m.optional("knowledge").and_then(|n| decode_knowledge(d, n, &path, &ItemKind::ALL))
+    };
+    let examples = strings(d, &mut m, "examples");
+    m.finish(d, &["id", "code", "title", "optional", "note", "sub_activities", "knowledge", "examples"]);
+    let location = d.location(node);
+    let below: Vec<&Knowledge> = sub_activities.iter().filter_map(|s| s.knowledge.as_ref()).collect();
+    let knowledge = gather(d, &location, field, own, &below);
+    let id = id?;
+    if knowledge.as_ref().is_none_or(Knowledge::is_empty) && sub_activities.iter().all(|s| s.tasks.is_empty())
+    {
+        let diag = Diagnostic::error(
+            Code::EmptyActivity,
+            location.clone(),
+            field.to_string(),
+            format!("the competence `{id}` has neither tasks nor knowledge"),
+        )
+        .expected("rows with tasks, or knowledge")
+        .found("an empty competence");
+        d.report(diag);
+    }
+    Some(Competence {
+        id,
+        code,
+        title: title?,
+        optional,
+        note,
+        sub_activities,
+        knowledge,
+        examples,
+        location,
+    })
+}
+
+fn strings(d: &mut Decoder, m: &mut MapReader, key: &str) -> Vec<String> {
+    let path = m.path(key);
+    m.optional(key)
+        .and_then(|n| d.seq(n, &path))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(f, n)| d.string(n, &f))
+        .collect()
 }
 
 fn decode_sub_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<SubActivity> {
@@ -227,6 +356,11 @@ fn decode_sub_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<SubA
     let title = required_text(d, &mut m, "title");
     let note = optional_text(d, &mut m, "note");
     let optional = optional_bool(d, &mut m, "optional");
+    let knowledge = {
+        let path = m.path("knowledge");
+        m.optional("knowledge").and_then(|n| decode_knowledge(d, n, &path, &ItemKind::ALL))
+    };
+    let examples = strings(d, &mut m, "examples");
     let tasks_node = m.required(d, "tasks", "a list of tasks");
     let tasks: Vec<Task> = tasks_node
         .and_then(|n| d.seq(n, &format!("{field}.tasks")))
@@ -234,7 +368,7 @@ fn decode_sub_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<SubA
         .into_iter()
         .filter_map(|(f, n)| decode_task(d, n, &f))
         .collect();
-    m.finish(d, &["title", "note", "optional", "tasks"]);
+    m.finish(d, &["title", "note", "optional", "tasks", "knowledge", "examples"]);
     if let (Some(n), true) = (tasks_node, tasks.is_empty()) {
         let diag = Diagnostic::error(
             Code::EmptyActivity,
@@ -246,7 +380,7 @@ fn decode_sub_activity(d: &mut Decoder, node: &Node, field: &str) -> Option<SubA
         .found(n.value.describe());
         d.report(diag);
     }
-    Some(SubActivity { title: title?, note, optional, tasks })
+    Some(SubActivity { title: title?, note, optional, tasks, knowledge, examples })
 }
 
 fn decode_task(d: &mut Decoder, node: &Node, field: &str) -> Option<Task> {
@@ -281,12 +415,21 @@ fn knowledge_lists(d: &mut Decoder, m: &mut MapReader, allowed: &[ItemKind]) -> 
     knowledge
 }
 
+/// A list of references: each an id, or `{ id, wording }` where the text words the item its
+/// own way at this place.
 fn refs(d: &mut Decoder, node: &Node, field: &str) -> Vec<ItemRef> {
-    d.seq(node, field)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(f, n)| d.id(n, &f).map(|id| ItemRef { id, location: d.location(n) }))
-        .collect()
+    d.seq(node, field).unwrap_or_default().into_iter().filter_map(|(f, n)| item_ref(d, n, &f)).collect()
+}
+
+fn item_ref(d: &mut Decoder, node: &Node, field: &str) -> Option<ItemRef> {
+    if !matches!(node.value, Value::Map(_)) {
+        return d.id(node, field).map(|id| ItemRef { id, wording: None, location: d.location(node) });
+    }
+    let mut m = d.map(node, field)?;
+    let id = m.required(d, "id", "the item id").and_then(|n| d.id(n, &format!("{field}.id")));
+    let wording = required_text(d, &mut m, "wording");
+    m.finish(d, &["id", "wording"]);
+    Some(ItemRef { id: id?, wording, location: d.location(node) })
 }
 
 fn decode_environment(d: &mut Decoder, node: &Node, field: &str) -> Option<Environment> {

@@ -189,6 +189,7 @@ fn link(
     let mut used: HashMap<&str, usize> = HashMap::new();
     for r in &referentiels {
         check_references(r, &items, declared, diagnostics);
+        super::units::check_units(r, diagnostics);
         for (_, reference) in r.item_refs() {
             *used.entry(reference.id.as_str()).or_default() += 1;
         }
@@ -244,16 +245,9 @@ fn check_references(
     diagnostics: &mut Diagnostics,
 ) {
     let mut lists: Vec<(String, ItemKind, &[ItemRef])> = Vec::new();
-    for (i, a) in r.activities.iter().enumerate() {
-        if let Some(k) = &a.knowledge {
-            for kind in ItemKind::ALL {
-                lists.push((format!("activities[{i}].knowledge.{}", kind.list_key()), kind, k.of_kind(kind)));
-            }
-        }
-    }
-    for (i, e) in r.environments.iter().enumerate() {
+    for (at, k) in r.written_knowledge() {
         for kind in ItemKind::ALL {
-            lists.push((format!("environments[{i}].{}", kind.list_key()), kind, e.knowledge.of_kind(kind)));
+            lists.push((format!("{at}.{}", kind.list_key()), kind, k.of_kind(kind)));
         }
     }
     for (i, g) in r.savoir_faire_groups.iter().enumerate() {

@@ -1,8 +1,11 @@
-//! The validated model of a référentiel: activities → sub-activities → tasks, and the
-//! knowledge items in four kinds, each with its category.
+//! The validated model of a référentiel: activities → (competences →) sub-activities → tasks,
+//! the knowledge items in four kinds, each with its category, examples, and the units
+//! ([`super::units`]) a certificate is divided into.
 
+use super::units::{Registration, Unit};
 use crate::diag::Location;
 pub use crate::scale::ItemKind;
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 /// The category of an item (a colour legend in annexe 3, lost in the text; set by hand).
@@ -68,18 +71,38 @@ impl ReferentielKind {
     }
 }
 
-/// A reference to a knowledge item by id, with the place it was written.
+/// A reference to a knowledge item by id, with the wording of the text at that place and the
+/// place it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemRef {
     /// The id referred to.
     pub id: String,
+    /// The text's wording at this place, when it differs from the item's label
+    /// (`- { id: …, wording: "…" }` in the file).
+    pub wording: Option<String>,
     /// Where the reference is written.
     pub location: Location,
 }
 
+impl ItemRef {
+    /// What the text says at this place: its own wording, else the item's label.
+    pub fn wording_or<'a>(&'a self, item: &'a Item) -> &'a str {
+        self.wording.as_deref().unwrap_or(&item.label)
+    }
+}
+
+/// Serialised as the id alone, or `{ id, wording }` when the place has its own wording.
 impl Serialize for ItemRef {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.id)
+        match &self.wording {
+            None => s.serialize_str(&self.id),
+            Some(w) => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("id", &self.id)?;
+                m.serialize_entry("wording", w)?;
+                m.end()
+            }
+        }
     }
 }
 
@@ -131,6 +154,12 @@ pub struct SubActivity {
     pub optional: bool,
     /// Its tasks, in the order of the text.
     pub tasks: Vec<Task>,
+    /// The knowledge the text attaches to this row (a table row of a competence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub knowledge: Option<Knowledge>,
+    /// Its exemples concrets, in the order of the text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
 }
 
 /// The knowledge of an activity or environment, by kind.
@@ -147,9 +176,29 @@ pub struct Knowledge {
     pub savoirs_experientiels: Vec<ItemRef>,
     /// Savoir-faire.
     pub savoir_faire: Vec<ItemRef>,
+    /// Gathered from the levels below (competences, rows) rather than written at this level.
+    #[serde(skip)]
+    pub gathered: bool,
 }
 
 impl Knowledge {
+    /// Adds the references of `other` not yet listed, kind by kind, keeping the first place's
+    /// wording and location.
+    pub fn absorb(&mut self, other: &Knowledge) {
+        for kind in ItemKind::ALL {
+            for r in other.of_kind(kind) {
+                if !self.of_kind(kind).iter().any(|x| x.id == r.id) {
+                    self.of_kind_mut(kind).push(r.clone());
+                }
+            }
+        }
+    }
+
+    /// The reference to `item` in these lists, if any.
+    pub fn find(&self, item: &str) -> Option<&ItemRef> {
+        self.refs().map(|(_, r)| r).find(|r| r.id == item)
+    }
+
     /// The list of one kind.
     pub fn of_kind(&self, kind: ItemKind) -> &[ItemRef] {
         match kind {
@@ -181,13 +230,61 @@ impl Knowledge {
     }
 }
 
+/// A competence: an optional level between an activity and its tasks, with its own knowledge
+/// and examples (e.g. `C1.4 Traiter la demande`, or a capacité of a titre professionnel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Competence {
+    /// Stable id, unique across all référentiels.
+    pub id: String,
+    /// The code the text gives it (`C1.4`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its wording.
+    pub title: String,
+    /// Not common to all organisations.
+    pub optional: bool,
+    /// A correction or a remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The rows of the text under it (a heading, its tasks, knowledge and examples).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_activities: Vec<SubActivity>,
+    /// Its knowledge: written here, or gathered from its rows (each item once, text order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub knowledge: Option<Knowledge>,
+    /// Its exemples concrets written at this level (see also its rows').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+    /// Where it is defined.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl Competence {
+    /// Every example of the competence: its own, then its rows', in the order of the text.
+    pub fn all_examples(&self) -> impl Iterator<Item = &str> {
+        self.examples.iter().chain(self.sub_activities.iter().flat_map(|s| &s.examples)).map(String::as_str)
+    }
+
+    /// Every task of its rows.
+    pub fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.sub_activities.iter().flat_map(|s| &s.tasks)
+    }
+}
+
 /// An activity of a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Activity {
     /// Stable id, unique across all référentiels.
     pub id: String,
+    /// The code the text gives it (`01`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Its wording.
     pub title: String,
+    /// What the text says the holder does in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Part of the cœur de métier: its knowledge is listed and evaluated.
     pub core: bool,
     /// In italics: not common to all organisations.
@@ -196,13 +293,48 @@ pub struct Activity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// Its sub-activities.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_activities: Vec<SubActivity>,
-    /// Its knowledge, for a core activity.
+    /// Its competences, when the text has that level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub competences: Vec<Competence>,
+    /// Everything the activity evaluates: its knowledge as written, or, for an activity with
+    /// competences or rows that carry knowledge, gathered from them (each item once, in the
+    /// order of the text, with the wording of its first place).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge: Option<Knowledge>,
     /// Where it is defined.
     #[serde(skip)]
     pub location: Location,
+}
+
+impl Activity {
+    /// What the text says for `item` in this activity: the wording recorded at its (first)
+    /// place here, else the item's label. Grids and reports call this rather than `item.label`.
+    pub fn wording_of<'a>(&'a self, item: &'a Item) -> &'a str {
+        self.knowledge.as_ref().and_then(|k| k.find(&item.id)).map_or(&item.label, |r| r.wording_or(item))
+    }
+
+    /// The competence with this id.
+    pub fn competence(&self, id: &str) -> Option<&Competence> {
+        self.competences.iter().find(|c| c.id == id)
+    }
+
+    /// Every task: of its sub-activities, then of its competences' rows.
+    pub fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.sub_activities
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .chain(self.competences.iter().flat_map(Competence::tasks))
+    }
+
+    /// Every example of its sub-activities and competences, in the order of the text.
+    pub fn examples(&self) -> impl Iterator<Item = &str> {
+        self.sub_activities
+            .iter()
+            .flat_map(|s| s.examples.iter().map(String::as_str))
+            .chain(self.competences.iter().flat_map(Competence::all_examples))
+    }
 }
 
 /// An environment of the savoirs communs (technologique, réglementaire, commercial…).
@@ -262,6 +394,9 @@ pub struct Referentiel {
     /// Time to autonomy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub autonomy: Option<Autonomy>,
+    /// Registration facts (level, NSF, ROME, RNCP or RS, certifying authority, legal basis).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Registration>,
     /// Activities (certificates).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<Activity>,
@@ -271,6 +406,9 @@ pub struct Referentiel {
     /// Savoir-faire groups (savoirs communs).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub savoir_faire_groups: Vec<SavoirFaireGroup>,
+    /// The units (blocs de compétences) the certificate declares; empty when it is certified
+    /// as a whole only.
+    pub units: Vec<Unit>,
     /// The file it was read from.
     #[serde(skip)]
     pub file: String,
@@ -297,5 +435,36 @@ impl Referentiel {
     /// The activity with this id.
     pub fn activity(&self, id: &str) -> Option<&Activity> {
         self.activities.iter().find(|a| a.id == id)
+    }
+
+    /// Every knowledge list as written in the file, with its field path: the places whose
+    /// references are checked (gathered lists only repeat them).
+    pub fn written_knowledge(&self) -> Vec<(String, &Knowledge)> {
+        fn rows<'a>(out: &mut Vec<(String, &'a Knowledge)>, at: &str, subs: &'a [SubActivity]) {
+            for (j, s) in subs.iter().enumerate() {
+                if let Some(k) = &s.knowledge {
+                    out.push((format!("{at}.sub_activities[{j}].knowledge"), k));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, a) in self.activities.iter().enumerate() {
+            let at = format!("activities[{i}]");
+            if let Some(k) = a.knowledge.as_ref().filter(|k| !k.gathered) {
+                out.push((format!("{at}.knowledge"), k));
+            }
+            rows(&mut out, &at, &a.sub_activities);
+            for (c, comp) in a.competences.iter().enumerate() {
+                let at = format!("{at}.competences[{c}]");
+                if let Some(k) = comp.knowledge.as_ref().filter(|k| !k.gathered) {
+                    out.push((format!("{at}.knowledge"), k));
+                }
+                rows(&mut out, &at, &comp.sub_activities);
+            }
+        }
+        for (i, e) in self.environments.iter().enumerate() {
+            out.push((format!("environments[{i}]"), &e.knowledge));
+        }
+        out
     }
 }

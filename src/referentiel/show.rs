@@ -2,7 +2,7 @@
 //! the items it references).
 
 use super::library::Library;
-use super::model::{Item, ItemKind, ItemRef, Knowledge, Referentiel, ReferentielKind};
+use super::model::{Item, ItemKind, ItemRef, Knowledge, Referentiel, ReferentielKind, SubActivity};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -28,8 +28,14 @@ pub struct Summary {
     pub core_activities: usize,
     /// Number of optional activities.
     pub optional_activities: usize,
+    /// Number of competences.
+    pub competences: usize,
     /// Number of tasks.
     pub tasks: usize,
+    /// Number of exemples concrets.
+    pub examples: usize,
+    /// Number of units (blocs de compétences).
+    pub units: usize,
     /// Number of distinct items referenced.
     pub items: usize,
 }
@@ -47,7 +53,10 @@ impl<'a> ReferentielView<'a> {
             activities: referentiel.activities.len(),
             core_activities: referentiel.activities.iter().filter(|a| a.core).count(),
             optional_activities: referentiel.activities.iter().filter(|a| a.optional).count(),
-            tasks: referentiel.activities.iter().flat_map(|a| &a.sub_activities).map(|s| s.tasks.len()).sum(),
+            competences: referentiel.activities.iter().map(|a| a.competences.len()).sum(),
+            tasks: referentiel.activities.iter().map(|a| a.tasks().count()).sum(),
+            examples: referentiel.activities.iter().map(|a| a.examples().count()).sum(),
+            units: referentiel.units.len(),
             items: items.len(),
         };
         ReferentielView { referentiel, summary, items }
@@ -67,6 +76,10 @@ pub struct ListRow<'a> {
     pub activities: usize,
     /// Number of core activities.
     pub core_activities: usize,
+    /// Number of competences.
+    pub competences: usize,
+    /// Number of units.
+    pub units: usize,
     /// Number of distinct items referenced.
     pub items: usize,
 }
@@ -84,13 +97,16 @@ pub fn list(library: &Library) -> Vec<ListRow<'_>> {
                 title: &r.title,
                 activities: summary.activities,
                 core_activities: summary.core_activities,
+                competences: summary.competences,
+                units: summary.units,
                 items: summary.items,
             }
         })
         .collect()
 }
 
-/// The référentiel as a readable tree.
+/// The référentiel as a readable tree. Each item is shown with the wording of the text at
+/// that place and its id.
 pub fn tree(library: &Library, r: &Referentiel) -> String {
     let mut out = String::new();
     let kind = match r.kind {
@@ -99,17 +115,30 @@ pub fn tree(library: &Library, r: &Referentiel) -> String {
     };
     let _ = writeln!(out, "{} — {} ({kind})", r.id, r.title);
     let _ = writeln!(out, "Source: {}", r.source);
+    if let Some(g) = &r.registration {
+        registration(&mut out, g);
+    }
     if let Some(a) = &r.autonomy {
         let _ = writeln!(out, "Autonomie: {}", a.text);
     }
     if !r.activities.is_empty() {
         let core = r.activities.iter().filter(|a| a.core).count();
+        let competences: usize = r.activities.iter().map(|a| a.competences.len()).sum();
+        let competences =
+            if competences > 0 { format!(", {competences} compétences") } else { String::new() };
         let _ = writeln!(
             out,
-            "{} activités ({core} cœur de métier, {} optionnelle(s))",
+            "{} activités ({core} cœur de métier, {} optionnelle(s)){competences}",
             r.activities.len(),
             r.activities.iter().filter(|a| a.optional).count()
         );
+    }
+    for u in &r.units {
+        let code = u.code.as_ref().map(|c| format!("{c} — ")).unwrap_or_default();
+        let alone = if u.certifiable_alone { "certifiable seul" } else { "non certifiable seul" };
+        let mut parts: Vec<&str> = u.activities.iter().map(String::as_str).collect();
+        parts.extend(u.competences.iter().map(String::as_str));
+        let _ = writeln!(out, "Bloc [{}] {code}{} ({alone}) : {}", u.id, u.title, parts.join(", "));
     }
     for a in &r.activities {
         let mut flags = vec![if a.core { "cœur de métier" } else { "hors cœur de métier" }.to_string()];
@@ -119,19 +148,26 @@ pub fn tree(library: &Library, r: &Referentiel) -> String {
         if let Some(p) = a.page {
             flags.push(format!("p. {p}"));
         }
-        let _ = writeln!(out, "\n[{}] {} ({})", a.id, a.title, flags.join(", "));
-        for s in &a.sub_activities {
-            let opt = if s.optional { " (optionnel)" } else { "" };
-            let _ = writeln!(out, "  ▸ {}{opt}", s.title);
-            if let Some(note) = &s.note {
+        let code = a.code.as_ref().map(|c| format!("{c} ")).unwrap_or_default();
+        let _ = writeln!(out, "\n[{}] {code}{} ({})", a.id, a.title, flags.join(", "));
+        if let Some(d) = &a.description {
+            let _ = writeln!(out, "  {d}");
+        }
+        rows(&mut out, library, &a.sub_activities, "  ");
+        for c in &a.competences {
+            let code = c.code.as_ref().map(|c| format!("{c} ")).unwrap_or_default();
+            let opt = if c.optional { " (optionnelle)" } else { "" };
+            let _ = writeln!(out, "  ◆ [{}] {code}{}{opt}", c.id, c.title);
+            if let Some(note) = &c.note {
                 let _ = writeln!(out, "      ({note})");
             }
-            for t in &s.tasks {
-                let opt = if t.optional { " (optionnel)" } else { "" };
-                let _ = writeln!(out, "      - {}{opt}", t.text);
+            rows(&mut out, library, &c.sub_activities, "    ");
+            if let Some(k) = c.knowledge.as_ref().filter(|k| !k.gathered) {
+                knowledge(&mut out, library, k, "    ");
             }
+            examples(&mut out, &c.examples, "    ");
         }
-        if let Some(k) = &a.knowledge {
+        if let Some(k) = a.knowledge.as_ref().filter(|k| !k.gathered) {
             knowledge(&mut out, library, k, "  ");
         }
     }
@@ -144,6 +180,62 @@ pub fn tree(library: &Library, r: &Referentiel) -> String {
         refs(&mut out, library, &g.savoir_faire, "  ");
     }
     out
+}
+
+fn registration(out: &mut String, g: &super::units::Registration) {
+    let mut facts = Vec::new();
+    if let Some(x) = &g.level {
+        facts.push(format!("niveau {x}"));
+    }
+    if let Some(x) = &g.nsf {
+        facts.push(format!("NSF {x}"));
+    }
+    if !g.rome.is_empty() {
+        facts.push(format!("ROME {}", g.rome.join(", ")));
+    }
+    if let Some(x) = &g.rncp {
+        facts.push(format!("RNCP {x}"));
+    }
+    if let Some(x) = &g.rs {
+        facts.push(format!("RS {x}"));
+    }
+    if let Some(x) = &g.authority {
+        facts.push(format!("certificateur : {x}"));
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "Enregistrement: {}", facts.join(" · "));
+    }
+    if !g.legal_basis.is_empty() {
+        let _ = writeln!(out, "Bases légales: {}", g.legal_basis.join(" ; "));
+    }
+}
+
+fn rows(out: &mut String, library: &Library, subs: &[SubActivity], indent: &str) {
+    for s in subs {
+        let opt = if s.optional { " (optionnel)" } else { "" };
+        let _ = writeln!(out, "{indent}▸ {}{opt}", s.title);
+        if let Some(note) = &s.note {
+            let _ = writeln!(out, "{indent}    ({note})");
+        }
+        for t in &s.tasks {
+            let opt = if t.optional { " (optionnel)" } else { "" };
+            let _ = writeln!(out, "{indent}    - {}{opt}", t.text);
+        }
+        if let Some(k) = &s.knowledge {
+            knowledge(out, library, k, &format!("{indent}  "));
+        }
+        examples(out, &s.examples, &format!("{indent}  "));
+    }
+}
+
+fn examples(out: &mut String, list: &[String], indent: &str) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{indent}Exemples concrets ({})", list.len());
+    for e in list {
+        let _ = writeln!(out, "{indent}  · {e}");
+    }
 }
 
 fn knowledge(out: &mut String, library: &Library, k: &Knowledge, indent: &str) {
@@ -163,7 +255,8 @@ fn refs(out: &mut String, library: &Library, list: &[ItemRef], indent: &str) {
     for r in list {
         match library.item(&r.id) {
             Some(item) => {
-                let _ = writeln!(out, "{indent}{} [{}] {}", item.label, item.category.label(), item.id);
+                let _ =
+                    writeln!(out, "{indent}{} [{}] {}", r.wording_or(item), item.category.label(), item.id);
             }
             None => {
                 let _ = writeln!(out, "{indent}? {}", r.id);

@@ -59,7 +59,10 @@ fn a_certificate_that_does_not_exist_names_the_known_ones() {
         Spec::application("distance").yaml().replace("certificate: distance", "certificate: a-distance");
     let diags = load(&bad).unwrap_err();
     let d = diags.iter().find(|d| d.field == "certificate").unwrap();
-    assert_eq!(d.expected.as_deref(), Some("one of distance, point-de-distribution"));
+    assert_eq!(
+        d.expected.as_deref(),
+        Some("one of accueil, distance, point-de-distribution, tp-service-client-distance")
+    );
 }
 
 #[test]

@@ -27,5 +27,8 @@ mod referentiel_cli;
 mod referentiel_data;
 mod referentiel_diagnostics;
 mod referentiel_props;
+mod referentiel_seeds;
+mod referentiel_units;
+mod referentiel_wordings;
 mod session;
 mod workflow_rules;

@@ -14,7 +14,7 @@ fn show_json(id: &str) -> Value {
 fn validate_passes_on_the_shipped_files() {
     let r = run(&["referentiel", "validate"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.starts_with("ok: 4 file(s), 3 référentiel(s)"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("ok: 6 file(s), 5 référentiel(s)"), "{}", r.stdout);
     // The same files on disk, as a folder and as the data folder.
     let r = run_cmd(cqpt().args(["referentiel", "validate"]).arg(root().join("referentiels")));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -32,8 +32,10 @@ fn show_distance_json_has_four_activities_three_core_one_optional() {
     let items: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     for a in activities {
         for list in ["connaissances", "savoirs_proceduraux", "savoirs_experientiels", "savoir_faire"] {
-            for id in a["knowledge"][list].as_array().into_iter().flatten() {
-                assert!(items.contains(&id.as_str().unwrap()), "{id} missing from items");
+            for r in a["knowledge"][list].as_array().into_iter().flatten() {
+                // An id, or `{ id, wording }` where the text words it its own way there.
+                let id = r.as_str().or_else(|| r["id"].as_str()).unwrap();
+                assert!(items.contains(&id), "{id} missing from items");
             }
         }
     }
@@ -62,7 +64,13 @@ fn list_names_every_referentiel() {
     assert_eq!(r.code, 0);
     let rows: Value = serde_json::from_str(&r.stdout).unwrap();
     let ids: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["distance", "point-de-distribution", "savoirs-communs"]);
+    assert_eq!(
+        ids,
+        ["accueil", "distance", "point-de-distribution", "savoirs-communs", "tp-service-client-distance"]
+    );
+    // Four certificates (issue 13), and the savoirs communs.
+    let certificates = rows.as_array().unwrap().iter().filter(|r| r["kind"] == "certificat").count();
+    assert_eq!(certificates, 4);
 }
 
 #[test]

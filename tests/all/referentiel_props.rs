@@ -47,13 +47,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn arbitrary_text_never_panics(index in 0usize..4, text in "\\PC{0,400}") {
+    fn arbitrary_text_never_panics(index in 0usize..6, text in "\\PC{0,400}") {
         load_with(index, text);
     }
 
     #[test]
     fn mutated_shipped_files_never_panic(
-        index in 0usize..4,
+        index in 0usize..6,
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..40, fragment()), 1..6),
     ) {
         let files = shipped();
@@ -63,7 +63,7 @@ proptest! {
     }
 
     #[test]
-    fn lines_shuffled_never_panic(index in 0usize..4, seed in any::<u64>()) {
+    fn lines_shuffled_never_panic(index in 0usize..6, seed in any::<u64>()) {
         let files = shipped();
         let mut lines: Vec<&str> = files[index % files.len()].text.lines().collect();
         let n = lines.len();
