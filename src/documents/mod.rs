@@ -95,7 +95,7 @@ pub fn report_document(
         }
         ReportKind::Prediagnostic => {
             let view = views::prediagnostic(ctx, dossier).ok_or_else(|| {
-                Error::Usage(format!(
+                Error::Data(format!(
                     "{}: no prédiagnostic is recorded in this dossier (section `prediagnostic`)",
                     dossier.file
                 ))

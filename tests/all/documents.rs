@@ -302,6 +302,19 @@ fn a_report_without_its_data_says_what_is_missing() {
             .args(["report", "--kind", "prediagnostic", "--text"])
             .arg(root().join("examples/dossiers/03-distance-evaluation-complementaire.yaml")),
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("no prédiagnostic is recorded"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn report_offers_no_json_it_cannot_write() {
+    let example = root().join("examples/dossiers/01-distance-attribution.yaml");
+    let r =
+        run_cmd(cqpt().args(["report", "--kind", "synthese", "--format", "json", "--text"]).arg(&example));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--format"), "{}", r.stderr);
+    let help = run_cmd(cqpt().args(["report", "--help"]));
+    assert!(!help.stdout.contains("--format"), "{}", help.stdout);
+    assert!(help.stdout.contains("--date"), "{}", help.stdout);
 }
