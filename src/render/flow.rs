@@ -57,6 +57,10 @@ pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
 
 struct Flow {
     pages: Vec<Page>,
+    /// The running header and footer of each finished page.
+    running: Vec<Running>,
+    /// The running header and footer in force.
+    current: Running,
     items: Vec<Item>,
     width: f32,
     height: f32,
@@ -77,6 +81,7 @@ impl Flow {
         self.height - MARGIN - FOOTER
     }
     fn new_page(&mut self) {
+        self.running.push(self.current.clone());
         let items = std::mem::take(&mut self.items);
         self.pages.push(Page { width: self.width, height: self.height, items });
         self.y = self.top();
@@ -105,17 +110,33 @@ impl Flow {
         }
         self.y += gap_after;
     }
-    fn finish(mut self) -> Vec<Page> {
+    fn finish(mut self) -> (Vec<Page>, Vec<Running>) {
         self.new_page();
-        self.pages
+        (self.pages, self.running)
     }
+}
+
+/// A page's running header and footer.
+#[derive(Debug, Clone, Default)]
+struct Running {
+    header: Option<String>,
+    footer: Option<String>,
 }
 
 /// Lays `markup` out as a document; `created` is its date.
 pub fn layout(markup: &Markup, created: Date) -> Document {
     let s = &markup.settings;
     let (width, height) = if s.landscape { (A4_LONG, A4_SHORT) } else { (A4_SHORT, A4_LONG) };
-    let mut f = Flow { pages: Vec::new(), items: Vec::new(), width, height, y: MARGIN + HEADER };
+    let current = Running { header: s.header.clone(), footer: s.footer.clone() };
+    let mut f = Flow {
+        pages: Vec::new(),
+        running: Vec::new(),
+        current,
+        items: Vec::new(),
+        width,
+        height,
+        y: MARGIN + HEADER,
+    };
     for block in &markup.blocks {
         match block {
             Block::Title(t) => {
@@ -160,6 +181,16 @@ pub fn layout(markup: &Markup, created: Date) -> Document {
                 let w = f.content_width() - 6.0;
                 f.lines(f.left() + 6.0, w, BODY, Style::Regular, &french_spacing(t), 0.8);
             }
+            Block::Labelled { label, text } => {
+                let lh = line_height(BODY);
+                f.ensure(lh);
+                let y = f.y + BODY * PT;
+                f.text(f.left() + 1.5, y, BODY, Style::Bold, label);
+                let w = f.content_width() - 6.0;
+                f.lines(f.left() + 6.0, w, BODY, Style::Regular, &french_spacing(text), 0.8);
+            }
+            Block::Header(h) => f.current.header.clone_from(h),
+            Block::Footer(t) => f.current.footer.clone_from(t),
             Block::Table(t) => table(&mut f, t),
             Block::Bars { max, required, bars: list } => bars(&mut f, *max, *required, list),
             Block::Signatures(labels) => signatures(&mut f, labels),
@@ -174,10 +205,10 @@ pub fn layout(markup: &Markup, created: Date) -> Document {
             Block::PageBreak => f.new_page(),
         }
     }
-    let mut pages = f.finish();
+    let (mut pages, running) = f.finish();
     let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        decorate(page, s.header.as_deref(), s.footer.as_deref(), i + 1, count);
+    for (i, (page, r)) in pages.iter_mut().zip(&running).enumerate() {
+        decorate(page, r.header.as_deref(), r.footer.as_deref(), i + 1, count);
     }
     Document {
         title: s.title.clone().unwrap_or_default(),

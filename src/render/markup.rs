@@ -6,6 +6,8 @@
 //! # Title                    ## heading, ### sub-heading
 //! A paragraph, on one or several lines, ended by a blank line.
 //! **A bold paragraph**       > a small note        - a bullet
+//! -[A] an answer              an item marked by its label (A) instead of a bullet
+//! !footer …  (after a block)  the running footer from this page on (empty: none)
 //! !table 40,20,40            a table: column widths (relative), rowheight=<mm> optional; then rows:
 //! |= Header | cells |        header rows (repeated on each page)
 //! |+ A group row             one cell across all columns, shaded
@@ -86,6 +88,17 @@ pub enum Block {
     },
     /// Bullet.
     Bullet(String),
+    /// An item marked by a label (a quiz answer's letter) instead of a bullet.
+    Labelled {
+        /// The label, in bold where the bullet would be.
+        label: String,
+        /// Its text.
+        text: String,
+    },
+    /// The running header from the page this block is on (none: no header).
+    Header(Option<String>),
+    /// The running footer from the page this block is on (none: no footer).
+    Footer(Option<String>),
     /// Table.
     Table(Table),
     /// Bar chart against a required level.
@@ -213,8 +226,10 @@ impl<'t> Parser<'t> {
             "title" => settings.title = value(),
             "author" => settings.author = value(),
             "subject" => settings.subject = value(),
-            "header" => settings.header = value(),
-            "footer" => settings.footer = value(),
+            "header" if self.markup.blocks.is_empty() => settings.header = value(),
+            "footer" if self.markup.blocks.is_empty() => settings.footer = value(),
+            "header" => self.markup.blocks.push(Block::Header(value())),
+            "footer" => self.markup.blocks.push(Block::Footer(value())),
             "pagebreak" => self.markup.blocks.push(Block::PageBreak),
             "space" => {
                 let mm = rest
@@ -304,6 +319,8 @@ impl<'t> Parser<'t> {
             Block::Title(t.trim().to_string())
         } else if let Some(t) = line.strip_prefix("- ") {
             Block::Bullet(t.trim().to_string())
+        } else if let Some((label, t)) = line.strip_prefix("-[").and_then(|l| l.split_once(']')) {
+            Block::Labelled { label: label.trim().to_string(), text: t.trim().to_string() }
         } else if let Some(t) = line.strip_prefix("> ") {
             Block::Paragraph { text: t.trim().to_string(), bold: false, small: true }
         } else if line.starts_with("**") && line.ends_with("**") && line.len() > 4 {
@@ -347,6 +364,15 @@ mod tests {
         assert_eq!((t.header.len(), t.rows.len()), (1, 2));
         let Block::Bars { bars, .. } = &m.blocks[4] else { panic!() };
         assert_eq!(bars[0].value, Some(2.5));
+    }
+
+    #[test]
+    fn labelled_items_and_running_footers_after_the_first_block() {
+        let m = parse("!footer Candidat\n# T\n-[B] Deuxième\n!footer\n!footer Corrigé\n").unwrap();
+        assert_eq!(m.settings.footer.as_deref(), Some("Candidat"));
+        assert_eq!(m.blocks[1], Block::Labelled { label: "B".into(), text: "Deuxième".into() });
+        assert_eq!(m.blocks[2], Block::Footer(None));
+        assert_eq!(m.blocks[3], Block::Footer(Some("Corrigé".into())));
     }
 
     #[test]

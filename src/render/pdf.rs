@@ -60,20 +60,15 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
     bytes
 }
 
-/// The operations of a page. Text runs share one text section and the font and colour are
-/// set only when they change, which keeps the content streams small.
+/// The operations of a page. Each line of text is a text object of its own, so that a reader
+/// extracting the text gets one line per line; the font and colour (graphics state, which
+/// outlives a text object) are set only when they change, which keeps the content streams small.
 fn ops(page: &super::layout::Page) -> Vec<Op> {
     let h = page.height;
-    let mut ops = Vec::with_capacity(page.items.len() * 3);
-    let mut in_text = false;
+    let mut ops = Vec::with_capacity(page.items.len() * 4);
     let mut font: Option<(Style, f32)> = None;
     let mut fill: Option<f32> = None;
     for item in &page.items {
-        if !matches!(item, Item::Text { .. }) && in_text {
-            ops.push(Op::EndTextSection);
-            in_text = false;
-            font = None;
-        }
         match item {
             Item::Rect { x, y, w, h: rh, fill: fill_level, stroke } => {
                 let rect = |mode| Rect {
@@ -111,10 +106,7 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                 });
             }
             Item::Text { x, y, size, style, gray: level, text } => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                }
+                ops.push(Op::StartTextSection);
                 if fill != Some(*level) {
                     ops.push(Op::SetFillColor { col: gray(*level) });
                     fill = Some(*level);
@@ -128,11 +120,9 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                     matrix: printpdf::TextMatrix::Translate(Mm(*x).into(), Mm(h - y).into()),
                 });
                 ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::EndTextSection);
             }
         }
-    }
-    if in_text {
-        ops.push(Op::EndTextSection);
     }
     ops
 }

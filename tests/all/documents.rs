@@ -17,6 +17,12 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     doc.extract_text(&pages).expect("extractable text")
 }
 
+/// The text of each page of a PDF, as a reader extracts it.
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    doc.get_pages().keys().map(|n| doc.extract_text(&[*n]).expect("extractable text")).collect()
+}
+
 fn info(bytes: &[u8], key: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
     let info =
