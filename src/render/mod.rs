@@ -8,6 +8,7 @@ pub mod french;
 pub mod layout;
 pub mod markup;
 pub mod pdf;
+pub mod pdf_meta;
 pub mod template;
 pub mod template_limits;
 

@@ -17,7 +17,20 @@ fn parsed(style: Style) -> &'static ParsedFont {
         Style::Regular => (&REGULAR, font::REGULAR),
         Style::Bold => (&BOLD, font::BOLD),
     };
-    cell.get_or_init(|| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the shipped font parses"))
+    cell.get_or_init(|| {
+        let mut font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the shipped font parses");
+        font.font_name = Some(base_font(style).to_string());
+        font
+    })
+}
+
+/// The font's name in the PDF (`/BaseFont`): its PostScript name, behind the tag that marks an
+/// embedded subset (ISO 32000-1, 9.6.4), as `pdffonts` and readers show it.
+fn base_font(style: Style) -> &'static str {
+    match style {
+        Style::Regular => "CQPTFR+DejaVuSans",
+        Style::Bold => "CQPTFR+DejaVuSans-Bold",
+    }
 }
 
 fn font_id(style: Style) -> FontId {
@@ -55,7 +68,11 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
         doc.pages.iter().map(|page| PdfPage::new(Mm(page.width), Mm(page.height), ops(page))).collect();
     pdf.with_pages(pages);
     let options = PdfSaveOptions { optimize: false, subset_fonts: false, ..PdfSaveOptions::default() };
-    let mut bytes = pdf.save(&options, &mut Vec::new());
+    let mut objects = printpdf::serialize::to_lopdf_doc(&pdf, &options, &mut Vec::new());
+    super::pdf_meta::finish(&mut objects, doc);
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = objects.save_to(&mut bytes);
     stabilise_id(&mut bytes);
     bytes
 }

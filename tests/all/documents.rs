@@ -324,3 +324,38 @@ fn report_offers_no_json_it_cannot_write() {
     assert!(!help.stdout.contains("--format"), "{}", help.stdout);
     assert!(help.stdout.contains("--date"), "{}", help.stdout);
 }
+
+#[test]
+fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() {
+    let bytes = report("03-distance-evaluation-complementaire.yaml", ReportKind::Synthese);
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert_eq!(doc.version, "1.7");
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"fr-FR");
+    let xmp = catalog.get(b"Metadata").and_then(|m| m.as_reference()).unwrap();
+    let xmp = doc.get_object(xmp).and_then(|o| o.as_stream()).unwrap();
+    assert_eq!(xmp.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"XML");
+    let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+    for needle in [
+        "<rdf:li>fr-FR</rdf:li>",
+        "Synthèse d'évaluation — Sébastien Morel",
+        "<rdf:li>Cap Compétences Télécom</rdf:li>",
+        "<xmp:CreateDate>2026-02-26T00:00:00Z</xmp:CreateDate>",
+    ] {
+        assert!(xmp.contains(needle), "{needle:?} not in the XMP:\n{xmp}");
+    }
+    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).unwrap();
+    let info = doc.get_dictionary(info).unwrap();
+    assert!(info.get(b"GTS_PDFXVersion").is_err(), "no PDF/X claim");
+    assert!(!String::from_utf8_lossy(&bytes).contains("GTS_PDFX"), "no PDF/X output intent either");
+    assert!(info.get(b"Subject").is_ok() && info.get(b"Title").is_ok());
+    let mut fonts: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|n| n == b"Type0"))
+        .map(|d| String::from_utf8_lossy(d.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned())
+        .collect();
+    fonts.sort();
+    assert_eq!(fonts, ["CQPTFR+DejaVuSans", "CQPTFR+DejaVuSans-Bold"]);
+}
