@@ -16,6 +16,7 @@
 //! !signatures                signature blocks; then one label per line until a blank line
 //! !box 30 Title              an empty box 30 mm high, titled, to write in
 //! !space 5                   5 mm of space            !pagebreak
+//! !keep … !endkeep            blocks kept on one page (a quiz question and its answers)
 //! ```
 
 /// Page settings.
@@ -121,6 +122,10 @@ pub enum Block {
     },
     /// Vertical space, mm.
     Space(f32),
+    /// The blocks up to the matching [`Block::KeepEnd`] go on one page when they fit one.
+    KeepStart,
+    /// Ends a [`Block::KeepStart`].
+    KeepEnd,
     /// New page.
     PageBreak,
 }
@@ -154,8 +159,13 @@ fn args(rest: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// Parses rendered template text.
 pub fn parse(text: &str) -> Result<Markup, MarkupError> {
-    let mut p =
-        Parser { lines: text.lines().collect(), next: 0, markup: Markup::default(), paragraph: Vec::new() };
+    let mut p = Parser {
+        lines: text.lines().collect(),
+        next: 0,
+        markup: Markup::default(),
+        paragraph: Vec::new(),
+        keep: None,
+    };
     while let Some((i, line)) = p.take_line() {
         if line.is_empty() {
             p.flush();
@@ -167,6 +177,9 @@ pub fn parse(text: &str) -> Result<Markup, MarkupError> {
         }
     }
     p.flush();
+    if let Some(open) = p.keep {
+        return Err(err(open, "this !keep has no !endkeep".to_string()));
+    }
     Ok(p.markup)
 }
 
@@ -177,6 +190,8 @@ struct Parser<'t> {
     markup: Markup,
     /// Lines of the paragraph being read.
     paragraph: Vec<&'t str>,
+    /// The 0-based line of the `!keep` not yet closed, if any.
+    keep: Option<usize>,
 }
 
 /// An error at the 0-based line `i`.
@@ -231,6 +246,21 @@ impl<'t> Parser<'t> {
             "header" => self.markup.blocks.push(Block::Header(value())),
             "footer" => self.markup.blocks.push(Block::Footer(value())),
             "pagebreak" => self.markup.blocks.push(Block::PageBreak),
+            "keep" => {
+                if let Some(open) = self.keep.replace(i) {
+                    return Err(err(
+                        i,
+                        format!("!keep inside the !keep of line {}: close it first", open + 1),
+                    ));
+                }
+                self.markup.blocks.push(Block::KeepStart);
+            }
+            "endkeep" => {
+                if self.keep.take().is_none() {
+                    return Err(err(i, "!endkeep without a !keep before it".to_string()));
+                }
+                self.markup.blocks.push(Block::KeepEnd);
+            }
             "space" => {
                 let mm = rest
                     .parse::<f32>()
@@ -373,6 +403,16 @@ mod tests {
         assert_eq!(m.blocks[1], Block::Labelled { label: "B".into(), text: "Deuxième".into() });
         assert_eq!(m.blocks[2], Block::Footer(None));
         assert_eq!(m.blocks[3], Block::Footer(Some("Corrigé".into())));
+    }
+
+    #[test]
+    fn keep_blocks_are_closed_once() {
+        let m = parse("!keep\n**1. Question**\n-[A] Oui\n!endkeep\n").unwrap();
+        assert_eq!(m.blocks.first(), Some(&Block::KeepStart));
+        assert_eq!(m.blocks.last(), Some(&Block::KeepEnd));
+        assert_eq!(parse("a\n!keep\nb\n").unwrap_err().line, 2);
+        assert_eq!(parse("!keep\n!keep\n!endkeep\n").unwrap_err().line, 2);
+        assert_eq!(parse("!endkeep\n").unwrap_err().line, 1);
     }
 
     #[test]

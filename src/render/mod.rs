@@ -7,6 +7,7 @@ pub mod font;
 pub mod french;
 pub mod layout;
 pub mod markup;
+pub mod paginate;
 pub mod pdf;
 pub mod pdf_meta;
 pub mod template;

@@ -15,6 +15,7 @@ mod examples;
 mod exit_codes;
 mod limits;
 mod malformed;
+mod pagination;
 mod quiz;
 mod quiz_server;
 mod readme_tour;
