@@ -3,6 +3,7 @@
 //! the data ([`views`]) filled into a template of `templates/` and printed as PDF.
 
 pub mod grids;
+pub mod unprintable;
 pub mod views;
 
 use crate::date::Date;
@@ -89,7 +90,7 @@ pub fn report_document(
 ) -> Result<layout::Document> {
     let created = dossier.latest_date();
     let name = kind.template();
-    match kind {
+    let document = match kind {
         ReportKind::Recevabilite => {
             render::document(ctx.templates, name, &views::recevabilite(ctx, dossier, evaluation), created)
         }
@@ -110,7 +111,8 @@ pub fn report_document(
             let view = views::grid(ctx, &grids, GridKind::Globale, Some((dossier, evaluation)))?;
             render::document(ctx.templates, name, &view, created)
         }
-    }
+    };
+    document.map_err(|e| unprintable::blame_dossier(e, dossier))
 }
 
 /// A report of `dossier` as PDF bytes.

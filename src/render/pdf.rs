@@ -70,6 +70,7 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
     let options = PdfSaveOptions { optimize: false, subset_fonts: false, ..PdfSaveOptions::default() };
     let mut objects = printpdf::serialize::to_lopdf_doc(&pdf, &options, &mut Vec::new());
     super::pdf_meta::finish(&mut objects, doc);
+    deflate_fonts(&mut objects);
     let mut bytes = Vec::new();
     // Writing to memory cannot fail.
     let _ = objects.save_to(&mut bytes);
@@ -142,6 +143,46 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
         }
     }
     ops
+}
+
+/// The font programs, deflated once per process (about 5 ms each), put in place of the plain
+/// copies printpdf writes: a PDF then carries about 110 KB of fonts instead of 190 KB, at no
+/// cost per document.
+fn deflate_fonts(pdf: &mut lopdf::Document) {
+    fn deflated(style: Style) -> &'static lopdf::Stream {
+        static REGULAR: OnceLock<lopdf::Stream> = OnceLock::new();
+        static BOLD: OnceLock<lopdf::Stream> = OnceLock::new();
+        let (cell, bytes) = match style {
+            Style::Regular => (&REGULAR, font::REGULAR),
+            Style::Bold => (&BOLD, font::BOLD),
+        };
+        cell.get_or_init(|| {
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes.to_vec());
+            // Compression into memory cannot fail; if it did, the stream would stay plain.
+            let _ = stream.compress();
+            stream
+        })
+    }
+    for object in pdf.objects.values_mut() {
+        let Ok(stream) = object.as_stream_mut() else { continue };
+        if stream.dict.has(b"Filter") || !stream.dict.has(b"Length1") {
+            continue;
+        }
+        for style in [Style::Regular, Style::Bold] {
+            let plain = match style {
+                Style::Regular => font::REGULAR,
+                Style::Bold => font::BOLD,
+            };
+            if stream.content == plain {
+                let packed = deflated(style);
+                if let Ok(filter) = packed.dict.get(b"Filter") {
+                    stream.dict.set("Filter", filter.clone());
+                    stream.set_content(packed.content.clone());
+                }
+                break;
+            }
+        }
+    }
 }
 
 /// Replaces the two file identifiers of the trailer (printpdf draws them from a counter) by a

@@ -13,6 +13,7 @@ mod documents;
 mod dossier_diagnostics;
 mod examples;
 mod exit_codes;
+mod fonts;
 mod limits;
 mod malformed;
 mod pagination;
