@@ -1,6 +1,7 @@
-//! The layout: markup blocks flowed onto A4 pages — text wrapped to its column with the font's
-//! own metrics, tables that cross pages with their header rows repeated, a bar chart, signature
-//! blocks, a running header and "page x / y".
+//! The layout: markup blocks measured into pieces — text wrapped to its column with the font's
+//! own metrics, table rows, a bar chart, signature blocks — with what must stay together marked,
+//! then placed on A4 pages by [`paginate`](super::paginate) and given a running header, footer
+//! and "page x / y".
 
 use super::font::{Style, metrics};
 use super::french::french_spacing;

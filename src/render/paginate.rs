@@ -253,6 +253,11 @@ impl Pager<'_> {
                 self.place(&piece); // taller than a page and not cuttable: drawn as is
                 return;
             };
+            let body = self.frame.bottom - self.frame.top;
+            if !on_empty && self.height_of(std::slice::from_ref(&piece), true) <= body + 0.01 {
+                self.new_page(); // a row that fits a page is never cut
+                continue;
+            }
             let room = self.room() - if on_empty { self.prefix_height(&piece) } else { piece.gap };
             match row.split(room) {
                 Some((first, rest)) if rest.cells.iter().any(|c| !c.is_empty()) => {
@@ -363,6 +368,41 @@ mod tests {
         assert_eq!(pages[0].items.len(), 1);
         let Item::Text { y, .. } = &pages[1].items[0] else { panic!() };
         assert!((y - 20.0).abs() < 0.01, "top of the body + its own height, no gap: {y}");
+    }
+
+    fn row(n: usize, tag: &str) -> RowSpec {
+        RowSpec {
+            x: 0.0,
+            cells: vec![(0..n).map(|k| format!("{tag} {k}")).collect()],
+            widths: vec![100.0],
+            style: Style::Regular,
+            fill: None,
+            min_height: 0.0,
+            size: 8.0,
+            line_height: 4.0,
+            pad: 1.0,
+        }
+    }
+
+    fn page_of(pages: &[Page], text: &str) -> Vec<usize> {
+        let on = |p: &Page| p.items.iter().any(|i| matches!(i, Item::Text { text: t, .. } if t == text));
+        pages.iter().enumerate().filter(|(_, p)| on(p)).map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn a_row_that_fits_a_page_is_never_cut_even_in_a_chain_longer_than_a_page() {
+        let mut pieces = vec![block(60.0, false)];
+        for tag in ["a", "b", "c"] {
+            pieces.push(Piece { keep_next: true, ..Piece::row(0.0, row(7, tag), None) });
+        }
+        let (pages, _) = paginate(pieces, &[], FRAME, Running::default());
+        for tag in ["a", "b", "c"] {
+            assert_eq!(
+                page_of(&pages, &format!("{tag} 0")),
+                page_of(&pages, &format!("{tag} 6")),
+                "row {tag} cut"
+            );
+        }
     }
 
     #[test]
