@@ -9,6 +9,7 @@ pub mod layout;
 pub mod markup;
 pub mod paginate;
 pub mod pdf;
+pub mod pdf_fonts;
 pub mod pdf_meta;
 pub mod template;
 pub mod template_limits;

@@ -1,6 +1,7 @@
 //! What printpdf 0.12.8 cannot write, added to the PDF objects it builds: the document's
 //! language (`/Lang (fr-FR)`), XMP metadata consistent with the information dictionary, the
-//! title shown in the reader's window, PDF 1.7; and what it writes wrongly, removed: an empty
+//! title shown in the reader's window, PDF 1.7, a file identifier derived from the content;
+//! and what it writes wrongly, removed: an empty
 //! `GTS_PDFXVersion` (a PDF/X claim the documents do not meet), empty keys.
 //!
 //! Everything written derives from the document, never from the clock or a random source, so
@@ -30,6 +31,10 @@ pub fn finish(pdf: &mut lopdf::Document, doc: &Document) {
             Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
         );
     }
+    // The file identifier (ISO 32000-1, 14.4), from the content rather than printpdf's random one.
+    let id = identifier(doc).replace('-', "");
+    let id = Object::String(id.into_bytes(), StringFormat::Hexadecimal);
+    pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let info = pdf.trailer.get(b"Info").and_then(Object::as_reference).ok();
     if let Some(info) = info.and_then(|id| pdf.get_dictionary_mut(id).ok()) {
         for key in [&b"GTS_PDFXVersion"[..], b"Identifier", b"Keywords", b"Trapped"] {

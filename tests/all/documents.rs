@@ -358,4 +358,21 @@ fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() 
         .collect();
     fonts.sort();
     assert_eq!(fonts, ["CQPTFR+DejaVuSans", "CQPTFR+DejaVuSans-Bold"]);
+    // Each descriptor carries its font program, deflated, whole.
+    let mut programs = 0;
+    for dict in doc.objects.values().filter_map(|o| o.as_dict().ok()) {
+        if !dict.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|n| n == b"FontDescriptor") {
+            continue;
+        }
+        let name = dict.get(b"FontName").unwrap().as_name().unwrap();
+        let shipped =
+            if name.ends_with(b"-Bold") { cqpt::render::font::BOLD } else { cqpt::render::font::REGULAR };
+        let program = dict.get(b"FontFile2").and_then(|r| r.as_reference()).unwrap();
+        let program = doc.get_object(program).and_then(|o| o.as_stream()).unwrap();
+        assert_eq!(program.dict.get(b"Filter").unwrap().as_name().unwrap(), b"FlateDecode");
+        assert!(program.content.len() < shipped.len());
+        assert!(program.decompressed_content().unwrap() == shipped, "the program is the shipped font");
+        programs += 1;
+    }
+    assert_eq!(programs, 2);
 }
