@@ -211,7 +211,7 @@ impl Pager<'_> {
     }
 
     /// Places `piece` at the current position (the caller has checked the room).
-    fn place(&mut self, piece: &Piece) {
+    fn place(&mut self, piece: &mut Piece) {
         if self.empty {
             if let Some(prefix) = piece.prefix.and_then(|p| self.prefixes.get(p)) {
                 for row in &prefix.rows {
@@ -222,8 +222,11 @@ impl Pager<'_> {
         } else {
             self.y += piece.gap;
         }
-        match &piece.content {
-            Content::Items(items) => self.items.extend(items.iter().map(|i| shifted(i, self.y))),
+        match &mut piece.content {
+            Content::Items(items) => {
+                let y = self.y;
+                self.items.extend(std::mem::take(items).into_iter().map(|i| shifted(i, y)));
+            }
             Content::Row(row) => self.items.extend(row.items(self.y)),
             Content::Running(r) => {
                 self.current = r.clone();
@@ -242,7 +245,7 @@ impl Pager<'_> {
         loop {
             let on_empty = self.empty;
             if self.height_of(std::slice::from_ref(&piece), on_empty) <= self.room() + 0.01 {
-                self.place(&piece);
+                self.place(&mut piece);
                 return;
             }
             let Content::Row(row) = &piece.content else {
@@ -250,7 +253,7 @@ impl Pager<'_> {
                     self.new_page();
                     continue;
                 }
-                self.place(&piece); // taller than a page and not cuttable: drawn as is
+                self.place(&mut piece); // taller than a page and not cuttable: drawn as is
                 return;
             };
             let body = self.frame.bottom - self.frame.top;
@@ -261,13 +264,13 @@ impl Pager<'_> {
             let room = self.room() - if on_empty { self.prefix_height(&piece) } else { piece.gap };
             match row.split(room) {
                 Some((first, rest)) if rest.cells.iter().any(|c| !c.is_empty()) => {
-                    self.place(&Piece::row(piece.gap, first, piece.prefix));
+                    self.place(&mut Piece::row(piece.gap, first, piece.prefix));
                     self.new_page();
                     piece = Piece::row(0.0, rest, piece.prefix);
                 }
                 _ if !self.empty => self.new_page(),
                 _ => {
-                    self.place(&piece);
+                    self.place(&mut piece);
                     return;
                 }
             }
@@ -276,8 +279,7 @@ impl Pager<'_> {
 }
 
 /// `item` moved down by `dy` mm.
-fn shifted(item: &Item, dy: f32) -> Item {
-    let mut item = item.clone();
+fn shifted(mut item: Item, dy: f32) -> Item {
     match &mut item {
         Item::Text { y, .. } | Item::Rect { y, .. } => *y += dy,
         Item::Line { y1, y2, .. } => {
@@ -291,7 +293,7 @@ fn shifted(item: &Item, dy: f32) -> Item {
 /// Places `pieces` on pages of `frame`; returns the pages and each page's running header and
 /// footer (`first` on the first page, until a piece changes them).
 pub fn paginate(
-    pieces: Vec<Piece>,
+    mut pieces: Vec<Piece>,
     prefixes: &[Prefix],
     frame: Frame,
     first: Running,
@@ -309,8 +311,7 @@ pub fn paginate(
     let body = frame.bottom - frame.top;
     let mut i = 0;
     while i < pieces.len() {
-        let piece = &pieces[i];
-        match piece.content {
+        match pieces[i].content {
             Content::Break => {
                 if !p.empty {
                     p.new_page();
@@ -319,7 +320,7 @@ pub fn paginate(
                 continue;
             }
             Content::Running(_) => {
-                p.place(piece);
+                p.place(&mut pieces[i]);
                 i += 1;
                 continue;
             }
@@ -332,7 +333,7 @@ pub fn paginate(
         }
         let chain = &pieces[i..=end];
         if p.height_of(chain, p.empty) <= p.room() + 0.01 {
-            for piece in chain {
+            for piece in &mut pieces[i..=end] {
                 p.place(piece);
             }
             i = end + 1;
@@ -340,7 +341,7 @@ pub fn paginate(
             p.new_page();
         } else {
             // Longer than a page: broken where it must, from here.
-            p.place_breaking(piece.clone());
+            p.place_breaking(std::mem::replace(&mut pieces[i], Piece::control(Content::Break)));
             i += 1;
         }
     }
