@@ -258,3 +258,44 @@ fn no_orphan_or_widow_line_wherever_a_paragraph_falls() {
         }
     }
 }
+
+#[test]
+fn no_text_of_any_report_or_grid_falls_outside_its_page() {
+    let (library, policy) = context();
+    let templates = templates();
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
+    let mut docs = Vec::new();
+    for entry in std::fs::read_dir(root().join("examples/dossiers")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let dossier = load_dossier(&SourceFile::read(&path).unwrap(), library).unwrap();
+        let evaluation = evaluate(&dossier, library, policy, dossier.latest_date());
+        for kind in
+            [ReportKind::Recevabilite, ReportKind::Prediagnostic, ReportKind::Synthese, ReportKind::Grille]
+        {
+            if let Ok(doc) = documents::report_document(&ctx, kind, &dossier, &evaluation) {
+                docs.push((format!("{} {kind:?}", path.display()), doc));
+            }
+        }
+    }
+    for certificate in ["distance", "point-de-distribution"] {
+        for kind in [GridKind::Globale, GridKind::Preuves, GridKind::Observation] {
+            let doc =
+                documents::grid_document(&ctx, certificate, kind, "2026-09-21".parse().unwrap()).unwrap();
+            docs.push((format!("{certificate} {kind:?}"), doc));
+        }
+    }
+    assert!(docs.len() > 50, "{} documents", docs.len());
+    for (name, doc) in &docs {
+        for (k, page) in doc.pages.iter().enumerate() {
+            for item in &page.items {
+                if let cqpt::render::layout::Item::Text { x, y, text, .. } = item {
+                    let inside = *x >= 0.0 && *x < page.width && *y > 0.0 && *y <= page.height - 10.0;
+                    assert!(inside, "{name}, page {}: {text:?} at ({x}, {y})", k + 1);
+                }
+            }
+        }
+    }
+}
