@@ -1,4 +1,4 @@
-//! Rendering speed of the documents. Target (issue 4): at most 2 ms per synthesis report on one
+//! Rendering speed of the documents. Target (issue 12): at most 1 ms per synthesis report on one
 //! core, the fonts prepared once per process. Run: `cargo bench --bench render`.
 
 use cqpt::context::load_context;

@@ -47,6 +47,19 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Text the embedded font cannot print, in the fields of a document's view that hold it.
+    #[error(
+        "the PDF font cannot print {} (template {template}; widen scripts/make-fonts.sh or change the text)",
+        unprintable(.fields, .chars)
+    )]
+    Unprintable {
+        /// The template being filled.
+        template: String,
+        /// The view's fields that hold the characters (empty: the template's own text).
+        fields: Vec<crate::render::unprintable::UnprintableField>,
+        /// Every character the font lacks.
+        chars: Vec<char>,
+    },
     /// The quiz server could not listen on its address, or stopped.
     #[error("failed to serve on {address} ({source})")]
     Serve {
@@ -81,6 +94,18 @@ fn either(names: &[&str]) -> String {
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),
     }
+}
+
+/// `'ễ' (U+1EC5) in candidate.family_name, …`, or the characters alone.
+fn unprintable(fields: &[crate::render::unprintable::UnprintableField], chars: &[char]) -> String {
+    if fields.is_empty() {
+        return format!("{} in its own text", crate::render::unprintable::describe(chars));
+    }
+    let named: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{} in {}", crate::render::unprintable::describe(&f.chars), f.field))
+        .collect();
+    named.join("; ")
 }
 
 /// Shorthand for results of this crate.

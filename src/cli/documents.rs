@@ -1,6 +1,5 @@
 //! `cqpt grid` and `cqpt report`: printable grids and the reports of a dossier, as PDF.
 
-use super::dossier::DossierArgs;
 use super::{EXIT_OK, Outcome};
 use clap::{Args, ValueEnum};
 use cqpt::context;
@@ -76,10 +75,15 @@ pub struct GridCommand {
     pub out: OutputArgs,
 }
 
+/// `cqpt report`: a PDF (or its text), never JSON, so it takes no `--format`.
 #[derive(Debug, Args)]
 pub struct ReportCommand {
-    #[command(flatten)]
-    pub dossier: DossierArgs,
+    /// The dossier file (YAML, see examples/README.md).
+    pub dossier: PathBuf,
+    /// The evaluation date (YYYY-MM-DD); by default the latest date the dossier records.
+    /// Dates after it are errors.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Date>,
     /// Which report.
     #[arg(long, value_enum)]
     pub kind: ReportArg,
@@ -129,7 +133,7 @@ pub fn report(source: &DataSource, cmd: &ReportCommand) -> Outcome {
     let (library, policy) = context::load_context(source)?;
     let templates = Templates::load(source)?;
     let ctx = Context::new(&library, &policy, &templates, source);
-    let (dossier, evaluation) = load_and_evaluate(&cmd.dossier.dossier, &library, &policy, cmd.dossier.date)?;
+    let (dossier, evaluation) = load_and_evaluate(&cmd.dossier, &library, &policy, cmd.date)?;
     let doc = documents::report_document(&ctx, cmd.kind.into(), &dossier, &evaluation)?;
     emit(&doc, &cmd.out)
 }

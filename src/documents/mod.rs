@@ -6,6 +6,7 @@ pub mod grids;
 pub mod labelled;
 pub mod labels;
 pub mod texts;
+pub mod unprintable;
 pub mod views;
 
 use crate::date::Date;
@@ -138,13 +139,13 @@ pub fn report_document(
 ) -> Result<layout::Document> {
     let created = dossier.latest_date();
     let name = kind.template();
-    match kind {
+    let document = match kind {
         ReportKind::Recevabilite => {
             render::document(ctx.templates, name, &views::recevabilite(ctx, dossier, evaluation)?, created)
         }
         ReportKind::Prediagnostic => {
             let view = views::prediagnostic(ctx, dossier)?.ok_or_else(|| {
-                Error::Usage(format!(
+                Error::Data(format!(
                     "{}: no prédiagnostic is recorded in this dossier (section `prediagnostic`)",
                     dossier.file
                 ))
@@ -159,7 +160,8 @@ pub fn report_document(
             let view = views::grid(ctx, &grids, GridKind::Globale, Some((dossier, evaluation)))?;
             render::document(ctx.templates, name, &view, created)
         }
-    }
+    };
+    document.map_err(|e| unprintable::blame_dossier(e, dossier))
 }
 
 /// A report of `dossier` as PDF bytes.

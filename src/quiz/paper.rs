@@ -10,8 +10,8 @@ pub struct PaperQuestion {
     number: usize,
     text: String,
     choices: Vec<PaperChoice>,
-    d: bool,
-    e: bool,
+    /// One per column of the answer sheet: whether this question has that answer.
+    offers: Vec<bool>,
     key: String,
     item_label: String,
     explanation: String,
@@ -40,12 +40,16 @@ pub struct PaperView {
     minutes: u32,
     certificate: PaperCertificate,
     questions: Vec<PaperQuestion>,
+    /// The letters of the answer sheet's columns: as many as the longest question offers.
+    letters: Vec<char>,
     count: usize,
     with_key: bool,
 }
 
 /// Builds the view; the key and explanations only when `with_key`.
 pub fn view(sitting: &Sitting, library: &Library, with_key: bool) -> PaperView {
+    let widest = sitting.questions.iter().max_by_key(|q| q.choices.len());
+    let letters: Vec<char> = widest.map(|q| q.choices.iter().map(|c| c.letter).collect()).unwrap_or_default();
     let title =
         library.referentiel(&sitting.certificate).map_or(sitting.certificate.clone(), |r| r.title.clone());
     PaperView {
@@ -73,8 +77,7 @@ pub fn view(sitting: &Sitting, library: &Library, with_key: bool) -> PaperView {
                     .iter()
                     .map(|c| PaperChoice { letter: c.letter, text: c.text.clone() })
                     .collect(),
-                d: q.choices.len() > 3,
-                e: q.choices.len() > 4,
+                offers: letters.iter().map(|l| q.choices.iter().any(|c| c.letter == *l)).collect(),
                 key: if with_key { q.key.iter().collect() } else { String::new() },
                 item_label: if with_key {
                     library.item(&q.item).map_or(q.item.clone(), |i| i.label.clone())
@@ -85,6 +88,7 @@ pub fn view(sitting: &Sitting, library: &Library, with_key: bool) -> PaperView {
                 level: q.level,
             })
             .collect(),
+        letters,
         count: sitting.questions.len(),
         with_key,
     }

@@ -1,17 +1,20 @@
-//! The layout: markup blocks flowed onto A4 pages — text wrapped to its column with the font's
-//! own metrics, tables that cross pages with their header rows repeated, a bar chart, signature
-//! blocks, a running header and "page x / y".
+//! The layout: markup blocks measured into pieces — text wrapped to its column with the font's
+//! own metrics, table rows, a bar chart, signature blocks — with what must stay together marked,
+//! then placed on A4 pages by [`paginate`](super::paginate) and given a running header, footer
+//! and "page x / y".
 
 use super::font::{Style, metrics};
 use super::french::french_spacing;
 use super::layout::{A4_LONG, A4_SHORT, Document, Item, Page};
 use super::markup::{Bar, Block, Markup, Row, Table};
+use super::paginate::{Content, Frame, Piece, Prefix, RowSpec, Running, paginate};
 use crate::date::Date;
 
 const MARGIN: f32 = 15.0;
 const HEADER: f32 = 10.0;
 const FOOTER: f32 = 10.0;
-const PT: f32 = 0.352_778;
+/// Millimetres per point.
+pub const PT: f32 = 0.352_778;
 const BODY: f32 = 9.5;
 const SMALL: f32 = 7.5;
 const CELL: f32 = 8.0;
@@ -55,129 +58,187 @@ pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     lines
 }
 
-struct Flow {
-    pages: Vec<Page>,
-    items: Vec<Item>,
+/// Blocks turned into measured pieces for [`paginate`].
+struct Builder {
+    pieces: Vec<Piece>,
+    prefixes: Vec<Prefix>,
+    /// Space owed before the next piece.
+    gap: f32,
+    /// Left edge and width of the body, mm.
+    left: f32,
     width: f32,
-    height: f32,
-    y: f32,
+    /// The running header and footer in force.
+    running: Running,
+    /// Where the open `!keep` began.
+    keep: Option<usize>,
 }
 
-impl Flow {
-    fn left(&self) -> f32 {
-        MARGIN
+impl Builder {
+    fn push(&mut self, mut piece: Piece) {
+        piece.gap += std::mem::take(&mut self.gap);
+        self.pieces.push(piece);
     }
-    fn content_width(&self) -> f32 {
-        self.width - 2.0 * MARGIN
-    }
-    fn top(&self) -> f32 {
-        MARGIN + HEADER
-    }
-    fn bottom(&self) -> f32 {
-        self.height - MARGIN - FOOTER
-    }
-    fn new_page(&mut self) {
-        let items = std::mem::take(&mut self.items);
-        self.pages.push(Page { width: self.width, height: self.height, items });
-        self.y = self.top();
-    }
-    /// Starts a new page unless `h` mm still fit.
-    fn ensure(&mut self, h: f32) -> bool {
-        if self.y + h > self.bottom() && self.y > self.top() + 0.1 {
-            self.new_page();
-            true
-        } else {
-            false
+
+    /// The last piece placed on a page (not a control) goes with the next one.
+    fn keep_last(&mut self) {
+        let last = self.pieces.iter_mut().rev().find(|p| !matches!(p.content, Content::Running(_)));
+        if let Some(last) = last.filter(|p| !matches!(p.content, Content::Break)) {
+            last.keep_next = true;
         }
     }
-    fn text(&mut self, x: f32, baseline: f32, size: f32, style: Style, text: &str) {
-        if !text.is_empty() {
-            self.items.push(Item::Text { x, y: baseline, size, style, gray: 0.0, text: text.to_string() });
-        }
-    }
-    /// Wrapped lines at the current position; returns nothing, advances y.
-    fn lines(&mut self, x: f32, width: f32, size: f32, style: Style, text: &str, gap_after: f32) {
+
+    /// Wrapped lines, one piece each: the first two and the last two of a paragraph keep
+    /// together (no orphan, no widow); `marker` goes left of the first line.
+    fn lines(
+        &mut self,
+        x: f32,
+        width: f32,
+        size: f32,
+        style: Style,
+        text: &str,
+        marker: Option<(&str, Style)>,
+    ) {
         let lh = line_height(size);
-        for line in wrap(text, style, size, width) {
-            self.ensure(lh);
-            self.text(x, self.y + size * PT, size, style, &line);
-            self.y += lh;
+        let lines = wrap(text, style, size, width);
+        let n = lines.len();
+        for (k, line) in lines.into_iter().enumerate() {
+            let mut items = Vec::with_capacity(2);
+            if let (0, Some((m, mstyle))) = (k, marker) {
+                items.push(text_item(self.left + 1.5, size * PT, size, mstyle, m));
+            }
+            if !line.is_empty() {
+                items.push(text_item(x, size * PT, size, style, &line));
+            }
+            let mut piece = Piece::items(0.0, lh, items);
+            piece.keep_next = n >= 2 && (k == 0 || k + 2 == n);
+            self.push(piece);
         }
-        self.y += gap_after;
     }
-    fn finish(mut self) -> Vec<Page> {
-        self.new_page();
-        self.pages
+
+    /// A heading's lines, kept together and with what follows.
+    fn heading(&mut self, gap_before: f32, size: f32, text: &str, gap_after: f32) {
+        self.gap += gap_before;
+        let from = self.pieces.len();
+        self.lines(self.left, self.width, size, Style::Bold, &french_spacing(text), None);
+        for p in &mut self.pieces[from..] {
+            p.keep_next = true;
+        }
+        self.gap += gap_after;
     }
+}
+
+fn text_item(x: f32, y: f32, size: f32, style: Style, text: &str) -> Item {
+    Item::Text { x, y, size, style, gray: 0.0, text: text.to_string() }
 }
 
 /// Lays `markup` out as a document; `created` is its date.
 pub fn layout(markup: &Markup, created: Date) -> Document {
     let s = &markup.settings;
     let (width, height) = if s.landscape { (A4_LONG, A4_SHORT) } else { (A4_SHORT, A4_LONG) };
-    let mut f = Flow { pages: Vec::new(), items: Vec::new(), width, height, y: MARGIN + HEADER };
+    let running = Running { header: s.header.clone(), footer: s.footer.clone() };
+    let mut b = Builder {
+        pieces: Vec::with_capacity(markup.blocks.len() * 2),
+        prefixes: Vec::new(),
+        gap: 0.0,
+        left: MARGIN,
+        width: width - 2.0 * MARGIN,
+        running: running.clone(),
+        keep: None,
+    };
     for block in &markup.blocks {
         match block {
             Block::Title(t) => {
                 let t = french_spacing(t);
-                f.ensure(20.0);
-                let w = f.content_width();
-                f.lines(f.left(), w, 15.0, Style::Bold, &t, 1.0);
-                let y = f.y;
-                f.items.push(Item::Line {
-                    x1: f.left(),
-                    y1: y,
-                    x2: f.left() + w,
-                    y2: y,
+                let size = 15.0;
+                let lines = wrap(&t, Style::Bold, size, b.width);
+                let lh = line_height(size);
+                let mut items: Vec<Item> = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| text_item(b.left, size * PT + k as f32 * lh, size, Style::Bold, l))
+                    .collect();
+                let h = lines.len() as f32 * lh + 1.0;
+                items.push(Item::Line {
+                    x1: b.left,
+                    y1: h,
+                    x2: b.left + b.width,
+                    y2: h,
                     width: 0.8,
                     gray: 0.0,
                 });
-                f.y += 3.0;
+                b.push(Piece { keep_next: true, ..Piece::items(0.0, h, items) });
+                b.gap += 3.0;
             }
-            Block::Heading(t) => {
-                f.ensure(16.0);
-                f.y += 2.0;
-                let w = f.content_width();
-                f.lines(f.left(), w, 11.5, Style::Bold, &french_spacing(t), 1.5);
-            }
-            Block::Subheading(t) => {
-                f.ensure(12.0);
-                f.y += 1.0;
-                let w = f.content_width();
-                f.lines(f.left(), w, 10.0, Style::Bold, &french_spacing(t), 1.0);
-            }
+            Block::Heading(t) => b.heading(2.0, 11.5, t, 1.5),
+            Block::Subheading(t) => b.heading(1.0, 10.0, t, 1.0),
             Block::Paragraph { text, bold, small } => {
                 let style = if *bold { Style::Bold } else { Style::Regular };
                 let size = if *small { SMALL } else { BODY };
-                let w = f.content_width();
-                f.lines(f.left(), w, size, style, &french_spacing(text), 1.8);
+                b.lines(b.left, b.width, size, style, &french_spacing(text), None);
+                b.gap += 1.8;
             }
             Block::Bullet(t) => {
-                let lh = line_height(BODY);
-                f.ensure(lh);
-                let y = f.y + BODY * PT;
-                f.text(f.left() + 1.5, y, BODY, Style::Regular, "•");
-                let w = f.content_width() - 6.0;
-                f.lines(f.left() + 6.0, w, BODY, Style::Regular, &french_spacing(t), 0.8);
+                b.lines(
+                    b.left + 6.0,
+                    b.width - 6.0,
+                    BODY,
+                    Style::Regular,
+                    &french_spacing(t),
+                    Some(("•", Style::Regular)),
+                );
+                b.gap += 0.8;
             }
-            Block::Table(t) => table(&mut f, t),
-            Block::Bars { max, required, bars: list } => bars(&mut f, *max, *required, list),
-            Block::Signatures(labels) => signatures(&mut f, labels),
+            Block::Labelled { label, text } => {
+                b.lines(
+                    b.left + 6.0,
+                    b.width - 6.0,
+                    BODY,
+                    Style::Regular,
+                    &french_spacing(text),
+                    Some((label, Style::Bold)),
+                );
+                b.gap += 0.8;
+            }
+            Block::Header(h) => {
+                b.running.header.clone_from(h);
+                b.push(Piece::control(Content::Running(b.running.clone())));
+            }
+            Block::Footer(t) => {
+                b.running.footer.clone_from(t);
+                b.push(Piece::control(Content::Running(b.running.clone())));
+            }
+            Block::Table(t) => table(&mut b, t),
+            Block::Bars { max, required, bars: list } => bars(&mut b, *max, *required, list),
+            Block::Signatures(labels) => signatures(&mut b, labels),
             Block::WriteBox { height: h, title } => {
-                f.ensure(h + 2.0);
-                let (x, y, w) = (f.left(), f.y, f.content_width());
-                f.items.push(Item::Rect { x, y, w, h: *h, fill: None, stroke: Some(0.6) });
-                f.text(x + 2.0, y + 2.0 + CELL * PT, CELL, Style::Bold, &french_spacing(title));
-                f.y += h + 3.0;
+                let items = vec![
+                    Item::Rect { x: b.left, y: 0.0, w: b.width, h: *h, fill: None, stroke: Some(0.6) },
+                    text_item(b.left + 2.0, 2.0 + CELL * PT, CELL, Style::Bold, &french_spacing(title)),
+                ];
+                b.push(Piece::items(0.0, *h, items));
+                b.gap += 3.0;
             }
-            Block::Space(mm) => f.y += mm,
-            Block::PageBreak => f.new_page(),
+            Block::Space(mm) => b.gap += mm,
+            Block::PageBreak => {
+                b.gap = 0.0;
+                b.push(Piece::control(Content::Break));
+            }
+            Block::KeepStart => b.keep = Some(b.pieces.len()),
+            Block::KeepEnd => {
+                if let Some(from) = b.keep.take() {
+                    let end = b.pieces.len().saturating_sub(1);
+                    for p in b.pieces.iter_mut().take(end).skip(from) {
+                        p.keep_next = true;
+                    }
+                }
+            }
         }
     }
-    let mut pages = f.finish();
+    let frame = Frame { width, height, top: MARGIN + HEADER, bottom: height - MARGIN - FOOTER };
+    let (mut pages, running) = paginate(b.pieces, &b.prefixes, frame, running);
     let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        decorate(page, s.header.as_deref(), s.footer.as_deref(), i + 1, count);
+    for (i, (page, r)) in pages.iter_mut().zip(&running).enumerate() {
+        decorate(page, r.header.as_deref(), r.footer.as_deref(), i + 1, count);
     }
     Document {
         title: s.title.clone().unwrap_or_default(),
@@ -227,107 +288,129 @@ fn decorate(page: &mut Page, header: Option<&str>, footer: Option<&str>, n: usiz
     });
 }
 
-/// Cell lines of a row, and its height.
-fn row_lines(cells: &[String], widths: &[f32], style: Style) -> (Vec<Vec<String>>, f32) {
-    let lines: Vec<Vec<String>> =
-        cells.iter().zip(widths).map(|(c, w)| wrap(&french_spacing(c), style, CELL, w - 2.0 * PAD)).collect();
-    let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    (lines, n as f32 * line_height(CELL) + 2.0 * PAD)
-}
-
-fn draw_row(f: &mut Flow, lines: &[Vec<String>], widths: &[f32], h: f32, style: Style, fill: Option<f32>) {
-    let mut x = f.left();
-    let y = f.y;
-    for (cell, w) in lines.iter().zip(widths) {
-        f.items.push(Item::Rect { x, y, w: *w, h, fill, stroke: Some(0.4) });
-        for (k, line) in cell.iter().enumerate() {
-            f.text(x + PAD, y + PAD + CELL * PT + k as f32 * line_height(CELL), CELL, style, line);
-        }
-        x += w;
+/// A row of `cells` in columns of `widths`, from the body's left edge.
+fn row_spec(
+    left: f32,
+    cells: &[String],
+    widths: &[f32],
+    style: Style,
+    fill: Option<f32>,
+    min_height: f32,
+) -> RowSpec {
+    RowSpec {
+        x: left,
+        cells: cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| wrap(&french_spacing(c), style, CELL, w - 2.0 * PAD))
+            .collect(),
+        widths: widths.to_vec(),
+        style,
+        fill,
+        min_height,
+        size: CELL,
+        line_height: line_height(CELL),
+        pad: PAD,
     }
-    f.y += h;
 }
 
-fn table(f: &mut Flow, t: &Table) {
+/// A table: its header rows as one piece kept with the first row; each row a piece that opens
+/// a page with the header rows and the current group heading repeated; a group heading kept
+/// with its first row.
+fn table(b: &mut Builder, t: &Table) {
     let total: f32 = t.widths.iter().sum::<f32>().max(0.001);
-    let widths: Vec<f32> = t.widths.iter().map(|w| w / total * f.content_width()).collect();
-    let header: Vec<(Vec<Vec<String>>, f32)> =
-        t.header.iter().map(|r| row_lines(r, &widths, Style::Bold)).collect();
-    let header_h: f32 = header.iter().map(|(_, h)| h).sum();
-    let draw_header = |f: &mut Flow| {
-        for (lines, h) in &header {
-            draw_row(f, lines, &widths, *h, Style::Bold, Some(0.88));
+    let widths: Vec<f32> = t.widths.iter().map(|w| w / total * b.width).collect();
+    let header: Vec<RowSpec> =
+        t.header.iter().map(|r| row_spec(b.left, r, &widths, Style::Bold, Some(0.88), 0.0)).collect();
+    let from = b.pieces.len();
+    if !header.is_empty() {
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        for row in &header {
+            items.extend(row.items(y));
+            y += row.height();
         }
-    };
-    let first_row_h = t.rows.first().map_or(0.0, |r| match r {
-        Row::Cells(c) => row_lines(c, &widths, Style::Regular).1,
-        Row::Group(_) => line_height(CELL) + 2.0 * PAD,
+        b.push(Piece { keep_next: !t.rows.is_empty(), ..Piece::items(0.0, y, items) });
+    }
+    let header_prefix = (!header.is_empty()).then(|| {
+        b.prefixes.push(Prefix { rows: header.clone() });
+        b.prefixes.len() - 1
     });
-    f.ensure(header_h + first_row_h);
-    draw_header(f);
+    let mut prefix = header_prefix;
+    let full = [b.width];
     for row in &t.rows {
-        let (lines, h, style, fill, w) = match row {
+        match row {
             Row::Cells(c) => {
-                let (lines, h) = row_lines(c, &widths, Style::Regular);
-                (lines, h.max(t.min_row), Style::Regular, None, widths.clone())
+                let spec = row_spec(b.left, c, &widths, Style::Regular, None, t.min_row);
+                b.push(Piece::row(0.0, spec, prefix));
             }
             Row::Group(text) => {
-                let full = vec![f.content_width()];
-                let (lines, h) = row_lines(std::slice::from_ref(text), &full, Style::Bold);
-                (lines, h, Style::Bold, Some(0.94), full)
+                let spec = row_spec(b.left, std::slice::from_ref(text), &full, Style::Bold, Some(0.94), 0.0);
+                let mut rows = header.clone();
+                rows.push(spec.clone());
+                b.prefixes.push(Prefix { rows });
+                prefix = Some(b.prefixes.len() - 1);
+                b.push(Piece { keep_next: true, ..Piece::row(0.0, spec, header_prefix) });
             }
-        };
-        if f.ensure(h) {
-            draw_header(f);
         }
-        draw_row(f, &lines, &w, h, style, fill);
     }
-    f.y += 3.0;
+    if b.pieces.len() > from
+        && let Some(last) = b.pieces.last_mut()
+    {
+        last.keep_next = false; // a group heading with no row after it
+    }
+    b.gap += 3.0;
 }
 
-fn bars(f: &mut Flow, max: f32, required: Option<f32>, list: &[Bar]) {
-    let width = f.content_width();
+/// A bar chart: the scale, then a piece per bar (with its stretch of the grid lines), all
+/// kept on one page when they fit one.
+fn bars(b: &mut Builder, max: f32, required: Option<f32>, list: &[Bar]) {
+    let width = b.width;
     let label_w = width * 0.42;
-    let bar_x = f.left() + label_w + 2.0;
+    let bar_x = b.left + label_w + 2.0;
     let bar_w = width * 0.40;
     let text_x = bar_x + bar_w + 3.0;
     let scale = |v: f32| bar_x + (v / max.max(0.001)).clamp(0.0, 1.0) * bar_w;
-    // The scale: a tick and its number for every level.
-    f.ensure(8.0);
-    let top = f.y;
     // Ticks at whole levels for a 0–5 scale, at tenths of the maximum for counts.
     let step = if max <= 10.0 { 1.0 } else { (max / 10.0).ceil() };
     let steps = (max / step).floor().max(1.0) as u32;
+    let grid = |items: &mut Vec<Item>, from: f32, to: f32| {
+        for k in 0..=steps {
+            let x = scale(k as f32 * step);
+            items.push(Item::Line { x1: x, y1: from, x2: x, y2: to, width: 0.2, gray: 0.7 });
+        }
+    };
+    let from = b.pieces.len();
+    let mut items = Vec::new();
     for k in 0..=steps {
         let level = k as f32 * step;
         let x = scale(level);
         let label = format!("{level}");
         let w = metrics(Style::Regular).width(&label, SMALL) * PT;
-        f.text(x - w / 2.0, top + SMALL * PT, SMALL, Style::Regular, &label);
+        items.push(text_item(x - w / 2.0, SMALL * PT, SMALL, Style::Regular, &label));
     }
-    f.y += 4.0;
+    grid(&mut items, 3.0, 4.0);
+    b.push(Piece::items(0.0, 4.0, items));
     for bar in list {
         let label = wrap(&french_spacing(&bar.label), Style::Regular, CELL, label_w);
         let h = (label.len() as f32 * line_height(CELL)).max(5.0) + 1.5;
-        f.ensure(h);
-        let y = f.y;
+        let mut items = Vec::new();
         for (k, line) in label.iter().enumerate() {
-            f.text(f.left(), y + CELL * PT + k as f32 * line_height(CELL), CELL, Style::Regular, line);
+            items.push(text_item(
+                b.left,
+                CELL * PT + k as f32 * line_height(CELL),
+                CELL,
+                Style::Regular,
+                line,
+            ));
         }
-        f.items.push(Item::Rect {
-            x: bar_x,
-            y: y + 0.5,
-            w: bar_w,
-            h: 3.6,
-            fill: Some(0.95),
-            stroke: Some(0.3),
-        });
+        items.push(Item::Rect { x: bar_x, y: 0.5, w: bar_w, h: 3.6, fill: Some(0.95), stroke: Some(0.3) });
         if let Some(v) = bar.value {
             let reached = required.is_none_or(|r| v + 1e-6 >= r);
             let fill = if reached { 0.45 } else { 0.75 };
-            f.items.push(Item::Rect {
+            items.push(Item::Rect {
                 x: bar_x,
-                y: y + 0.5,
+                y: 0.5,
                 w: scale(v) - bar_x,
                 h: 3.6,
                 fill: Some(fill),
@@ -336,35 +419,60 @@ fn bars(f: &mut Flow, max: f32, required: Option<f32>, list: &[Bar]) {
         }
         if let Some(required) = required {
             let rx = scale(required);
-            f.items.push(Item::Line { x1: rx, y1: y - 0.3, x2: rx, y2: y + 4.9, width: 1.4, gray: 0.0 });
+            items.push(Item::Line { x1: rx, y1: -0.3, x2: rx, y2: 4.9, width: 1.4, gray: 0.0 });
         }
-        f.text(text_x, y + CELL * PT, CELL, Style::Regular, &french_spacing(&bar.text));
-        f.y += h;
+        if !bar.text.is_empty() {
+            items.push(text_item(text_x, CELL * PT, CELL, Style::Regular, &french_spacing(&bar.text)));
+        }
+        grid(&mut items, 0.0, h);
+        b.push(Piece::items(0.0, h, items));
     }
-    for k in 0..=steps {
-        let x = scale(k as f32 * step);
-        f.items.push(Item::Line { x1: x, y1: top + 3.0, x2: x, y2: f.y, width: 0.2, gray: 0.7 });
+    let end = b.pieces.len() - 1;
+    for p in &mut b.pieces[from..end] {
+        p.keep_next = true;
     }
-    f.y += 3.0;
+    b.gap += 3.0;
 }
 
-fn signatures(f: &mut Flow, labels: &[String]) {
+/// Signature blocks, two by two: never split, and on the same page as what precedes them.
+fn signatures(b: &mut Builder, labels: &[String]) {
+    if labels.is_empty() {
+        return;
+    }
+    b.keep_last();
     let gap = 6.0;
-    let w = (f.content_width() - gap) / 2.0;
+    let w = (b.width - gap) / 2.0;
     let h = 32.0;
+    let from = b.pieces.len();
     for pair in labels.chunks(2) {
-        f.ensure(h + gap);
-        let y = f.y;
+        let mut items = Vec::new();
         for (k, label) in pair.iter().enumerate() {
-            let x = f.left() + k as f32 * (w + gap);
-            f.items.push(Item::Rect { x, y, w, h, fill: None, stroke: Some(0.5) });
+            let x = b.left + k as f32 * (w + gap);
+            items.push(Item::Rect { x, y: 0.0, w, h, fill: None, stroke: Some(0.5) });
             let lines = wrap(&french_spacing(label), Style::Bold, CELL, w - 4.0);
             for (i, line) in lines.iter().enumerate() {
-                f.text(x + 2.0, y + 2.0 + CELL * PT + i as f32 * line_height(CELL), CELL, Style::Bold, line);
+                items.push(text_item(
+                    x + 2.0,
+                    2.0 + CELL * PT + i as f32 * line_height(CELL),
+                    CELL,
+                    Style::Bold,
+                    line,
+                ));
             }
-            f.text(x + 2.0, y + h - 2.5, SMALL, Style::Regular, &french_spacing("Date et signature :"));
+            items.push(text_item(
+                x + 2.0,
+                h - 2.5,
+                SMALL,
+                Style::Regular,
+                &french_spacing("Date et signature :"),
+            ));
         }
-        f.y += h + gap;
+        b.push(Piece::items(0.0, h, items));
+        b.gap += gap;
+    }
+    let end = b.pieces.len() - 1;
+    for p in &mut b.pieces[from..end] {
+        p.keep_next = true;
     }
 }
 

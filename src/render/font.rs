@@ -1,5 +1,6 @@
-//! The embedded fonts (DejaVu Sans, subset to the Latin and French repertoire by
-//! `scripts/make-fonts.sh`) and their metrics: printpdf cannot measure text, so widths are the
+//! The embedded fonts (DejaVu Sans, subset by `scripts/make-fonts.sh` to the letters of the
+//! names of people living in France: Latin with its extensions and Vietnamese, Greek, Cyrillic)
+//! and their metrics: printpdf cannot measure text, so widths are the
 //! sums of the glyph advances read with ttf-parser.
 
 use std::sync::OnceLock;
@@ -91,6 +92,32 @@ mod tests {
     fn french_characters_are_in_both_faces() {
         assert!(missing_chars("é è à ç œ Œ « » € ’ – — … ° \u{a0}\u{202f} ✓ □").is_empty());
         assert_eq!(missing_chars("漢"), vec!['漢']);
+    }
+
+    #[test]
+    fn names_in_latin_vietnamese_greek_and_cyrillic_print_in_both_faces() {
+        let ranges = [
+            ('\u{0100}', '\u{024F}'), // Latin Extended A and B
+            ('\u{1EA0}', '\u{1EF9}'), // Vietnamese
+            ('\u{0391}', '\u{03A9}'), // Greek capitals
+            ('\u{03B1}', '\u{03C9}'), // Greek small letters
+            ('\u{0400}', '\u{045F}'), // Cyrillic
+        ];
+        let text: String = ranges.iter().flat_map(|(a, b)| *a..=*b).filter(|c| *c != '\u{03A2}').collect();
+        assert_eq!(missing_chars(&text), Vec::<char>::new());
+        assert!(
+            missing_chars(
+                "Nguyễn Thị Ánh · Șerban Țurcan · Παπαδόπουλος · Пётр Ёлкин · Ɓaaba Ɗiallo · ʻOkalani"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_fonts_stay_small() {
+        for (face, bytes) in [("regular", REGULAR), ("bold", BOLD)] {
+            assert!(bytes.len() < 110_000, "{face}: {} bytes (scripts/make-fonts.sh)", bytes.len());
+        }
     }
 
     #[test]

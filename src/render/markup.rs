@@ -6,6 +6,8 @@
 //! # Title                    ## heading, ### sub-heading
 //! A paragraph, on one or several lines, ended by a blank line.
 //! **A bold paragraph**       > a small note        - a bullet
+//! -[A] an answer              an item marked by its label (A) instead of a bullet
+//! !footer …  (after a block)  the running footer from this page on (empty: none)
 //! !table 40,20,40            a table: column widths (relative), rowheight=<mm> optional; then rows:
 //! |= Header | cells |        header rows (repeated on each page)
 //! |+ A group row             one cell across all columns, shaded
@@ -14,6 +16,7 @@
 //! !signatures                signature blocks; then one label per line until a blank line
 //! !box 30 Title              an empty box 30 mm high, titled, to write in
 //! !space 5                   5 mm of space            !pagebreak
+//! !keep … !endkeep            blocks kept on one page (a quiz question and its answers)
 //! ```
 
 /// Page settings.
@@ -86,6 +89,17 @@ pub enum Block {
     },
     /// Bullet.
     Bullet(String),
+    /// An item marked by a label (a quiz answer's letter) instead of a bullet.
+    Labelled {
+        /// The label, in bold where the bullet would be.
+        label: String,
+        /// Its text.
+        text: String,
+    },
+    /// The running header from the page this block is on (none: no header).
+    Header(Option<String>),
+    /// The running footer from the page this block is on (none: no footer).
+    Footer(Option<String>),
     /// Table.
     Table(Table),
     /// Bar chart against a required level.
@@ -108,6 +122,10 @@ pub enum Block {
     },
     /// Vertical space, mm.
     Space(f32),
+    /// The blocks up to the matching [`Block::KeepEnd`] go on one page when they fit one.
+    KeepStart,
+    /// Ends a [`Block::KeepStart`].
+    KeepEnd,
     /// New page.
     PageBreak,
 }
@@ -141,8 +159,13 @@ fn args(rest: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// Parses rendered template text.
 pub fn parse(text: &str) -> Result<Markup, MarkupError> {
-    let mut p =
-        Parser { lines: text.lines().collect(), next: 0, markup: Markup::default(), paragraph: Vec::new() };
+    let mut p = Parser {
+        lines: text.lines().collect(),
+        next: 0,
+        markup: Markup::default(),
+        paragraph: Vec::new(),
+        keep: None,
+    };
     while let Some((i, line)) = p.take_line() {
         if line.is_empty() {
             p.flush();
@@ -154,6 +177,9 @@ pub fn parse(text: &str) -> Result<Markup, MarkupError> {
         }
     }
     p.flush();
+    if let Some(open) = p.keep {
+        return Err(err(open, "this !keep has no !endkeep".to_string()));
+    }
     Ok(p.markup)
 }
 
@@ -164,6 +190,8 @@ struct Parser<'t> {
     markup: Markup,
     /// Lines of the paragraph being read.
     paragraph: Vec<&'t str>,
+    /// The 0-based line of the `!keep` not yet closed, if any.
+    keep: Option<usize>,
 }
 
 /// An error at the 0-based line `i`.
@@ -213,9 +241,26 @@ impl<'t> Parser<'t> {
             "title" => settings.title = value(),
             "author" => settings.author = value(),
             "subject" => settings.subject = value(),
-            "header" => settings.header = value(),
-            "footer" => settings.footer = value(),
+            "header" if self.markup.blocks.is_empty() => settings.header = value(),
+            "footer" if self.markup.blocks.is_empty() => settings.footer = value(),
+            "header" => self.markup.blocks.push(Block::Header(value())),
+            "footer" => self.markup.blocks.push(Block::Footer(value())),
             "pagebreak" => self.markup.blocks.push(Block::PageBreak),
+            "keep" => {
+                if let Some(open) = self.keep.replace(i) {
+                    return Err(err(
+                        i,
+                        format!("!keep inside the !keep of line {}: close it first", open + 1),
+                    ));
+                }
+                self.markup.blocks.push(Block::KeepStart);
+            }
+            "endkeep" => {
+                if self.keep.take().is_none() {
+                    return Err(err(i, "!endkeep without a !keep before it".to_string()));
+                }
+                self.markup.blocks.push(Block::KeepEnd);
+            }
             "space" => {
                 let mm = rest
                     .parse::<f32>()
@@ -304,6 +349,8 @@ impl<'t> Parser<'t> {
             Block::Title(t.trim().to_string())
         } else if let Some(t) = line.strip_prefix("- ") {
             Block::Bullet(t.trim().to_string())
+        } else if let Some((label, t)) = line.strip_prefix("-[").and_then(|l| l.split_once(']')) {
+            Block::Labelled { label: label.trim().to_string(), text: t.trim().to_string() }
         } else if let Some(t) = line.strip_prefix("> ") {
             Block::Paragraph { text: t.trim().to_string(), bold: false, small: true }
         } else if line.starts_with("**") && line.ends_with("**") && line.len() > 4 {
@@ -347,6 +394,25 @@ mod tests {
         assert_eq!((t.header.len(), t.rows.len()), (1, 2));
         let Block::Bars { bars, .. } = &m.blocks[4] else { panic!() };
         assert_eq!(bars[0].value, Some(2.5));
+    }
+
+    #[test]
+    fn labelled_items_and_running_footers_after_the_first_block() {
+        let m = parse("!footer Candidat\n# T\n-[B] Deuxième\n!footer\n!footer Corrigé\n").unwrap();
+        assert_eq!(m.settings.footer.as_deref(), Some("Candidat"));
+        assert_eq!(m.blocks[1], Block::Labelled { label: "B".into(), text: "Deuxième".into() });
+        assert_eq!(m.blocks[2], Block::Footer(None));
+        assert_eq!(m.blocks[3], Block::Footer(Some("Corrigé".into())));
+    }
+
+    #[test]
+    fn keep_blocks_are_closed_once() {
+        let m = parse("!keep\n**1. Question**\n-[A] Oui\n!endkeep\n").unwrap();
+        assert_eq!(m.blocks.first(), Some(&Block::KeepStart));
+        assert_eq!(m.blocks.last(), Some(&Block::KeepEnd));
+        assert_eq!(parse("a\n!keep\nb\n").unwrap_err().line, 2);
+        assert_eq!(parse("!keep\n!keep\n!endkeep\n").unwrap_err().line, 2);
+        assert_eq!(parse("!endkeep\n").unwrap_err().line, 1);
     }
 
     #[test]

@@ -7,16 +7,21 @@ pub mod font;
 pub mod french;
 pub mod layout;
 pub mod markup;
+pub mod paginate;
 pub mod pdf;
+pub mod pdf_fonts;
+pub mod pdf_meta;
 pub mod template;
 pub mod template_limits;
+pub mod unprintable;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
 use serde::Serialize;
 pub use template::Templates;
 
-/// Fills template `name` with `data` and lays it out; `created` dates the document.
+/// Fills template `name` with `data` and lays it out; `created` dates the document. Text the
+/// font cannot print is an [`Error::Unprintable`] naming the fields of `data` that hold it.
 pub fn document<T: Serialize>(
     templates: &Templates,
     name: &str,
@@ -24,15 +29,13 @@ pub fn document<T: Serialize>(
     created: Date,
 ) -> Result<layout::Document> {
     let text = templates.render(name, data)?;
-    let missing = font::missing_chars(&text);
-    if !missing.is_empty() {
-        return Err(Error::Template {
+    let chars = font::missing_chars(&text);
+    if !chars.is_empty() {
+        // Rare: only then is the view walked, to name the fields that hold the characters.
+        return Err(Error::Unprintable {
             template: format!("templates/{name}.hbs"),
-            line: None,
-            message: format!(
-                "characters the embedded font cannot print: {} (widen scripts/make-fonts.sh)",
-                missing.iter().map(|c| format!("{c:?} U+{:04X}", *c as u32)).collect::<Vec<_>>().join(", ")
-            ),
+            fields: unprintable::find(data),
+            chars,
         });
     }
     let markup = markup::parse(&text).map_err(|e| templates.markup_error(name, &text, &e))?;

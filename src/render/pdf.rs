@@ -1,31 +1,15 @@
-//! The PDF backend: a [`Document`] of placed text, lines and boxes, printed with printpdf.
-//! The fonts are parsed once per process; ids are fixed and the file identifier is derived
-//! from the content, so the same document always gives the same bytes.
+//! The PDF backend: a [`Document`] of placed text, lines and boxes, printed with printpdf and
+//! finished with [`pdf_meta`](super::pdf_meta) and [`pdf_fonts`](super::pdf_fonts). The fonts
+//! are prepared once per process; ids are fixed and the file identifier is derived from the
+//! content, so the same document always gives the same bytes.
 
-use super::font::{self, Style};
+use super::font::Style;
 use super::layout::{Document, Item};
+use super::pdf_fonts::{self, font_id};
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, WindingOrder,
+    Color, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, WindingOrder,
 };
-use std::sync::OnceLock;
-
-fn parsed(style: Style) -> &'static ParsedFont {
-    static REGULAR: OnceLock<ParsedFont> = OnceLock::new();
-    static BOLD: OnceLock<ParsedFont> = OnceLock::new();
-    let (cell, bytes) = match style {
-        Style::Regular => (&REGULAR, font::REGULAR),
-        Style::Bold => (&BOLD, font::BOLD),
-    };
-    cell.get_or_init(|| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the shipped font parses"))
-}
-
-fn font_id(style: Style) -> FontId {
-    FontId(match style {
-        Style::Regular => "F1".to_string(),
-        Style::Bold => "F2".to_string(),
-    })
-}
 
 fn gray(level: f32) -> Color {
     Color::Greyscale(Greyscale { percent: level, icc_profile: None })
@@ -38,8 +22,11 @@ fn point(x_mm: f32, y_from_top_mm: f32, page_height: f32) -> Point {
 /// Prints `doc` as PDF bytes.
 pub fn to_pdf(doc: &Document) -> Vec<u8> {
     let mut pdf = PdfDocument::new(&doc.title);
-    for style in [Style::Regular, Style::Bold] {
-        pdf.resources.fonts.map.insert(font_id(style), printpdf::PdfFont::new(parsed(style).clone()));
+    for style in pdf_fonts::STYLES {
+        pdf.resources
+            .fonts
+            .map
+            .insert(font_id(style), printpdf::PdfFont::new(pdf_fonts::parsed(style).clone()));
     }
     let info = &mut pdf.metadata.info;
     info.author = doc.author.clone();
@@ -55,25 +42,24 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
         doc.pages.iter().map(|page| PdfPage::new(Mm(page.width), Mm(page.height), ops(page))).collect();
     pdf.with_pages(pages);
     let options = PdfSaveOptions { optimize: false, subset_fonts: false, ..PdfSaveOptions::default() };
-    let mut bytes = pdf.save(&options, &mut Vec::new());
-    stabilise_id(&mut bytes);
+    let mut objects = printpdf::serialize::to_lopdf_doc(&pdf, &options, &mut Vec::new());
+    super::pdf_meta::finish(&mut objects, doc);
+    pdf_fonts::embed(&mut objects);
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = objects.save_to(&mut bytes);
     bytes
 }
 
-/// The operations of a page. Text runs share one text section and the font and colour are
-/// set only when they change, which keeps the content streams small.
+/// The operations of a page. Each line of text is a text object of its own, so that a reader
+/// extracting the text gets one line per line; the font and colour (graphics state, which
+/// outlives a text object) are set only when they change, which keeps the content streams small.
 fn ops(page: &super::layout::Page) -> Vec<Op> {
     let h = page.height;
-    let mut ops = Vec::with_capacity(page.items.len() * 3);
-    let mut in_text = false;
+    let mut ops = Vec::with_capacity(page.items.len() * 4);
     let mut font: Option<(Style, f32)> = None;
     let mut fill: Option<f32> = None;
     for item in &page.items {
-        if !matches!(item, Item::Text { .. }) && in_text {
-            ops.push(Op::EndTextSection);
-            in_text = false;
-            font = None;
-        }
         match item {
             Item::Rect { x, y, w, h: rh, fill: fill_level, stroke } => {
                 let rect = |mode| Rect {
@@ -111,10 +97,7 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                 });
             }
             Item::Text { x, y, size, style, gray: level, text } => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                }
+                ops.push(Op::StartTextSection);
                 if fill != Some(*level) {
                     ops.push(Op::SetFillColor { col: gray(*level) });
                     fill = Some(*level);
@@ -128,39 +111,9 @@ fn ops(page: &super::layout::Page) -> Vec<Op> {
                     matrix: printpdf::TextMatrix::Translate(Mm(*x).into(), Mm(h - y).into()),
                 });
                 ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::EndTextSection);
             }
         }
-    }
-    if in_text {
-        ops.push(Op::EndTextSection);
     }
     ops
-}
-
-/// Replaces the two file identifiers of the trailer (printpdf draws them from a counter) by a
-/// digest of the content, keeping their length so that the cross-reference offsets hold.
-fn stabilise_id(bytes: &mut [u8]) {
-    let Some(at) = bytes.windows(4).rposition(|w| w == b"/ID[" || w == b"/ID ") else { return };
-    let digest = fnv1a(&bytes[..at]);
-    let mut i = at + 3;
-    let mut n = 0u64;
-    let mut inside = false;
-    while i < bytes.len() && bytes[i] != b']' {
-        match bytes[i] {
-            b'(' => inside = true,
-            b')' => inside = false,
-            _ if inside => {
-                let nibble =
-                    ((digest.rotate_left((n % 64) as u32) ^ n.wrapping_mul(0x9e37_79b9)) & 0xf) as u8;
-                bytes[i] = b"0123456789abcdef"[nibble as usize];
-                n += 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-}
-
-fn fnv1a(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -17,6 +17,12 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     doc.extract_text(&pages).expect("extractable text")
 }
 
+/// The text of each page of a PDF, as a reader extracts it.
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    doc.get_pages().keys().map(|n| doc.extract_text(&[*n]).expect("extractable text")).collect()
+}
+
 fn info(bytes: &[u8], key: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
     let info =
@@ -302,6 +308,71 @@ fn a_report_without_its_data_says_what_is_missing() {
             .args(["report", "--kind", "prediagnostic", "--text"])
             .arg(root().join("examples/dossiers/03-distance-evaluation-complementaire.yaml")),
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("no prédiagnostic is recorded"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn report_offers_no_json_it_cannot_write() {
+    let example = root().join("examples/dossiers/01-distance-attribution.yaml");
+    let r =
+        run_cmd(cqpt().args(["report", "--kind", "synthese", "--format", "json", "--text"]).arg(&example));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--format"), "{}", r.stderr);
+    let help = run_cmd(cqpt().args(["report", "--help"]));
+    assert!(!help.stdout.contains("--format"), "{}", help.stdout);
+    assert!(help.stdout.contains("--date"), "{}", help.stdout);
+}
+
+#[test]
+fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() {
+    let bytes = report("03-distance-evaluation-complementaire.yaml", ReportKind::Synthese);
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert_eq!(doc.version, "1.7");
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"fr-FR");
+    let xmp = catalog.get(b"Metadata").and_then(|m| m.as_reference()).unwrap();
+    let xmp = doc.get_object(xmp).and_then(|o| o.as_stream()).unwrap();
+    assert_eq!(xmp.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"XML");
+    let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+    for needle in [
+        "<rdf:li>fr-FR</rdf:li>",
+        "Synthèse d'évaluation — Sébastien Morel",
+        "<rdf:li>Cap Compétences Télécom</rdf:li>",
+        "<xmp:CreateDate>2026-02-26T00:00:00Z</xmp:CreateDate>",
+    ] {
+        assert!(xmp.contains(needle), "{needle:?} not in the XMP:\n{xmp}");
+    }
+    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).unwrap();
+    let info = doc.get_dictionary(info).unwrap();
+    assert!(info.get(b"GTS_PDFXVersion").is_err(), "no PDF/X claim");
+    assert!(!String::from_utf8_lossy(&bytes).contains("GTS_PDFX"), "no PDF/X output intent either");
+    assert!(info.get(b"Subject").is_ok() && info.get(b"Title").is_ok());
+    let mut fonts: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|n| n == b"Type0"))
+        .map(|d| String::from_utf8_lossy(d.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned())
+        .collect();
+    fonts.sort();
+    assert_eq!(fonts, ["CQPTFR+DejaVuSans", "CQPTFR+DejaVuSans-Bold"]);
+    // Each descriptor carries its font program, deflated, whole.
+    let mut programs = 0;
+    for dict in doc.objects.values().filter_map(|o| o.as_dict().ok()) {
+        if !dict.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|n| n == b"FontDescriptor") {
+            continue;
+        }
+        let name = dict.get(b"FontName").unwrap().as_name().unwrap();
+        let shipped =
+            if name.ends_with(b"-Bold") { cqpt::render::font::BOLD } else { cqpt::render::font::REGULAR };
+        let program = dict.get(b"FontFile2").and_then(|r| r.as_reference()).unwrap();
+        let program = doc.get_object(program).and_then(|o| o.as_stream()).unwrap();
+        assert_eq!(program.dict.get(b"Filter").unwrap().as_name().unwrap(), b"FlateDecode");
+        assert!(program.content.len() < shipped.len());
+        assert!(program.decompressed_content().unwrap() == shipped, "the program is the shipped font");
+        programs += 1;
+    }
+    assert_eq!(programs, 2);
 }

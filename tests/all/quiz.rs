@@ -327,3 +327,57 @@ fn a_semicolon_separated_sheet_is_read() {
     assert!(!r.stdout.contains("correct: false"), "every answer right: {}", r.stdout);
     assert!(r.stdout.contains("correct: true"), "{}", r.stdout);
 }
+
+/// A paper sitting rendered by the library, page by page as a reader extracts it.
+fn paper_pages(s: &Sitting, with_key: bool) -> Vec<String> {
+    let (library, _) = context();
+    let templates = cqpt::render::Templates::load(&DataSource::Embedded).unwrap();
+    let view = quiz::paper::view(s, library, with_key);
+    let bytes = cqpt::render::pdf(&templates, "quiz-papier", &view, "2026-10-05".parse().unwrap()).unwrap();
+    crate::documents::pdf_pages(&bytes)
+}
+
+#[test]
+fn each_paper_answer_has_one_marker_and_the_sheet_one_column_per_answer_offered() {
+    let mut s = sitting("distance", 42, Purpose::Evaluation);
+    s.questions.truncate(12);
+    for q in &mut s.questions {
+        q.choices.truncate(3);
+    }
+    let pages = paper_pages(&s, false);
+    let sheet = pages.iter().position(|p| p.contains("Feuille de réponses")).expect("an answer sheet");
+    for page in &pages[..sheet] {
+        assert!(!page.contains('□') && !page.contains('•'), "one marker (the letter) per answer:\n{page}");
+    }
+    let first = &s.questions[0].choices[0];
+    assert!(pages[0].contains(&format!("A\n{}", first.text)), "{}", pages[0]);
+    let sheet_text = &pages[sheet];
+    let header: Vec<&str> = sheet_text.lines().skip_while(|l| *l != "N°").take(5).collect();
+    assert_eq!(header[..4], ["N°", "A", "B", "C"], "{sheet_text}");
+    assert!(header[4].starts_with("Réservé"), "no D or E column: {sheet_text}");
+    assert_eq!(sheet_text.matches('□').count(), 12 * 3, "a box per answer offered, none more");
+    // With a fourth answer on one question only, the sheet has a D column, and a box in it once.
+    s.questions[5].choices.push(cqpt::quiz::sitting::SittingChoice { letter: 'D', text: "Autre".into() });
+    let pages = paper_pages(&s, false);
+    let sheet_text = pages.iter().find(|p| p.contains("Feuille de réponses")).unwrap();
+    let header: Vec<&str> = sheet_text.lines().skip_while(|l| *l != "N°").take(6).collect();
+    assert_eq!(header[..5], ["N°", "A", "B", "C", "D"], "{sheet_text}");
+    assert!(header[5].starts_with("Réservé"), "no E column: {sheet_text}");
+    assert_eq!(sheet_text.matches('□').count(), 12 * 3 + 1);
+}
+
+#[test]
+fn the_key_pages_carry_no_candidate_footer() {
+    let mut s = sitting("distance", 42, Purpose::Evaluation);
+    s.questions.truncate(60);
+    let pages = paper_pages(&s, true);
+    let key = pages.iter().position(|p| p.contains("Corrigé")).expect("the key");
+    assert!(pages.len() > key + 1, "a key long enough to take two pages");
+    for page in &pages[..key] {
+        assert!(page.contains("Candidat"), "candidate footer on the questions and the sheet");
+    }
+    for page in &pages[key..] {
+        assert!(!page.contains("Candidat\u{a0}:"), "no candidate footer on the key:\n{page}");
+        assert!(page.contains("réservé à l'évaluateur"), "{page}");
+    }
+}
