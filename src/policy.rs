@@ -1,6 +1,7 @@
 //! The decision policy: the agreement's numbers and the product decisions where the text is
 //! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
 
+use crate::closed_set::closed_set;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 use crate::dossier::{AppealGround, Contract, DocumentKind, Route};
 use crate::referentiel::{Category, Library, ReferentielKind};
@@ -11,30 +12,16 @@ use std::collections::BTreeMap;
 /// The name of the policy file in the référentiels folder.
 pub const POLICY_FILE: &str = "politique.toml";
 
-/// An evaluation modality of phase 2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    Serialize,
-    strum::EnumString,
-    strum::VariantNames,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Modality {
-    /// Phase 2A, dossier de preuves.
-    Preuves,
-    /// Phase 2B, quiz.
-    Quiz,
-    /// Phase 2C, observation in a real work situation.
-    Observation,
+closed_set! {
+    /// An evaluation modality of phase 2.
+    pub enum Modality {
+        /// Phase 2A, dossier de preuves.
+        Preuves,
+        /// Phase 2B, quiz.
+        Quiz,
+        /// Phase 2C, observation in a real work situation.
+        Observation,
+    }
 }
 
 impl Modality {
@@ -48,16 +35,16 @@ impl Modality {
     }
 }
 
-/// How the levels of several observed contacts make one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Aggregate {
-    /// The lower median.
-    Median,
-    /// The lowest.
-    Min,
-    /// The highest.
-    Max,
+closed_set! {
+    /// How the levels of several observed contacts make one.
+    pub enum Aggregate {
+        /// The lower median.
+        Median,
+        /// The lowest.
+        Min,
+        /// The highest.
+        Max,
+    }
 }
 
 impl Aggregate {
@@ -269,12 +256,12 @@ pub struct QuizPolicy {
     pub scoring: QuizScoring,
 }
 
-/// How answers make an item's level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QuizScoring {
-    /// The level of the last question answered right going up from the lowest level.
-    Ascending,
+closed_set! {
+    /// How answers make an item's level.
+    pub enum QuizScoring {
+        /// The level of the last question answered right going up from the lowest level.
+        Ascending,
+    }
 }
 
 /// The whole policy.

@@ -1,67 +1,40 @@
 //! Phase 1 — recevabilité (art. 3, art. 6-1, Annexe 2 §III): AUVICOM's decision on the
 //! application, with every reason of a rejection, each a stable code and its article.
 
+use crate::closed_set::code_set;
 use crate::date::Date;
 use crate::dossier::{Dossier, Employment};
 use crate::policy::Policy;
 use serde::Serialize;
 
-/// A reason to reject an application.
-///
-/// The kebab-case code of each variant is derived from its name (strum), and serde serialises
-/// through that same string: adding a code is adding a variant (and its article).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::VariantArray,
-    strum::EnumMessage,
-)]
-#[strum(serialize_all = "kebab-case")]
-#[serde(into = "&'static str")]
-pub enum Reason {
-    /// The route is not one of the agreement's.
-    RouteNotAdmitted,
-    /// Not employed in a company of the branch.
-    NotBranchEmployee,
-    /// The contrat de professionnalisation did not aim at this certificate.
-    ContractNotAimedAtCertificate,
-    /// The contrat de professionnalisation ended longer ago than the policy's window.
-    ContractEndedOutsideWindow,
-    /// Under one year of related experience.
-    ExperienceUnderOneYear,
-    /// Free access: under one year of it within the last 3 years.
-    ExperienceOutsideWindow,
-    /// Free access: under 1,607 hours of effective work within the last 3 years.
-    HoursUnderMinimum,
-    /// No proof of activity in the branch.
-    NoProofOfActivity,
-    /// No sworn statement.
-    NoSwornStatement,
+code_set! {
+    /// A reason to reject an application.
+    ///
+    /// The kebab-case code of each variant is derived from its name (strum), and serde serialises
+    /// through that same string: adding a code is adding a variant (and its article).
+    pub enum Reason {
+        /// The route is not one of the agreement's.
+        RouteNotAdmitted,
+        /// Not employed in a company of the branch.
+        NotBranchEmployee,
+        /// The contrat de professionnalisation did not aim at this certificate.
+        ContractNotAimedAtCertificate,
+        /// The contrat de professionnalisation ended longer ago than the policy's window.
+        ContractEndedOutsideWindow,
+        /// Under one year of related experience.
+        ExperienceUnderOneYear,
+        /// Free access: under one year of it within the last 3 years.
+        ExperienceOutsideWindow,
+        /// Free access: under 1,607 hours of effective work within the last 3 years.
+        HoursUnderMinimum,
+        /// No proof of activity in the branch.
+        NoProofOfActivity,
+        /// No sworn statement.
+        NoSwornStatement,
+    }
 }
 
 impl Reason {
-    /// Every reason, in the order they are reported (declaration order, derived).
-    pub const ALL: &'static [Reason] = <Reason as strum::VariantArray>::VARIANTS;
-
-    /// The stable code.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// What the code means: the doc comment of its variant.
-    pub fn description(self) -> &'static str {
-        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
-    }
-
     /// The text the rule comes from.
     pub fn article(self) -> &'static str {
         match self {

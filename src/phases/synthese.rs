@@ -3,6 +3,7 @@
 //! overrides with their reasons; the items to evaluate again.
 
 use super::carry_over::CarryOver;
+use crate::closed_set::closed_set;
 use crate::date::Date;
 use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, Policy};
@@ -23,20 +24,20 @@ pub struct SourceLevel {
     pub detail: String,
 }
 
-/// The state of an item in the synthesis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemStatus {
-    /// At or above the required level.
-    Atteint,
-    /// Below it.
-    Insuffisant,
-    /// No level.
-    NonEvalue,
-    /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
-    NonApplicable,
-    /// An optional item below the required level or not evaluated: it never blocks.
-    Facultatif,
+closed_set! {
+    /// The state of an item in the synthesis.
+    pub enum ItemStatus {
+        /// At or above the required level.
+        Atteint,
+        /// Below it.
+        Insuffisant,
+        /// No level.
+        NonEvalue,
+        /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
+        NonApplicable,
+        /// An optional item below the required level or not evaluated: it never blocks.
+        Facultatif,
+    }
 }
 
 /// One item of the synthesis.
