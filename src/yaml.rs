@@ -6,6 +6,7 @@
 //! position, and the work any input can cause is bounded.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
 
 /// A YAML value with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,25 +175,8 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
 /// (granit-parser); positions are kept for every node, and the work is bounded by `budget`:
 /// the size of the file, its depth, and the values and bytes its aliases expand to.
 pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Result<Node, Box<Diagnostic>> {
-    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-    let error = |line: u32, column: u32, message: String| {
-        Box::new(Diagnostic::error(
-            Code::Syntax,
-            Location { file: file.to_string(), line, column },
-            "",
-            message,
-        ))
-    };
-    let over = |line: u32, column: u32, message: String| {
-        Box::new(
-            Diagnostic::error(Code::TooLarge, Location { file: file.to_string(), line, column }, "", message)
-                .help(Some(format!("the limits of {} are set in cqpt (src/limits.rs)", budget.what))),
-        )
-    };
     crate::limits::check_size(file, text, budget)?;
-    let (max_depth, max_nodes, max_bytes) = (budget.depth, budget.nodes, budget.expanded_bytes);
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    if holds_no_document(text) {
         return Err(Box::new(Diagnostic::error(
             Code::EmptyFile,
             Location { file: file.to_string(), line: 1, column: 1 },
@@ -201,31 +185,115 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
         )));
     }
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<Option<(Node, Size)>> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut total = Size::default();
-    let mut documents = 0usize;
-    let pos = |m: &serde_saphyr::granit_parser::Marker| {
-        (u32::try_from(m.line()).unwrap_or(u32::MAX), u32::try_from(m.col() + 1).unwrap_or(u32::MAX))
-    };
+    let mut tree = TreeBuilder::new(file, budget);
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
             Ok(e) => e,
             Err(e) => {
-                let (line, column) = pos(e.marker());
+                let (line, column) = position(e.marker());
                 let info = e.info();
-                return Err(error(line, column, format!("invalid YAML: {}", first_line(&info))));
+                return Err(tree.syntax(line, column, format!("invalid YAML: {}", first_line(&info))));
             }
         };
-        let (line, column) = pos(&span.start);
-        // The node completed, its anchor, its expanded size, and what it adds to the total (a
-        // collection's elements were counted as they came: only its own cost is left).
-        let complete: Option<(Node, usize, Size, Size)> = match event {
+        let (line, column) = position(&span.start);
+        if let Some(completed) = tree.event(event, line, column)? {
+            tree.attach(completed, line, column)?;
+        }
+    }
+    Ok(tree.root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
+}
+
+/// Whether a text is blank or holds only comments.
+fn holds_no_document(text: &str) -> bool {
+    text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// The 1-based line and column of a parser position.
+fn position(marker: &Marker) -> (u32, u32) {
+    (u32::try_from(marker.line()).unwrap_or(u32::MAX), u32::try_from(marker.col() + 1).unwrap_or(u32::MAX))
+}
+
+/// A node completed by an event, with what the budget needs to know of it.
+struct Completed {
+    /// The node.
+    node: Node,
+    /// Its anchor id (0 when it has none).
+    anchor: usize,
+    /// Its expanded size, which an alias to it will cost.
+    size: Size,
+    /// What it adds to the total: a collection's elements were counted as they came, so only
+    /// its own cost is left.
+    added: Size,
+}
+
+/// The tree being built from the parser's events, checked against a budget as it grows.
+struct TreeBuilder<'a> {
+    /// The file, as diagnostics name it.
+    file: &'a str,
+    /// The limits on depth, values and bytes.
+    budget: &'a crate::limits::Budget,
+    /// The collections open around the current event.
+    stack: Vec<Frame>,
+    /// The anchored nodes by anchor id, with their expanded sizes.
+    anchors: Vec<Option<(Node, Size)>>,
+    /// The document's node, once complete.
+    root: Option<Node>,
+    /// What the tree costs so far, aliases expanded.
+    total: Size,
+    /// The documents met so far.
+    documents: usize,
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// An empty tree for `file` under `budget`.
+    fn new(file: &'a str, budget: &'a crate::limits::Budget) -> Self {
+        TreeBuilder {
+            file,
+            budget,
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            root: None,
+            total: Size::default(),
+            documents: 0,
+        }
+    }
+
+    /// A syntax error at a place.
+    fn syntax(&self, line: u32, column: u32, message: String) -> Box<Diagnostic> {
+        Box::new(Diagnostic::error(
+            Code::Syntax,
+            Location { file: self.file.to_string(), line, column },
+            "",
+            message,
+        ))
+    }
+
+    /// A budget exceeded at a place, with a help line naming where the limits are set.
+    fn over(&self, line: u32, column: u32, message: String) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                Code::TooLarge,
+                Location { file: self.file.to_string(), line, column },
+                "",
+                message,
+            )
+            .help(Some(format!("the limits of {} are set in cqpt (src/limits.rs)", self.budget.what))),
+        )
+    }
+
+    /// Takes one event: opens a collection, or returns the node it completes.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        line: u32,
+        column: u32,
+    ) -> Result<Option<Completed>, Box<Diagnostic>> {
+        let max_depth = self.budget.depth;
+        let completed = match event {
             Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(error(
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.syntax(
                         line,
                         column,
                         "invalid YAML: the file holds more than one document".into(),
@@ -233,52 +301,25 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                 }
                 None
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _)
-                if stack.len() >= max_depth =>
-            {
-                let _ = anchor;
-                return Err(over(
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= max_depth => {
+                return Err(self.over(
                     line,
                     column,
-                    format!("{} may nest at most {max_depth} levels deep", budget.what),
+                    format!("{} may nest at most {max_depth} levels deep", self.budget.what),
                 ));
             }
             Event::SequenceStart(_, anchor, _) => {
                 let size = Size::of_scalar(0);
-                stack.push(Frame::Seq { items: Vec::new(), line, column, anchor, size });
+                self.stack.push(Frame::Seq { items: Vec::new(), line, column, anchor, size });
                 None
             }
             Event::MappingStart(_, anchor, _) => {
                 let size = Size::of_scalar(0);
-                stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor, size });
+                self.stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor, size });
                 None
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq { items, line, column, anchor, size }) => {
-                    Some((Node { value: Value::Seq(items), line, column }, anchor, size, Size::of_scalar(0)))
-                }
-                _ => return Err(error(line, column, "invalid YAML: unbalanced sequence".into())),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map { entries, line, column, anchor, size, .. }) => {
-                    if let Some((key, first, again)) = duplicate_key(&entries) {
-                        return Err(error(
-                            again.0,
-                            again.1,
-                            format!(
-                                "invalid YAML: the key `{key}` appears twice in this mapping (first at line {first})"
-                            ),
-                        ));
-                    }
-                    Some((
-                        Node { value: Value::Map(entries), line, column },
-                        anchor,
-                        size,
-                        Size::of_scalar(0),
-                    ))
-                }
-                _ => return Err(error(line, column, "invalid YAML: unbalanced mapping".into())),
-            },
+            Event::SequenceEnd => Some(self.close_sequence(line, column)?),
+            Event::MappingEnd => Some(self.close_mapping(line, column)?),
             Event::Scalar(text, style, anchor, tag) => {
                 let forced_str = tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
                 let size = Size::of_scalar(text.len());
@@ -287,45 +328,95 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                     _ if style != ScalarStyle::Plain || forced_str => Value::Str(text.into_owned()),
                     resolved => resolved,
                 };
-                Some((Node { value, line, column }, anchor, size, size))
+                Some(Completed { node: Node { value, line, column }, anchor, size, added: size })
             }
-            Event::Alias(id) => {
-                let Some(Some((node, size))) = anchors.get(id) else {
-                    return Err(error(line, column, "invalid YAML: alias to an unknown anchor".into()));
-                };
-                let mut after = total;
-                after.add(*size);
-                if after.nodes > max_nodes || after.bytes > max_bytes {
-                    return Err(over(
-                        line,
-                        column,
-                        format!(
-                            "aliases expand {} beyond its budget ({max_nodes} values, {max_bytes} bytes of text)",
-                            budget.what
-                        ),
-                    ));
-                }
-                Some((Node { line, column, ..node.clone() }, 0, *size, *size))
-            }
+            Event::Alias(id) => Some(self.alias(id, line, column)?),
             _ => None,
         };
-        let Some((node, anchor, size, added)) = complete else { continue };
-        total.add(added);
-        if total.nodes > max_nodes || total.bytes > max_bytes {
-            return Err(over(
+        Ok(completed)
+    }
+
+    /// Closes the innermost collection, which must be a sequence.
+    fn close_sequence(&mut self, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        match self.stack.pop() {
+            Some(Frame::Seq { items, line, column, anchor, size }) => Ok(Completed {
+                node: Node { value: Value::Seq(items), line, column },
+                anchor,
+                size,
+                added: Size::of_scalar(0),
+            }),
+            _ => Err(self.syntax(line, column, "invalid YAML: unbalanced sequence".into())),
+        }
+    }
+
+    /// Closes the innermost collection, which must be a mapping without a key twice.
+    fn close_mapping(&mut self, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        match self.stack.pop() {
+            Some(Frame::Map { entries, line, column, anchor, size, .. }) => {
+                if let Some((key, first, again)) = duplicate_key(&entries) {
+                    return Err(self.syntax(
+                        again.0,
+                        again.1,
+                        format!("invalid YAML: the key `{key}` appears twice in this mapping (first at line {first})"),
+                    ));
+                }
+                Ok(Completed {
+                    node: Node { value: Value::Map(entries), line, column },
+                    anchor,
+                    size,
+                    added: Size::of_scalar(0),
+                })
+            }
+            _ => Err(self.syntax(line, column, "invalid YAML: unbalanced mapping".into())),
+        }
+    }
+
+    /// A copy of an anchored node, placed where the alias stands, unless expanding it would go
+    /// beyond the budget.
+    fn alias(&self, id: usize, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        let Some(Some((node, size))) = self.anchors.get(id) else {
+            return Err(self.syntax(line, column, "invalid YAML: alias to an unknown anchor".into()));
+        };
+        let (max_nodes, max_bytes) = (self.budget.nodes, self.budget.expanded_bytes);
+        let mut after = self.total;
+        after.add(*size);
+        if after.nodes > max_nodes || after.bytes > max_bytes {
+            return Err(self.over(
                 line,
                 column,
-                format!("{} may hold at most {max_nodes} values and {max_bytes} bytes of text", budget.what),
+                format!(
+                    "aliases expand {} beyond its budget ({max_nodes} values, {max_bytes} bytes of text)",
+                    self.budget.what
+                ),
+            ));
+        }
+        Ok(Completed { node: Node { line, column, ..node.clone() }, anchor: 0, size: *size, added: *size })
+    }
+
+    /// Counts a completed node against the budget, remembers it under its anchor, and puts it
+    /// in its collection (or makes it the root).
+    fn attach(&mut self, completed: Completed, line: u32, column: u32) -> Result<(), Box<Diagnostic>> {
+        let Completed { node, anchor, size, added } = completed;
+        let (max_nodes, max_bytes) = (self.budget.nodes, self.budget.expanded_bytes);
+        self.total.add(added);
+        if self.total.nodes > max_nodes || self.total.bytes > max_bytes {
+            return Err(self.over(
+                line,
+                column,
+                format!(
+                    "{} may hold at most {max_nodes} values and {max_bytes} bytes of text",
+                    self.budget.what
+                ),
             ));
         }
         if anchor > 0 {
-            if anchors.len() <= anchor {
-                anchors.resize(anchor + 1, None);
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
             }
-            anchors[anchor] = Some((node.clone(), size));
+            self.anchors[anchor] = Some((node.clone(), size));
         }
-        match stack.last_mut() {
-            None => root = Some(node),
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Frame::Seq { items, size: parent, .. }) => {
                 parent.add(size);
                 items.push(node);
@@ -338,8 +429,8 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                 }
             }
         }
+        Ok(())
     }
-    Ok(root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
 }
 
 /// The first meaningful line of a parser message (its rendered snippet is left out: the
