@@ -450,6 +450,17 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
                 .found(found),
         );
     };
+    check_optional_parts(policy, library, &mut bad);
+    check_references(policy, library, &mut bad);
+}
+
+/// Reports an invalid value of the policy: its key (to find its line), field, message, what was
+/// expected and what was found.
+type ReportBad<'a> = dyn FnMut(&str, &str, String, &str, String) + 'a;
+
+/// Checks each optional part against the référentiel: its activity exists, its sub-activity or
+/// task is marked optional there, and its items belong to the activity.
+fn check_optional_parts(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>) {
     for (i, o) in policy.activities.optional.iter().enumerate() {
         let field = format!("activities.optional[{i}]");
         let activity = library.referentiel(&o.certificate).and_then(|r| r.activity(&o.activity));
@@ -494,6 +505,11 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             );
         }
     }
+}
+
+/// Checks the ids the policy names: a minimum number of contacts for every certificate and
+/// none for an unknown one, the référentiel of the carry-over, and a modality for every category.
+fn check_references(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>) {
     for certificate in policy.observation.min_contacts.keys() {
         if library.referentiel(certificate).is_none_or(|r| r.kind != ReferentielKind::Certificat) {
             bad(
