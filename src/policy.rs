@@ -4,7 +4,7 @@
 use crate::closed_set::closed_set;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 use crate::dossier::{AppealGround, Contract, DocumentKind, Route};
-use crate::referentiel::{Category, Library, ReferentielKind};
+use crate::referentiel::{Category, Knowledge, Library, ReferentielKind};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -318,7 +318,7 @@ pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagn
     let policy: Policy = match toml::from_str(&file.text) {
         Ok(p) => p,
         Err(e) => {
-            let (line, column) = e.span().map(|s| line_column(&file.text, s.start)).unwrap_or((0, 0));
+            let (line, column) = e.span().map_or((0, 0), |s| line_column(&file.text, s.start));
             let message = e.message().to_string();
             diagnostics.push(Diagnostic::error(
                 Code::Syntax,
@@ -363,7 +363,7 @@ pub struct RangeCheck<'a> {
 impl RangeCheck<'_> {
     /// Reports `field` (`section.key`) unless `value` lies in `range`; `why` says where the
     /// range comes from (an article, or "Decision").
-    pub fn range<T: PartialOrd + std::fmt::Display>(
+    pub fn range<T: Copy + PartialOrd + std::fmt::Display>(
         &mut self,
         field: &str,
         value: T,
@@ -494,7 +494,7 @@ fn check_optional_parts(policy: &Policy, library: &Library, bad: &mut ReportBad<
             );
         }
         let listed: Vec<&str> =
-            activity.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.as_str()).collect();
+            activity.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.as_str()).collect();
         for item in o.items.iter().filter(|item| !listed.contains(&item.as_str())) {
             bad(
                 "items",

@@ -100,7 +100,7 @@ fn resolve_plain(text: &str) -> Value {
     if let Some(i) = integer {
         return Value::Int(i);
     }
-    let looks_float = bytes.iter().any(|b| b.is_ascii_digit())
+    let looks_float = bytes.iter().any(u8::is_ascii_digit)
         && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && (text.contains('.') || text.contains(['e', 'E']));
     if looks_float && let Ok(x) = text.parse::<f64>() {
@@ -489,14 +489,11 @@ impl<'a> Decoder<'a> {
 
     /// Opens a mapping; reports a wrong type and returns `None` otherwise.
     pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
-        match &node.value {
-            Value::Map(entries) => {
-                Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
-            }
-            _ => {
-                self.wrong_type(node, field, "a mapping of keys and values");
-                None
-            }
+        if let Value::Map(entries) = &node.value {
+            Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
+        } else {
+            self.wrong_type(node, field, "a mapping of keys and values");
+            None
         }
     }
 
@@ -521,12 +518,11 @@ impl<'a> Decoder<'a> {
 
     /// Reads a boolean.
     pub fn bool(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(node, field, "`true` or `false`");
-                None
-            }
+        if let Value::Bool(b) = node.value {
+            Some(b)
+        } else {
+            self.wrong_type(node, field, "`true` or `false`");
+            None
         }
     }
 
@@ -556,14 +552,11 @@ impl<'a> Decoder<'a> {
 
     /// Reads a list, calling `each` on every element with its field path.
     pub fn seq<'n>(&mut self, node: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
-        match &node.value {
-            Value::Seq(items) => {
-                Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
-            }
-            _ => {
-                self.wrong_type(node, field, "a list");
-                None
-            }
+        if let Value::Seq(items) = &node.value {
+            Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
+        } else {
+            self.wrong_type(node, field, "a list");
+            None
         }
     }
 
@@ -571,27 +564,25 @@ impl<'a> Decoder<'a> {
     pub fn choice<T: Copy>(&mut self, node: &Node, field: &str, choices: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let expected = format!("one of {}", names.join(", "));
-        match &node.value {
-            Value::Str(s) => match choices.iter().find(|(n, _)| *n == s.trim()) {
-                Some((_, v)) => Some(*v),
-                None => {
-                    let d = Diagnostic::error(
-                        Code::InvalidValue,
-                        self.location(node),
-                        field,
-                        format!("unknown value {}", crate::limits::quote(s)),
-                    )
-                    .expected(expected)
-                    .found(node.value.describe())
-                    .help(crate::suggest::did_you_mean(s, names.iter().copied()));
-                    self.report(d);
-                    None
-                }
-            },
-            _ => {
-                self.wrong_type(node, field, &expected);
+        if let Value::Str(s) = &node.value {
+            if let Some((_, v)) = choices.iter().find(|(n, _)| *n == s.trim()) {
+                Some(*v)
+            } else {
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    self.location(node),
+                    field,
+                    format!("unknown value {}", crate::limits::quote(s)),
+                )
+                .expected(expected)
+                .found(node.value.describe())
+                .help(crate::suggest::did_you_mean(s, names.iter().copied()));
+                self.report(d);
                 None
             }
+        } else {
+            self.wrong_type(node, field, &expected);
+            None
         }
     }
 
@@ -612,8 +603,8 @@ impl<'a> Decoder<'a> {
         field: &str,
         expected: &str,
     ) -> Option<T> {
-        match &node.value {
-            Value::Str(s) => match s.parse::<T>() {
+        if let Value::Str(s) = &node.value {
+            match s.parse::<T>() {
                 Ok(v) => Some(v),
                 Err(message) => {
                     let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
@@ -622,11 +613,10 @@ impl<'a> Decoder<'a> {
                     self.report(d);
                     None
                 }
-            },
-            _ => {
-                self.wrong_type(node, field, expected);
-                None
             }
+        } else {
+            self.wrong_type(node, field, expected);
+            None
         }
     }
 

@@ -4,7 +4,12 @@
 
 mod evaluation;
 
-use super::model::*;
+use super::model::{
+    AccreditationRecord, Appeal, Application, Assessment, Candidate, ComplementRound, Contact, Convention,
+    CqptHeld, Decision, Document, Dossier, Employment, EvaluatingBody, Interview, InterviewRecord, Member,
+    Observation, Override, OverrideTarget, Preuve, ProfessionalisationContract, QuizResult, RecordedAnswer,
+    Referee, SyntheseRecord, Tutor, ValidatedItem,
+};
 use super::values::{self, AccreditationEvent};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
@@ -451,13 +456,13 @@ fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Strin
 }
 
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
-    let mut m = d.map(node, field)?;
     #[derive(Clone, Copy)]
     enum T {
         Item,
         Activity,
         Proposal,
     }
+    let mut m = d.map(node, field)?;
     let target_kind = {
         let path = m.path("target");
         m.required(d, "target", "item, activity or proposal").and_then(|n| {

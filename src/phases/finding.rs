@@ -62,9 +62,8 @@ impl FindingCode {
     /// The text the rule comes from.
     pub fn article(self) -> &'static str {
         match self {
-            FindingCode::NotRecevable => "art. 6-1",
+            FindingCode::NotRecevable | FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::EvaluatingBodyMissing | FindingCode::ConventionMissing => "art. 6-2",
-            FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::AccreditationExpired | FindingCode::AccreditationWithdrawn => "annexe 2 §IV",
             FindingCode::EvaluatorTrainedCandidate => "annexe 2 §III, remarque",
             FindingCode::ObservationTooLong | FindingCode::ObservationTooFewContacts => {

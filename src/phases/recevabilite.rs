@@ -38,16 +38,15 @@ impl Reason {
     /// The text the rule comes from.
     pub fn article(self) -> &'static str {
         match self {
-            Reason::RouteNotAdmitted => "accord du 23 septembre 2005, art. 3",
+            Reason::RouteNotAdmitted | Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
+                "accord du 23 septembre 2005, art. 3"
+            }
             Reason::NotBranchEmployee => "accord du 23 septembre 2005, art. 1 et art. 3",
             Reason::ContractNotAimedAtCertificate | Reason::ExperienceUnderOneYear => {
                 "annexe 2, §III, population concernée"
             }
             Reason::ContractEndedOutsideWindow => {
                 "annexe 2, §III, population concernée (délai fixé par la politique)"
-            }
-            Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
-                "accord du 23 septembre 2005, art. 3"
             }
             Reason::NoProofOfActivity | Reason::NoSwornStatement => "accord du 23 septembre 2005, art. 6-1",
         }

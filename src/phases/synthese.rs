@@ -7,7 +7,7 @@ use crate::closed_set::closed_set;
 use crate::date::Date;
 use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, Policy};
-use crate::referentiel::{Activity, Category, Item, ItemKind, Library, Referentiel};
+use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,7 +122,7 @@ pub fn core_items(r: &Referentiel) -> Vec<&str> {
     let mut seen = BTreeSet::new();
     r.core_activities()
         .filter_map(|a| a.knowledge.as_ref())
-        .flat_map(|k| k.refs())
+        .flat_map(Knowledge::refs)
         .map(|(_, x)| x.id.as_str())
         .filter(|id| seen.insert(*id))
         .collect()
@@ -295,7 +295,7 @@ fn is_short(item: &ItemResult) -> bool {
 fn activity_result(a: &Activity, items: &[ItemResult], dossier: &Dossier, policy: &Policy) -> ActivityResult {
     let required = policy.levels.required;
     let gap = policy.activities.complement_max_gap;
-    let ids: Vec<String> = a.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.clone()).collect();
+    let ids: Vec<String> = a.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.clone()).collect();
     let results: Vec<&ItemResult> = ids.iter().filter_map(|id| items.iter().find(|i| i.id == *id)).collect();
     let short: Vec<&&ItemResult> = results.iter().filter(|i| is_short(i)).collect();
     let computed = if short.is_empty() {

@@ -196,8 +196,9 @@ fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response
             state.view(candidate).map_or_else(Response::refusal, |json| Response::json(200, json))
         }
         ("POST", "/api/answer") => {
-            let number =
-                field(&body, "number").and_then(|v| v.as_u64()).and_then(|n| usize::try_from(n).ok());
+            let number = field(&body, "number")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok());
             match (number, text("given")) {
                 (Some(n), Some(given)) => {
                     state.answer(candidate, n, &given).map_or_else(Response::refusal, |left| {
@@ -223,8 +224,9 @@ fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response
             state.overview(evaluator).map_or_else(Response::refusal, |json| Response::json(200, json))
         }
         ("POST", "/api/eval/extra") => {
-            let minutes =
-                field(&body, "minutes").and_then(|v| v.as_u64()).and_then(|m| u32::try_from(m).ok());
+            let minutes = field(&body, "minutes")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|m| u32::try_from(m).ok());
             match (text("id"), minutes) {
                 (Some(id), Some(m)) => state
                     .grant(evaluator, &id, m)
@@ -291,7 +293,7 @@ pub fn serve(
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(5))
+                std::thread::sleep(Duration::from_millis(5));
             }
             Err(e) => return Err(e),
         }

@@ -161,7 +161,7 @@ fn check_codes(d: &mut Decoder<'_>, root: &Node, session: &QuizSession) {
         codes.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| format!("{} and {}", w[0].1, w[1].1)).collect();
     let short_codes: Vec<&str> = codes
         .iter()
-        .filter(|(c, _)| c.chars().filter(|ch| ch.is_ascii_alphanumeric()).count() < 8)
+        .filter(|(c, _)| c.chars().filter(char::is_ascii_alphanumeric).count() < 8)
         .map(|(_, id)| *id)
         .collect();
     for (problem, who) in [
@@ -176,7 +176,7 @@ fn check_codes(d: &mut Decoder<'_>, root: &Node, session: &QuizSession) {
             );
         }
     }
-    if session.evaluator_code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
+    if session.evaluator_code.chars().filter(char::is_ascii_alphanumeric).count() < 8 {
         d.report(
             Diagnostic::error(
                 Code::InvalidValue,
