@@ -11,7 +11,7 @@
 /// kebab-case names for both serde and strum, the list of every value in declaration order
 /// (`ALL`) and the name of a value (`as_str`).
 ///
-/// ```ignore
+/// ```text
 /// closed_set! {
 ///     /// The kind of a work contract.
 ///     pub enum Contract {
@@ -23,7 +23,10 @@
 /// }
 /// ```
 macro_rules! closed_set {
+    // What both kinds of set share: the derives, strum's kebab-case names, `ALL` and `as_str`;
+    // the kind adds its own derives and its serde attribute.
     (
+        @declare [$($derive:path),*] #[$serde:meta]
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $( $(#[$variant_meta:meta])* $variant:ident, )*
@@ -40,27 +43,32 @@ macro_rules! closed_set {
             Ord,
             Hash,
             ::serde::Serialize,
-            ::serde::Deserialize,
             ::strum::Display,
-            ::strum::EnumString,
             ::strum::IntoStaticStr,
-            ::strum::VariantNames,
             ::strum::VariantArray,
+            $($derive),*
         )]
-        #[serde(rename_all = "kebab-case")]
         #[strum(serialize_all = "kebab-case")]
+        #[$serde]
         $vis enum $name {
             $( $(#[$variant_meta])* $variant, )*
         }
 
         impl $name {
-            /// Every value, in declaration order.
+            /// Every value, in declaration order: the order they are documented and reported in.
             pub const ALL: &'static [$name] = <$name as ::strum::VariantArray>::VARIANTS;
 
             /// The kebab-case name used in files and outputs.
             pub fn as_str(self) -> &'static str {
                 self.into()
             }
+        }
+    };
+    ($($set:tt)*) => {
+        $crate::closed_set::closed_set! {
+            @declare [::serde::Deserialize, ::strum::EnumString, ::strum::VariantNames]
+            #[serde(rename_all = "kebab-case")]
+            $($set)*
         }
     };
 }
@@ -72,41 +80,16 @@ macro_rules! closed_set {
 macro_rules! code_set {
     (
         $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident, )*
-        }
+        $vis:vis enum $name:ident { $($body:tt)* }
     ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            PartialOrd,
-            Ord,
-            Hash,
-            ::serde::Serialize,
-            ::strum::IntoStaticStr,
-            ::strum::Display,
-            ::strum::VariantArray,
-            ::strum::EnumMessage,
-        )]
-        #[strum(serialize_all = "kebab-case")]
-        #[serde(into = "&'static str")]
-        $vis enum $name {
-            $( $(#[$variant_meta])* $variant, )*
+        $crate::closed_set::closed_set! {
+            @declare [::strum::EnumMessage]
+            #[serde(into = "&'static str")]
+            $(#[$meta])*
+            $vis enum $name { $($body)* }
         }
 
         impl $name {
-            /// Every code, in declaration order: the order they are documented and reported in.
-            pub const ALL: &'static [$name] = <$name as ::strum::VariantArray>::VARIANTS;
-
-            /// The stable kebab-case code.
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-
             /// What the code means: the doc comment of its variant.
             pub fn description(self) -> &'static str {
                 ::strum::EnumMessage::get_documentation(&self).unwrap_or_default()

@@ -487,6 +487,22 @@ impl<'a> Decoder<'a> {
         self.report(d);
     }
 
+    /// Reports a value of the right type that is not allowed: the message, what was expected,
+    /// and the value found. Returns `None`, for the reader to return.
+    fn invalid<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Option<T> {
+        let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
+            .expected(expected)
+            .found(node.value.describe());
+        self.report(d);
+        None
+    }
+
     /// Opens a mapping; reports a wrong type and returns `None` otherwise.
     pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
         if let Value::Map(entries) = &node.value {
@@ -530,19 +546,12 @@ impl<'a> Decoder<'a> {
     pub fn int(&mut self, node: &Node, field: &str, min: i128, max: i128) -> Option<i128> {
         match node.value {
             Value::Int(i) if (min..=max).contains(&i) => Some(i),
-            Value::Int(i) => {
-                let expected = format!("an integer from {min} to {max}");
-                let d = Diagnostic::error(
-                    Code::InvalidValue,
-                    self.location(node),
-                    field,
-                    format!("{i} is out of range"),
-                )
-                .expected(expected)
-                .found(format!("`{i}`"));
-                self.report(d);
-                None
-            }
+            Value::Int(i) => self.invalid(
+                node,
+                field,
+                format!("{i} is out of range"),
+                format!("an integer from {min} to {max}"),
+            ),
             _ => {
                 self.wrong_type(node, field, &format!("an integer from {min} to {max}"));
                 None
@@ -606,13 +615,7 @@ impl<'a> Decoder<'a> {
         if let Value::Str(s) = &node.value {
             match s.parse::<T>() {
                 Ok(v) => Some(v),
-                Err(message) => {
-                    let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
-                        .expected(expected)
-                        .found(node.value.describe());
-                    self.report(d);
-                    None
-                }
+                Err(message) => self.invalid(node, field, message, expected),
             }
         } else {
             self.wrong_type(node, field, expected);
@@ -633,16 +636,12 @@ impl<'a> Decoder<'a> {
         if value.is_finite() && (min..=max).contains(&value) {
             Some(value)
         } else {
-            let d = Diagnostic::error(
-                Code::InvalidValue,
-                self.location(node),
+            self.invalid(
+                node,
                 field,
                 format!("{value} is out of range"),
+                format!("a number from {min} to {max}"),
             )
-            .expected(format!("a number from {min} to {max}"))
-            .found(node.value.describe());
-            self.report(d);
-            None
         }
     }
 
@@ -652,16 +651,12 @@ impl<'a> Decoder<'a> {
         if is_id(&s) {
             Some(s)
         } else {
-            let d = Diagnostic::error(
-                Code::InvalidValue,
-                self.location(node),
+            self.invalid(
+                node,
                 field,
                 format!("{} is not a valid id", crate::limits::quote(&s)),
+                "lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)",
             )
-            .expected("lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)")
-            .found(node.value.describe());
-            self.report(d);
-            None
         }
     }
 }
