@@ -375,10 +375,10 @@ fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String,
 
 /// The evaluating body. Its accreditation is a dated history (`accreditation: [{event, on}]`);
 /// `accredited_on` and `withdrawn_on` are short for a grant and a withdrawal.
-fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
-    let mut m = d.map(node, "evaluating_body")?;
-    let id = text_req(d, &mut m, "id");
-    let name = text_req(d, &mut m, "name");
+/// The history of the body's accreditation, by date: `accredited_on` and `withdrawn_on`, and the
+/// events of `accreditation`. A history without a grant is reported missing, a withdrawal before
+/// the grant out of order.
+fn accreditation_history(d: &mut Decoder, m: &mut MapReader<'_>, node: &Node) -> Vec<AccreditationRecord> {
     let mut accreditation = Vec::new();
     for (key, event) in
         [("accredited_on", AccreditationEvent::Granted), ("withdrawn_on", AccreditationEvent::Withdrawn)]
@@ -416,6 +416,14 @@ fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
             ("its withdrawal", w.on),
         );
     }
+    accreditation
+}
+
+fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
+    let mut m = d.map(node, "evaluating_body")?;
+    let id = text_req(d, &mut m, "id");
+    let name = text_req(d, &mut m, "name");
+    let accreditation = accreditation_history(d, &mut m, node);
     let trained_candidate = bool_req(d, &mut m, "trained_candidate");
     let evaluator = text_opt(d, &mut m, "evaluator");
     let mut evaluators: Vec<String> = m
