@@ -392,10 +392,10 @@ impl RangeCheck<'_> {
 /// arithmetic that uses it (dates, minutes, euros).
 fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     const LEVEL: &str = "a level of the 0–5 scale";
-    let l = &policy.levels;
-    r.range("levels.required", l.required, 0..=5, LEVEL);
-    r.range("levels.quiz_max", l.quiz_max, 0..=5, LEVEL);
-    r.range("levels.justification_from", l.justification_from, 0..=5, LEVEL);
+    let levels = &policy.levels;
+    r.range("levels.required", levels.required, 0..=5, LEVEL);
+    r.range("levels.quiz_max", levels.quiz_max, 0..=5, LEVEL);
+    r.range("levels.justification_from", levels.justification_from, 0..=5, LEVEL);
     r.range("activities.complement_max_gap", policy.activities.complement_max_gap, 0..=5, LEVEL);
     let rec = &policy.recevabilite;
     r.range(
@@ -417,28 +417,33 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     for (certificate, contacts) in &obs.min_contacts {
         r.range(&format!("observation.min_contacts.{certificate}"), *contacts, 1..=1_000, "Annexe 2 §III");
     }
-    let c = &policy.carry_over;
-    r.range("carry_over.years_not_practising", c.years_not_practising, 0..=50, "art. 3 says 3 years");
-    r.range("carry_over.years_practising", c.years_practising, 0..=50, "art. 3 says 5 years");
+    let carry = &policy.carry_over;
+    r.range("carry_over.years_not_practising", carry.years_not_practising, 0..=50, "art. 3 says 3 years");
+    r.range("carry_over.years_practising", carry.years_practising, 0..=50, "art. 3 says 5 years");
     r.range("accreditation.years", policy.accreditation.years, 1..=50, "Annexe 2 §IV says 2 years");
-    let f = &policy.funding;
-    r.range("funding.euros_per_hour", f.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
-    r.range("funding.max_hours", f.max_hours, 0..=1_000, "art. 6-2 says 3 hours");
-    r.range("funding.max_modulation_percent", f.max_modulation_percent, 0..=20, "art. 6-2: at most 20 %");
-    let m = f.max_modulation_percent.clamp(0, 20);
+    let funding = &policy.funding;
+    r.range("funding.euros_per_hour", funding.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
+    r.range("funding.max_hours", funding.max_hours, 0..=1_000, "art. 6-2 says 3 hours");
+    r.range(
+        "funding.max_modulation_percent",
+        funding.max_modulation_percent,
+        0..=20,
+        "art. 6-2: at most 20 %",
+    );
+    let max_modulation = funding.max_modulation_percent.clamp(0, 20);
     r.range(
         "funding.modulation_percent",
-        f.modulation_percent,
-        -m..=m,
+        funding.modulation_percent,
+        -max_modulation..=max_modulation,
         "art. 6-2: within max_modulation_percent",
     );
     let com = &policy.commission;
     r.range("commission.salaries", com.salaries, 1..=100, "art. 5 says 2");
     r.range("commission.employeurs", com.employeurs, 1..=100, "art. 5 says 2");
-    let q = &policy.quiz;
-    r.range("quiz.minutes", q.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
-    r.range("quiz.questions_per_item", q.questions_per_item, 1..=100, "Decision");
-    r.range("quiz.min_questions_per_item", q.min_questions_per_item, 0..=1_000, "Decision");
+    let quiz = &policy.quiz;
+    r.range("quiz.minutes", quiz.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
+    r.range("quiz.questions_per_item", quiz.questions_per_item, 1..=100, "Decision");
+    r.range("quiz.min_questions_per_item", quiz.min_questions_per_item, 0..=1_000, "Decision");
 }
 
 fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {

@@ -120,7 +120,7 @@ impl Diagnostics {
     pub fn render(&self, source_of: impl Fn(&str) -> Option<String>, style: Style) -> String {
         let mut texts: HashMap<&str, Option<String>> = HashMap::new();
         let mut out = String::new();
-        for d in self.iter() {
+        for d in self {
             let file = d.location.file.as_str();
             let text = match d.location.line {
                 0 => None,
