@@ -64,11 +64,15 @@ macro_rules! closed_set {
             }
         }
     };
-    ($($set:tt)*) => {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident { $($body:tt)* }
+    ) => {
         $crate::closed_set::closed_set! {
             @declare [::serde::Deserialize, ::strum::EnumString, ::strum::VariantNames]
             #[serde(rename_all = "kebab-case")]
-            $($set)*
+            $(#[$meta])*
+            $vis enum $name { $($body)* }
         }
     };
 }
