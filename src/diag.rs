@@ -9,6 +9,7 @@ mod render;
 
 pub use render::Style;
 
+use crate::closed_set::code_set;
 use serde::Serialize;
 use std::fmt;
 
@@ -22,78 +23,50 @@ pub enum Severity {
     Warning,
 }
 
-/// Stable codes of the problems cqpt reports in its input files.
-///
-/// The kebab-case string of each code is derived from its variant name (strum), and serde
-/// serialises through that same string: adding a code is adding a variant.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::VariantArray,
-    strum::EnumMessage,
-)]
-#[strum(serialize_all = "kebab-case")]
-#[serde(into = "&'static str")]
-pub enum Code {
-    /// A file could not be read.
-    Io,
-    /// The file is not valid YAML (or TOML).
-    Syntax,
-    /// The file holds no document.
-    EmptyFile,
-    /// A value has the wrong type (text where a list was expected, …).
-    WrongType,
-    /// A required key is absent.
-    MissingField,
-    /// A key that the format does not know.
-    UnknownKey,
-    /// A value outside the allowed set (unknown kind, category, malformed id, …).
-    InvalidValue,
-    /// Two definitions share one id.
-    DuplicateId,
-    /// A reference to an id that nothing defines.
-    DanglingReference,
-    /// An item listed under a kind other than its own.
-    KindMismatch,
-    /// The same id listed twice in one list.
-    DuplicateReference,
-    /// A mastery level outside 0–5.
-    LevelOutOfRange,
-    /// A scale without every level from 0 to 5.
-    ScaleIncomplete,
-    /// An activity with neither tasks nor knowledge, or an empty list that must not be.
-    EmptyActivity,
-    /// An item defined but referenced from nowhere.
-    UnusedItem,
-    /// Dates in the wrong order (an end before its start, …).
-    DatesOutOfOrder,
-    /// A date after the evaluation date.
-    DateInFuture,
-    /// A file over its size, depth or expansion budget ([`crate::limits`]).
-    TooLarge,
-    /// A file that is not UTF-8.
-    Encoding,
-}
-
-impl Code {
-    /// Every code, in declaration order (derived), for documentation and uniqueness tests.
-    pub const ALL: &'static [Code] = <Code as strum::VariantArray>::VARIANTS;
-
-    /// The stable kebab-case name of the code.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// What the code means: the doc comment of its variant.
-    pub fn description(self) -> &'static str {
-        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
+code_set! {
+    /// Stable codes of the problems cqpt reports in its input files.
+    ///
+    /// The kebab-case string of each code is derived from its variant name (strum), and serde
+    /// serialises through that same string: adding a code is adding a variant.
+    pub enum Code {
+        /// A file could not be read.
+        Io,
+        /// The file is not valid YAML (or TOML).
+        Syntax,
+        /// The file holds no document.
+        EmptyFile,
+        /// A value has the wrong type (text where a list was expected, …).
+        WrongType,
+        /// A required key is absent.
+        MissingField,
+        /// A key that the format does not know.
+        UnknownKey,
+        /// A value outside the allowed set (unknown kind, category, malformed id, …).
+        InvalidValue,
+        /// Two definitions share one id.
+        DuplicateId,
+        /// A reference to an id that nothing defines.
+        DanglingReference,
+        /// An item listed under a kind other than its own.
+        KindMismatch,
+        /// The same id listed twice in one list.
+        DuplicateReference,
+        /// A mastery level outside 0–5.
+        LevelOutOfRange,
+        /// A scale without every level from 0 to 5.
+        ScaleIncomplete,
+        /// An activity with neither tasks nor knowledge, or an empty list that must not be.
+        EmptyActivity,
+        /// An item defined but referenced from nowhere.
+        UnusedItem,
+        /// Dates in the wrong order (an end before its start, …).
+        DatesOutOfOrder,
+        /// A date after the evaluation date.
+        DateInFuture,
+        /// A file over its size, depth or expansion budget ([`crate::limits`]).
+        TooLarge,
+        /// A file that is not UTF-8.
+        Encoding,
     }
 }
 
@@ -260,6 +233,15 @@ impl Diagnostics {
 }
 
 /// The plain rendering without source lines (see [`Diagnostics::render`]).
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(|_| None, Style::Plain))

@@ -65,6 +65,7 @@
 //! The library never reads the clock (clippy.toml bans it) and never prints: the `cqpt` binary
 //! does the I/O.
 
+mod closed_set;
 pub mod context;
 pub mod date;
 pub mod diag;

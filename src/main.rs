@@ -11,24 +11,31 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    restore_sigpipe();
+    end_quietly_on_closed_stdout();
     cli::main()
 }
 
 /// Lets a closed pipe end the process quietly (`cqpt quiz draw … | head`), as other command-line
-/// tools do, instead of a panic on the next write. Rust ignores SIGPIPE by default.
-#[cfg(unix)]
-fn restore_sigpipe() {
-    unsafe extern "C" {
-        fn signal(signum: i32, handler: usize) -> usize;
-    }
-    const SIGPIPE: i32 = 13;
-    const SIG_DFL: usize = 0;
-    // SAFETY: restoring the default action of SIGPIPE at start-up, before any thread exists.
-    unsafe {
-        signal(SIGPIPE, SIG_DFL);
-    }
+/// tools do, instead of a panic message on the next write.
+///
+/// Rust ignores SIGPIPE, so a write to a closed pipe fails with `BrokenPipe`, and `println!`
+/// panics on it with "failed printing to stdout: Broken pipe". Rather than restoring the signal
+/// through a hand-declared FFI call, a panic hook recognises that one panic and exits with
+/// status 0, as ripgrep does on a broken pipe: the reader stopped reading, nothing went wrong.
+/// Every other panic goes to the default hook. `tests/all/referentiel_cli.rs`
+/// (`a_closed_pipe_ends_the_output_quietly`) checks that the message is still recognised.
+fn end_quietly_on_closed_stdout() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }
-
-#[cfg(not(unix))]
-fn restore_sigpipe() {}

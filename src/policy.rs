@@ -1,9 +1,10 @@
 //! The decision policy: the agreement's numbers and the product decisions where the text is
 //! silent, read from `referentiels/politique.toml` so that the CPNE can change them.
 
+use crate::closed_set::closed_set;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 use crate::dossier::{AppealGround, Contract, DocumentKind, Route};
-use crate::referentiel::{Category, Library, ReferentielKind};
+use crate::referentiel::{Category, Knowledge, Library, ReferentielKind};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -11,30 +12,16 @@ use std::collections::BTreeMap;
 /// The name of the policy file in the référentiels folder.
 pub const POLICY_FILE: &str = "politique.toml";
 
-/// An evaluation modality of phase 2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    Serialize,
-    strum::EnumString,
-    strum::VariantNames,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Modality {
-    /// Phase 2A, dossier de preuves.
-    Preuves,
-    /// Phase 2B, quiz.
-    Quiz,
-    /// Phase 2C, observation in a real work situation.
-    Observation,
+closed_set! {
+    /// An evaluation modality of phase 2.
+    pub enum Modality {
+        /// Phase 2A, dossier de preuves.
+        Preuves,
+        /// Phase 2B, quiz.
+        Quiz,
+        /// Phase 2C, observation in a real work situation.
+        Observation,
+    }
 }
 
 impl Modality {
@@ -48,16 +35,16 @@ impl Modality {
     }
 }
 
-/// How the levels of several observed contacts make one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Aggregate {
-    /// The lower median.
-    Median,
-    /// The lowest.
-    Min,
-    /// The highest.
-    Max,
+closed_set! {
+    /// How the levels of several observed contacts make one.
+    pub enum Aggregate {
+        /// The lower median.
+        Median,
+        /// The lowest.
+        Min,
+        /// The highest.
+        Max,
+    }
 }
 
 impl Aggregate {
@@ -269,12 +256,12 @@ pub struct QuizPolicy {
     pub scoring: QuizScoring,
 }
 
-/// How answers make an item's level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QuizScoring {
-    /// The level of the last question answered right going up from the lowest level.
-    Ascending,
+closed_set! {
+    /// How answers make an item's level.
+    pub enum QuizScoring {
+        /// The level of the last question answered right going up from the lowest level.
+        Ascending,
+    }
 }
 
 /// The whole policy.
@@ -331,7 +318,7 @@ pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagn
     let policy: Policy = match toml::from_str(&file.text) {
         Ok(p) => p,
         Err(e) => {
-            let (line, column) = e.span().map(|s| line_column(&file.text, s.start)).unwrap_or((0, 0));
+            let (line, column) = e.span().map_or((0, 0), |s| line_column(&file.text, s.start));
             let message = e.message().to_string();
             diagnostics.push(Diagnostic::error(
                 Code::Syntax,
@@ -376,7 +363,7 @@ pub struct RangeCheck<'a> {
 impl RangeCheck<'_> {
     /// Reports `field` (`section.key`) unless `value` lies in `range`; `why` says where the
     /// range comes from (an article, or "Decision").
-    pub fn range<T: PartialOrd + std::fmt::Display>(
+    pub fn range<T: Copy + PartialOrd + std::fmt::Display>(
         &mut self,
         field: &str,
         value: T,
@@ -405,10 +392,10 @@ impl RangeCheck<'_> {
 /// arithmetic that uses it (dates, minutes, euros).
 fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     const LEVEL: &str = "a level of the 0–5 scale";
-    let l = &policy.levels;
-    r.range("levels.required", l.required, 0..=5, LEVEL);
-    r.range("levels.quiz_max", l.quiz_max, 0..=5, LEVEL);
-    r.range("levels.justification_from", l.justification_from, 0..=5, LEVEL);
+    let levels = &policy.levels;
+    r.range("levels.required", levels.required, 0..=5, LEVEL);
+    r.range("levels.quiz_max", levels.quiz_max, 0..=5, LEVEL);
+    r.range("levels.justification_from", levels.justification_from, 0..=5, LEVEL);
     r.range("activities.complement_max_gap", policy.activities.complement_max_gap, 0..=5, LEVEL);
     let rec = &policy.recevabilite;
     r.range(
@@ -430,28 +417,33 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     for (certificate, contacts) in &obs.min_contacts {
         r.range(&format!("observation.min_contacts.{certificate}"), *contacts, 1..=1_000, "Annexe 2 §III");
     }
-    let c = &policy.carry_over;
-    r.range("carry_over.years_not_practising", c.years_not_practising, 0..=50, "art. 3 says 3 years");
-    r.range("carry_over.years_practising", c.years_practising, 0..=50, "art. 3 says 5 years");
+    let carry = &policy.carry_over;
+    r.range("carry_over.years_not_practising", carry.years_not_practising, 0..=50, "art. 3 says 3 years");
+    r.range("carry_over.years_practising", carry.years_practising, 0..=50, "art. 3 says 5 years");
     r.range("accreditation.years", policy.accreditation.years, 1..=50, "Annexe 2 §IV says 2 years");
-    let f = &policy.funding;
-    r.range("funding.euros_per_hour", f.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
-    r.range("funding.max_hours", f.max_hours, 0..=1_000, "art. 6-2 says 3 hours");
-    r.range("funding.max_modulation_percent", f.max_modulation_percent, 0..=20, "art. 6-2: at most 20 %");
-    let m = f.max_modulation_percent.clamp(0, 20);
+    let funding = &policy.funding;
+    r.range("funding.euros_per_hour", funding.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
+    r.range("funding.max_hours", funding.max_hours, 0..=1_000, "art. 6-2 says 3 hours");
+    r.range(
+        "funding.max_modulation_percent",
+        funding.max_modulation_percent,
+        0..=20,
+        "art. 6-2: at most 20 %",
+    );
+    let max_modulation = funding.max_modulation_percent.clamp(0, 20);
     r.range(
         "funding.modulation_percent",
-        f.modulation_percent,
-        -m..=m,
+        funding.modulation_percent,
+        -max_modulation..=max_modulation,
         "art. 6-2: within max_modulation_percent",
     );
     let com = &policy.commission;
     r.range("commission.salaries", com.salaries, 1..=100, "art. 5 says 2");
     r.range("commission.employeurs", com.employeurs, 1..=100, "art. 5 says 2");
-    let q = &policy.quiz;
-    r.range("quiz.minutes", q.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
-    r.range("quiz.questions_per_item", q.questions_per_item, 1..=100, "Decision");
-    r.range("quiz.min_questions_per_item", q.min_questions_per_item, 0..=1_000, "Decision");
+    let quiz = &policy.quiz;
+    r.range("quiz.minutes", quiz.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
+    r.range("quiz.questions_per_item", quiz.questions_per_item, 1..=100, "Decision");
+    r.range("quiz.min_questions_per_item", quiz.min_questions_per_item, 0..=1_000, "Decision");
 }
 
 fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {
@@ -463,6 +455,17 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
                 .found(found),
         );
     };
+    check_optional_parts(policy, library, &mut bad);
+    check_references(policy, library, &mut bad);
+}
+
+/// Reports an invalid value of the policy: its key (to find its line), field, message, what was
+/// expected and what was found.
+type ReportBad<'a> = dyn FnMut(&str, &str, String, &str, String) + 'a;
+
+/// Checks each optional part against the référentiel: its activity exists, its sub-activity or
+/// task is marked optional there, and its items belong to the activity.
+fn check_optional_parts(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>) {
     for (i, o) in policy.activities.optional.iter().enumerate() {
         let field = format!("activities.optional[{i}]");
         let activity = library.referentiel(&o.certificate).and_then(|r| r.activity(&o.activity));
@@ -496,7 +499,7 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             );
         }
         let listed: Vec<&str> =
-            activity.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.as_str()).collect();
+            activity.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.as_str()).collect();
         for item in o.items.iter().filter(|item| !listed.contains(&item.as_str())) {
             bad(
                 "items",
@@ -507,6 +510,11 @@ fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagno
             );
         }
     }
+}
+
+/// Checks the ids the policy names: a minimum number of contacts for every certificate and
+/// none for an unknown one, the référentiel of the carry-over, and a modality for every category.
+fn check_references(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>) {
     for certificate in policy.observation.min_contacts.keys() {
         if library.referentiel(certificate).is_none_or(|r| r.kind != ReferentielKind::Certificat) {
             bad(

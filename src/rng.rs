@@ -1,7 +1,7 @@
-//! A small, fast, reproducible random generator (SplitMix64): quiz draws and synthetic dossiers
+//! A small, fast, reproducible random generator (`SplitMix64`): quiz draws and synthetic dossiers
 //! are recorded by their seed and can be drawn again identically.
 
-/// A small, fast, reproducible generator (SplitMix64).
+/// A small, fast, reproducible generator (`SplitMix64`).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 

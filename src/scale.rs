@@ -119,7 +119,7 @@ pub struct Scale {
 impl Scale {
     /// The label of `level`.
     pub fn label(&self, level: Level) -> &str {
-        self.levels.iter().find(|l| l.level == level).map(|l| l.label.as_str()).unwrap_or("")
+        self.levels.iter().find(|l| l.level == level).map_or("", |l| l.label.as_str())
     }
 }
 
@@ -144,26 +144,24 @@ impl Scales {
 
 /// Reads a level 0–5 at `node`; a number outside the scale is reported as such.
 pub fn read_level(d: &mut Decoder, node: &Node, field: &str) -> Option<Level> {
-    match node.value {
-        crate::yaml::Value::Int(i) => match u8::try_from(i).ok().and_then(Level::new) {
-            Some(level) => Some(level),
-            None => {
-                let diag = Diagnostic::error(
-                    Code::LevelOutOfRange,
-                    d.location(node),
-                    field,
-                    format!("level {i} is outside the 0–5 scale"),
-                )
-                .expected("an integer from 0 to 5")
-                .found(format!("`{i}`"));
-                d.report(diag);
-                None
-            }
-        },
-        _ => {
-            d.wrong_type(node, field, "an integer from 0 to 5");
+    if let crate::yaml::Value::Int(i) = node.value {
+        if let Some(level) = u8::try_from(i).ok().and_then(Level::new) {
+            Some(level)
+        } else {
+            let diag = Diagnostic::error(
+                Code::LevelOutOfRange,
+                d.location(node),
+                field,
+                format!("level {i} is outside the 0–5 scale"),
+            )
+            .expected("an integer from 0 to 5")
+            .found(format!("`{i}`"));
+            d.report(diag);
             None
         }
+    } else {
+        d.wrong_type(node, field, "an integer from 0 to 5");
+        None
     }
 }
 

@@ -6,6 +6,7 @@
 //! position, and the work any input can cause is bounded.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
 
 /// A YAML value with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +100,7 @@ fn resolve_plain(text: &str) -> Value {
     if let Some(i) = integer {
         return Value::Int(i);
     }
-    let looks_float = bytes.iter().any(|b| b.is_ascii_digit())
+    let looks_float = bytes.iter().any(u8::is_ascii_digit)
         && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && (text.contains('.') || text.contains(['e', 'E']));
     if looks_float && let Ok(x) = text.parse::<f64>() {
@@ -174,25 +175,8 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
 /// (granit-parser); positions are kept for every node, and the work is bounded by `budget`:
 /// the size of the file, its depth, and the values and bytes its aliases expand to.
 pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Result<Node, Box<Diagnostic>> {
-    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-    let error = |line: u32, column: u32, message: String| {
-        Box::new(Diagnostic::error(
-            Code::Syntax,
-            Location { file: file.to_string(), line, column },
-            "",
-            message,
-        ))
-    };
-    let over = |line: u32, column: u32, message: String| {
-        Box::new(
-            Diagnostic::error(Code::TooLarge, Location { file: file.to_string(), line, column }, "", message)
-                .help(Some(format!("the limits of {} are set in cqpt (src/limits.rs)", budget.what))),
-        )
-    };
     crate::limits::check_size(file, text, budget)?;
-    let (max_depth, max_nodes, max_bytes) = (budget.depth, budget.nodes, budget.expanded_bytes);
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    if holds_no_document(text) {
         return Err(Box::new(Diagnostic::error(
             Code::EmptyFile,
             Location { file: file.to_string(), line: 1, column: 1 },
@@ -201,31 +185,115 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
         )));
     }
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<Option<(Node, Size)>> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut total = Size::default();
-    let mut documents = 0usize;
-    let pos = |m: &serde_saphyr::granit_parser::Marker| {
-        (u32::try_from(m.line()).unwrap_or(u32::MAX), u32::try_from(m.col() + 1).unwrap_or(u32::MAX))
-    };
+    let mut tree = TreeBuilder::new(file, budget);
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
             Ok(e) => e,
             Err(e) => {
-                let (line, column) = pos(e.marker());
+                let (line, column) = position(e.marker());
                 let info = e.info();
-                return Err(error(line, column, format!("invalid YAML: {}", first_line(&info))));
+                return Err(tree.syntax(line, column, format!("invalid YAML: {}", first_line(&info))));
             }
         };
-        let (line, column) = pos(&span.start);
-        // The node completed, its anchor, its expanded size, and what it adds to the total (a
-        // collection's elements were counted as they came: only its own cost is left).
-        let complete: Option<(Node, usize, Size, Size)> = match event {
+        let (line, column) = position(&span.start);
+        if let Some(completed) = tree.event(event, line, column)? {
+            tree.attach(completed, line, column)?;
+        }
+    }
+    Ok(tree.root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
+}
+
+/// Whether a text is blank or holds only comments.
+fn holds_no_document(text: &str) -> bool {
+    text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// The 1-based line and column of a parser position.
+fn position(marker: &Marker) -> (u32, u32) {
+    (u32::try_from(marker.line()).unwrap_or(u32::MAX), u32::try_from(marker.col() + 1).unwrap_or(u32::MAX))
+}
+
+/// A node completed by an event, with what the budget needs to know of it.
+struct Completed {
+    /// The node.
+    node: Node,
+    /// Its anchor id (0 when it has none).
+    anchor: usize,
+    /// Its expanded size, which an alias to it will cost.
+    size: Size,
+    /// What it adds to the total: a collection's elements were counted as they came, so only
+    /// its own cost is left.
+    added: Size,
+}
+
+/// The tree being built from the parser's events, checked against a budget as it grows.
+struct TreeBuilder<'a> {
+    /// The file, as diagnostics name it.
+    file: &'a str,
+    /// The limits on depth, values and bytes.
+    budget: &'a crate::limits::Budget,
+    /// The collections open around the current event.
+    stack: Vec<Frame>,
+    /// The anchored nodes by anchor id, with their expanded sizes.
+    anchors: Vec<Option<(Node, Size)>>,
+    /// The document's node, once complete.
+    root: Option<Node>,
+    /// What the tree costs so far, aliases expanded.
+    total: Size,
+    /// The documents met so far.
+    documents: usize,
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// An empty tree for `file` under `budget`.
+    fn new(file: &'a str, budget: &'a crate::limits::Budget) -> Self {
+        TreeBuilder {
+            file,
+            budget,
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            root: None,
+            total: Size::default(),
+            documents: 0,
+        }
+    }
+
+    /// A syntax error at a place.
+    fn syntax(&self, line: u32, column: u32, message: String) -> Box<Diagnostic> {
+        Box::new(Diagnostic::error(
+            Code::Syntax,
+            Location { file: self.file.to_string(), line, column },
+            "",
+            message,
+        ))
+    }
+
+    /// A budget exceeded at a place, with a help line naming where the limits are set.
+    fn over(&self, line: u32, column: u32, message: String) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::error(
+                Code::TooLarge,
+                Location { file: self.file.to_string(), line, column },
+                "",
+                message,
+            )
+            .help(Some(format!("the limits of {} are set in cqpt (src/limits.rs)", self.budget.what))),
+        )
+    }
+
+    /// Takes one event: opens a collection, or returns the node it completes.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        line: u32,
+        column: u32,
+    ) -> Result<Option<Completed>, Box<Diagnostic>> {
+        let max_depth = self.budget.depth;
+        let completed = match event {
             Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(error(
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.syntax(
                         line,
                         column,
                         "invalid YAML: the file holds more than one document".into(),
@@ -233,52 +301,25 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                 }
                 None
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _)
-                if stack.len() >= max_depth =>
-            {
-                let _ = anchor;
-                return Err(over(
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= max_depth => {
+                return Err(self.over(
                     line,
                     column,
-                    format!("{} may nest at most {max_depth} levels deep", budget.what),
+                    format!("{} may nest at most {max_depth} levels deep", self.budget.what),
                 ));
             }
             Event::SequenceStart(_, anchor, _) => {
                 let size = Size::of_scalar(0);
-                stack.push(Frame::Seq { items: Vec::new(), line, column, anchor, size });
+                self.stack.push(Frame::Seq { items: Vec::new(), line, column, anchor, size });
                 None
             }
             Event::MappingStart(_, anchor, _) => {
                 let size = Size::of_scalar(0);
-                stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor, size });
+                self.stack.push(Frame::Map { entries: Vec::new(), key: None, line, column, anchor, size });
                 None
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq { items, line, column, anchor, size }) => {
-                    Some((Node { value: Value::Seq(items), line, column }, anchor, size, Size::of_scalar(0)))
-                }
-                _ => return Err(error(line, column, "invalid YAML: unbalanced sequence".into())),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map { entries, line, column, anchor, size, .. }) => {
-                    if let Some((key, first, again)) = duplicate_key(&entries) {
-                        return Err(error(
-                            again.0,
-                            again.1,
-                            format!(
-                                "invalid YAML: the key `{key}` appears twice in this mapping (first at line {first})"
-                            ),
-                        ));
-                    }
-                    Some((
-                        Node { value: Value::Map(entries), line, column },
-                        anchor,
-                        size,
-                        Size::of_scalar(0),
-                    ))
-                }
-                _ => return Err(error(line, column, "invalid YAML: unbalanced mapping".into())),
-            },
+            Event::SequenceEnd => Some(self.close_sequence(line, column)?),
+            Event::MappingEnd => Some(self.close_mapping(line, column)?),
             Event::Scalar(text, style, anchor, tag) => {
                 let forced_str = tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
                 let size = Size::of_scalar(text.len());
@@ -287,45 +328,95 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                     _ if style != ScalarStyle::Plain || forced_str => Value::Str(text.into_owned()),
                     resolved => resolved,
                 };
-                Some((Node { value, line, column }, anchor, size, size))
+                Some(Completed { node: Node { value, line, column }, anchor, size, added: size })
             }
-            Event::Alias(id) => {
-                let Some(Some((node, size))) = anchors.get(id) else {
-                    return Err(error(line, column, "invalid YAML: alias to an unknown anchor".into()));
-                };
-                let mut after = total;
-                after.add(*size);
-                if after.nodes > max_nodes || after.bytes > max_bytes {
-                    return Err(over(
-                        line,
-                        column,
-                        format!(
-                            "aliases expand {} beyond its budget ({max_nodes} values, {max_bytes} bytes of text)",
-                            budget.what
-                        ),
-                    ));
-                }
-                Some((Node { line, column, ..node.clone() }, 0, *size, *size))
-            }
+            Event::Alias(id) => Some(self.alias(id, line, column)?),
             _ => None,
         };
-        let Some((node, anchor, size, added)) = complete else { continue };
-        total.add(added);
-        if total.nodes > max_nodes || total.bytes > max_bytes {
-            return Err(over(
+        Ok(completed)
+    }
+
+    /// Closes the innermost collection, which must be a sequence.
+    fn close_sequence(&mut self, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        match self.stack.pop() {
+            Some(Frame::Seq { items, line, column, anchor, size }) => Ok(Completed {
+                node: Node { value: Value::Seq(items), line, column },
+                anchor,
+                size,
+                added: Size::of_scalar(0),
+            }),
+            _ => Err(self.syntax(line, column, "invalid YAML: unbalanced sequence".into())),
+        }
+    }
+
+    /// Closes the innermost collection, which must be a mapping without a key twice.
+    fn close_mapping(&mut self, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        match self.stack.pop() {
+            Some(Frame::Map { entries, line, column, anchor, size, .. }) => {
+                if let Some((key, first, again)) = duplicate_key(&entries) {
+                    return Err(self.syntax(
+                        again.0,
+                        again.1,
+                        format!("invalid YAML: the key `{key}` appears twice in this mapping (first at line {first})"),
+                    ));
+                }
+                Ok(Completed {
+                    node: Node { value: Value::Map(entries), line, column },
+                    anchor,
+                    size,
+                    added: Size::of_scalar(0),
+                })
+            }
+            _ => Err(self.syntax(line, column, "invalid YAML: unbalanced mapping".into())),
+        }
+    }
+
+    /// A copy of an anchored node, placed where the alias stands, unless expanding it would go
+    /// beyond the budget.
+    fn alias(&self, id: usize, line: u32, column: u32) -> Result<Completed, Box<Diagnostic>> {
+        let Some(Some((node, size))) = self.anchors.get(id) else {
+            return Err(self.syntax(line, column, "invalid YAML: alias to an unknown anchor".into()));
+        };
+        let (max_nodes, max_bytes) = (self.budget.nodes, self.budget.expanded_bytes);
+        let mut after = self.total;
+        after.add(*size);
+        if after.nodes > max_nodes || after.bytes > max_bytes {
+            return Err(self.over(
                 line,
                 column,
-                format!("{} may hold at most {max_nodes} values and {max_bytes} bytes of text", budget.what),
+                format!(
+                    "aliases expand {} beyond its budget ({max_nodes} values, {max_bytes} bytes of text)",
+                    self.budget.what
+                ),
+            ));
+        }
+        Ok(Completed { node: Node { line, column, ..node.clone() }, anchor: 0, size: *size, added: *size })
+    }
+
+    /// Counts a completed node against the budget, remembers it under its anchor, and puts it
+    /// in its collection (or makes it the root).
+    fn attach(&mut self, completed: Completed, line: u32, column: u32) -> Result<(), Box<Diagnostic>> {
+        let Completed { node, anchor, size, added } = completed;
+        let (max_nodes, max_bytes) = (self.budget.nodes, self.budget.expanded_bytes);
+        self.total.add(added);
+        if self.total.nodes > max_nodes || self.total.bytes > max_bytes {
+            return Err(self.over(
+                line,
+                column,
+                format!(
+                    "{} may hold at most {max_nodes} values and {max_bytes} bytes of text",
+                    self.budget.what
+                ),
             ));
         }
         if anchor > 0 {
-            if anchors.len() <= anchor {
-                anchors.resize(anchor + 1, None);
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
             }
-            anchors[anchor] = Some((node.clone(), size));
+            self.anchors[anchor] = Some((node.clone(), size));
         }
-        match stack.last_mut() {
-            None => root = Some(node),
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Frame::Seq { items, size: parent, .. }) => {
                 parent.add(size);
                 items.push(node);
@@ -338,8 +429,8 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
                 }
             }
         }
+        Ok(())
     }
-    Ok(root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
 }
 
 /// The first meaningful line of a parser message (its rendered snippet is left out: the
@@ -396,16 +487,29 @@ impl<'a> Decoder<'a> {
         self.report(d);
     }
 
+    /// Reports a value of the right type that is not allowed: the message, what was expected,
+    /// and the value found. Returns `None`, for the reader to return.
+    fn invalid<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Option<T> {
+        let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
+            .expected(expected)
+            .found(node.value.describe());
+        self.report(d);
+        None
+    }
+
     /// Opens a mapping; reports a wrong type and returns `None` otherwise.
     pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
-        match &node.value {
-            Value::Map(entries) => {
-                Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
-            }
-            _ => {
-                self.wrong_type(node, field, "a mapping of keys and values");
-                None
-            }
+        if let Value::Map(entries) = &node.value {
+            Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
+        } else {
+            self.wrong_type(node, field, "a mapping of keys and values");
+            None
         }
     }
 
@@ -430,12 +534,11 @@ impl<'a> Decoder<'a> {
 
     /// Reads a boolean.
     pub fn bool(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(node, field, "`true` or `false`");
-                None
-            }
+        if let Value::Bool(b) = node.value {
+            Some(b)
+        } else {
+            self.wrong_type(node, field, "`true` or `false`");
+            None
         }
     }
 
@@ -443,19 +546,12 @@ impl<'a> Decoder<'a> {
     pub fn int(&mut self, node: &Node, field: &str, min: i128, max: i128) -> Option<i128> {
         match node.value {
             Value::Int(i) if (min..=max).contains(&i) => Some(i),
-            Value::Int(i) => {
-                let expected = format!("an integer from {min} to {max}");
-                let d = Diagnostic::error(
-                    Code::InvalidValue,
-                    self.location(node),
-                    field,
-                    format!("{i} is out of range"),
-                )
-                .expected(expected)
-                .found(format!("`{i}`"));
-                self.report(d);
-                None
-            }
+            Value::Int(i) => self.invalid(
+                node,
+                field,
+                format!("{i} is out of range"),
+                format!("an integer from {min} to {max}"),
+            ),
             _ => {
                 self.wrong_type(node, field, &format!("an integer from {min} to {max}"));
                 None
@@ -465,14 +561,11 @@ impl<'a> Decoder<'a> {
 
     /// Reads a list, calling `each` on every element with its field path.
     pub fn seq<'n>(&mut self, node: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
-        match &node.value {
-            Value::Seq(items) => {
-                Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
-            }
-            _ => {
-                self.wrong_type(node, field, "a list");
-                None
-            }
+        if let Value::Seq(items) = &node.value {
+            Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
+        } else {
+            self.wrong_type(node, field, "a list");
+            None
         }
     }
 
@@ -480,27 +573,25 @@ impl<'a> Decoder<'a> {
     pub fn choice<T: Copy>(&mut self, node: &Node, field: &str, choices: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let expected = format!("one of {}", names.join(", "));
-        match &node.value {
-            Value::Str(s) => match choices.iter().find(|(n, _)| *n == s.trim()) {
-                Some((_, v)) => Some(*v),
-                None => {
-                    let d = Diagnostic::error(
-                        Code::InvalidValue,
-                        self.location(node),
-                        field,
-                        format!("unknown value {}", crate::limits::quote(s)),
-                    )
-                    .expected(expected)
-                    .found(node.value.describe())
-                    .help(crate::suggest::did_you_mean(s, names.iter().copied()));
-                    self.report(d);
-                    None
-                }
-            },
-            _ => {
-                self.wrong_type(node, field, &expected);
+        if let Value::Str(s) = &node.value {
+            if let Some((_, v)) = choices.iter().find(|(n, _)| *n == s.trim()) {
+                Some(*v)
+            } else {
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    self.location(node),
+                    field,
+                    format!("unknown value {}", crate::limits::quote(s)),
+                )
+                .expected(expected)
+                .found(node.value.describe())
+                .help(crate::suggest::did_you_mean(s, names.iter().copied()));
+                self.report(d);
                 None
             }
+        } else {
+            self.wrong_type(node, field, &expected);
+            None
         }
     }
 
@@ -521,21 +612,14 @@ impl<'a> Decoder<'a> {
         field: &str,
         expected: &str,
     ) -> Option<T> {
-        match &node.value {
-            Value::Str(s) => match s.parse::<T>() {
+        if let Value::Str(s) = &node.value {
+            match s.parse::<T>() {
                 Ok(v) => Some(v),
-                Err(message) => {
-                    let d = Diagnostic::error(Code::InvalidValue, self.location(node), field, message)
-                        .expected(expected)
-                        .found(node.value.describe());
-                    self.report(d);
-                    None
-                }
-            },
-            _ => {
-                self.wrong_type(node, field, expected);
-                None
+                Err(message) => self.invalid(node, field, message, expected),
             }
+        } else {
+            self.wrong_type(node, field, expected);
+            None
         }
     }
 
@@ -552,16 +636,12 @@ impl<'a> Decoder<'a> {
         if value.is_finite() && (min..=max).contains(&value) {
             Some(value)
         } else {
-            let d = Diagnostic::error(
-                Code::InvalidValue,
-                self.location(node),
+            self.invalid(
+                node,
                 field,
                 format!("{value} is out of range"),
+                format!("a number from {min} to {max}"),
             )
-            .expected(format!("a number from {min} to {max}"))
-            .found(node.value.describe());
-            self.report(d);
-            None
         }
     }
 
@@ -571,16 +651,12 @@ impl<'a> Decoder<'a> {
         if is_id(&s) {
             Some(s)
         } else {
-            let d = Diagnostic::error(
-                Code::InvalidValue,
-                self.location(node),
+            self.invalid(
+                node,
                 field,
                 format!("{} is not a valid id", crate::limits::quote(&s)),
+                "lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)",
             )
-            .expected("lowercase ASCII letters, digits and hyphens (e.g. `c-droit-contrats`)")
-            .found(node.value.describe());
-            self.report(d);
-            None
         }
     }
 }

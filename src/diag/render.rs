@@ -5,6 +5,7 @@
 use super::{Diagnostic, Diagnostics, Severity};
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// How to render: with terminal colours or as plain text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -119,7 +120,7 @@ impl Diagnostics {
     pub fn render(&self, source_of: impl Fn(&str) -> Option<String>, style: Style) -> String {
         let mut texts: HashMap<&str, Option<String>> = HashMap::new();
         let mut out = String::new();
-        for d in self.iter() {
+        for d in self {
             let file = d.location.file.as_str();
             let text = match d.location.line {
                 0 => None,
@@ -129,12 +130,13 @@ impl Diagnostics {
             out.push_str("\n\n");
         }
         let files: BTreeSet<&str> = self.iter().map(|d| d.location.file.as_str()).collect();
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "{} error(s), {} warning(s) in {} file(s)",
             self.error_count(),
             self.warning_count(),
             files.len()
-        ));
+        );
         out
     }
 }
@@ -184,7 +186,7 @@ error[dangling-reference]: no item has the id `c-deontologie-xyz`
     fn without_the_source_the_place_field_and_help_remain() {
         let text = dangling().render(None, Style::Plain);
         assert!(text.contains("--> referentiels/distance.yaml:4:9\n"), "{text}");
-        assert!(!text.contains("^"), "{text}");
+        assert!(!text.contains('^'), "{text}");
         assert!(text.contains("= help: did you mean `c-deontologie`?"), "{text}");
         // A line past the end of the text is the same as an unknown source.
         let mut far = dangling();

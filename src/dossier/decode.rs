@@ -4,7 +4,12 @@
 
 mod evaluation;
 
-use super::model::*;
+use super::model::{
+    AccreditationRecord, Appeal, Application, Assessment, Candidate, ComplementRound, Contact, Convention,
+    CqptHeld, Decision, Document, Dossier, Employment, EvaluatingBody, Interview, InterviewRecord, Member,
+    Observation, Override, OverrideTarget, Preuve, ProfessionalisationContract, QuizResult, RecordedAnswer,
+    Referee, SyntheseRecord, Tutor, ValidatedItem,
+};
 use super::values::{self, AccreditationEvent};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
@@ -67,15 +72,9 @@ pub fn decode_dossier(
         .and_then(|n| library.read_certificate(&mut d, n, "certificate"));
     let route = closed(&mut d, &mut top, "route");
     let priority_dif = bool_opt(&mut d, &mut top, "priority_dif");
-    let professionalisation_contract = top.optional("professionalisation_contract").and_then(|n| {
-        let mut m = d.map(n, "professionalisation_contract")?;
-        let target = m
-            .required(&mut d, "target", "a certificate id")
-            .and_then(|t| library.read_certificate(&mut d, t, "professionalisation_contract.target"));
-        let end = date_req(&mut d, &mut m, "end");
-        m.finish(&mut d, &["target", "end"]);
-        Some(ProfessionalisationContract { target: target?, end: end? })
-    });
+    let professionalisation_contract = top
+        .optional("professionalisation_contract")
+        .and_then(|n| professionalisation_contract(&mut d, n, library));
     let employment = list(&mut d, &mut top, "employment", &ctx, employment);
     let documents = list(&mut d, &mut top, "documents", &ctx, document);
     let application = top
@@ -83,20 +82,8 @@ pub fn decode_dossier(
         .and_then(|n| application(&mut d, n));
     let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
-    let convention = top.optional("convention").and_then(|n| {
-        let mut m = d.map(n, "convention")?;
-        let signed = date_req(&mut d, &mut m, "signed");
-        let reference = text_opt(&mut d, &mut m, "reference");
-        m.finish(&mut d, &["signed", "reference"]);
-        Some(Convention { signed: signed?, reference, location: d.location(n) })
-    });
-    let tutor = top.optional("tutor").and_then(|n| {
-        let mut m = d.map(n, "tutor")?;
-        let name = text_req(&mut d, &mut m, "name");
-        let transmitted = date_opt(&mut d, &mut m, "transmitted");
-        m.finish(&mut d, &["name", "transmitted"]);
-        Some(Tutor { name: name?, transmitted, location: d.location(n) })
-    });
+    let convention = top.optional("convention").and_then(|n| convention(&mut d, n));
+    let tutor = top.optional("tutor").and_then(|n| tutor(&mut d, n));
     let evaluation_hours =
         top.optional("evaluation_hours").and_then(|n| d.number(n, "evaluation_hours", 0.0, 100.0));
     let prediagnostic = top.optional("prediagnostic").and_then(|n| quiz(&mut d, n, "prediagnostic", &ctx));
@@ -112,13 +99,7 @@ pub fn decode_dossier(
         check_order(&mut d, n, "interview.date", ("the observation", o.date), ("the interview", i.date));
     }
     let overrides = list(&mut d, &mut top, "overrides", &ctx, override_);
-    let synthese = top.optional("synthese").and_then(|n| {
-        let mut m = d.map(n, "synthese")?;
-        let date = date_req(&mut d, &mut m, "date");
-        let by = by(&mut d, &mut m, &ctx);
-        m.finish(&mut d, &["date", "by"]);
-        Some(SyntheseRecord { date: date?, by: by?, location: d.location(n) })
-    });
+    let synthese = top.optional("synthese").and_then(|n| synthese_record(&mut d, n, &ctx));
     let complement = top.optional("complement").and_then(|n| complement(&mut d, n, &ctx));
     let decision = top.optional("decision").and_then(|n| decision(&mut d, n));
     top.finish(&mut d, TOP_KEYS);
@@ -148,6 +129,48 @@ pub fn decode_dossier(
         complement,
         decision,
     })
+}
+
+/// The contrat de professionnalisation a candidate without experience is finishing.
+fn professionalisation_contract(
+    d: &mut Decoder,
+    n: &Node,
+    library: &Library,
+) -> Option<ProfessionalisationContract> {
+    let mut m = d.map(n, "professionalisation_contract")?;
+    let target = m
+        .required(d, "target", "a certificate id")
+        .and_then(|t| library.read_certificate(d, t, "professionalisation_contract.target"));
+    let end = date_req(d, &mut m, "end");
+    m.finish(d, &["target", "end"]);
+    Some(ProfessionalisationContract { target: target?, end: end? })
+}
+
+/// The convention between the company and the evaluating body.
+fn convention(d: &mut Decoder, n: &Node) -> Option<Convention> {
+    let mut m = d.map(n, "convention")?;
+    let signed = date_req(d, &mut m, "signed");
+    let reference = text_opt(d, &mut m, "reference");
+    m.finish(d, &["signed", "reference"]);
+    Some(Convention { signed: signed?, reference, location: d.location(n) })
+}
+
+/// The company tutor, and when the recevable file was sent to them.
+fn tutor(d: &mut Decoder, n: &Node) -> Option<Tutor> {
+    let mut m = d.map(n, "tutor")?;
+    let name = text_req(d, &mut m, "name");
+    let transmitted = date_opt(d, &mut m, "transmitted");
+    m.finish(d, &["name", "transmitted"]);
+    Some(Tutor { name: name?, transmitted, location: d.location(n) })
+}
+
+/// The record of the synthesis: when, and by whom.
+fn synthese_record(d: &mut Decoder, n: &Node, ctx: &Ctx) -> Option<SyntheseRecord> {
+    let mut m = d.map(n, "synthese")?;
+    let date = date_req(d, &mut m, "date");
+    let by = by(d, &mut m, ctx);
+    m.finish(d, &["date", "by"]);
+    Some(SyntheseRecord { date: date?, by: by?, location: d.location(n) })
 }
 
 /// The evaluating body's default evaluator, read before the rest so that assessments can use it.
@@ -352,10 +375,10 @@ fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String,
 
 /// The evaluating body. Its accreditation is a dated history (`accreditation: [{event, on}]`);
 /// `accredited_on` and `withdrawn_on` are short for a grant and a withdrawal.
-fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
-    let mut m = d.map(node, "evaluating_body")?;
-    let id = text_req(d, &mut m, "id");
-    let name = text_req(d, &mut m, "name");
+/// The history of the body's accreditation, by date: `accredited_on` and `withdrawn_on`, and the
+/// events of `accreditation`. A history without a grant is reported missing, a withdrawal before
+/// the grant out of order.
+fn accreditation_history(d: &mut Decoder, m: &mut MapReader<'_>, node: &Node) -> Vec<AccreditationRecord> {
     let mut accreditation = Vec::new();
     for (key, event) in
         [("accredited_on", AccreditationEvent::Granted), ("withdrawn_on", AccreditationEvent::Withdrawn)]
@@ -393,6 +416,14 @@ fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
             ("its withdrawal", w.on),
         );
     }
+    accreditation
+}
+
+fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
+    let mut m = d.map(node, "evaluating_body")?;
+    let id = text_req(d, &mut m, "id");
+    let name = text_req(d, &mut m, "name");
+    let accreditation = accreditation_history(d, &mut m, node);
     let trained_candidate = bool_req(d, &mut m, "trained_candidate");
     let evaluator = text_opt(d, &mut m, "evaluator");
     let mut evaluators: Vec<String> = m
@@ -450,22 +481,43 @@ fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Strin
     None
 }
 
+/// What an override targets, before its keys are read.
+#[derive(Clone, Copy)]
+enum TargetKind {
+    Item,
+    Activity,
+    Proposal,
+}
+
+impl TargetKind {
+    /// The keys of an override with this target, beside reason, by and on.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            TargetKind::Item => &["item", "level"],
+            TargetKind::Activity => &["activity", "status"],
+            TargetKind::Proposal => &["proposal"],
+        }
+    }
+}
+
 fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Override> {
     let mut m = d.map(node, field)?;
-    #[derive(Clone, Copy)]
-    enum T {
-        Item,
-        Activity,
-        Proposal,
-    }
     let target_kind = {
         let path = m.path("target");
         m.required(d, "target", "item, activity or proposal").and_then(|n| {
-            d.choice(n, &path, &[("item", T::Item), ("activity", T::Activity), ("proposal", T::Proposal)])
+            d.choice(
+                n,
+                &path,
+                &[
+                    ("item", TargetKind::Item),
+                    ("activity", TargetKind::Activity),
+                    ("proposal", TargetKind::Proposal),
+                ],
+            )
         })
     };
     let target = match target_kind {
-        Some(T::Item) => {
+        Some(TargetKind::Item) => {
             let item = m
                 .required(d, "item", "an item id")
                 .and_then(|n| item_id(d, n, &format!("{field}.item"), ctx));
@@ -474,71 +526,19 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
                 .and_then(|n| level_of(d, n, &format!("{field}.level")));
             item.zip(level).map(|(item, level)| OverrideTarget::Item { item, level })
         }
-        Some(T::Activity) => {
-            let activity = m.required(d, "activity", "an activity id").and_then(|n| {
-                let id = d.id(n, &format!("{field}.activity"))?;
-                if ctx.library.referentiels.iter().any(|r| r.activity(&id).is_some()) {
-                    Some(id)
-                } else {
-                    let diag = Diagnostic::error(
-                        Code::DanglingReference,
-                        d.location(n),
-                        format!("{field}.activity"),
-                        format!("no activity has the id `{id}`"),
-                    )
-                    .expected("an activity id of the certificate")
-                    .found(format!("`{id}`"))
-                    .help(crate::suggest::did_you_mean(
-                        &id,
-                        ctx.library.referentiels.iter().flat_map(|r| &r.activities).map(|a| a.id.as_str()),
-                    ));
-                    d.report(diag);
-                    None
-                }
-            });
+        Some(TargetKind::Activity) => {
+            let activity = m
+                .required(d, "activity", "an activity id")
+                .and_then(|n| activity_id(d, n, &format!("{field}.activity"), ctx));
             let status = closed(d, &mut m, "status");
             activity.zip(status).map(|(activity, status)| OverrideTarget::Activity { activity, status })
         }
-        Some(T::Proposal) => {
+        Some(TargetKind::Proposal) => {
             closed(d, &mut m, "proposal").map(|proposal| OverrideTarget::Proposal { proposal })
         }
         None => None,
     };
-    // Keys of another target: named as such, rather than as unknown keys.
-    let keys_of = |t: T| -> &'static [&'static str] {
-        match t {
-            T::Item => &["item", "level"],
-            T::Activity => &["activity", "status"],
-            T::Proposal => &["proposal"],
-        }
-    };
-    if target_kind.is_none() {
-        // An unknown target is reported once; its keys are not reported again as unknown.
-        for key in ["item", "level", "activity", "status", "proposal"] {
-            m.optional(key);
-        }
-    }
-    if let Some(kind) = target_kind {
-        for (other, name) in [(T::Item, "item"), (T::Activity, "activity"), (T::Proposal, "proposal")] {
-            if keys_of(other) == keys_of(kind) {
-                continue;
-            }
-            for key in keys_of(other) {
-                if let Some(n) = m.optional(key) {
-                    let diag = Diagnostic::error(
-                        Code::UnknownKey,
-                        d.location(n),
-                        format!("{field}.{key}"),
-                        format!("`{key}` belongs to an override with `target: {name}`"),
-                    )
-                    .expected(format!("for this target: {}, reason, by, on", keys_of(kind).join(", ")))
-                    .found(format!("`{key}`"))
-                    .help(Some(format!("write a separate override with `target: {name}`")));
-                    d.report(diag);
-                }
-            }
-        }
-    }
+    other_targets_keys(d, &mut m, field, target_kind);
     let reason = m
         .required(d, "reason", "the written reason for the override")
         .and_then(|n| d.string(n, &format!("{field}.reason")));
@@ -546,6 +546,61 @@ fn override_(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<Ove
     let on = date_req(d, &mut m, "on");
     m.finish(d, &["target", "item", "level", "activity", "status", "proposal", "reason", "by", "on"]);
     Some(Override { target: target?, reason: reason?, by: by?, on: on?, location: d.location(node) })
+}
+
+/// An activity id that some référentiel defines; an unknown one is reported with a suggestion.
+fn activity_id(d: &mut Decoder, n: &Node, field: &str, ctx: &Ctx) -> Option<String> {
+    let id = d.id(n, field)?;
+    if ctx.library.referentiels.iter().any(|r| r.activity(&id).is_some()) {
+        Some(id)
+    } else {
+        let diag = Diagnostic::error(
+            Code::DanglingReference,
+            d.location(n),
+            field,
+            format!("no activity has the id `{id}`"),
+        )
+        .expected("an activity id of the certificate")
+        .found(format!("`{id}`"))
+        .help(crate::suggest::did_you_mean(
+            &id,
+            ctx.library.referentiels.iter().flat_map(|r| &r.activities).map(|a| a.id.as_str()),
+        ));
+        d.report(diag);
+        None
+    }
+}
+
+/// Names the keys of another target as such, rather than as unknown keys. An unknown target
+/// is reported once: its keys are not reported again as unknown.
+fn other_targets_keys(d: &mut Decoder, m: &mut MapReader<'_>, field: &str, target_kind: Option<TargetKind>) {
+    let Some(kind) = target_kind else {
+        for key in ["item", "level", "activity", "status", "proposal"] {
+            m.optional(key);
+        }
+        return;
+    };
+    for (other, name) in
+        [(TargetKind::Item, "item"), (TargetKind::Activity, "activity"), (TargetKind::Proposal, "proposal")]
+    {
+        if other.keys() == kind.keys() {
+            continue;
+        }
+        for key in other.keys() {
+            if let Some(n) = m.optional(key) {
+                let diag = Diagnostic::error(
+                    Code::UnknownKey,
+                    d.location(n),
+                    format!("{field}.{key}"),
+                    format!("`{key}` belongs to an override with `target: {name}`"),
+                )
+                .expected(format!("for this target: {}, reason, by, on", kind.keys().join(", ")))
+                .found(format!("`{key}`"))
+                .help(Some(format!("write a separate override with `target: {name}`")));
+                d.report(diag);
+            }
+        }
+    }
 }
 
 fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {

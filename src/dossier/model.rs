@@ -1,11 +1,11 @@
 //! A candidate's dossier, validated: what each phase recorded, who recorded it and when.
 
 use super::values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};
+use crate::closed_set::closed_set;
 use crate::date::{Date, TimeOfDay};
 use crate::diag::Location;
 use crate::scale::Level;
 use serde::Serialize;
-use strum::{EnumString, IntoStaticStr, VariantNames};
 
 /// The candidate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -212,17 +212,16 @@ pub struct Assessment {
     pub location: Location,
 }
 
-/// The kind of a piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, EnumString, IntoStaticStr, VariantNames)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum PreuveKind {
-    /// A written description.
-    Description,
-    /// A document.
-    Document,
-    /// A referee's testimony.
-    Temoignage,
+closed_set! {
+    /// The kind of a piece of evidence.
+    pub enum PreuveKind {
+        /// A written description.
+        Description,
+        /// A document.
+        Document,
+        /// A referee's testimony.
+        Temoignage,
+    }
 }
 
 /// A piece of the dossier de preuves (phase 2A).
@@ -370,31 +369,17 @@ impl Observation {
     }
 }
 
-/// Status of an activity in the synthesis.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ActivityStatus {
-    /// Every core item reaches the required level.
-    Acquis,
-    /// A complementary evaluation could close the gap.
-    #[strum(serialize = "a-completer")]
-    ACompleter,
-    /// Otherwise.
-    NonAcquis,
+closed_set! {
+    /// Status of an activity in the synthesis.
+    pub enum ActivityStatus {
+        /// Every core item reaches the required level.
+        Acquis,
+        /// A complementary evaluation could close the gap.
+        #[strum(serialize = "a-completer")]
+        ACompleter,
+        /// Otherwise.
+        NonAcquis,
+    }
 }
 
 impl ActivityStatus {
@@ -408,30 +393,16 @@ impl ActivityStatus {
     }
 }
 
-/// The proposal to the CPNE, and the commission's decision.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Proposal {
-    /// Award the certificate.
-    Attribution,
-    /// A complementary evaluation first.
-    EvaluationComplementaire,
-    /// Do not award.
-    NonAttribution,
+closed_set! {
+    /// The proposal to the CPNE, and the commission's decision.
+    pub enum Proposal {
+        /// Award the certificate.
+        Attribution,
+        /// A complementary evaluation first.
+        EvaluationComplementaire,
+        /// Do not award.
+        NonAttribution,
+    }
 }
 
 impl Proposal {

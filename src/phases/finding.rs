@@ -1,97 +1,69 @@
 //! Findings of the procedure: a stable code, the text it comes from, a severity (errors block
 //! the synthesis), a message in French for the people who read the reports.
 
+use crate::closed_set::code_set;
 use crate::diag::{Location, Severity};
 use serde::Serialize;
 
-/// The codes of the procedural findings.
-///
-/// The kebab-case code of each variant is derived from its name (strum), and serde serialises
-/// through that same string: adding a code is adding a variant (and its article).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::VariantArray,
-    strum::EnumMessage,
-)]
-#[strum(serialize_all = "kebab-case")]
-#[serde(into = "&'static str")]
-pub enum FindingCode {
-    /// Evaluation recorded for a dossier that is not recevable.
-    NotRecevable,
-    /// Evaluation recorded without an evaluating body.
-    EvaluatingBodyMissing,
-    /// Evaluation recorded without the convention between the company and the body.
-    ConventionMissing,
-    /// A company tutor to whom the recevable file was not sent.
-    TutorNotInformed,
-    /// An assessment outside the body's 2-year accreditation.
-    AccreditationExpired,
-    /// An assessment after the accreditation was withdrawn.
-    AccreditationWithdrawn,
-    /// The evaluating body trained the candidate.
-    EvaluatorTrainedCandidate,
-    /// The observation lasted over the maximum.
-    ObservationTooLong,
-    /// Fewer contacts than the certificate's minimum.
-    ObservationTooFewContacts,
-    /// No interview after the observation.
-    InterviewMissing,
-    /// A level of 4 or 5 without justification.
-    JustificationMissing,
-    /// A level given by someone who is not an evaluator of the accredited body.
-    LevelNotFromEvaluator,
-    /// A quiz level above the cap.
-    QuizLevelCapped,
-    /// A level from a modality the policy does not assign to the item's category.
-    ModalityNotAssigned,
-    /// A level for an item the certificate does not list.
-    ItemNotInCertificate,
-    /// A core item without a level.
-    ItemNotEvaluated,
-    /// The CQPT held is too old for the carry-over.
-    CarryOverExpired,
-    /// An item listed as validated for the CQPT held that does not carry over.
-    CarryOverItemNotCarried,
-    /// A phase recorded before the one it needs.
-    PhaseOutOfOrder,
-    /// A complementary level for an item the first synthesis did not send back to evaluation.
-    ComplementItemNotListed,
-    /// The commission is not 2 + 2 distinct people.
-    CommissionComposition,
-    /// A member of the commission evaluated or trained the candidate.
-    CommissionMemberConflict,
+code_set! {
+    /// The codes of the procedural findings.
+    ///
+    /// The kebab-case code of each variant is derived from its name (strum), and serde serialises
+    /// through that same string: adding a code is adding a variant (and its article).
+    pub enum FindingCode {
+        /// Evaluation recorded for a dossier that is not recevable.
+        NotRecevable,
+        /// Evaluation recorded without an evaluating body.
+        EvaluatingBodyMissing,
+        /// Evaluation recorded without the convention between the company and the body.
+        ConventionMissing,
+        /// A company tutor to whom the recevable file was not sent.
+        TutorNotInformed,
+        /// An assessment outside the body's 2-year accreditation.
+        AccreditationExpired,
+        /// An assessment after the accreditation was withdrawn.
+        AccreditationWithdrawn,
+        /// The evaluating body trained the candidate.
+        EvaluatorTrainedCandidate,
+        /// The observation lasted over the maximum.
+        ObservationTooLong,
+        /// Fewer contacts than the certificate's minimum.
+        ObservationTooFewContacts,
+        /// No interview after the observation.
+        InterviewMissing,
+        /// A level of 4 or 5 without justification.
+        JustificationMissing,
+        /// A level given by someone who is not an evaluator of the accredited body.
+        LevelNotFromEvaluator,
+        /// A quiz level above the cap.
+        QuizLevelCapped,
+        /// A level from a modality the policy does not assign to the item's category.
+        ModalityNotAssigned,
+        /// A level for an item the certificate does not list.
+        ItemNotInCertificate,
+        /// A core item without a level.
+        ItemNotEvaluated,
+        /// The CQPT held is too old for the carry-over.
+        CarryOverExpired,
+        /// An item listed as validated for the CQPT held that does not carry over.
+        CarryOverItemNotCarried,
+        /// A phase recorded before the one it needs.
+        PhaseOutOfOrder,
+        /// A complementary level for an item the first synthesis did not send back to evaluation.
+        ComplementItemNotListed,
+        /// The commission is not 2 + 2 distinct people.
+        CommissionComposition,
+        /// A member of the commission evaluated or trained the candidate.
+        CommissionMemberConflict,
+    }
 }
 
 impl FindingCode {
-    /// Every code, in declaration order (derived).
-    pub const ALL: &'static [FindingCode] = <FindingCode as strum::VariantArray>::VARIANTS;
-
-    /// The stable kebab-case code.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// What the code means: the doc comment of its variant.
-    pub fn description(self) -> &'static str {
-        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
-    }
-
     /// The text the rule comes from.
     pub fn article(self) -> &'static str {
         match self {
-            FindingCode::NotRecevable => "art. 6-1",
+            FindingCode::NotRecevable | FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::EvaluatingBodyMissing | FindingCode::ConventionMissing => "art. 6-2",
-            FindingCode::TutorNotInformed => "art. 6-1",
             FindingCode::AccreditationExpired | FindingCode::AccreditationWithdrawn => "annexe 2 §IV",
             FindingCode::EvaluatorTrainedCandidate => "annexe 2 §III, remarque",
             FindingCode::ObservationTooLong | FindingCode::ObservationTooFewContacts => {

@@ -3,22 +3,21 @@
 //! examen à la CPNE" under a contrat or période de professionnalisation or a priority DIF; the
 //! company under the plan de formation. Nothing is owed for a rejected or unfinished file.
 
+use crate::closed_set::closed_set;
 use crate::dossier::Dossier;
 use crate::policy::Policy;
 use serde::Serialize;
-use strum::IntoStaticStr;
 
-/// Who pays for the evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Payer {
-    /// AUVICOM, on the professionalisation funds.
-    Auvicom,
-    /// The company (plan de formation).
-    Entreprise,
-    /// No funding provided by the agreement.
-    Aucun,
+closed_set! {
+    /// Who pays for the evaluation.
+    pub enum Payer {
+        /// AUVICOM, on the professionalisation funds.
+        Auvicom,
+        /// The company (plan de formation).
+        Entreprise,
+        /// No funding provided by the agreement.
+        Aucun,
+    }
 }
 
 /// The funding of one dossier.

@@ -26,7 +26,7 @@ pub use recevabilite::{Reason, RecevabiliteDecision, recevabilite};
 pub use synthese::{ActivityResult, ItemResult, ItemStatus, Synthese};
 
 use crate::date::Date;
-use crate::dossier::{Dossier, Member, Proposal};
+use crate::dossier::{Appeal, Dossier, Member, Proposal};
 use crate::policy::Policy;
 use crate::referentiel::Library;
 use serde::Serialize;
@@ -123,15 +123,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let synthese = (recevabilite.recevable && dossier.has_evaluation() && !blocked)
         .then(|| synthese::synthese(dossier, library, policy, carry_over.as_ref(), synthesis_date))
         .flatten();
-    if let Some(s) = &synthese {
-        for item in s.items.iter().filter(|i| i.status == ItemStatus::NonEvalue) {
-            findings.push(Finding::warning(
-                FindingCode::ItemNotEvaluated,
-                format!("« {} » ({}) n'a été évalué par aucune des modalités prévues", item.label, item.id),
-                None,
-            ));
-        }
-    }
+    findings.extend(synthese.iter().flat_map(not_evaluated));
     findings.extend(complement::findings(dossier, synthese.as_ref()));
     let complement = synthese
         .as_ref()
@@ -141,19 +133,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         date: d.date,
         outcome: d.outcome,
         members: d.members.clone(),
-        appeal: d.appeal.as_ref().map(|a| {
-            let admitted = policy.commission.appeal_grounds.contains(&a.ground);
-            AppealRecord {
-                filed: a.filed,
-                ground: a.ground,
-                admitted,
-                reason: if admitted {
-                    "recours recevable : fondé sur une absence de rigueur de la procédure d'évaluation (art. 5)".to_string()
-                } else {
-                    format!("recours irrecevable : le motif « {} » n'est pas l'absence de rigueur de la procédure d'évaluation, seul motif admis (art. 5)", a.ground)
-                },
-            }
-        }),
+        appeal: d.appeal.as_ref().map(|a| appeal_record(a, policy)),
     });
     let commission = checks::commission_findings(dossier, policy);
     let decision_valid = !commission.iter().any(Finding::is_error);
@@ -182,6 +162,37 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
         decision,
         funding,
         state,
+    }
+}
+
+/// A warning for each item of the synthesis that no modality evaluated.
+fn not_evaluated(s: &Synthese) -> impl Iterator<Item = Finding> + '_ {
+    s.items.iter().filter(|i| i.status == ItemStatus::NonEvalue).map(|item| {
+        Finding::warning(
+            FindingCode::ItemNotEvaluated,
+            format!("« {} » ({}) n'a été évalué par aucune des modalités prévues", item.label, item.id),
+            None,
+        )
+    })
+}
+
+/// An appeal against the decision, admitted only on the ground the policy admits (art. 5: a
+/// lack of rigour in the evaluation procedure).
+fn appeal_record(a: &Appeal, policy: &Policy) -> AppealRecord {
+    let admitted = policy.commission.appeal_grounds.contains(&a.ground);
+    AppealRecord {
+        filed: a.filed,
+        ground: a.ground,
+        admitted,
+        reason: if admitted {
+            "recours recevable : fondé sur une absence de rigueur de la procédure d'évaluation (art. 5)"
+                .to_string()
+        } else {
+            format!(
+                "recours irrecevable : le motif « {} » n'est pas l'absence de rigueur de la procédure d'évaluation, seul motif admis (art. 5)",
+                a.ground
+            )
+        },
     }
 }
 

@@ -1,80 +1,52 @@
 //! Phase 1 — recevabilité (art. 3, art. 6-1, Annexe 2 §III): AUVICOM's decision on the
 //! application, with every reason of a rejection, each a stable code and its article.
 
+use crate::closed_set::code_set;
 use crate::date::Date;
 use crate::dossier::{Dossier, Employment};
-use crate::policy::Policy;
+use crate::policy::{Policy, RecevabilitePolicy};
 use serde::Serialize;
 
-/// A reason to reject an application.
-///
-/// The kebab-case code of each variant is derived from its name (strum), and serde serialises
-/// through that same string: adding a code is adding a variant (and its article).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::VariantArray,
-    strum::EnumMessage,
-)]
-#[strum(serialize_all = "kebab-case")]
-#[serde(into = "&'static str")]
-pub enum Reason {
-    /// The route is not one of the agreement's.
-    RouteNotAdmitted,
-    /// Not employed in a company of the branch.
-    NotBranchEmployee,
-    /// The contrat de professionnalisation did not aim at this certificate.
-    ContractNotAimedAtCertificate,
-    /// The contrat de professionnalisation ended longer ago than the policy's window.
-    ContractEndedOutsideWindow,
-    /// Under one year of related experience.
-    ExperienceUnderOneYear,
-    /// Free access: under one year of it within the last 3 years.
-    ExperienceOutsideWindow,
-    /// Free access: under 1,607 hours of effective work within the last 3 years.
-    HoursUnderMinimum,
-    /// No proof of activity in the branch.
-    NoProofOfActivity,
-    /// No sworn statement.
-    NoSwornStatement,
+code_set! {
+    /// A reason to reject an application.
+    ///
+    /// The kebab-case code of each variant is derived from its name (strum), and serde serialises
+    /// through that same string: adding a code is adding a variant (and its article).
+    pub enum Reason {
+        /// The route is not one of the agreement's.
+        RouteNotAdmitted,
+        /// Not employed in a company of the branch.
+        NotBranchEmployee,
+        /// The contrat de professionnalisation did not aim at this certificate.
+        ContractNotAimedAtCertificate,
+        /// The contrat de professionnalisation ended longer ago than the policy's window.
+        ContractEndedOutsideWindow,
+        /// Under one year of related experience.
+        ExperienceUnderOneYear,
+        /// Free access: under one year of it within the last 3 years.
+        ExperienceOutsideWindow,
+        /// Free access: under 1,607 hours of effective work within the last 3 years.
+        HoursUnderMinimum,
+        /// No proof of activity in the branch.
+        NoProofOfActivity,
+        /// No sworn statement.
+        NoSwornStatement,
+    }
 }
 
 impl Reason {
-    /// Every reason, in the order they are reported (declaration order, derived).
-    pub const ALL: &'static [Reason] = <Reason as strum::VariantArray>::VARIANTS;
-
-    /// The stable code.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// What the code means: the doc comment of its variant.
-    pub fn description(self) -> &'static str {
-        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
-    }
-
     /// The text the rule comes from.
     pub fn article(self) -> &'static str {
         match self {
-            Reason::RouteNotAdmitted => "accord du 23 septembre 2005, art. 3",
+            Reason::RouteNotAdmitted | Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
+                "accord du 23 septembre 2005, art. 3"
+            }
             Reason::NotBranchEmployee => "accord du 23 septembre 2005, art. 1 et art. 3",
             Reason::ContractNotAimedAtCertificate | Reason::ExperienceUnderOneYear => {
                 "annexe 2, §III, population concernée"
             }
             Reason::ContractEndedOutsideWindow => {
                 "annexe 2, §III, population concernée (délai fixé par la politique)"
-            }
-            Reason::ExperienceOutsideWindow | Reason::HoursUnderMinimum => {
-                "accord du 23 septembre 2005, art. 3"
             }
             Reason::NoProofOfActivity | Reason::NoSwornStatement => "accord du 23 septembre 2005, art. 6-1",
         }
@@ -127,13 +99,12 @@ pub struct RecevabiliteDecision {
 pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> RecevabiliteDecision {
     let p = &policy.recevabilite;
     let mut reasons = Vec::new();
+    let facts = experience(&dossier.employment, date, p.window_years, p.min_experience_years);
+    let no_experience = p.no_experience_routes.contains(&dossier.route);
     let mut reject =
         |code: Reason, message: String| reasons.push(Rejection { code, article: code.article(), message });
-    let route = dossier.route;
-    let facts = experience(&dossier.employment, date, p.window_years, p.min_experience_years);
-    let no_experience = p.no_experience_routes.contains(&route);
-
-    if !p.routes.contains(&route) {
+    if !p.routes.contains(&dossier.route) {
+        let route = dossier.route;
         reject(
             Reason::RouteNotAdmitted,
             format!(
@@ -142,71 +113,107 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
         );
     }
     if no_experience {
-        let contract = dossier.professionalisation_contract.as_ref();
-        let aimed = contract.is_some_and(|c| c.target == dossier.certificate);
-        if let Some(c) = contract
-            && date > c.end.add_years(p.end_of_contract_window_years)
-        {
-            reject(
-                Reason::ContractEndedOutsideWindow,
-                format!(
-                    "Le contrat de professionnalisation a pris fin le {} : la demande, reçue le {date}, vient plus de {} an(s) après sa fin ; au-delà, le candidat postule comme salarié justifiant d'une année d'expérience.",
-                    c.end, p.end_of_contract_window_years
-                ),
-            );
-        }
-        if !aimed {
-            reject(
-                Reason::ContractNotAimedAtCertificate,
-                "Le dossier ne comporte pas de contrat de professionnalisation visant ce CQPT : l'accès sans expérience préalable est réservé aux jeunes et demandeurs d'emploi à l'issue d'un tel contrat.".to_string(),
-            );
-        }
+        end_of_contract_reasons(dossier, p, date, &mut reject);
     } else {
-        let employed = dossier.employment.iter().any(|e| {
-            e.in_branch
-                && p.branch_contracts.contains(&e.contract)
-                && e.start <= date
-                && e.end.is_none_or(|end| end >= date)
-        });
-        if !employed {
+        employee_reasons(dossier, p, &facts, date, &mut reject);
+    }
+    document_reasons(dossier, p, no_experience, &mut reject);
+    reasons.sort_by_key(|r| r.code);
+    RecevabiliteDecision { date, recevable: reasons.is_empty(), reasons, facts }
+}
+
+/// The reasons to reject a young person or job seeker at the end of a contrat de
+/// professionnalisation: a contract that ended too long ago, or that did not aim at this CQPT.
+fn end_of_contract_reasons(
+    dossier: &Dossier,
+    p: &RecevabilitePolicy,
+    date: Date,
+    reject: &mut impl FnMut(Reason, String),
+) {
+    let contract = dossier.professionalisation_contract.as_ref();
+    let aimed = contract.is_some_and(|c| c.target == dossier.certificate);
+    if let Some(c) = contract
+        && date > c.end.add_years(p.end_of_contract_window_years)
+    {
+        reject(
+            Reason::ContractEndedOutsideWindow,
+            format!(
+                "Le contrat de professionnalisation a pris fin le {} : la demande, reçue le {date}, vient plus de {} an(s) après sa fin ; au-delà, le candidat postule comme salarié justifiant d'une année d'expérience.",
+                c.end, p.end_of_contract_window_years
+            ),
+        );
+    }
+    if !aimed {
+        reject(
+            Reason::ContractNotAimedAtCertificate,
+            "Le dossier ne comporte pas de contrat de professionnalisation visant ce CQPT : l'accès sans expérience préalable est réservé aux jeunes et demandeurs d'emploi à l'issue d'un tel contrat.".to_string(),
+        );
+    }
+}
+
+/// The reasons to reject an employee: not employed in the branch on `date`, under a year of
+/// related experience, and on a free-access route, experience or hours outside the window.
+fn employee_reasons(
+    dossier: &Dossier,
+    p: &RecevabilitePolicy,
+    facts: &ExperienceFacts,
+    date: Date,
+    reject: &mut impl FnMut(Reason, String),
+) {
+    let employed = dossier.employment.iter().any(|e| {
+        e.in_branch
+            && p.branch_contracts.contains(&e.contract)
+            && e.start <= date
+            && e.end.is_none_or(|end| end >= date)
+    });
+    if !employed {
+        reject(
+            Reason::NotBranchEmployee,
+            format!(
+                "Au {date}, le dossier ne montre pas d'emploi salarié en cours (CDD ou CDI) dans une entreprise de la branche des télécommunications (convention collective du 26 avril 2000) ; un stage ou un autre contrat n'en est pas un."
+            ),
+        );
+    }
+    if !facts.years_reached {
+        reject(
+            Reason::ExperienceUnderOneYear,
+            format!(
+                "L'expérience professionnelle en rapport direct avec le CQPT visé totalise {} jours, moins d'une année entière de date à date ; il faut au moins {} an(s).",
+                facts.related_days, p.min_experience_years
+            ),
+        );
+    }
+    if p.free_access_routes.contains(&dossier.route) {
+        if facts.years_reached && !facts.window_years_reached {
             reject(
-                Reason::NotBranchEmployee,
+                Reason::ExperienceOutsideWindow,
                 format!(
-                    "Au {date}, le dossier ne montre pas d'emploi salarié en cours (CDD ou CDI) dans une entreprise de la branche des télécommunications (convention collective du 26 avril 2000) ; un stage ou un autre contrat n'en est pas un."
+                    "En accès libre, l'année d'expérience doit se situer dans les trois dernières années (depuis le {}) : le dossier en montre {} jours sur cette période, moins d'une année entière de date à date.",
+                    facts.window_start, facts.window_days
                 ),
             );
         }
-        if !facts.years_reached {
+        if facts.window_hours + 1e-9 < f64::from(p.min_hours) {
             reject(
-                Reason::ExperienceUnderOneYear,
+                Reason::HoursUnderMinimum,
                 format!(
-                    "L'expérience professionnelle en rapport direct avec le CQPT visé totalise {} jours, moins d'une année entière de date à date ; il faut au moins {} an(s).",
-                    facts.related_days, p.min_experience_years
+                    "En accès libre, il faut au moins {} heures de travail effectif sur les trois dernières années : le dossier en montre {}.",
+                    p.min_hours,
+                    facts.window_hours.floor()
                 ),
             );
-        }
-        if p.free_access_routes.contains(&route) {
-            if facts.years_reached && !facts.window_years_reached {
-                reject(
-                    Reason::ExperienceOutsideWindow,
-                    format!(
-                        "En accès libre, l'année d'expérience doit se situer dans les trois dernières années (depuis le {}) : le dossier en montre {} jours sur cette période, moins d'une année entière de date à date.",
-                        facts.window_start, facts.window_days
-                    ),
-                );
-            }
-            if facts.window_hours + 1e-9 < f64::from(p.min_hours) {
-                reject(
-                    Reason::HoursUnderMinimum,
-                    format!(
-                        "En accès libre, il faut au moins {} heures de travail effectif sur les trois dernières années : le dossier en montre {}.",
-                        p.min_hours,
-                        facts.window_hours.floor()
-                    ),
-                );
-            }
         }
     }
+}
+
+/// The reasons to reject a dossier for its documents: no proof of activity in the branch
+/// (unless the candidate comes without experience and lists no employment), no sworn statement.
+fn document_reasons(
+    dossier: &Dossier,
+    p: &RecevabilitePolicy,
+    no_experience: bool,
+    reject: &mut impl FnMut(Reason, String),
+) {
     let has_employment = !dossier.employment.is_empty();
     let proof = dossier.documents.iter().any(|d| p.proof_documents.contains(&d.kind));
     if !proof && (!no_experience || has_employment) {
@@ -221,8 +228,6 @@ pub fn recevabilite(dossier: &Dossier, policy: &Policy, date: Date) -> Recevabil
             "Le dossier ne contient pas l'attestation sur l'honneur d'avoir exercé l'activité en rapport direct avec le CQPT visé.".to_string(),
         );
     }
-    reasons.sort_by_key(|r| r.code);
-    RecevabiliteDecision { date, recevable: reasons.is_empty(), reasons, facts }
 }
 
 /// Merges the related periods up to `date` and counts days and hours. Whether the days make

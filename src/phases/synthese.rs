@@ -3,10 +3,11 @@
 //! overrides with their reasons; the items to evaluate again.
 
 use super::carry_over::CarryOver;
+use crate::closed_set::closed_set;
 use crate::date::Date;
 use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, Policy};
-use crate::referentiel::{Category, ItemKind, Library, Referentiel};
+use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,20 +24,20 @@ pub struct SourceLevel {
     pub detail: String,
 }
 
-/// The state of an item in the synthesis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemStatus {
-    /// At or above the required level.
-    Atteint,
-    /// Below it.
-    Insuffisant,
-    /// No level.
-    NonEvalue,
-    /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
-    NonApplicable,
-    /// An optional item below the required level or not evaluated: it never blocks.
-    Facultatif,
+closed_set! {
+    /// The state of an item in the synthesis.
+    pub enum ItemStatus {
+        /// At or above the required level.
+        Atteint,
+        /// Below it.
+        Insuffisant,
+        /// No level.
+        NonEvalue,
+        /// An optional savoir-faire rated 0 ("n'a pas à faire"): left out.
+        NonApplicable,
+        /// An optional item below the required level or not evaluated: it never blocks.
+        Facultatif,
+    }
 }
 
 /// One item of the synthesis.
@@ -121,7 +122,7 @@ pub fn core_items(r: &Referentiel) -> Vec<&str> {
     let mut seen = BTreeSet::new();
     r.core_activities()
         .filter_map(|a| a.knowledge.as_ref())
-        .flat_map(|k| k.refs())
+        .flat_map(Knowledge::refs)
         .map(|(_, x)| x.id.as_str())
         .filter(|id| seen.insert(*id))
         .collect()
@@ -139,156 +140,23 @@ pub fn synthese(
     date: Date,
 ) -> Option<Synthese> {
     let r = library.referentiel(&dossier.certificate)?;
-    let required = policy.levels.required;
-    // Levels per item and modality, and per contact for the observation.
-    let mut by_item: BTreeMap<&str, LevelsByModality> = BTreeMap::new();
-    for (modality, a) in dossier.assessments() {
-        by_item
-            .entry(a.item.as_str())
-            .or_default()
-            .entry(modality)
-            .or_default()
-            .push((a.level.value(), format!("{} par {} le {}", a.level, a.by, a.on)));
-    }
-    let mut contact_levels: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
-    for c in dossier.observed_contacts() {
-        let mut best: BTreeMap<&str, u8> = BTreeMap::new();
-        for a in &c.assessments {
-            let e = best.entry(a.item.as_str()).or_default();
-            *e = (*e).max(a.level.value());
-        }
-        for (item, level) in best {
-            contact_levels.entry(item).or_default().push(level);
-        }
-    }
-    let item_overrides: BTreeMap<&str, (u8, &str)> = dossier
-        .overrides
-        .iter()
-        .filter_map(|o| match &o.target {
-            OverrideTarget::Item { item, level } => Some((item.as_str(), (level.value(), o.reason.as_str()))),
-            _ => None,
-        })
+    let recorded = Recorded::of(dossier);
+    let items: Vec<ItemResult> = core_items(r)
+        .into_iter()
+        .filter_map(|id| Some(item_result(id, library.item(id)?, r, &recorded, policy, carry_over)))
         .collect();
-
-    let mut items = Vec::new();
-    for id in core_items(r) {
-        let Some(item) = library.item(id) else { continue };
-        let assigned = policy.modalities.for_category(item.category);
-        let mut sources = Vec::new();
-        for (modality, levels) in by_item.get(id).into_iter().flatten() {
-            let values: Vec<u8> = levels.iter().map(|(l, _)| *l).collect();
-            let level = match modality {
-                Modality::Preuves => values.iter().copied().max(),
-                Modality::Quiz => values.iter().copied().max().map(|l| l.min(policy.levels.quiz_max)),
-                Modality::Observation => policy
-                    .modalities
-                    .observation_aggregate
-                    .apply(contact_levels.get(id).map_or(&[][..], |v| v)),
-            };
-            if let Some(level) = level {
-                let detail = levels.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(" ; ");
-                sources.push(SourceLevel {
-                    modality: *modality,
-                    level,
-                    counted: assigned.contains(modality),
-                    detail,
-                });
-            }
-        }
-        let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
-        let mut computed = policy.modalities.combine.apply(&counted);
-        let carried = carry_over.and_then(|c| c.level_of(id));
-        let carried_over = carried.is_some();
-        if let Some(level) = carried {
-            computed = Some(computed.map_or(level, |l| l.max(level)));
-        }
-        let overridden = item_overrides.get(id).map(|(l, reason)| (*l, reason.to_string()));
-        let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
-        let optional = policy.activities.is_optional(&r.id, id);
-        let status = match level {
-            Some(0) if optional && item.kind == ItemKind::SavoirFaire => ItemStatus::NonApplicable,
-            Some(l) if l >= required => ItemStatus::Atteint,
-            _ if optional => ItemStatus::Facultatif,
-            Some(_) => ItemStatus::Insuffisant,
-            None => ItemStatus::NonEvalue,
-        };
-        items.push(ItemResult {
-            id: id.to_string(),
-            label: item.label.clone(),
-            kind: item.kind,
-            category: item.category,
-            sources,
-            carried_over,
-            computed,
-            overridden,
-            level,
-            status,
-        });
-    }
-
-    let result_of = |id: &str| items.iter().find(|i| i.id == id);
-    let gap = policy.activities.complement_max_gap;
-    let mut activities = Vec::new();
-    for a in r.core_activities() {
-        let ids: Vec<String> = a.knowledge.iter().flat_map(|k| k.refs()).map(|(_, x)| x.id.clone()).collect();
-        let results: Vec<&ItemResult> = ids.iter().filter_map(|id| result_of(id)).collect();
-        let short: Vec<&&ItemResult> = results
-            .iter()
-            .filter(|i| matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue))
-            .collect();
-        let computed = if short.is_empty() {
-            ActivityStatus::Acquis
-        } else if short.iter().all(|i| i.level.is_none_or(|l| l + gap >= required)) {
-            ActivityStatus::ACompleter
-        } else {
-            ActivityStatus::NonAcquis
-        };
-        let over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
-            OverrideTarget::Activity { activity, status } if *activity == a.id => {
-                Some((*status, o.reason.clone()))
-            }
-            _ => None,
-        });
-        activities.push(ActivityResult {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            computed,
-            status: over.as_ref().map_or(computed, |(s, _)| *s),
-            override_reason: over.map(|(_, r)| r),
-            reached: results.iter().filter(|i| i.status == ItemStatus::Atteint).count(),
-            items: ids,
-        });
-    }
-    let propose = |statuses: &mut dyn Iterator<Item = ActivityStatus>| {
-        let all: Vec<ActivityStatus> = statuses.collect();
-        if all.iter().all(|s| *s == ActivityStatus::Acquis) {
-            Proposal::Attribution
-        } else if all.iter().all(|s| *s != ActivityStatus::NonAcquis) {
-            Proposal::EvaluationComplementaire
-        } else {
-            Proposal::NonAttribution
-        }
-    };
-    let computed_proposal = propose(&mut activities.iter().map(|a| a.status));
+    let activities: Vec<ActivityResult> =
+        r.core_activities().map(|a| activity_result(a, &items, dossier, policy)).collect();
+    let computed_proposal = propose(activities.iter().map(|a| a.status));
     let proposal_over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
         OverrideTarget::Proposal { proposal } => Some((*proposal, o.reason.clone())),
         _ => None,
     });
-    let mut to_evaluate_again = Vec::new();
-    for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {
-        for id in &a.items {
-            if result_of(id)
-                .is_some_and(|i| matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue))
-                && !to_evaluate_again.contains(id)
-            {
-                to_evaluate_again.push(id.clone());
-            }
-        }
-    }
+    let to_evaluate_again = to_evaluate_again(&activities, &items);
     Some(Synthese {
         certificate: r.id.clone(),
         date,
-        required,
+        required: policy.levels.required,
         computed_proposal,
         proposal: proposal_over.as_ref().map_or(computed_proposal, |(p, _)| *p),
         proposal_override_reason: proposal_over.map(|(_, r)| r),
@@ -296,4 +164,186 @@ pub fn synthese(
         activities,
         to_evaluate_again,
     })
+}
+
+/// What the dossier records for the synthesis, gathered by item.
+struct Recorded<'d> {
+    /// The levels of each item, by modality.
+    by_item: BTreeMap<&'d str, LevelsByModality>,
+    /// The level of each item at each observed contact (the best of the contact's levels).
+    contact_levels: BTreeMap<&'d str, Vec<u8>>,
+    /// The evaluator's override of an item's level, with its reason.
+    item_overrides: BTreeMap<&'d str, (u8, &'d str)>,
+}
+
+impl<'d> Recorded<'d> {
+    /// Gathers the levels and the item overrides of `dossier`.
+    fn of(dossier: &'d Dossier) -> Self {
+        let mut by_item: BTreeMap<&str, LevelsByModality> = BTreeMap::new();
+        for (modality, a) in dossier.assessments() {
+            by_item
+                .entry(a.item.as_str())
+                .or_default()
+                .entry(modality)
+                .or_default()
+                .push((a.level.value(), format!("{} par {} le {}", a.level, a.by, a.on)));
+        }
+        let mut contact_levels: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+        for c in dossier.observed_contacts() {
+            let mut best: BTreeMap<&str, u8> = BTreeMap::new();
+            for a in &c.assessments {
+                let e = best.entry(a.item.as_str()).or_default();
+                *e = (*e).max(a.level.value());
+            }
+            for (item, level) in best {
+                contact_levels.entry(item).or_default().push(level);
+            }
+        }
+        let item_overrides = dossier
+            .overrides
+            .iter()
+            .filter_map(|o| match &o.target {
+                OverrideTarget::Item { item, level } => {
+                    Some((item.as_str(), (level.value(), o.reason.as_str())))
+                }
+                _ => None,
+            })
+            .collect();
+        Recorded { by_item, contact_levels, item_overrides }
+    }
+}
+
+/// The result of one core item: the level of each modality, the level that counts (combined,
+/// carried over, or overridden) and the item's status.
+fn item_result(
+    id: &str,
+    item: &Item,
+    r: &Referentiel,
+    recorded: &Recorded<'_>,
+    policy: &Policy,
+    carry_over: Option<&CarryOver>,
+) -> ItemResult {
+    let sources = source_levels(id, item, recorded, policy);
+    let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
+    let mut computed = policy.modalities.combine.apply(&counted);
+    let carried = carry_over.and_then(|c| c.level_of(id));
+    let carried_over = carried.is_some();
+    if let Some(level) = carried {
+        computed = Some(computed.map_or(level, |l| l.max(level)));
+    }
+    let overridden = recorded.item_overrides.get(id).map(|(l, reason)| (*l, (*reason).to_string()));
+    let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
+    let optional = policy.activities.is_optional(&r.id, id);
+    let status = match level {
+        Some(0) if optional && item.kind == ItemKind::SavoirFaire => ItemStatus::NonApplicable,
+        Some(l) if l >= policy.levels.required => ItemStatus::Atteint,
+        _ if optional => ItemStatus::Facultatif,
+        Some(_) => ItemStatus::Insuffisant,
+        None => ItemStatus::NonEvalue,
+    };
+    ItemResult {
+        id: id.to_string(),
+        label: item.label.clone(),
+        kind: item.kind,
+        category: item.category,
+        sources,
+        carried_over,
+        computed,
+        overridden,
+        level,
+        status,
+    }
+}
+
+/// The level each modality gives an item: the best of the dossier de preuves, the best quiz
+/// level under the cap, the policy's aggregate of the observed contacts; each marked counted
+/// when the policy assigns the modality to the item's category.
+fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy) -> Vec<SourceLevel> {
+    let assigned = policy.modalities.for_category(item.category);
+    let mut sources = Vec::new();
+    for (modality, levels) in recorded.by_item.get(id).into_iter().flatten() {
+        let values: Vec<u8> = levels.iter().map(|(l, _)| *l).collect();
+        let level = match modality {
+            Modality::Preuves => values.iter().copied().max(),
+            Modality::Quiz => values.iter().copied().max().map(|l| l.min(policy.levels.quiz_max)),
+            Modality::Observation => policy
+                .modalities
+                .observation_aggregate
+                .apply(recorded.contact_levels.get(id).map_or(&[][..], |v| v)),
+        };
+        if let Some(level) = level {
+            let detail = levels.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(" ; ");
+            sources.push(SourceLevel {
+                modality: *modality,
+                level,
+                counted: assigned.contains(modality),
+                detail,
+            });
+        }
+    }
+    sources
+}
+
+/// Whether an item still lacks its required level (below it, or not evaluated).
+fn is_short(item: &ItemResult) -> bool {
+    matches!(item.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue)
+}
+
+/// The result of one core activity: acquis when every item reaches the required level, à
+/// compléter when every gap is within the policy's reach of a complementary evaluation, non
+/// acquis otherwise; an evaluator's override has the last word.
+fn activity_result(a: &Activity, items: &[ItemResult], dossier: &Dossier, policy: &Policy) -> ActivityResult {
+    let required = policy.levels.required;
+    let gap = policy.activities.complement_max_gap;
+    let ids: Vec<String> = a.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.clone()).collect();
+    let results: Vec<&ItemResult> = ids.iter().filter_map(|id| items.iter().find(|i| i.id == *id)).collect();
+    let short: Vec<&&ItemResult> = results.iter().filter(|i| is_short(i)).collect();
+    let computed = if short.is_empty() {
+        ActivityStatus::Acquis
+    } else if short.iter().all(|i| i.level.is_none_or(|l| l + gap >= required)) {
+        ActivityStatus::ACompleter
+    } else {
+        ActivityStatus::NonAcquis
+    };
+    let over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
+        OverrideTarget::Activity { activity, status } if *activity == a.id => {
+            Some((*status, o.reason.clone()))
+        }
+        _ => None,
+    });
+    ActivityResult {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        computed,
+        status: over.as_ref().map_or(computed, |(s, _)| *s),
+        override_reason: over.map(|(_, r)| r),
+        reached: results.iter().filter(|i| i.status == ItemStatus::Atteint).count(),
+        items: ids,
+    }
+}
+
+/// The proposal the activities' statuses make: attribution when all are acquis, a
+/// complementary evaluation when none is non acquis, non-attribution otherwise.
+fn propose(statuses: impl Iterator<Item = ActivityStatus>) -> Proposal {
+    let all: Vec<ActivityStatus> = statuses.collect();
+    if all.iter().all(|s| *s == ActivityStatus::Acquis) {
+        Proposal::Attribution
+    } else if all.iter().all(|s| *s != ActivityStatus::NonAcquis) {
+        Proposal::EvaluationComplementaire
+    } else {
+        Proposal::NonAttribution
+    }
+}
+
+/// The items short of their level in the activities not acquis, in order, once each.
+fn to_evaluate_again(activities: &[ActivityResult], items: &[ItemResult]) -> Vec<String> {
+    let mut again = Vec::new();
+    for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {
+        for id in &a.items {
+            if items.iter().find(|i| i.id == *id).is_some_and(is_short) && !again.contains(id) {
+                again.push(id.clone());
+            }
+        }
+    }
+    again
 }

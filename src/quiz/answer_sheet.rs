@@ -6,7 +6,7 @@
 //! question answered twice, an unreadable time.
 
 use super::scoring::Answer;
-use super::sitting::Sitting;
+use super::sitting::{Sitting, SittingQuestion};
 use crate::date::TimeOfDay;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::limits::ANSWERS;
@@ -25,32 +25,30 @@ fn given_letters(given: &str) -> impl Iterator<Item = char> + '_ {
 
 /// Reads the answers to `sitting` from the sheet `text` of `file`; every problem is returned.
 pub fn read_answers(file: &str, text: &str, sitting: &Sitting) -> Result<Vec<Answer>, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
+    let mut sheet = Sheet { file, sitting, first_line: HashMap::new(), diagnostics: Diagnostics::default() };
     if let Err(d) = crate::limits::check_size(file, text, &ANSWERS) {
-        diagnostics.push(*d);
-        return Err(diagnostics);
+        sheet.diagnostics.push(*d);
+        return Err(sheet.diagnostics);
     }
     let mut reader =
         csv::ReaderBuilder::new().flexible(true).delimiter(delimiter(text)).from_reader(text.as_bytes());
     let mut answers = Vec::new();
-    let mut first_line: HashMap<usize, u32> = HashMap::new();
-    let at = |line: u32| Location { file: file.to_string(), line, column: 0 };
-    let numbers = sitting.questions.len();
     for (row, record) in reader.records().enumerate() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
-                diagnostics.push(Diagnostic::error(Code::Syntax, at(line), "", format!("invalid CSV: {e}")));
+                let d = Diagnostic::error(Code::Syntax, sheet.at(line), "", format!("invalid CSV: {e}"));
+                sheet.diagnostics.push(d);
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
         if row >= ANSWERS.nodes {
-            diagnostics.push(
+            sheet.diagnostics.push(
                 Diagnostic::error(
                     Code::TooLarge,
-                    at(line),
+                    sheet.at(line),
                     "",
                     format!("an answer sheet holds at most {} rows", ANSWERS.nodes),
                 )
@@ -58,67 +56,96 @@ pub fn read_answers(file: &str, text: &str, sitting: &Sitting) -> Result<Vec<Ans
             );
             break;
         }
+        answers.extend(sheet.answer(&record, line));
+    }
+    if sheet.diagnostics.has_errors() { Err(sheet.diagnostics) } else { Ok(answers) }
+}
+
+/// An answer sheet being read: the sitting it answers and what its rows showed so far.
+struct Sheet<'a> {
+    /// The file, as diagnostics name it.
+    file: &'a str,
+    /// The sitting answered.
+    sitting: &'a Sitting,
+    /// The line each question was first answered at.
+    first_line: HashMap<usize, u32>,
+    /// Every problem met.
+    diagnostics: Diagnostics,
+}
+
+impl Sheet<'_> {
+    /// The place of a line of the sheet.
+    fn at(&self, line: u32) -> Location {
+        Location { file: self.file.to_string(), line, column: 0 }
+    }
+
+    /// Reads one row at `line`: its question, its letters and its time, each checked. `None`
+    /// when the number names no question of the sitting.
+    fn answer(&mut self, record: &csv::StringRecord, line: u32) -> Option<Answer> {
         let number_text = record.get(0).unwrap_or("").trim();
+        let sitting = self.sitting;
         let question =
             number_text.parse::<usize>().ok().and_then(|n| sitting.questions.iter().find(|q| q.number == n));
         let Some(question) = question else {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    at(line),
-                    "numero",
-                    "no question of the sitting has this number",
-                )
-                .expected(format!("a question number from 1 to {numbers}"))
-                .found(crate::limits::quote(number_text)),
-            );
-            continue;
+            let d = Diagnostic::error(
+                Code::InvalidValue,
+                self.at(line),
+                "numero",
+                "no question of the sitting has this number",
+            )
+            .expected(format!("a question number from 1 to {}", sitting.questions.len()))
+            .found(crate::limits::quote(number_text));
+            self.diagnostics.push(d);
+            return None;
         };
-        if let Some(first) = first_line.insert(question.number, line) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DuplicateReference,
-                    at(line),
-                    "numero",
-                    format!("question {} is answered twice (first at line {first})", question.number),
-                )
-                .expected("one row per question")
-                .found(format!("`{}` again", question.number)),
-            );
-            first_line.insert(question.number, first);
+        if let Some(first) = self.first_line.insert(question.number, line) {
+            let d = Diagnostic::error(
+                Code::DuplicateReference,
+                self.at(line),
+                "numero",
+                format!("question {} is answered twice (first at line {first})", question.number),
+            )
+            .expected("one row per question")
+            .found(format!("`{}` again", question.number));
+            self.diagnostics.push(d);
+            self.first_line.insert(question.number, first);
         }
         let given = record.get(1).unwrap_or("").trim().to_string();
-        let offered: Vec<char> = question.choices.iter().map(|c| c.letter).collect();
-        if given_letters(&given).any(|c| !offered.contains(&c)) {
-            let letters: Vec<String> = offered.iter().map(char::to_string).collect();
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    at(line),
-                    "reponse",
-                    format!("question {} offers the letters {} only", question.number, letters.join(", ")),
-                )
-                .expected(format!("letters among {} (e.g. B or A;C)", letters.join(", ")))
-                .found(crate::limits::quote(&given)),
-            );
-        }
-        let at_time = match record.get(2).map(str::trim).filter(|s| !s.is_empty()) {
-            Some(t) => match t.parse::<TimeOfDay>() {
-                Ok(time) => Some(time),
-                Err(m) => {
-                    diagnostics.push(
-                        Diagnostic::error(Code::InvalidValue, at(line), "heure", m)
-                            .expected("HH:MM")
-                            .found(crate::limits::quote(t)),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        answers.push(Answer { number: question.number, given, at: at_time });
+        self.check_letters(question, &given, line);
+        let at = record.get(2).map(str::trim).filter(|s| !s.is_empty()).and_then(|t| self.time(t, line));
+        Some(Answer { number: question.number, given, at })
     }
-    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(answers) }
+
+    /// Reports letters that `question` does not offer.
+    fn check_letters(&mut self, question: &SittingQuestion, given: &str, line: u32) {
+        let offered: Vec<char> = question.choices.iter().map(|c| c.letter).collect();
+        if given_letters(given).any(|c| !offered.contains(&c)) {
+            let letters: Vec<String> = offered.iter().map(char::to_string).collect();
+            let d = Diagnostic::error(
+                Code::InvalidValue,
+                self.at(line),
+                "reponse",
+                format!("question {} offers the letters {} only", question.number, letters.join(", ")),
+            )
+            .expected(format!("letters among {} (e.g. B or A;C)", letters.join(", ")))
+            .found(crate::limits::quote(given));
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// Reads the time of an answer; an unreadable one is reported.
+    fn time(&mut self, text: &str, line: u32) -> Option<TimeOfDay> {
+        match text.parse::<TimeOfDay>() {
+            Ok(time) => Some(time),
+            Err(m) => {
+                let d = Diagnostic::error(Code::InvalidValue, self.at(line), "heure", m)
+                    .expected("HH:MM")
+                    .found(crate::limits::quote(text));
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
 }
 
 /// Longest extra time that may be granted, in minutes.

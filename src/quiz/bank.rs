@@ -112,25 +112,56 @@ fn decode(file: &str, root: &Node, library: &Library, bank: &mut Bank, diagnosti
     top.finish(&mut d, &["questions"]);
 }
 
+/// An item id that the référentiels define; an unknown one is reported.
+fn item_id(d: &mut Decoder, n: &Node, field: &str, library: &Library) -> Option<String> {
+    let id = d.string(n, field)?;
+    if library.item(&id).is_some() {
+        return Some(id);
+    }
+    let diag = Diagnostic::error(
+        Code::DanglingReference,
+        d.location(n),
+        field,
+        format!("no item has the id `{id}`"),
+    )
+    .expected("an item id of the référentiels")
+    .found(format!("`{id}`"));
+    d.report(diag);
+    None
+}
+
+/// One choice of a question (`f` is its field); `None` when its text is missing.
+fn read_choice(d: &mut Decoder, c: &Node, f: &str) -> Option<Choice> {
+    let mut cm = d.map(c, f)?;
+    let text = cm.required(d, "text", "text").and_then(|n| d.string(n, &format!("{f}.text")));
+    let correct = cm.optional("correct").and_then(|n| d.bool(n, &format!("{f}.correct"))).unwrap_or(false);
+    cm.finish(d, &["text", "correct"]);
+    Some(Choice { text: text?, correct })
+}
+
+/// What is wrong with a question's answer key, as (expected, found): not 3 to 5 choices, not
+/// exactly one right choice for a single-choice question, no right choice for a multiple one.
+fn answer_key_problem(choices: &[Choice], kind: Option<QuestionKind>) -> Option<(String, String)> {
+    let right = choices.iter().filter(|c| c.correct).count();
+    if !(3..=5).contains(&choices.len()) {
+        Some(("3 to 5 choices".to_string(), format!("{} choice(s)", choices.len())))
+    } else if kind == Some(QuestionKind::Single) && right != 1 {
+        Some((
+            "exactly one right choice for a single-choice question".to_string(),
+            format!("{right} right choice(s)"),
+        ))
+    } else if kind == Some(QuestionKind::Multiple) && right == 0 {
+        Some(("at least one right choice".to_string(), "none".to_string()))
+    } else {
+        None
+    }
+}
+
 fn question(d: &mut Decoder, node: &Node, field: &str, library: &Library) -> Option<Question> {
     let mut m = d.map(node, field)?;
     let id = m.required(d, "id", "the question id").and_then(|n| d.id(n, &format!("{field}.id")));
-    let item = m.required(d, "item", "an item id").and_then(|n| {
-        let id = d.string(n, &format!("{field}.item"))?;
-        if library.item(&id).is_some() {
-            return Some(id);
-        }
-        let diag = Diagnostic::error(
-            Code::DanglingReference,
-            d.location(n),
-            format!("{field}.item"),
-            format!("no item has the id `{id}`"),
-        )
-        .expected("an item id of the référentiels")
-        .found(format!("`{id}`"));
-        d.report(diag);
-        None
-    });
+    let item =
+        m.required(d, "item", "an item id").and_then(|n| item_id(d, n, &format!("{field}.item"), library));
     let level = m
         .required(d, "level", "1, 2 or 3")
         .and_then(|n| d.int(n, &format!("{field}.level"), 1, 3))
@@ -146,43 +177,23 @@ fn question(d: &mut Decoder, node: &Node, field: &str, library: &Library) -> Opt
     let mut choices = Vec::new();
     let choices_node = m.required(d, "choices", "3 to 5 choices");
     for (f, c) in choices_node.and_then(|n| d.seq(n, &format!("{field}.choices"))).unwrap_or_default() {
-        let Some(mut cm) = d.map(c, &f) else { continue };
-        let text = cm.required(d, "text", "text").and_then(|n| d.string(n, &format!("{f}.text")));
-        let correct =
-            cm.optional("correct").and_then(|n| d.bool(n, &format!("{f}.correct"))).unwrap_or(false);
-        cm.finish(d, &["text", "correct"]);
-        if let Some(text) = text {
-            choices.push(Choice { text, correct });
-        }
+        choices.extend(read_choice(d, c, &f));
     }
     let explanation =
         m.required(d, "explanation", "one line").and_then(|n| d.string(n, &format!("{field}.explanation")));
     m.finish(d, &["id", "item", "level", "kind", "question", "choices", "explanation"]);
-    if let Some(n) = choices_node {
-        let right = choices.iter().filter(|c| c.correct).count();
-        let problem = if !(3..=5).contains(&choices.len()) {
-            Some(("3 to 5 choices".to_string(), format!("{} choice(s)", choices.len())))
-        } else if kind == Some(QuestionKind::Single) && right != 1 {
-            Some((
-                "exactly one right choice for a single-choice question".to_string(),
-                format!("{right} right choice(s)"),
-            ))
-        } else if kind == Some(QuestionKind::Multiple) && right == 0 {
-            Some(("at least one right choice".to_string(), "none".to_string()))
-        } else {
-            None
-        };
-        if let Some((expected, found)) = problem {
-            let diag = Diagnostic::error(
-                Code::InvalidValue,
-                d.location(n),
-                format!("{field}.choices"),
-                "the answer key does not fit the question",
-            )
-            .expected(expected)
-            .found(found);
-            d.report(diag);
-        }
+    if let Some(n) = choices_node
+        && let Some((expected, found)) = answer_key_problem(&choices, kind)
+    {
+        let diag = Diagnostic::error(
+            Code::InvalidValue,
+            d.location(n),
+            format!("{field}.choices"),
+            "the answer key does not fit the question",
+        )
+        .expected(expected)
+        .found(found);
+        d.report(diag);
     }
     Some(Question {
         id: id?,

@@ -3,7 +3,7 @@
 
 use super::bank::Bank;
 use crate::policy::{Modality, Policy};
-use crate::referentiel::{Category, Library};
+use crate::referentiel::{Category, Knowledge, Library};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub fn quiz_items<'l>(library: &'l Library, policy: &Policy, certificate: Option
     let mut out: Vec<&str> = Vec::new();
     for r in library.certificates().filter(|r| certificate.is_none_or(|c| c == r.id)) {
         for a in r.core_activities() {
-            for (_, x) in a.knowledge.iter().flat_map(|k| k.refs()) {
+            for (_, x) in a.knowledge.iter().flat_map(Knowledge::refs) {
                 let Some(item) = library.item(&x.id) else { continue };
                 if policy.modalities.for_category(item.category).contains(&Modality::Quiz)
                     && !out.contains(&x.id.as_str())

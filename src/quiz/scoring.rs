@@ -78,7 +78,7 @@ pub struct QuizScore {
 /// The letters of an answer, normalised: upper case, sorted, no separators.
 fn letters(given: &str) -> Vec<char> {
     let mut l: Vec<char> =
-        given.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase()).collect();
+        given.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()).collect();
     l.sort_unstable();
     l.dedup();
     l

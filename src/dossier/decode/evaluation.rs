@@ -1,7 +1,11 @@
 //! Reading the evaluation of phase 2 and after: the levels of the dossier de preuves, the quiz,
 //! the observation and the interview that may complete it, and the complementary round.
 
-use super::*;
+use super::{
+    Assessment, Code, ComplementRound, Contact, Ctx, Date, Decoder, Diagnostic, Interview, InterviewRecord,
+    Node, Observation, Preuve, QuizResult, RecordedAnswer, Referee, SyntheseRecord, Value, bool_opt,
+    bool_req, by, closed, date_req, item_id, item_levels, level_of, text_opt, text_req, values,
+};
 
 pub(super) fn assessment(
     d: &mut Decoder,
@@ -117,13 +121,14 @@ fn recorded_answer(d: &mut Decoder, node: &Node, field: &str) -> Option<Recorded
         .and_then(|n| d.int(n, &format!("{field}.number"), 1, 10_000));
     let question = text_req(d, &mut m, "question");
     let given = match m.optional("given") {
-        Some(n) => match &n.value {
-            Value::Str(s) => Some(s.clone()),
-            _ => {
+        Some(n) => {
+            if let Value::Str(s) = &n.value {
+                Some(s.clone())
+            } else {
                 d.wrong_type(n, &format!("{field}.given"), "the letters given, as text");
                 None
             }
-        },
+        }
         None => Some(String::new()),
     };
     let at = m.optional("at").and_then(|n| d.time(n, &format!("{field}.at")));
@@ -161,7 +166,7 @@ pub(super) fn observation(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Obs
         Some(Interview { done: done?, notes })
     });
     m.finish(d, &["date", "start", "end", "by", "referee", "referee_remarks", "contacts", "interview"]);
-    let end_location = end_node.map(|n| d.location(n)).unwrap_or_else(|| d.location(node));
+    let end_location = end_node.map_or_else(|| d.location(node), |n| d.location(n));
     if let (Some(s), Some(e), Some(n)) = (start, end, end_node)
         && e <= s
     {
@@ -286,21 +291,20 @@ pub(super) fn complement(d: &mut Decoder, node: &Node, ctx: &Ctx) -> Option<Comp
             // The modality is read here; the rest of the assessment as everywhere else.
             let modality = match &an.value {
                 Value::Map(entries) => {
-                    match entries.iter().find(|(k, _)| k.value == Value::Str("modality".into())) {
-                        Some((_, v)) => {
-                            values::read::<crate::policy::Modality>(d, v, &format!("{f}.modality"))
-                        }
-                        None => {
-                            let diag = Diagnostic::error(
-                                Code::MissingField,
-                                d.location(an),
-                                format!("{f}.modality"),
-                                "missing key `modality`",
-                            )
-                            .expected(format!("one of {}", values::names::<crate::policy::Modality>()));
-                            d.report(diag);
-                            None
-                        }
+                    if let Some((_, v)) =
+                        entries.iter().find(|(k, _)| k.value == Value::Str("modality".into()))
+                    {
+                        values::read::<crate::policy::Modality>(d, v, &format!("{f}.modality"))
+                    } else {
+                        let diag = Diagnostic::error(
+                            Code::MissingField,
+                            d.location(an),
+                            format!("{f}.modality"),
+                            "missing key `modality`",
+                        )
+                        .expected(format!("one of {}", values::names::<crate::policy::Modality>()));
+                        d.report(diag);
+                        None
                     }
                 }
                 _ => None,

@@ -162,6 +162,7 @@ fn cookie_header(name: &str, value: &str) -> String {
     format!("Set-Cookie: {name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400")
 }
 
+/// Answers one request: a page, or a call of the candidates' or the evaluator's API.
 fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response {
     let body: serde_json::Value = if req.body.is_empty() {
         serde_json::Value::Null
@@ -183,21 +184,14 @@ fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response
             Response::text(200, "text/javascript; charset=utf-8", &pages.evaluator_js)
         }
         ("GET", "/style.css") => Response::text(200, "text/css; charset=utf-8", &pages.css),
-        ("POST", "/api/login") => match text("code").map(|c| state.login(&c, ip)) {
-            Some(Ok(token)) => {
-                let mut r = Response::json(200, "{\"ok\":true}".into());
-                r.headers.push(cookie_header("cqpt", &token));
-                r
-            }
-            Some(Err(e)) => Response::refusal(e),
-            None => Response::error(400, "code attendu"),
-        },
+        ("POST", "/api/login") => logged_in(text("code").map(|c| state.login(&c, ip)), "cqpt"),
         ("GET", "/api/state") => {
             state.view(candidate).map_or_else(Response::refusal, |json| Response::json(200, json))
         }
         ("POST", "/api/answer") => {
-            let number =
-                field(&body, "number").and_then(|v| v.as_u64()).and_then(|n| usize::try_from(n).ok());
+            let number = field(&body, "number")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok());
             match (number, text("given")) {
                 (Some(n), Some(given)) => {
                     state.answer(candidate, n, &given).map_or_else(Response::refusal, |left| {
@@ -207,41 +201,28 @@ fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response
                 _ => Response::error(400, "numéro et réponse attendus"),
             }
         }
-        ("POST", "/api/finish") => state
-            .finish(candidate)
-            .map_or_else(Response::refusal, |()| Response::json(200, "{\"ok\":true}".into())),
-        ("POST", "/api/eval/login") => match text("code").map(|c| state.evaluator_login(&c, ip)) {
-            Some(Ok(token)) => {
-                let mut r = Response::json(200, "{\"ok\":true}".into());
-                r.headers.push(cookie_header("cqpt_eval", &token));
-                r
-            }
-            Some(Err(e)) => Response::refusal(e),
-            None => Response::error(400, "code attendu"),
-        },
+        ("POST", "/api/finish") => done(state.finish(candidate)),
+        ("POST", "/api/eval/login") => {
+            logged_in(text("code").map(|c| state.evaluator_login(&c, ip)), "cqpt_eval")
+        }
         ("GET", "/api/eval/state") => {
             state.overview(evaluator).map_or_else(Response::refusal, |json| Response::json(200, json))
         }
         ("POST", "/api/eval/extra") => {
-            let minutes =
-                field(&body, "minutes").and_then(|v| v.as_u64()).and_then(|m| u32::try_from(m).ok());
+            let minutes = field(&body, "minutes")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|m| u32::try_from(m).ok());
             match (text("id"), minutes) {
-                (Some(id), Some(m)) => state
-                    .grant(evaluator, &id, m)
-                    .map_or_else(Response::refusal, |()| Response::json(200, "{\"ok\":true}".into())),
+                (Some(id), Some(m)) => done(state.grant(evaluator, &id, m)),
                 _ => Response::error(400, "candidat et minutes attendus"),
             }
         }
         ("POST", "/api/eval/close") => match text("id") {
-            Some(id) => state
-                .close_seat(evaluator, &id)
-                .map_or_else(Response::refusal, |()| Response::json(200, "{\"ok\":true}".into())),
+            Some(id) => done(state.close_seat(evaluator, &id)),
             None => Response::error(400, "candidat attendu"),
         },
         ("POST", "/api/eval/reset") => match text("id") {
-            Some(id) => state
-                .reset(evaluator, &id)
-                .map_or_else(Response::refusal, |()| Response::json(200, "{\"ok\":true}".into())),
+            Some(id) => done(state.reset(evaluator, &id)),
             None => Response::error(400, "candidat attendu"),
         },
         (_, "/" | "/evaluateur" | "/api/login" | "/api/state" | "/api/answer" | "/api/finish") => {
@@ -249,6 +230,25 @@ fn route(state: &Sittings, pages: &Pages, req: &Request, ip: IpAddr) -> Response
         }
         _ => Response::error(404, "introuvable"),
     }
+}
+
+/// The answer to a login: the session token in the cookie `cookie`, the refusal, or a request
+/// without a code.
+fn logged_in(login: Option<Result<String, Refusal>>, cookie: &str) -> Response {
+    match login {
+        Some(Ok(token)) => {
+            let mut r = Response::json(200, "{\"ok\":true}".into());
+            r.headers.push(cookie_header(cookie, &token));
+            r
+        }
+        Some(Err(e)) => Response::refusal(e),
+        None => Response::error(400, "code attendu"),
+    }
+}
+
+/// The answer to an action that returns nothing: ok, or the refusal.
+fn done(outcome: Result<(), Refusal>) -> Response {
+    outcome.map_or_else(Response::refusal, |()| Response::json(200, "{\"ok\":true}".into()))
 }
 
 /// Serves until `stop` is set: accepts connections on `listener`, closes sittings at the end of
@@ -291,7 +291,7 @@ pub fn serve(
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(5))
+                std::thread::sleep(Duration::from_millis(5));
             }
             Err(e) => return Err(e),
         }

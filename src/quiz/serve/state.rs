@@ -11,6 +11,7 @@ use crate::quiz::{Bank, Sitting, draw};
 use crate::referentiel::Library;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
@@ -122,7 +123,10 @@ fn random_token() -> Result<String, Refusal> {
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(|e| Refusal::Storage(format!("no randomness for a session token ({e})")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(bytes.iter().fold(String::with_capacity(32), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    }))
 }
 
 impl Sittings {
@@ -188,7 +192,7 @@ impl Sittings {
 
     /// Refuses an address that gave too many wrong codes; counts a failure when `failed`.
     fn throttled(&self, ip: IpAddr, now: i64) -> Result<(), Refusal> {
-        let map = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+        let map = self.throttle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match map.get(&ip) {
             Some((_, until)) if *until > now => Err(Refusal::TooMany(((until - now + 999) / 1000) as u64)),
             _ => Ok(()),
@@ -196,7 +200,7 @@ impl Sittings {
     }
 
     fn failed(&self, ip: IpAddr, now: i64) {
-        let mut map = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.throttle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = map.entry(ip).or_insert((0, 0));
         entry.0 += 1;
         // Each wrong code doubles the wait, from 1 s to 60 s.
@@ -205,7 +209,7 @@ impl Sittings {
     }
 
     fn succeeded(&self, ip: IpAddr) {
-        self.throttle.lock().unwrap_or_else(|p| p.into_inner()).remove(&ip);
+        self.throttle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&ip);
     }
 
     /// A candidate logs in with their one-time code; returns their session token.
@@ -217,7 +221,7 @@ impl Sittings {
             return Err(Refusal::WrongCode);
         };
         self.succeeded(ip);
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.code_used {
             return Err(Refusal::CodeUsed);
         }
@@ -232,7 +236,7 @@ impl Sittings {
     fn candidate(&self, token: &str) -> Result<usize, Refusal> {
         let (id, secret) = token.split_once('.').ok_or(Refusal::Unauthorised)?;
         let i = self.session.seats.iter().position(|s| s.id == id).ok_or(Refusal::Unauthorised)?;
-        let c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.token.as_deref() == Some(digest(secret).as_str()) { Ok(i) } else { Err(Refusal::Unauthorised) }
     }
 
@@ -281,7 +285,7 @@ impl Sittings {
     pub fn view(&self, token: &str) -> Result<String, Refusal> {
         let i = self.candidate(token)?;
         let now = self.clock.now_ms();
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.close_if_due(&mut c, now);
         c.last_seen_ms = now;
         let view = CandidateView {
@@ -320,7 +324,7 @@ impl Sittings {
     pub fn answer(&self, token: &str, number: usize, given: &str) -> Result<i64, Refusal> {
         let i = self.candidate(token)?;
         let now = self.clock.now_ms();
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         c.last_seen_ms = now;
         let Some(q) = c.sitting.questions.iter().find(|q| q.number == number) else {
             return Err(Refusal::Invalid(format!("no question {number} in this sitting")));
@@ -346,7 +350,7 @@ impl Sittings {
     pub fn finish(&self, token: &str) -> Result<(), Refusal> {
         let i = self.candidate(token)?;
         let now = self.clock.now_ms();
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.closed.is_some() {
             return Ok(());
         }
@@ -363,12 +367,12 @@ impl Sittings {
         }
         self.succeeded(ip);
         let token = random_token()?;
-        self.evaluator_tokens.lock().unwrap_or_else(|p| p.into_inner()).push(digest(&token));
+        self.evaluator_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(digest(&token));
         Ok(token)
     }
 
     fn evaluator(&self, token: &str) -> Result<(), Refusal> {
-        let tokens = self.evaluator_tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let tokens = self.evaluator_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if tokens.contains(&digest(token)) { Ok(()) } else { Err(Refusal::Unauthorised) }
     }
 
@@ -380,7 +384,7 @@ impl Sittings {
             .candidates
             .iter()
             .map(|m| {
-                let mut c = m.lock().unwrap_or_else(|p| p.into_inner());
+                let mut c = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 self.close_if_due(&mut c, now);
                 SeatView {
                     id: c.seat.id.clone(),
@@ -414,7 +418,7 @@ impl Sittings {
             return Err(Refusal::Invalid("extra time is 1 to 240 minutes".into()));
         }
         let i = self.seat(id)?;
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.closed.is_some() {
             return Err(Refusal::Closed);
         }
@@ -428,7 +432,7 @@ impl Sittings {
     pub fn close_seat(&self, token: &str, id: &str) -> Result<(), Refusal> {
         self.evaluator(token)?;
         let i = self.seat(id)?;
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.closed.is_some() {
             return Ok(());
         }
@@ -440,7 +444,7 @@ impl Sittings {
     pub fn reset(&self, token: &str, id: &str) -> Result<(), Refusal> {
         self.evaluator(token)?;
         let i = self.seat(id)?;
-        let mut c = self.candidates[i].lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.candidates[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let event = Event::Reset { ms: self.clock.now_ms() };
         c.journal.append(&event).map_err(|e| Refusal::Storage(e.to_string()))?;
         apply(&mut c, &event);
@@ -451,14 +455,14 @@ impl Sittings {
     pub fn tick(&self) {
         let now = self.clock.now_ms();
         for m in &self.candidates {
-            let mut c = m.lock().unwrap_or_else(|p| p.into_inner());
+            let mut c = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             self.close_if_due(&mut c, now);
         }
     }
 }
 
 fn normalise(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// Applies one journal event to a candidate's state.
