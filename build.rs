@@ -1,6 +1,7 @@
 //! Embeds the shipped data folders (référentiels, grids, templates, …) in the binary, so that
 //! `cqpt` works from any folder and after `cargo install`. The list of files is generated, so
 //! a new data file needs no code change.
+use std::fmt::Write as _;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ fn main() {
     for path in &files {
         let relative = path.strip_prefix(&root).expect("under the root");
         let name = relative.to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({name:?}, include_bytes!({:?})),\n", path.display().to_string()));
+        let _ = writeln!(out, "    ({name:?}, include_bytes!({:?})),", path.display().to_string());
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("embedded.rs");

@@ -3,6 +3,10 @@
 //! Run: `cargo bench --bench quiz_load` — criterion times a round of 50 simultaneous answers,
 //! and the p50/p99 of single saves are printed at the end.
 
+// criterion's macros generate the undocumented `main` and group functions.
+#![allow(missing_docs)]
+// Benchmarks build their fixtures the plainest way.
+#![allow(clippy::format_push_string, clippy::default_trait_access)]
 // A load benchmark measures wall time and runs the server on the real clock.
 #![allow(clippy::disallowed_methods)]
 
@@ -121,7 +125,7 @@ fn bench(c: &mut Criterion) {
                     total += start.elapsed();
                 }
                 total
-            })
+            });
         },
     );
     let mut all = latencies.lock().unwrap().clone();

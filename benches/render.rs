@@ -1,6 +1,9 @@
 //! Rendering speed of the documents. Target (issue 12): at most 1 ms per synthesis report on one
 //! core, the fonts prepared once per process. Run: `cargo bench --bench render`.
 
+// criterion's macros generate the undocumented `main` and group functions.
+#![allow(missing_docs)]
+
 use cqpt::context::load_context;
 use cqpt::documents::{self, Context, GridKind, ReportKind};
 use cqpt::dossier::load_dossier;
@@ -30,7 +33,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             documents::report_pdf(&ctx, ReportKind::Synthese, black_box(&dossier), black_box(&evaluation))
                 .unwrap()
-        })
+        });
     });
     c.bench_function("synthese report: template → layout only", |b| {
         b.iter(|| {
@@ -41,14 +44,14 @@ fn bench(c: &mut Criterion) {
                 black_box(&evaluation),
             )
             .unwrap()
-        })
+        });
     });
     c.bench_function("evaluate dossier (all phases)", |b| {
-        b.iter(|| evaluate(black_box(&dossier), &library, &policy, dossier.latest_date()))
+        b.iter(|| evaluate(black_box(&dossier), &library, &policy, dossier.latest_date()));
     });
     let date = "2026-09-21".parse().unwrap();
     c.bench_function("blank observation grid, distance", |b| {
-        b.iter(|| documents::grid_pdf(&ctx, "distance", GridKind::Observation, date).unwrap())
+        b.iter(|| documents::grid_pdf(&ctx, "distance", GridKind::Observation, date).unwrap());
     });
 }
 

@@ -3,6 +3,11 @@
 //! Run: `cargo bench --bench session`. The whole process, with peak memory:
 //! `scripts/bench-session.sh`.
 
+// criterion's macros generate the undocumented `main` and group functions.
+#![allow(missing_docs)]
+// Benchmarks build their fixtures the plainest way.
+#![allow(clippy::format_push_string, clippy::default_trait_access)]
+
 use cqpt::context::load_context;
 use cqpt::documents::Context;
 use cqpt::dossier::load_dossier;
@@ -27,12 +32,12 @@ fn bench(c: &mut Criterion) {
 
     let mut stages = c.benchmark_group("one dossier");
     stages.bench_function("parse YAML", |b| {
-        b.iter(|| cqpt::yaml::parse(&file.name, black_box(&file.text)).unwrap())
+        b.iter(|| cqpt::yaml::parse(&file.name, black_box(&file.text)).unwrap());
     });
     stages.bench_function("parse + decode", |b| b.iter(|| load_dossier(black_box(&file), &library).unwrap()));
     let dossier = load_dossier(&file, &library).unwrap();
     stages.bench_function("evaluate", |b| {
-        b.iter(|| evaluate(black_box(&dossier), &library, &policy, dossier.latest_date()))
+        b.iter(|| evaluate(black_box(&dossier), &library, &policy, dossier.latest_date()));
     });
     stages.finish();
 
@@ -51,12 +56,12 @@ fn bench(c: &mut Criterion) {
     group.bench_function("10,000 dossiers, no PDF", |b| {
         let options =
             SessionOptions { documents: Documents::None, threads, csv: Default::default(), date: None };
-        b.iter(|| session::run(&ctx, &input_10k, &dir.join("out-10000"), options, &|_, _| {}).unwrap())
+        b.iter(|| session::run(&ctx, &input_10k, &dir.join("out-10000"), options, &|_, _| {}).unwrap());
     });
     group.bench_function("1,000 dossiers with their synthesis PDFs", |b| {
         let options =
             SessionOptions { documents: Documents::Standard, threads, csv: Default::default(), date: None };
-        b.iter(|| session::run(&ctx, &input_1k, &dir.join("out-1000"), options, &|_, _| {}).unwrap())
+        b.iter(|| session::run(&ctx, &input_1k, &dir.join("out-1000"), options, &|_, _| {}).unwrap());
     });
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);

@@ -161,6 +161,8 @@ pub fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let before = &bytes[..at];
+        // A plain count: this runs once, on a file being rejected.
+        #[allow(clippy::naive_bytecount)]
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
         let bad = bytes.get(at).copied().unwrap_or(0);

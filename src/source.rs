@@ -148,7 +148,7 @@ pub fn referentiel_files_for(paths: &[PathBuf], base: &DataSource) -> Result<Vec
         let dir = if folder.join("referentiels").is_dir() {
             folder.join("referentiels")
         } else {
-            folder.to_path_buf()
+            (*folder).clone()
         };
         files.extend(read_folder(&dir, "yaml")?);
     }

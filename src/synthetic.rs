@@ -522,7 +522,11 @@ fn items_by_modality<'a>(
     let r = library.referentiel(certificate).expect("generated for a known certificate");
     let mut general: Vec<&str> = Vec::new();
     let mut specific: Vec<&str> = Vec::new();
-    for (_, x) in r.core_activities().filter_map(|a| a.knowledge.as_ref()).flat_map(|k| k.refs()) {
+    for (_, x) in r
+        .core_activities()
+        .filter_map(|a| a.knowledge.as_ref())
+        .flat_map(super::referentiel::model::Knowledge::refs)
+    {
         let id = x.id.as_str();
         if general.contains(&id) || specific.contains(&id) {
             continue;
@@ -589,7 +593,7 @@ fn evaluation(
         Proposal::Attribution => vec![],
         _ if for_complement.is_empty() => vec![],
         Proposal::EvaluationComplementaire => {
-            (0..1 + rng.below(3)).map(|_| *rng.pick(&for_complement)).collect()
+            (0..=rng.below(3)).map(|_| *rng.pick(&for_complement)).collect()
         }
         Proposal::NonAttribution => vec![*rng.pick(&for_failure)],
     };

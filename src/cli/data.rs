@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Write the data embedded in cqpt (référentiels, scales, policy, grids, templates, quiz
-    /// bank) into DIR, to edit and then use with `cqpt --data DIR …` (or CQPT_DATA=DIR).
+    /// bank) into DIR, to edit and then use with `cqpt --data DIR …` (or `CQPT_DATA=DIR`).
     ///
     /// Nothing is overwritten: if a file exists already, nothing is written and every such
     /// file is named (exit status 1).

@@ -91,7 +91,7 @@ pub struct ReportCommand {
     pub out: OutputArgs,
 }
 
-/// The date of a blank grid: SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+/// The date of a blank grid: `SOURCE_DATE_EPOCH` when set (reproducible builds), else today.
 // A blank grid has no dossier to take its date from: the printing day is the only date it has.
 #[allow(clippy::disallowed_methods)]
 fn grid_date() -> Date {

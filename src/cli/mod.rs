@@ -28,7 +28,7 @@ pub const EXIT_BLOCKED: u8 = 4;
 /// cqpt — evaluation and certification of the telecom CQPT (accord du 23 septembre 2005).
 ///
 /// Référentiels, scales, policy, grids, templates and the quiz bank are data files: by default
-/// the copy embedded in cqpt is used; `--data DIR` (or CQPT_DATA) points at a folder with the
+/// the copy embedded in cqpt is used; `--data DIR` (or `CQPT_DATA`) points at a folder with the
 /// same layout as the repository (referentiels/, grids/, templates/, quiz/), which then
 /// replaces it. `cqpt data export DIR` writes the embedded copy as such a folder to edit.
 ///

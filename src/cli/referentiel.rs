@@ -128,7 +128,7 @@ fn validate(source: &DataSource, paths: &[PathBuf], format: Format) -> Outcome {
     }
     match result {
         Ok(loaded) => {
-            for w in loaded.warnings.iter() {
+            for w in &loaded.warnings {
                 super::print_diagnostic(w);
             }
             let l = &loaded.library;

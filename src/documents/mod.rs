@@ -82,7 +82,7 @@ impl<'a> Context<'a> {
 
     /// The grids of `certificate`, read from the source the first time only.
     pub fn grids(&self, certificate: &str) -> Result<CertificateGrids> {
-        let mut cache = self.grids.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.grids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(g) = cache.get(certificate) {
             return Ok(g.clone());
         }

@@ -147,7 +147,7 @@ fn missing_pieces(labels: &Labels, reasons: &[Reason]) -> Vec<String> {
     for r in reasons {
         match r {
             Reason::NoProofOfActivity => {
-                pieces.push(format!("{} ou {}", piece("contrat-de-travail"), piece("bulletin-de-paie")))
+                pieces.push(format!("{} ou {}", piece("contrat-de-travail"), piece("bulletin-de-paie")));
             }
             Reason::NoSwornStatement => pieces.push(piece("attestation-sur-honneur")),
             _ => {}
@@ -306,7 +306,7 @@ fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
         let items: Vec<LevelledItem> = a
             .knowledge
             .iter()
-            .flat_map(|k| k.refs())
+            .flat_map(super::super::referentiel::model::Knowledge::refs)
             .filter(|(_, x)| listed.insert(x.id.clone()))
             .filter_map(|(_, x)| level_of(&x.id).and_then(|l| item_view(&x.id, l)))
             .collect();
@@ -684,7 +684,7 @@ pub fn grid(
     let mut groups = Vec::new();
     for a in r.core_activities() {
         let mut rows = Vec::new();
-        for (_, x) in a.knowledge.iter().flat_map(|k| k.refs()) {
+        for (_, x) in a.knowledge.iter().flat_map(super::super::referentiel::model::Knowledge::refs) {
             let Some(item) = ctx.library.item(&x.id) else { continue };
             if let Some(m) = def.modality
                 && !ctx.policy.modalities.for_category(item.category).contains(&m)

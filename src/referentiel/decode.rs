@@ -89,7 +89,7 @@ pub fn decode_referentiel(file: &str, root: &Node, diagnostics: &mut Diagnostics
     let items = items
         .into_iter()
         .map(|mut item| {
-            item.defined_in = id.clone();
+            item.defined_in.clone_from(&id);
             item
         })
         .collect();

@@ -106,7 +106,9 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
         }
     }
     if scales.is_none() && !unreadable_scales {
-        let folder = files.first().map(|f| f.folder()).unwrap_or_else(|| "referentiels".to_string());
+        let folder = files
+            .first()
+            .map_or_else(|| "referentiels".to_string(), super::super::source::SourceFile::folder);
         diagnostics.push(
             Diagnostic::error(
                 Code::MissingField,
@@ -122,7 +124,11 @@ pub fn load(files: &[SourceFile]) -> Result<Loaded, Diagnostics> {
         diagnostics.push(
             Diagnostic::error(
                 Code::MissingField,
-                Location { file: files.first().map(|f| f.folder()).unwrap_or_default(), line: 0, column: 0 },
+                Location {
+                    file: files.first().map(super::super::source::SourceFile::folder).unwrap_or_default(),
+                    line: 0,
+                    column: 0,
+                },
                 "",
                 "no référentiel file",
             )

@@ -498,10 +498,9 @@ mod tests {
 
     #[test]
     fn long_tables_cross_pages_with_their_header_repeated() {
-        let mut text = String::from("!table 70,30\n|= Savoir | Niveau |\n");
-        for i in 0..120 {
-            text.push_str(&format!("| Savoir numéro {i} | 3 |\n"));
-        }
+        let rows: String =
+            (0..120).map(|i| format!("| Savoir numéro {i} | 3 |\n")).collect::<Vec<_>>().concat();
+        let text = format!("!table 70,30\n|= Savoir | Niveau |\n{rows}");
         let doc = layout(&parse(&text).unwrap(), d());
         assert!(doc.pages.len() >= 3, "{} pages", doc.pages.len());
         for page in &doc.pages {

@@ -1,13 +1,13 @@
-//! The embedded fonts (DejaVu Sans, subset by `scripts/make-fonts.sh` to the letters of the
+//! The embedded fonts (`DejaVu` Sans, subset by `scripts/make-fonts.sh` to the letters of the
 //! names of people living in France: Latin with its extensions and Vietnamese, Greek, Cyrillic)
 //! and their metrics: printpdf cannot measure text, so widths are the
 //! sums of the glyph advances read with ttf-parser.
 
 use std::sync::OnceLock;
 
-/// DejaVu Sans, regular.
+/// `DejaVu` Sans, regular.
 pub const REGULAR: &[u8] = include_bytes!("../../fonts/DejaVuSans-fr.ttf");
-/// DejaVu Sans, bold.
+/// `DejaVu` Sans, bold.
 pub const BOLD: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold-fr.ttf");
 
 /// Regular or bold.
@@ -33,7 +33,7 @@ impl Metrics {
         let mut advances = vec![0u16; 0x1_0000];
         let mut present = vec![false; 0x1_0000];
         if let Some(table) = face.tables().cmap {
-            for subtable in table.subtables.into_iter().filter(|s| s.is_unicode()) {
+            for subtable in table.subtables.into_iter().filter(ttf_parser::cmap::Subtable::is_unicode) {
                 subtable.codepoints(|cp| {
                     if let (Some(gid), Ok(i)) = (subtable.glyph_index(cp), usize::try_from(cp))
                         && i < advances.len()

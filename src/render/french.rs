@@ -17,8 +17,7 @@ pub fn french_spacing(text: &str) -> String {
         let next = chars.get(i + 1).copied();
         let before = match c {
             ';' | '!' | '?' => Some(NNBSP),
-            ':' => Some(NBSP),
-            '»' => Some(NBSP),
+            ':' | '»' => Some(NBSP),
             _ => None,
         };
         if let Some(space) = before {

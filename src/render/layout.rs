@@ -79,7 +79,7 @@ pub struct Document {
     pub author: String,
     /// Subject (metadata).
     pub subject: String,
-    /// Creation date (metadata): from the dossier or SOURCE_DATE_EPOCH, never the clock.
+    /// Creation date (metadata): from the dossier or `SOURCE_DATE_EPOCH`, never the clock.
     pub created: Date,
     /// Pages.
     pub pages: Vec<Page>,

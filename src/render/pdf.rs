@@ -1,5 +1,5 @@
 //! The PDF backend: a [`Document`] of placed text, lines and boxes, printed with printpdf and
-//! finished with [`pdf_meta`](super::pdf_meta) and [`pdf_fonts`](super::pdf_fonts). The fonts
+//! finished with [`pdf_meta`](super::pdf_meta) and [`pdf_fonts`]. The fonts
 //! are prepared once per process; ids are fixed and the file identifier is derived from the
 //! content, so the same document always gives the same bytes.
 
@@ -29,8 +29,8 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
             .insert(font_id(style), printpdf::PdfFont::new(pdf_fonts::parsed(style).clone()));
     }
     let info = &mut pdf.metadata.info;
-    info.author = doc.author.clone();
-    info.subject = doc.subject.clone();
+    info.author.clone_from(&doc.author);
+    info.subject.clone_from(&doc.subject);
     info.creator = "cqpt".to_string();
     info.producer = format!("cqpt {}", env!("CARGO_PKG_VERSION"));
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(doc.created.days_since_epoch() * 86_400)

@@ -5,6 +5,7 @@
 use super::font::missing_chars;
 use serde::Serialize;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 /// A field holding characters the font lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ fn walk(value: &Value, path: &mut String, found: &mut Vec<UnprintableField>) {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 walk(item, path, found);
                 path.truncate(len);
             }

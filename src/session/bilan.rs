@@ -95,7 +95,7 @@ pub fn bilan(
             if dossier.application.submitted.year() != year {
                 return Ok(());
             }
-            let mut b = acc.lock().unwrap_or_else(|p| p.into_inner());
+            let mut b = acc.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             b.dossiers += 1;
             b.funding += e.funding.euros;
             *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
@@ -150,7 +150,7 @@ pub fn bilan(
     );
     let mut failures: Vec<Failure> = entries.refused;
     failures.extend(results.into_iter().filter_map(|r: std::result::Result<(), Failure>| r.err()));
-    let mut b = acc.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut b = acc.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     b.failures = failures.len();
     Ok((b, failures))
 }

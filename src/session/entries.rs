@@ -31,7 +31,7 @@ fn dossier_name(path: &Path) -> bool {
 /// The output folder a dossier writes into (its name without the extension); two dossiers
 /// whose folders differ only by case collide too (on Windows and macOS they are one).
 pub fn output_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "dossier".into())
+    path.file_stem().map_or_else(|| "dossier".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Why an entry named like a dossier cannot be processed, if it cannot.
@@ -41,9 +41,8 @@ fn refusal(path: &Path, folder: &Path) -> Option<String> {
         Err(e) => return Some(format!("cannot be read ({e})")),
     };
     let meta = if meta.file_type().is_symlink() {
-        let target = match std::fs::canonicalize(path) {
-            Ok(t) => t,
-            Err(_) => return Some("a broken link: it leads to nothing".into()),
+        let Ok(target) = std::fs::canonicalize(path) else {
+            return Some("a broken link: it leads to nothing".into());
         };
         if !target.starts_with(folder) {
             return Some("a link leading outside the folder of dossiers: refused, not opened".into());

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::phases::Evaluation;
 use crate::render;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 pub use summary::{CsvDialect, SummaryRow};
 
@@ -108,12 +109,12 @@ fn planned(dossiers: &[PathBuf], options: SessionOptions) -> Vec<String> {
 fn error_report(failures: &[Failure], ignored: &[String]) -> String {
     let mut report = String::new();
     for f in failures {
-        report.push_str(&format!("== {}\n{}\n\n", f.file, f.message));
+        let _ = write!(report, "== {}\n{}\n\n", f.file, f.message);
     }
     if !ignored.is_empty() {
         report.push_str("== not dossiers (a dossier's name ends in .yaml or .yml), left alone:\n");
         for name in ignored {
-            report.push_str(&format!("{name}\n"));
+            let _ = writeln!(report, "{name}");
         }
     }
     report
@@ -141,12 +142,10 @@ fn process(
         .map_err(|err| Failure { file: path.display().to_string(), message: err.to_string() })?;
     let kinds: Vec<ReportKind> = match options.documents {
         Documents::None => vec![],
-        Documents::Standard if e.recevabilite.recevable => vec![ReportKind::Synthese],
-        Documents::Standard => vec![ReportKind::Recevabilite],
-        Documents::All if e.recevabilite.recevable => {
-            vec![ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille]
-        }
-        Documents::All => vec![ReportKind::Recevabilite],
+        // A rejected application gets its letter, whatever the set.
+        Documents::Standard | Documents::All if !e.recevabilite.recevable => vec![ReportKind::Recevabilite],
+        Documents::Standard => vec![ReportKind::Synthese],
+        Documents::All => vec![ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille],
     };
     let mut written = Vec::new();
     if !kinds.is_empty() {

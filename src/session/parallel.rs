@@ -22,7 +22,7 @@ pub fn map<T: Sync, R: Send>(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
                     let r = f(item);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, items.len());
                 }
             });
@@ -30,7 +30,7 @@ pub fn map<T: Sync, R: Send>(
     });
     results
         .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .into_iter()
         .map(|r| r.expect("every index is processed"))
         .collect()
@@ -38,7 +38,7 @@ pub fn map<T: Sync, R: Send>(
 
 /// The number of threads to use: the cores available.
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 #[cfg(test)]

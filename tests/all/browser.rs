@@ -1,5 +1,5 @@
 //! A real headless Chromium (Debian's chromium and chromium-driver, installed by .ci/run),
-//! driven over the WebDriver protocol with a minimal client: a whole sitting, a refresh in the
+//! driven over the `WebDriver` protocol with a minimal client: a whole sitting, a refresh in the
 //! middle, the keyboard, and the end of time.
 
 use crate::quiz_server::{sittings, start};
@@ -29,7 +29,7 @@ impl Drop for Browser {
 fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Value> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let body = body.map(std::string::ToString::to_string).unwrap_or_default();
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -72,7 +72,7 @@ impl Browser {
                 "chromedriver is needed: apt-get install chromium chromium-driver (.ci/run installs them)",
             );
         let deadline = Instant::now() + Duration::from_secs(20);
-        while request(port, "GET", "/status", None).map(|s| s["value"]["ready"] != true).unwrap_or(true) {
+        while request(port, "GET", "/status", None).map_or(true, |s| s["value"]["ready"] != true) {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -34,7 +34,7 @@ pub struct Spec {
     pub contract_end: &'static str,
     /// The kind of contract of every employment period.
     pub contract: &'static str,
-    /// (start, end, hours, related, in_branch)
+    /// (start, end, hours, related, `in_branch`)
     pub employment: Vec<(&'static str, Option<&'static str>, u32, bool, bool)>,
     pub documents: Vec<&'static str>,
     pub submitted: &'static str,
@@ -178,8 +178,10 @@ impl Spec {
             let r = library.referentiel(self.certificate).unwrap();
             let mut general = Vec::new();
             let mut specific = Vec::new();
-            for (_, reference) in
-                r.core_activities().filter_map(|a| a.knowledge.as_ref()).flat_map(|k| k.refs())
+            for (_, reference) in r
+                .core_activities()
+                .filter_map(|a| a.knowledge.as_ref())
+                .flat_map(cqpt::referentiel::Knowledge::refs)
             {
                 let id = reference.id.as_str();
                 if self.skip.iter().any(|s| s == id) || general.contains(&id) || specific.contains(&id) {

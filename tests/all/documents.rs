@@ -25,8 +25,12 @@ pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
 
 fn info(bytes: &[u8], key: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
-    let info =
-        doc.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|r| doc.get_dictionary(r)).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|r| doc.get_dictionary(r))
+        .unwrap();
     match info.get(key).unwrap() {
         lopdf::Object::String(s, _) => {
             if s.starts_with(&[0xfe, 0xff]) {
@@ -332,7 +336,7 @@ fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() 
     assert_eq!(doc.version, "1.7");
     let catalog = doc.catalog().unwrap();
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"fr-FR");
-    let xmp = catalog.get(b"Metadata").and_then(|m| m.as_reference()).unwrap();
+    let xmp = catalog.get(b"Metadata").and_then(lopdf::Object::as_reference).unwrap();
     let xmp = doc.get_object(xmp).and_then(|o| o.as_stream()).unwrap();
     assert_eq!(xmp.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"XML");
     let xmp = String::from_utf8(xmp.content.clone()).unwrap();
@@ -344,7 +348,7 @@ fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() 
     ] {
         assert!(xmp.contains(needle), "{needle:?} not in the XMP:\n{xmp}");
     }
-    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).unwrap();
+    let info = doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference).unwrap();
     let info = doc.get_dictionary(info).unwrap();
     assert!(info.get(b"GTS_PDFXVersion").is_err(), "no PDF/X claim");
     assert!(!String::from_utf8_lossy(&bytes).contains("GTS_PDFX"), "no PDF/X output intent either");
@@ -367,7 +371,7 @@ fn pdfs_declare_french_carry_xmp_metadata_claim_no_pdf_x_and_name_their_fonts() 
         let name = dict.get(b"FontName").unwrap().as_name().unwrap();
         let shipped =
             if name.ends_with(b"-Bold") { cqpt::render::font::BOLD } else { cqpt::render::font::REGULAR };
-        let program = dict.get(b"FontFile2").and_then(|r| r.as_reference()).unwrap();
+        let program = dict.get(b"FontFile2").and_then(lopdf::Object::as_reference).unwrap();
         let program = doc.get_object(program).and_then(|o| o.as_stream()).unwrap();
         assert_eq!(program.dict.get(b"Filter").unwrap().as_name().unwrap(), b"FlateDecode");
         assert!(program.content.len() < shipped.len());

@@ -15,8 +15,7 @@ fn load(text: &str) -> Result<cqpt::dossier::Dossier, cqpt::diag::Diagnostics> {
 fn line_of(text: &str, needle: &str) -> u32 {
     text.lines()
         .position(|l| l.contains(needle))
-        .map(|i| i as u32 + 1)
-        .unwrap_or_else(|| panic!("{needle} not found"))
+        .map_or_else(|| panic!("{needle} not found"), |i| i as u32 + 1)
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn the_global_grid_marks_the_modalities_that_do_not_assess_an_item() {
     let r = library.referentiel("distance").unwrap();
     let mut items = std::collections::BTreeSet::new();
     for a in r.core_activities() {
-        for (_, x) in a.knowledge.iter().flat_map(|k| k.refs()) {
+        for (_, x) in a.knowledge.iter().flat_map(cqpt::referentiel::Knowledge::refs) {
             items.insert(x.id.clone());
         }
     }

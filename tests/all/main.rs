@@ -2,6 +2,20 @@
 
 // Tests may read the clock for deadlines and timings (clippy.toml bans it in the library only).
 #![allow(clippy::disallowed_methods)]
+// Sums and rates are compared exactly: they are computed from whole euros and hours, and an
+// approximate comparison would hide a wrong rounding.
+#![allow(clippy::float_cmp)]
+// Tests build expected texts and tables the plainest way; these style lints add noise there:
+// `push_str(&format!(…))`, rule tables written arm by arm as in the text, literal seeds, JSON
+// values handed over, `Default::default()` for test fixtures.
+#![allow(
+    clippy::format_push_string,
+    clippy::format_collect,
+    clippy::match_same_arms,
+    clippy::unreadable_literal,
+    clippy::needless_pass_by_value,
+    clippy::default_trait_access
+)]
 
 mod browser;
 mod builder;

@@ -15,7 +15,7 @@ fn a_contact_number_used_twice_is_an_error_at_its_place() {
     let diags = load_dossier(&SourceFile { name: "dup.yaml".into(), text: bad }, &context().0).unwrap_err();
     let d = diags.iter().find(|d| d.code == Code::DuplicateId).unwrap_or_else(|| panic!("{diags}"));
     assert_eq!((d.location.line, d.field.as_str()), (line, "observation.contacts[2].number"));
-    assert!(d.message.contains("2"));
+    assert!(d.message.contains('2'));
 }
 
 /// A complete point-de-distribution dossier with two contacts observed, and an interview.

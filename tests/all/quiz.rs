@@ -33,7 +33,7 @@ fn answers(s: &Sitting, pick: impl Fn(&quiz::sitting::SittingQuestion) -> Option
 }
 
 fn right(q: &quiz::sitting::SittingQuestion) -> String {
-    q.key.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";")
+    q.key.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(";")
 }
 
 fn wrong(q: &quiz::sitting::SittingQuestion) -> String {

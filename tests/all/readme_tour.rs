@@ -5,7 +5,7 @@ use crate::common::root;
 use std::path::Path;
 use std::process::Command;
 
-/// The lines of the first ```sh block after the "## A short tour" heading.
+/// The lines of the first `sh` code block after the "## A short tour" heading.
 fn tour_lines() -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
     let tour = &readme[readme.find("## A short tour").expect("the README has a tour")..];

@@ -253,6 +253,8 @@ fn done(outcome: Result<(), Refusal>) -> Response {
 
 /// Serves until `stop` is set: accepts connections on `listener`, closes sittings at the end of
 /// time every second.
+// The server holds these for its whole life and hands clones to its threads: by value says so.
+#[allow(clippy::needless_pass_by_value)]
 pub fn serve(
     listener: TcpListener,
     state: Arc<Sittings>,
