@@ -390,6 +390,8 @@ pub struct SyntheseView {
     synthese_date: String,
     recevable: bool,
     synthesised: bool,
+    /// Findings block the synthesis: no decision boxes, signatures nor funding are printed.
+    blocked: bool,
     required: u8,
     activities: Vec<ActivityView>,
     proposal: String,
@@ -571,6 +573,7 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
         synthese_date: french::date(d.synthese.as_ref().map_or(e.date, |s| s.date)),
         recevable: e.recevabilite.recevable,
         synthesised: e.synthese.is_some(),
+        blocked: e.recevabilite.recevable && e.blocked(),
         required,
         activities,
         proposal,

@@ -367,3 +367,29 @@ fn the_tableau_is_dated_by_the_latest_decision_without_date() {
     // not count.
     assert!(text.contains("séance du 12\u{a0}mai\u{a0}2026"), "{text}");
 }
+
+fn synthese(example: &str) -> String {
+    let (library, policy) = context();
+    let templates = Templates::load(&DataSource::Embedded).unwrap();
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
+    let file = SourceFile::read(&root().join("examples/dossiers").join(example)).unwrap();
+    let dossier = load_dossier(&file, library).unwrap();
+    let e = evaluate(&dossier, library, policy, dossier.latest_date());
+    pdf_text(&documents::report_pdf(&ctx, ReportKind::Synthese, &dossier, &e).unwrap())
+}
+
+#[test]
+fn a_blocked_dossier_shows_no_decision_boxes_no_signatures_and_no_funding() {
+    let decision = ["Décision de la commission", "□", "Représentant(e) des salariés", "Prise en charge"];
+    let blocked = synthese("14-evaluator-trained-candidate.yaml");
+    for needle in decision {
+        assert!(!blocked.contains(needle), "a blocked dossier shows {needle:?}:\n{blocked}");
+    }
+    let said = "ne peut pas être présenté à la commission d'attribution tant que les constats bloquants";
+    assert!(blocked.split_whitespace().collect::<Vec<_>>().join(" ").contains(said), "{blocked}");
+    let open = synthese("01-distance-attribution.yaml");
+    for needle in decision {
+        assert!(open.contains(needle), "missing {needle:?} in:\n{open}");
+    }
+    assert!(!open.contains("constats bloquants"), "{open}");
+}
