@@ -660,12 +660,13 @@ pub struct GridView {
     date: String,
     required: u8,
     proposal: String,
-    /// What marks a cell of a modality that does not assess the item (policy's `[modalities]`).
+    /// What marks a cell of a modality that does not assess the item (policy's `[modalities]`):
+    /// the markup's greyed cell.
     not_assessed: &'static str,
 }
 
-/// The mark of a cell whose modality does not assess the item.
-const NOT_ASSESSED: &str = "×";
+/// The mark of a cell whose modality does not assess the item: the cell is greyed.
+const NOT_ASSESSED: &str = crate::render::markup::GREY_CELL;
 
 /// Builds a grid's view; filled from the dossier's synthesis when given.
 pub fn grid(

@@ -6,7 +6,7 @@
 use super::font::{Style, metrics};
 use super::french::french_spacing;
 use super::layout::{A4_LONG, A4_SHORT, Document, Item, Page};
-use super::markup::{Bar, Block, Markup, Row, Table};
+use super::markup::{Bar, Block, GREY_CELL, Markup, Row, Table};
 use super::paginate::{Content, Frame, Piece, Prefix, RowSpec, Running, paginate};
 use crate::date::Date;
 
@@ -297,16 +297,25 @@ fn row_spec(
     fill: Option<f32>,
     min_height: f32,
 ) -> RowSpec {
+    let mut greyed = 0u64;
     RowSpec {
         x: left,
         cells: cells
             .iter()
             .zip(widths)
-            .map(|(c, w)| wrap(&french_spacing(c), style, CELL, w - 2.0 * PAD))
+            .enumerate()
+            .map(|(k, (c, w))| {
+                if c == GREY_CELL && k < 64 {
+                    greyed |= 1 << k;
+                    return Vec::new();
+                }
+                wrap(&french_spacing(c), style, CELL, w - 2.0 * PAD)
+            })
             .collect(),
         widths: widths.to_vec(),
         style,
         fill,
+        greyed,
         min_height,
         size: CELL,
         line_height: line_height(CELL),
@@ -494,6 +503,20 @@ mod tests {
             assert!(metrics(Style::Regular).width(l, 10.0) * PT <= 40.0 + 0.01, "{l}");
         }
         assert!(lines.iter().any(|l| l.contains("Proposition\u{a0}:")));
+    }
+
+    #[test]
+    fn a_greyed_cell_is_filled_and_prints_no_text() {
+        let doc = layout(&parse("!table 50,50\n| Savoir | {grey} |\n| Autre | 3 |\n").unwrap(), d());
+        let items = &doc.pages[0].items;
+        let grey: Vec<_> = items
+            .iter()
+            .filter(
+                |i| matches!(i, Item::Rect { fill: Some(f), .. } if *f == super::super::paginate::GREY_FILL),
+            )
+            .collect();
+        assert_eq!(grey.len(), 1, "{items:?}");
+        assert!(!doc.text().contains("grey") && doc.text().contains('3'));
     }
 
     #[test]

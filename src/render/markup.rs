@@ -12,12 +12,16 @@
 //! |= Header | cells |        header rows (repeated on each page)
 //! |+ A group row             one cell across all columns, shaded
 //! | a | b | c |              a row
+//! | a | {grey} | c |         a cell written `{grey}` alone is greyed, empty (not assessed)
 //! !bars max=5 required=3     a bar chart; then `label | value | text` rows until a blank line
 //! !signatures                signature blocks; then one label per line until a blank line
 //! !box 30 Title              an empty box 30 mm high, titled, to write in
 //! !space 5                   5 mm of space            !pagebreak
 //! !keep … !endkeep            blocks kept on one page (a quiz question and its answers)
 //! ```
+
+/// A table cell holding only this is filled with light grey and prints no text.
+pub const GREY_CELL: &str = "{grey}";
 
 /// Page settings.
 #[derive(Debug, Clone, PartialEq, Default)]

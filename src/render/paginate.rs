@@ -10,6 +10,9 @@
 use super::font::Style;
 use super::layout::{Item, Page};
 
+/// The grey level of a greyed cell (`{grey}` in the markup): light, the cell's text gone.
+pub const GREY_FILL: f32 = 0.85;
+
 /// A table row, drawn when placed, so that one taller than a page can be cut between lines.
 #[derive(Debug, Clone)]
 pub struct RowSpec {
@@ -23,6 +26,8 @@ pub struct RowSpec {
     pub style: Style,
     /// Background grey level, if shaded.
     pub fill: Option<f32>,
+    /// Bit `k` set: cell `k` is greyed ([`GREY_FILL`]), whatever `fill` says.
+    pub greyed: u64,
     /// Smallest height, mm (room to write by hand).
     pub min_height: f32,
     /// Font size of the cells, points.
@@ -45,8 +50,9 @@ impl RowSpec {
         let h = self.height();
         let mut items = Vec::with_capacity(self.cells.len() * 2);
         let mut x = self.x;
-        for (cell, w) in self.cells.iter().zip(&self.widths) {
-            items.push(Item::Rect { x, y, w: *w, h, fill: self.fill, stroke: Some(0.4) });
+        for (k, (cell, w)) in self.cells.iter().zip(&self.widths).enumerate() {
+            let fill = if k < 64 && self.greyed & (1 << k) != 0 { Some(GREY_FILL) } else { self.fill };
+            items.push(Item::Rect { x, y, w: *w, h, fill, stroke: Some(0.4) });
             for (k, line) in cell.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
                 items.push(Item::Text {
                     x: x + self.pad,
@@ -378,6 +384,7 @@ mod tests {
             widths: vec![100.0],
             style: Style::Regular,
             fill: None,
+            greyed: 0,
             min_height: 0.0,
             size: 8.0,
             line_height: 4.0,
@@ -414,6 +421,7 @@ mod tests {
             widths: vec![100.0],
             style: Style::Regular,
             fill: None,
+            greyed: 0,
             min_height: 0.0,
             size: 8.0,
             line_height: 4.0,

@@ -1,10 +1,12 @@
 //! The blank grids an evaluator fills by hand, read back from the PDF: who, what and when at the
-//! top, signature boxes at the end, the cells of modalities that do not assess an item marked.
+//! top, signature boxes at the end, the cells of modalities that do not assess an item greyed.
 
 use crate::builder::context;
 use crate::documents::pdf_text;
 use cqpt::documents::{self, Context, GridKind};
 use cqpt::render::Templates;
+use cqpt::render::layout::Item;
+use cqpt::render::paginate::GREY_FILL;
 use cqpt::source::DataSource;
 
 fn blank(certificate: &str, kind: GridKind) -> String {
@@ -48,9 +50,10 @@ fn every_blank_grid_opens_with_an_identity_block_and_ends_with_signatures() {
 }
 
 #[test]
-fn the_global_grid_marks_the_modalities_that_do_not_assess_an_item() {
+fn the_global_grid_greys_the_cells_of_the_modalities_that_do_not_assess_an_item() {
     let text = blank("distance", GridKind::Globale);
-    assert!(text.contains("×\u{a0}: modalité qui n'évalue pas"), "{text}");
+    assert!(text.contains("Case grisée\u{a0}: modalité qui n'évalue pas"), "{text}");
+    assert!(!text.contains('×') && !text.contains("{grey}"), "no mark printed in a greyed cell:\n{text}");
     // Every item has three modality cells, at least one of which the policy leaves out.
     let (library, policy) = context();
     let r = library.referentiel("distance").unwrap();
@@ -66,5 +69,26 @@ fn the_global_grid_marks_the_modalities_that_do_not_assess_an_item() {
         .map(|i| 3 - policy.modalities.for_category(i.category).len())
         .sum();
     assert!(expected > 0);
-    assert_eq!(text.matches('×').count(), expected + 1, "one mark per left-out cell, and the legend's");
+    let templates = Templates::load(&DataSource::Embedded).unwrap();
+    let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
+    let created = "2026-09-10".parse().unwrap();
+    let doc = documents::grid_document(&ctx, "distance", GridKind::Globale, created).unwrap();
+    let greyed = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|i| matches!(i, Item::Rect { fill: Some(f), .. } if (*f - GREY_FILL).abs() < 1e-6))
+        .count();
+    assert_eq!(greyed, expected, "one filled rectangle behind each left-out cell");
+    // The PDF paints them: the content streams set that grey as fill colour.
+    let pdf = lopdf::Document::load_mem(
+        &documents::grid_pdf(&ctx, "distance", GridKind::Globale, created).unwrap(),
+    )
+    .unwrap();
+    let fill = format!("{GREY_FILL} g");
+    let painted = pdf.get_pages().values().any(|id| {
+        let content = pdf.get_page_content(*id);
+        String::from_utf8_lossy(&content).contains(&fill)
+    });
+    assert!(painted, "no {fill:?} in the PDF content");
 }
