@@ -18,7 +18,9 @@ pub struct Templates {
 
 /// What `{{value}}` does to a value: a `|` would end a table cell and a line break a row.
 fn markup_escape(text: &str) -> String {
-    text.replace('|', "/").replace(['\n', '\r'], " ")
+    // A value never makes markup: no cell separator, no line break, and no `{grey}` cell
+    // marker (written with a space inside, it prints as typed and fills nothing).
+    text.replace('|', "/").replace(['\n', '\r'], " ").replace("{grey}", "{grey }")
 }
 
 /// `{{date d}}`: 2026-10-20 → 20 octobre 2026.
@@ -197,5 +199,7 @@ mod tests {
     #[test]
     fn values_cannot_break_the_markup() {
         assert_eq!(markup_escape("a | b\nc"), "a / b c");
+        // A name typed `{grey}` in a dossier prints, it does not grey a grid cell.
+        assert_eq!(markup_escape("{grey}"), "{grey }");
     }
 }
