@@ -392,4 +392,11 @@ fn a_blocked_dossier_shows_no_decision_boxes_no_signatures_and_no_funding() {
         assert!(open.contains(needle), "missing {needle:?} in:\n{open}");
     }
     assert!(!open.contains("constats bloquants"), "{open}");
+    // Nor a rejected application, whose synthesis says why.
+    let rejected = synthese("10-non-recevable-hours-under-minimum.yaml");
+    for needle in decision {
+        assert!(!rejected.contains(needle), "a rejected application shows {needle:?}:\n{rejected}");
+    }
+    let said = "La demande n'étant pas recevable, le dossier n'est pas présenté";
+    assert!(rejected.split_whitespace().collect::<Vec<_>>().join(" ").contains(said), "{rejected}");
 }
