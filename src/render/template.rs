@@ -39,7 +39,7 @@ fn date_helper(
     Ok(())
 }
 
-/// `{{euros x}}`: 300 → 300,00 €.
+/// `{{euros x}}`: 1400 → 1 400,00 € ([`super::french::euros`]).
 fn euros_helper(
     h: &Helper,
     _: &Handlebars,
@@ -51,36 +51,14 @@ fn euros_helper(
         .param(0)
         .and_then(|p| p.value().as_f64())
         .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("euros", 0))?;
-    out.write(&format!("{}\u{a0}€", format!("{value:.2}").replace('.', ",")))?;
+    out.write(&super::french::euros(value))?;
     Ok(())
 }
 
-/// A date in French words; the text unchanged if it is not a date.
+/// A date in French words, never split across lines ([`super::french::date`]); the text
+/// unchanged if it is not a date.
 pub fn french_date(value: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    match value.parse::<crate::date::Date>() {
-        Ok(_) => {
-            let parts: Vec<&str> = value.split('-').collect();
-            let month = parts[1].parse::<usize>().unwrap_or(1);
-            let day = parts[2].trim_start_matches('0');
-            let day = if day == "1" { "1er" } else { day };
-            format!("{day} {} {}", MONTHS[month - 1], parts[0])
-        }
-        Err(_) => value.to_string(),
-    }
+    value.parse::<crate::date::Date>().map_or_else(|_| value.to_string(), super::french::date)
 }
 
 impl Templates {
@@ -165,8 +143,8 @@ mod tests {
 
     #[test]
     fn dates_are_written_in_french() {
-        assert_eq!(french_date("2026-10-20"), "20 octobre 2026");
-        assert_eq!(french_date("2026-03-01"), "1er mars 2026");
+        assert_eq!(french_date("2026-10-20"), "20\u{a0}octobre\u{a0}2026");
+        assert_eq!(french_date("2026-03-01"), "1er\u{a0}mars\u{a0}2026");
         assert_eq!(french_date("demain"), "demain");
     }
 
