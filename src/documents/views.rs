@@ -712,7 +712,8 @@ pub fn grid(
             };
             rows.push(GridRow {
                 id: x.id.clone(),
-                label: item.label.clone(),
+                // The wording of the référentiel at this place (issue 13 point 5).
+                label: x.wording_or(item).to_string(),
                 kind: labels.kind(item.kind).to_string(),
                 category: labels.category(item.category).to_string(),
                 preuves: source(crate::policy::Modality::Preuves),

@@ -188,3 +188,15 @@ fn every_wording_of_a_place_is_one_of_its_items_wordings() {
     // 29 CQPT places, 1 in accueil (line 54 of seed 004), 1 in the titre professionnel (line 961).
     assert_eq!(places, 31);
 }
+
+#[test]
+fn a_grid_prints_the_wording_of_the_place() {
+    let r = run(&["grid", "point-de-distribution", "globale", "--text"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Résoudre un litige ou traiter une réclamation"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("Traiter une réclamation et lui donner la suite qui convient"),
+        "{}",
+        r.stdout
+    );
+}
