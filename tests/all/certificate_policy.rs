@@ -133,3 +133,61 @@ fn a_modality_of_a_phase_not_required_and_a_per_unit_rule_without_units_are_refu
         line_of("[certificats.distance]\npass_rule = \"per-unit\"\n", "pass_rule = \"per-unit\"")
     );
 }
+
+/// The recevabilité letter of a dossier built by the test builder, as text.
+fn letter_of(spec: &Spec) -> String {
+    use cqpt::documents::{self, Context, ReportKind};
+    let (library, policy) = context();
+    let templates = cqpt::render::Templates::load(&cqpt::source::DataSource::Embedded).unwrap();
+    let ctx = Context::new(library, policy, &templates, &cqpt::source::DataSource::Embedded);
+    let dossier = spec.dossier();
+    let e = evaluate(&dossier, library, policy, dossier.latest_date());
+    crate::documents::pdf_text(&documents::report_pdf(&ctx, ReportKind::Recevabilite, &dossier, &e).unwrap())
+}
+
+#[test]
+fn the_letter_of_a_titre_professionnel_names_its_own_organisations() {
+    let tp = letter_of(&Spec::application("tp-service-client-distance"));
+    for needle in [
+        "demande de titre professionnel",
+        "titres professionnels du ministère chargé de l'emploi",
+        "arrêté du 3 juillet 2003",
+        "déclarée recevable",
+    ] {
+        assert!(tp.contains(needle), "missing {needle:?} in:\n{tp}");
+    }
+    for absent in ["CQPT", "AUVICOM", "CPNE", "télécommunications"] {
+        assert!(!tp.contains(absent), "{absent:?} in the letter of a titre professionnel:\n{tp}");
+    }
+    // The CQPT keep theirs, and a certificate without its own texts takes the default.
+    for certificate in ["distance", "accueil"] {
+        let cqpt = letter_of(&Spec::application(certificate));
+        for needle in [
+            "AUVICOM",
+            "demande de CQPT",
+            "certificats de qualification professionnelle des télécommunications",
+        ] {
+            assert!(cqpt.contains(needle), "missing {needle:?} in:\n{cqpt}");
+        }
+    }
+}
+
+#[test]
+fn the_texts_of_a_certificate_override_the_default_key_by_key() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/referentiels/documents.toml")).unwrap();
+    let texts =
+        cqpt::documents::texts::Texts::load(&SourceFile { name: "documents.toml".into(), text }).unwrap();
+    let tp = texts.for_certificate("tp-service-client-distance");
+    assert_eq!(tp.famille.sigle, "titre professionnel");
+    assert_eq!(tp.cpne.nom, "Ministère chargé de l'emploi");
+    assert!(
+        tp.lettre_recevabilite.objet_recevable.contains("demande de titre professionnel « {certificat} »")
+    );
+    // Not overridden: the default's.
+    assert_eq!(tp.auvicom.lieu, texts.auvicom.lieu);
+    assert_eq!(tp.lettre_recevabilite.delai_recours, "deux mois");
+    let distance = texts.for_certificate("distance");
+    assert!(distance.lettre_recevabilite.objet_recevable.contains("demande de CQPT « {certificat} »"));
+    assert_eq!(distance.auvicom.nom, "AUVICOM");
+}
