@@ -245,6 +245,33 @@ impl Texts {
         if diagnostics.has_errors() { Err(diagnostics) } else { Ok(texts) }
     }
 
+    /// A `[certificats.<id>]` of `file` whose id is no certificate of `library`, at its line.
+    pub fn unknown_certificates(
+        &self,
+        file: &SourceFile,
+        library: &crate::referentiel::Library,
+    ) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        let ids: Vec<&str> = library.certificates().map(|r| r.id.as_str()).collect();
+        for id in self.certificats.keys().filter(|id| !ids.contains(&id.as_str())) {
+            let header = format!("[certificats.{id}");
+            let line =
+                file.text.lines().position(|l| l.trim_start().starts_with(&header)).map_or(0, |i| i + 1);
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    Location { file: file.name.clone(), line: u32::try_from(line).unwrap_or(0), column: 1 },
+                    format!("certificats.{id}"),
+                    format!("no certificate has the id `{id}`"),
+                )
+                .expected("certificate ids")
+                .found(id.clone())
+                .help(crate::suggest::did_you_mean(id, ids.iter().copied())),
+            );
+        }
+        out
+    }
+
     /// The default texts with `{famille}` named, and the texts of each certificate of
     /// `[certificats]`; a key or a type that does not fit is reported at the certificate's table.
     fn with_certificates(texts: &Texts, file: &SourceFile, diagnostics: &mut Diagnostics) -> Texts {

@@ -191,3 +191,39 @@ fn the_texts_of_a_certificate_override_the_default_key_by_key() {
     assert!(distance.lettre_recevabilite.objet_recevable.contains("demande de CQPT « {certificat} »"));
     assert_eq!(distance.auvicom.nom, "AUVICOM");
 }
+
+#[test]
+fn validate_names_a_policy_or_texts_of_an_unknown_certificate_at_its_line() {
+    use crate::common::{cqpt, edit, run_cmd};
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["referentiels", "grids"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(crate::common::root().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.path().join(folder).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let texts = dir.path().join("referentiels/documents.toml");
+    edit(
+        &texts,
+        "[certificats.tp-service-client-distance.famille]",
+        "[certificats.tp-service-clients.famille]",
+    );
+    let policy = dir.path().join("referentiels/politique.toml");
+    std::fs::write(&policy, format!("{}\n[certificats.acceuil.levels]\nrequired = 4\n", shipped())).unwrap();
+    let run = run_cmd(cqpt().args(["referentiel", "validate", "--format", "json"]).arg(dir.path()));
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("{}", run.stderr));
+    let diags = v["diagnostics"].as_array().unwrap();
+    for (file, id) in [(&texts, "tp-service-clients"), (&policy, "acceuil")] {
+        let d = diags
+            .iter()
+            .find(|d| d["message"].as_str().unwrap().contains(&format!("no certificate has the id `{id}`")))
+            .unwrap_or_else(|| panic!("{id}: {diags:#?}"));
+        let text = std::fs::read_to_string(file).unwrap();
+        let line = usize::try_from(d["location"]["line"].as_u64().unwrap()).unwrap();
+        assert!(text.lines().nth(line - 1).unwrap().starts_with(&format!("[certificats.{id}.")), "{d:#}");
+    }
+}
