@@ -526,7 +526,8 @@ fn certificate_policies(
             Ok(p) => p,
             Err(e) => {
                 let message = e.message().trim().to_string();
-                let key = match message.split('`').nth(1) {
+                let unknown = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next());
+                let key = match unknown {
                     Some(unknown) => unknown.to_string(),
                     None => faulty_leaf(&default, id, overrides).unwrap_or_default(),
                 };
