@@ -39,7 +39,9 @@ fn the_shipped_policy_is_the_default_of_every_certificate() {
         let own = policy.for_certificate(id);
         assert_eq!(own.levels.required, 3, "{id}");
         assert_eq!(own.pass_rule, PassRule::AllActivities, "{id}");
-        assert!(own.phases.quiz && own.phases.preuves && own.phases.observation, "{id}");
+        assert!(own.phases.preuves && own.phases.observation, "{id}");
+        // The titre professionnel has no quiz; the CQPT and the default have one.
+        assert_eq!(own.phases.quiz, id != "tp-service-client-distance", "{id}");
         assert!(own.observation.min_contacts.contains_key(id), "{id}");
     }
 }
@@ -61,9 +63,8 @@ fn a_required_level_overridden_for_one_certificate_changes_its_decision_only() {
 
 #[test]
 fn phases_modalities_observation_and_pass_rule_are_overridden() {
+    // The shipped file already sets the phases and modalities of the titre professionnel.
     let extra = "[certificats.tp-service-client-distance]\npass_rule = \"per-unit\"\n\
-        [certificats.tp-service-client-distance.phases]\nquiz = false\n\
-        [certificats.tp-service-client-distance.modalities]\ntransversal = [\"preuves\"]\npartiellement-specifique = [\"preuves\"]\n\
         [certificats.tp-service-client-distance.observation]\nmin_contacts = 7\nmax_minutes = 90\n";
     let policy = load(extra).unwrap();
     let tp = policy.for_certificate("tp-service-client-distance");
@@ -120,11 +121,8 @@ fn every_overridden_number_is_range_checked_at_its_line() {
 
 #[test]
 fn a_modality_of_a_phase_not_required_and_a_per_unit_rule_without_units_are_refused() {
-    let d = load("[certificats.tp-service-client-distance.phases]\nquiz = false\n").unwrap_err();
-    assert!(
-        d.iter().any(|x| x.field == "certificats.tp-service-client-distance.modalities.transversal"),
-        "{d}"
-    );
+    let d = load("[certificats.accueil.phases]\nquiz = false\n").unwrap_err();
+    assert!(d.iter().any(|x| x.field == "certificats.accueil.modalities.transversal"), "{d}");
     let d = load("[certificats.distance]\npass_rule = \"per-unit\"\n").unwrap_err();
     let diag =
         d.iter().find(|x| x.field == "certificats.distance.pass_rule").unwrap_or_else(|| panic!("{d}"));
