@@ -112,7 +112,7 @@ mod tests {
         Proposal, Route,
     };
     use crate::phases::{ItemStatus, Payer};
-    use crate::policy::{Aggregate, Modality, QuizScoring};
+    use crate::policy::{Aggregate, Modality, PassRule, QuizScoring};
     use serde::Serialize;
     use serde::de::DeserializeOwned;
     use std::fmt::Debug;
@@ -172,6 +172,7 @@ mod tests {
             serde_agrees_with_strum::<Modality>(),
             serde_agrees_with_strum::<Aggregate>(),
             serde_agrees_with_strum::<QuizScoring>(),
+            serde_agrees_with_strum::<PassRule>(),
             serde_agrees_with_strum::<Payer>(),
             serde_agrees_with_strum::<ItemStatus>(),
         ];

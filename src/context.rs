@@ -77,6 +77,17 @@ pub fn validate_data(
     {
         found.0.extend(d.0.into_iter().map(|diag| at_table(diag, &file)));
     }
+    // The documents' texts of a certificate that does not exist (issue 13: texts per certificate).
+    let texts_file = data
+        .files("referentiels", "toml")
+        .ok()
+        .and_then(|f| f.into_iter().find(|f| f.file_name() == TEXTS_FILE));
+    if let Some(file) = texts_file {
+        match Texts::load(&file) {
+            Ok(texts) => found.0.extend(texts.unknown_certificates(&file, &loaded.library).0),
+            Err(d) => found.0.extend(d.0),
+        }
+    }
     if !found.has_errors() {
         loaded.warnings.0.extend(found.0);
         return Ok(loaded);

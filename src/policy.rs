@@ -264,10 +264,65 @@ closed_set! {
     }
 }
 
+/// Which phases of Annexe 2 §III a certificate requires (a titre professionnel has no quiz).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools, reason = "one switch per phase, as in the policy file")]
+pub struct PhasesPolicy {
+    /// Phase 2A, dossier de preuves.
+    pub preuves: bool,
+    /// Phase 2B, quiz (and the prédiagnostic of phase 0 that uses it).
+    pub quiz: bool,
+    /// Phase 2C, observation in a real work situation.
+    pub observation: bool,
+}
+
+impl Default for PhasesPolicy {
+    fn default() -> Self {
+        PhasesPolicy { preuves: true, quiz: true, observation: true }
+    }
+}
+
+impl PhasesPolicy {
+    /// Whether the phase of `modality` is required.
+    pub fn requires(&self, modality: Modality) -> bool {
+        match modality {
+            Modality::Preuves => self.preuves,
+            Modality::Quiz => self.quiz,
+            Modality::Observation => self.observation,
+        }
+    }
+}
+
+closed_set! {
+    /// What a candidate must acquire to be awarded the certificate.
+    pub enum PassRule {
+        /// Every core activity acquired (the CQPT).
+        AllActivities,
+        /// Each unit (bloc de compétences) decided on its own; only for a certificate that
+        /// declares units. Declared and validated; the per-unit synthesis is a later step.
+        PerUnit,
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "closed_set! owns the derives of the enum")]
+impl Default for PassRule {
+    fn default() -> Self {
+        PassRule::AllActivities
+    }
+}
+
 /// The whole policy.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
+    /// Decision: what a candidate must acquire (`all-activities`, or `per-unit` for a
+    /// certificate with units).
+    #[serde(default)]
+    pub pass_rule: PassRule,
+    /// The phases required.
+    #[serde(default)]
+    pub phases: PhasesPolicy,
     /// Levels.
     pub levels: LevelsPolicy,
     /// Modalities.
@@ -290,6 +345,48 @@ pub struct Policy {
     pub quiz: QuizPolicy,
     /// The convention and the transmissions around the evaluation.
     pub procedure: ProcedurePolicy,
+    /// Per certificate, the sections it overrides (`[certificats.<id>.levels]`…), as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub certificats: BTreeMap<String, toml::Table>,
+    /// Per certificate with overrides, the default merged with them (built when loading).
+    #[serde(skip)]
+    effective: BTreeMap<String, Policy>,
+}
+
+impl Policy {
+    /// The policy that applies to the certificate `id`: the default sections, each overridden
+    /// where `[certificats.<id>]` says so.
+    pub fn for_certificate(&self, id: &str) -> &Policy {
+        self.effective.get(id).unwrap_or(self)
+    }
+}
+
+/// The default sections of `file` with the overrides of `certificate` laid over them, key by key
+/// (an array replaces the default one; `observation.min_contacts = N` sets that certificate's).
+fn merged(default: &toml::Table, certificate: &str, overrides: &toml::Table) -> toml::Table {
+    fn lay(base: &mut toml::Table, over: &toml::Table) {
+        for (key, value) in over {
+            match (base.get_mut(key), value) {
+                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => lay(b, o),
+                _ => {
+                    base.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    let mut base = default.clone();
+    base.remove("certificats");
+    let mut over = overrides.clone();
+    if let Some(toml::Value::Table(obs)) = over.get_mut("observation")
+        && let Some(n @ toml::Value::Integer(_)) = obs.get("min_contacts").cloned()
+    {
+        obs.insert(
+            "min_contacts".into(),
+            toml::Value::Table(toml::Table::from_iter([(certificate.into(), n)])),
+        );
+    }
+    lay(&mut base, &over);
+    base
 }
 
 /// Reads the policy file and checks it against the référentiels; every problem is returned.
@@ -315,7 +412,7 @@ pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagn
         );
         return Err(diagnostics);
     }
-    let policy: Policy = match toml::from_str(&file.text) {
+    let mut policy: Policy = match toml::from_str(&file.text) {
         Ok(p) => p,
         Err(e) => {
             let (line, column) = e.span().map_or((0, 0), |s| line_column(&file.text, s.start));
@@ -330,7 +427,144 @@ pub fn load_policy(file: &SourceFile, library: &Library) -> Result<Policy, Diagn
         }
     };
     check(&policy, file, library, &mut diagnostics);
+    policy.effective = certificate_policies(&policy, file, library, &mut diagnostics);
+    check_minimum_contacts(&policy, file, library, &mut diagnostics);
     if diagnostics.has_errors() { Err(diagnostics) } else { Ok(policy) }
+}
+
+/// The key of the first override that alone makes the policy of `id` unreadable (a wrong type).
+fn faulty_leaf(default: &toml::Table, id: &str, overrides: &toml::Table) -> Option<String> {
+    fn leaves(table: &toml::Table, out: &mut Vec<(Vec<String>, toml::Value)>, path: &[String]) {
+        for (key, value) in table {
+            let mut path = path.to_vec();
+            path.push(key.clone());
+            match value {
+                toml::Value::Table(t) => leaves(t, out, &path),
+                _ => out.push((path, value.clone())),
+            }
+        }
+    }
+    let mut all = Vec::new();
+    leaves(overrides, &mut all, &[]);
+    all.into_iter().find_map(|(path, value)| {
+        let mut one = toml::Table::new();
+        let (last, parents) = path.split_last()?;
+        let mut at = &mut one;
+        for p in parents {
+            at = at
+                .entry(p.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()?;
+        }
+        at.insert(last.clone(), value);
+        merged(default, id, &one).try_into::<Policy>().is_err().then(|| last.clone())
+    })
+}
+
+/// The line of `[certificats.<id>…` (its first table), or 0.
+fn certificate_line(file: &SourceFile, id: &str) -> usize {
+    let header = format!("[certificats.{id}");
+    file.text
+        .lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(&header) && l[header.len()..].starts_with(['.', ']'])
+        })
+        .map_or(0, |i| i + 1)
+}
+
+/// The place of `key = …` among the tables of `[certificats.<id>…]`, if the certificate sets it.
+fn place_in_certificate(file: &SourceFile, id: &str, key: &str) -> Option<Location> {
+    let header = format!("[certificats.{id}");
+    let mut inside = false;
+    for (i, line) in file.text.lines().enumerate() {
+        let l = line.trim_start();
+        if l.starts_with('[') {
+            inside = l.starts_with(&header) && l[header.len()..].starts_with(['.', ']']);
+        } else if inside && l.starts_with(key) && l[key.len()..].trim_start().starts_with('=') {
+            let line = u32::try_from(i + 1).unwrap_or(0);
+            return Some(Location { file: file.name.clone(), line, column: 1 });
+        }
+    }
+    None
+}
+
+/// Builds the policy of each certificate of `[certificats]`: an unknown certificate, an unknown
+/// key, a wrong type and a number out of range are reported at their line.
+fn certificate_policies(
+    policy: &Policy,
+    file: &SourceFile,
+    library: &Library,
+    out: &mut Diagnostics,
+) -> BTreeMap<String, Policy> {
+    let mut effective = BTreeMap::new();
+    if policy.certificats.is_empty() {
+        return effective;
+    }
+    let Ok(default) = toml::from_str::<toml::Table>(&file.text) else { return effective };
+    for (id, overrides) in &policy.certificats {
+        let line = u32::try_from(certificate_line(file, id)).unwrap_or(0);
+        let at = Location { file: file.name.clone(), line, column: u32::from(line > 0) };
+        let Some(certificate) = library.referentiel(id).filter(|r| r.kind == ReferentielKind::Certificat)
+        else {
+            let ids: Vec<&str> = library.certificates().map(|r| r.id.as_str()).collect();
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    at,
+                    format!("certificats.{id}"),
+                    format!("no certificate has the id `{id}`"),
+                )
+                .expected("certificate ids")
+                .found(id.clone())
+                .help(crate::suggest::did_you_mean(id, ids)),
+            );
+            continue;
+        };
+        let merged = merged(&default, id, overrides);
+        let own: Policy = match merged.try_into() {
+            Ok(p) => p,
+            Err(e) => {
+                let message = e.message().trim().to_string();
+                let unknown = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next());
+                let key = match unknown {
+                    Some(unknown) => unknown.to_string(),
+                    None => faulty_leaf(&default, id, overrides).unwrap_or_default(),
+                };
+                let key = key.as_str();
+                let place = place_in_certificate(file, id, key).unwrap_or(at);
+                out.push(Diagnostic::error(
+                    Code::Syntax,
+                    place,
+                    format!("certificats.{id}"),
+                    format!("invalid policy of `{id}`: {message}"),
+                ));
+                continue;
+            }
+        };
+        let mut ranges = RangeCheck { file, out, certificate: Some(id) };
+        check_ranges(&own, &mut ranges);
+        let mut bad = |key: &str, field: &str, message: String, expected: &str, found: String| {
+            let place = place_in_certificate(file, id, key).unwrap_or_else(|| at.clone());
+            out.push(
+                Diagnostic::error(Code::InvalidValue, place, format!("certificats.{id}.{field}"), message)
+                    .expected(expected)
+                    .found(found),
+            );
+        };
+        check_modalities(&own, &mut bad);
+        if own.pass_rule == PassRule::PerUnit && certificate.units.is_empty() {
+            bad(
+                "pass_rule",
+                "pass_rule",
+                format!("`{id}` declares no units: its pass rule cannot be per unit"),
+                "all-activities",
+                "per-unit".into(),
+            );
+        }
+        effective.insert(id.clone(), own);
+    }
+    effective
 }
 
 /// 1-based line and column of a byte offset.
@@ -358,6 +592,9 @@ fn place_of(file: &SourceFile, key: &str) -> Location {
 pub struct RangeCheck<'a> {
     file: &'a SourceFile,
     out: &'a mut Diagnostics,
+    /// When checking a certificate's policy: its id. Only the numbers it sets itself are
+    /// reported (an inherited one is reported at the default), at their line in its tables.
+    certificate: Option<&'a str>,
 }
 
 impl RangeCheck<'_> {
@@ -374,16 +611,22 @@ impl RangeCheck<'_> {
             return;
         }
         let key = field.rsplit('.').next().unwrap_or(field);
+        let (place, field) = match self.certificate {
+            None => (place_of(self.file, key), field.to_string()),
+            Some(id) => {
+                // `observation.min_contacts.<id>` is written `min_contacts = N` in the tables of <id>.
+                let key = if field.starts_with("observation.min_contacts.") { "min_contacts" } else { key };
+                match place_in_certificate(self.file, id, key) {
+                    Some(place) => (place, format!("certificats.{id}.{field}")),
+                    None => return,
+                }
+            }
+        };
         let (min, max) = range.into_inner();
         self.out.push(
-            Diagnostic::error(
-                Code::InvalidValue,
-                place_of(self.file, key),
-                field,
-                format!("{value} is out of range ({why})"),
-            )
-            .expected(format!("from {min} to {max}"))
-            .found(value.to_string()),
+            Diagnostic::error(Code::InvalidValue, place, field, format!("{value} is out of range ({why})"))
+                .expected(format!("from {min} to {max}"))
+                .found(value.to_string()),
         );
     }
 }
@@ -447,7 +690,7 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
 }
 
 fn check(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {
-    check_ranges(policy, &mut RangeCheck { file, out });
+    check_ranges(policy, &mut RangeCheck { file, out, certificate: None });
     let mut bad = |key: &str, field: &str, message: String, expected: &str, found: String| {
         out.push(
             Diagnostic::error(Code::InvalidValue, place_of(file, key), field, message)
@@ -526,17 +769,6 @@ fn check_references(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>)
             );
         }
     }
-    for r in library.certificates() {
-        if !policy.observation.min_contacts.contains_key(&r.id) {
-            bad(
-                "[observation.min_contacts]",
-                "observation.min_contacts",
-                format!("no minimum number of contacts for `{}`", r.id),
-                "one entry per certificate",
-                "none".into(),
-            );
-        }
-    }
     if library.referentiel(&policy.carry_over.referentiel).is_none() {
         bad(
             "referentiel",
@@ -546,14 +778,51 @@ fn check_references(policy: &Policy, library: &Library, bad: &mut ReportBad<'_>)
             policy.carry_over.referentiel.clone(),
         );
     }
+    check_modalities(policy, bad);
+}
+
+/// Checks that a modality evaluates every category, and only the modalities of required phases.
+fn check_modalities(policy: &Policy, bad: &mut ReportBad<'_>) {
     for category in [Category::Transversal, Category::PartiellementSpecifique, Category::Specifique] {
-        if policy.modalities.for_category(category).is_empty() {
+        let assigned = policy.modalities.for_category(category);
+        if assigned.is_empty() {
             bad(
                 category.as_str(),
                 &format!("modalities.{}", category.as_str()),
                 "no modality evaluates this category".into(),
                 "at least one of preuves, quiz, observation",
                 "[]".into(),
+            );
+        }
+        for m in assigned.iter().filter(|m| !policy.phases.requires(**m)) {
+            bad(
+                category.as_str(),
+                &format!("modalities.{}", category.as_str()),
+                format!(
+                    "the {} evaluates this category but its phase is not required (phases.{m} = false)",
+                    m.label()
+                ),
+                "modalities of required phases",
+                m.to_string(),
+            );
+        }
+    }
+}
+
+/// Every certificate has a minimum number of contacts, in `[observation.min_contacts]` or in
+/// its own `[certificats.<id>.observation]`.
+fn check_minimum_contacts(policy: &Policy, file: &SourceFile, library: &Library, out: &mut Diagnostics) {
+    for r in library.certificates() {
+        if !policy.for_certificate(&r.id).observation.min_contacts.contains_key(&r.id) {
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    place_of(file, "[observation.min_contacts]"),
+                    "observation.min_contacts",
+                    format!("no minimum number of contacts for `{}`", r.id),
+                )
+                .expected("one entry per certificate")
+                .found("none"),
             );
         }
     }

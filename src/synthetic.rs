@@ -520,6 +520,7 @@ fn items_by_modality<'a>(
     certificate: &str,
 ) -> (Vec<&'a str>, Vec<&'a str>) {
     let r = library.referentiel(certificate).expect("generated for a known certificate");
+    let policy = policy.for_certificate(certificate);
     let mut general: Vec<&str> = Vec::new();
     let mut specific: Vec<&str> = Vec::new();
     for (_, x) in r
@@ -660,7 +661,8 @@ fn preuves(general: &[&str], gaps: &Gaps, assessed: &str, rng: &mut Rng) -> Vec<
 /// The observation in a work situation: enough contacts (or one too few, or too long, for the
 /// plan's blocking finding), each specific item observed once and some twice.
 fn observation(policy: &Policy, plan: &Plan, specific: &[&str], gaps: &Gaps, rng: &mut Rng) -> Observation {
-    let minimum = policy.observation.min_contacts.get(&plan.certificate).copied().unwrap_or(3) as usize;
+    let own = policy.for_certificate(&plan.certificate);
+    let minimum = own.observation.min_contacts.get(&plan.certificate).copied().unwrap_or(3) as usize;
     let contacts = match plan.blocked_by {
         Some("observation-too-few-contacts") => minimum - 1,
         _ => minimum + rng.below(3),

@@ -4,18 +4,35 @@
 //!
 //! Wording may hold `{placeholders}`, filled by [`fill`]; an unknown placeholder is reported when
 //! the file is read.
+//!
+//! The sections are the default, that of the two CQPT; a certificate built the same way (a titre
+//! professionnel…) names its own family, certifier, fund and commission in `[certificats.<id>…]`
+//! tables, key by key: [`Texts::for_certificate`] gives the merged texts.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The name of the file in the référentiels folder.
 pub const TEXTS_FILE: &str = "documents.toml";
 
 /// The placeholders wording may use.
-pub const PLACEHOLDERS: [&str; 5] = ["certificat", "recue", "decidee", "delai", "pieces"];
+pub const PLACEHOLDERS: [&str; 6] = ["certificat", "recue", "decidee", "delai", "pieces", "famille"];
 
-/// AUVICOM, which decides the recevabilité (art. 6-1).
+/// The family of the certificate, as the letters name it: `{famille}` in the wording is replaced
+/// by its short name when the texts are read.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Famille {
+    /// Short name (« CQPT », « titre professionnel »).
+    pub sigle: String,
+    /// Long name, plural, for a header (« certificats de qualification professionnelle des
+    /// télécommunications »).
+    pub nom: String,
+}
+
+/// The fund that decides the recevabilité: AUVICOM for the CQPT (art. 6-1).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Auvicom {
@@ -33,7 +50,7 @@ pub struct Auvicom {
     pub fonction: String,
 }
 
-/// The CPNE (art. 5, art. 7).
+/// The certifier and its attribution commission: the CPNE for the CQPT (art. 5, art. 7).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Cpne {
@@ -95,7 +112,9 @@ pub struct BilanSection {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Texts {
-    /// AUVICOM.
+    /// The family of the certificate.
+    pub famille: Famille,
+    /// The fund that decides the recevabilité (AUVICOM).
     pub auvicom: Auvicom,
     /// The CPNE.
     pub cpne: Cpne,
@@ -106,6 +125,49 @@ pub struct Texts {
     /// The CPNE's text of the annual review.
     #[serde(default)]
     pub bilan: Vec<BilanSection>,
+    /// Per certificate, the keys it sets itself, as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub certificats: BTreeMap<String, toml::Table>,
+    /// Per certificate with its own keys, the default merged with them (built when reading).
+    #[serde(skip)]
+    effective: BTreeMap<String, Texts>,
+}
+
+/// The default sections with `overrides` laid over them key by key, `{famille}` replaced.
+fn merged(default: &toml::Table, overrides: &toml::Table) -> toml::Table {
+    fn lay(base: &mut toml::Table, over: &toml::Table) {
+        for (key, value) in over {
+            match (base.get_mut(key), value) {
+                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => lay(b, o),
+                _ => {
+                    base.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    fn name_family(value: &mut toml::Value, sigle: &str) {
+        match value {
+            toml::Value::String(s) => *s = s.replace("{famille}", sigle),
+            toml::Value::Array(a) => a.iter_mut().for_each(|v| name_family(v, sigle)),
+            toml::Value::Table(t) => t.iter_mut().for_each(|(_, v)| name_family(v, sigle)),
+            _ => {}
+        }
+    }
+    let mut base = default.clone();
+    base.remove("certificats");
+    lay(&mut base, overrides);
+    let sigle = base
+        .get("famille")
+        .and_then(|f| f.get("sigle"))
+        .and_then(toml::Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    for (key, value) in &mut base {
+        if key != "famille" {
+            name_family(value, &sigle);
+        }
+    }
+    base
 }
 
 /// Replaces each `{name}` of `text` by its value in `values`; unknown names are left as written.
@@ -118,6 +180,12 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
 }
 
 impl Texts {
+    /// The texts of the documents of the certificate `id`: its own family, organisations and
+    /// wording where `[certificats.<id>…]` sets them, the default elsewhere.
+    pub fn for_certificate(&self, id: &str) -> &Texts {
+        self.effective.get(id).unwrap_or(self)
+    }
+
     /// Reads the file; a syntax error, a missing or unknown key and an unknown placeholder are
     /// reported with their line.
     pub fn load(file: &SourceFile) -> Result<Texts, Diagnostics> {
@@ -130,7 +198,7 @@ impl Texts {
             diagnostics.push(*d);
             return Err(diagnostics);
         }
-        let texts: Texts = match toml::from_str(&file.text) {
+        let mut texts: Texts = match toml::from_str(&file.text) {
             Ok(t) => t,
             Err(e) => {
                 let place = e
@@ -171,7 +239,70 @@ impl Texts {
             offset += open + 1 + close + 1;
             rest = &file.text[offset..];
         }
+        if !diagnostics.has_errors() {
+            texts = Texts::with_certificates(&texts, file, &mut diagnostics);
+        }
         if diagnostics.has_errors() { Err(diagnostics) } else { Ok(texts) }
+    }
+
+    /// A `[certificats.<id>]` of `file` whose id is no certificate of `library`, at its line.
+    pub fn unknown_certificates(
+        &self,
+        file: &SourceFile,
+        library: &crate::referentiel::Library,
+    ) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        let ids: Vec<&str> = library.certificates().map(|r| r.id.as_str()).collect();
+        for id in self.certificats.keys().filter(|id| !ids.contains(&id.as_str())) {
+            let header = format!("[certificats.{id}");
+            let line =
+                file.text.lines().position(|l| l.trim_start().starts_with(&header)).map_or(0, |i| i + 1);
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    Location { file: file.name.clone(), line: u32::try_from(line).unwrap_or(0), column: 1 },
+                    format!("certificats.{id}"),
+                    format!("no certificate has the id `{id}`"),
+                )
+                .expected("certificate ids")
+                .found(id.clone())
+                .help(crate::suggest::did_you_mean(id, ids.iter().copied())),
+            );
+        }
+        out
+    }
+
+    /// The default texts with `{famille}` named, and the texts of each certificate of
+    /// `[certificats]`; a key or a type that does not fit is reported at the certificate's table.
+    fn with_certificates(texts: &Texts, file: &SourceFile, diagnostics: &mut Diagnostics) -> Texts {
+        let Ok(table) = toml::from_str::<toml::Table>(&file.text) else { return texts.clone() };
+        let read = |id: &str, overrides: &toml::Table, diagnostics: &mut Diagnostics| match merged(
+            &table, overrides,
+        )
+        .try_into::<Texts>()
+        {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let header = format!("[certificats.{id}");
+                let line =
+                    file.text.lines().position(|l| l.trim_start().starts_with(&header)).map_or(0, |i| i + 1);
+                diagnostics.push(Diagnostic::error(
+                    Code::Syntax,
+                    Location { file: file.name.clone(), line: u32::try_from(line).unwrap_or(0), column: 1 },
+                    format!("certificats.{id}"),
+                    format!("invalid documents of `{id}`: {}", e.message().trim()),
+                ));
+                None
+            }
+        };
+        let Some(mut out) = read("", &toml::Table::new(), diagnostics) else { return texts.clone() };
+        out.certificats.clone_from(&texts.certificats);
+        for (id, overrides) in &texts.certificats {
+            if let Some(own) = read(id, overrides, diagnostics) {
+                out.effective.insert(id.clone(), own);
+            }
+        }
+        out
     }
 }
 

@@ -118,6 +118,8 @@ pub struct RecevabiliteView {
     candidate: CandidateView,
     certificate: CertificateView,
     sender: SenderView,
+    /// The family of the certificate (« CQPT », « titre professionnel »).
+    family: super::texts::Famille,
     /// The candidate's address lines: blank lines to fill in, the dossier format having none.
     recipient_address: Vec<String>,
     place: String,
@@ -159,7 +161,7 @@ fn missing_pieces(labels: &Labels, reasons: &[Reason]) -> Vec<String> {
 /// Builds the recevabilité decision's view.
 pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<RecevabiliteView> {
     let labels = ctx.labels()?;
-    let texts = ctx.texts()?;
+    let texts = ctx.texts()?.for_certificate(&d.certificate);
     let w = &texts.lettre_recevabilite;
     let r = &e.recevabilite;
     let cert = certificate(the_certificate(ctx, d));
@@ -180,6 +182,7 @@ pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<Receva
             service: texts.auvicom.service.clone(),
             address: texts.auvicom.adresse.clone(),
         },
+        family: texts.famille.clone(),
         recipient_address: vec![String::new(); 3],
         place: texts.auvicom.lieu.clone(),
         route: labels.route(d.route).to_string(),

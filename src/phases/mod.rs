@@ -114,6 +114,8 @@ impl Evaluation {
 
 /// Runs every phase on `dossier` as of `date`.
 pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Date) -> Evaluation {
+    // Every phase reads the policy of the dossier's certificate: the default with its overrides.
+    let policy = policy.for_certificate(&dossier.certificate);
     let recevabilite = recevabilite(dossier, policy, dossier.application.submitted);
     let synthesis_date = dossier.synthese.as_ref().map_or(date, |s| s.date);
     let carry_over = carry_over::carry_over(dossier, library, policy, synthesis_date);

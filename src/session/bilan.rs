@@ -115,7 +115,7 @@ pub fn bilan(
                     for i in &s.items {
                         if let (Some(l), false) = (i.level, i.status == ItemStatus::NonApplicable) {
                             b.items.entry(i.id.clone()).or_default().add(f64::from(l));
-                            if l < ctx.policy.levels.required {
+                            if l < ctx.policy.for_certificate(&dossier.certificate).levels.required {
                                 *b.below.entry(i.id.clone()).or_default() += 1;
                             }
                         }

@@ -243,3 +243,39 @@ fn an_answer_sheet_has_a_size_and_row_budget() {
     assert!(too_large(&over));
     assert_eq!(over.last().unwrap().location.line, u32::try_from(budget.nodes + 2).unwrap());
 }
+
+/// Issue 13, point 3: a number a certificate overrides in `[certificats.<id>.<section>]` is
+/// checked at both ends of the same range, at its own line (not at the default's).
+#[test]
+fn every_policy_number_overridden_by_a_certificate_is_checked_at_its_line() {
+    let (library, _) = context();
+    let check = |section: &str, key: &str, value: i64| {
+        let text = format!("{}\n[certificats.accueil.{section}]\n{key} = {value}\n", shipped_policy());
+        let line = u32::try_from(text.lines().count()).unwrap();
+        let file = SourceFile { name: "politique.toml".into(), text };
+        let found: Vec<(u32, String)> = match cqpt::policy::load_policy(&file, library) {
+            Ok(_) => vec![],
+            Err(d) => d.iter().filter(|d| d.is_error()).map(|d| (d.location.line, d.field.clone())).collect(),
+        };
+        (found, line)
+    };
+    for &(key, field, min, max) in
+        RANGES.iter().filter(|r| !r.1.contains("min_contacts") && r.0 != "modulation_percent")
+    {
+        let (section, _) = field.split_once('.').unwrap();
+        let own = format!("certificats.accueil.{field}");
+        for inside in [min, max] {
+            let (found, _) = check(section, key, inside);
+            assert!(found.is_empty(), "{own} = {inside} refused: {found:?}");
+        }
+        for outside in [min - 1, max + 1] {
+            let (found, line) = check(section, key, outside);
+            assert!(
+                found.iter().any(|(l, f)| *l == line && (*f == own || f == "certificats.accueil")),
+                "{own} = {outside} not refused at line {line}: {found:?}"
+            );
+        }
+    }
+    let (found, line) = check("observation", "min_contacts", 0);
+    assert_eq!(found, vec![(line, "certificats.accueil.observation.min_contacts.accueil".to_string())]);
+}

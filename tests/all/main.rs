@@ -19,6 +19,7 @@
 
 mod browser;
 mod builder;
+mod certificate_policy;
 mod cli_generated;
 mod cli_snapshots;
 mod closed_values;
