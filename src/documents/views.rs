@@ -280,8 +280,9 @@ pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Result<Option<PrediagnosticV
 fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
     let p = d.prediagnostic.as_ref()?;
     let r = the_certificate(ctx, d);
-    let required = ctx.policy.levels.required;
-    let cap = ctx.policy.levels.quiz_max;
+    let policy = ctx.policy.for_certificate(&d.certificate);
+    let required = policy.levels.required;
+    let cap = policy.levels.quiz_max;
     let level_of =
         |id: &str| p.levels.iter().filter(|a| a.item == id).map(|a| a.level.value().min(cap)).max();
     let item_view = |id: &str, level: u8| {
@@ -447,7 +448,7 @@ pub fn capitalised(text: &str) -> String {
 pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseView> {
     let labels = ctx.labels()?;
     let r = the_certificate(ctx, d);
-    let required = ctx.policy.levels.required;
+    let required = ctx.policy.for_certificate(&d.certificate).levels.required;
     let level_text = |l: Option<u8>| l.map_or("non évalué".to_string(), |l| l.to_string());
     let mut activities = Vec::new();
     let mut again = Vec::new();
@@ -684,6 +685,8 @@ pub fn grid(
         known: ctx.library.ids().join(", "),
     })?;
     let labels = ctx.labels()?;
+    // The policy of this certificate: its required level and which modality assesses what.
+    let policy = ctx.policy.for_certificate(&grids.certificate);
     let def = grids.get(kind);
     let synthese = filled.and_then(|(_, e)| e.synthese.as_ref());
     let mut seen = BTreeSet::new();
@@ -694,7 +697,7 @@ pub fn grid(
         for (_, x) in a.knowledge.iter().flat_map(super::super::referentiel::model::Knowledge::refs) {
             let Some(item) = ctx.library.item(&x.id) else { continue };
             if let Some(m) = def.modality
-                && !ctx.policy.modalities.for_category(item.category).contains(&m)
+                && !policy.modalities.for_category(item.category).contains(&m)
             {
                 continue;
             }
@@ -703,7 +706,7 @@ pub fn grid(
             }
             kinds.insert(item.kind);
             let result = synthese.and_then(|s| s.item(&x.id));
-            let assigned = ctx.policy.modalities.for_category(item.category);
+            let assigned = policy.modalities.for_category(item.category);
             let source = |m: crate::policy::Modality| {
                 let given = result.and_then(|i| i.sources.iter().find(|s| s.modality == m));
                 match given {
@@ -751,7 +754,7 @@ pub fn grid(
         body: filled.and_then(|(d, _)| body(d)),
         date: filled
             .map_or(String::new(), |(d, e)| french::date(d.synthese.as_ref().map_or(e.date, |s| s.date))),
-        required: ctx.policy.levels.required,
+        required: policy.levels.required,
         proposal: synthese.map_or(String::new(), |s| labels.proposal(s.proposal).to_string()),
         not_assessed: NOT_ASSESSED,
     })

@@ -92,3 +92,32 @@ fn the_global_grid_greys_the_cells_of_the_modalities_that_do_not_assess_an_item(
     });
     assert!(painted, "no {fill:?} in the PDF content");
 }
+
+/// The greyed cells follow the policy of the grid's certificate, not the default one: with the
+/// quiz taken off the transversal items of `distance` only, its grid greys more cells and the
+/// other certificate's grid stays as it was.
+#[test]
+fn the_greyed_cells_follow_the_certificate_s_own_policy() {
+    let greyed = |policy: &cqpt::policy::Policy, library, certificate: &str| {
+        let templates = Templates::load(&DataSource::Embedded).unwrap();
+        let ctx = Context::new(library, policy, &templates, &DataSource::Embedded);
+        let doc =
+            documents::grid_document(&ctx, certificate, GridKind::Globale, "2026-09-10".parse().unwrap())
+                .unwrap();
+        doc.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter(|i| matches!(i, Item::Rect { fill: Some(f), .. } if (*f - GREY_FILL).abs() < 1e-6))
+            .count()
+    };
+    let (library, shipped) = context();
+    let text = std::fs::read_to_string(crate::common::root().join("referentiels/politique.toml")).unwrap();
+    let text = format!("{text}\n[certificats.distance.modalities]\ntransversal = [\"preuves\"]\n");
+    let file = cqpt::source::SourceFile { name: "politique.toml".into(), text };
+    let changed = cqpt::policy::load_policy(&file, library).expect("a valid override");
+    assert!(greyed(&changed, library, "distance") > greyed(shipped, library, "distance"));
+    assert_eq!(
+        greyed(&changed, library, "point-de-distribution"),
+        greyed(shipped, library, "point-de-distribution")
+    );
+}
