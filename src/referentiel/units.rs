@@ -236,7 +236,14 @@ pub fn check_units(r: &Referentiel, diagnostics: &mut crate::diag::Diagnostics) 
                         .found(format!("`{id}`"))
                         .help(crate::suggest::did_you_mean(id, known.iter().copied())),
                     );
-                } else if let Some(other) = whole_elsewhere(r, list, id) {
+                } else if let Some(expected) = whole_elsewhere(r, list, id)
+                    .map(|other| format!("each competence in one unit (its activity is in `{other}` whole)"))
+                    .or_else(|| {
+                        seen.iter().find(|(x, _)| x == id).map(|(_, other)| {
+                            format!("each activity or competence in one unit (already in `{other}`)")
+                        })
+                    })
+                {
                     diagnostics.push(
                         Diagnostic::error(
                             Code::DuplicateReference,
@@ -244,18 +251,7 @@ pub fn check_units(r: &Referentiel, diagnostics: &mut crate::diag::Diagnostics) 
                             field,
                             format!("`{id}` is in two units"),
                         )
-                        .expected(format!("each competence in one unit (its activity is in `{other}` whole)"))
-                        .found(format!("`{id}` in `{}`", u.id)),
-                    );
-                } else if let Some((_, other)) = seen.iter().find(|(x, _)| x == id) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::DuplicateReference,
-                            u.location.clone(),
-                            field,
-                            format!("`{id}` is in two units"),
-                        )
-                        .expected(format!("each activity or competence in one unit (already in `{other}`)"))
+                        .expected(expected)
                         .found(format!("`{id}` in `{}`", u.id)),
                     );
                 } else {

@@ -415,18 +415,7 @@ mod tests {
 
     #[test]
     fn a_row_taller_than_a_page_continues_on_the_next_with_its_prefix() {
-        let row = |n: usize| RowSpec {
-            x: 0.0,
-            cells: vec![(0..n).map(|k| format!("ligne {k}")).collect()],
-            widths: vec![100.0],
-            style: Style::Regular,
-            fill: None,
-            greyed: 0,
-            min_height: 0.0,
-            size: 8.0,
-            line_height: 4.0,
-            pad: 1.0,
-        };
+        let row = |n: usize| row(n, "ligne");
         let header = RowSpec { cells: vec![vec!["Entête".to_string()]], ..row(0) };
         let prefixes = vec![Prefix { rows: vec![header] }];
         let pieces = vec![Piece::row(0.0, row(50), Some(0))];
