@@ -27,6 +27,12 @@ pub struct CandidateView {
 pub struct CertificateView {
     id: String,
     title: String,
+    /// Its family as the documents name it (« CQPT », « titre professionnel »).
+    family: String,
+    /// Who awards it (« CPNE des télécommunications »).
+    certifier: String,
+    /// The body that decides on the dossiers (« Commission d'attribution des CQPT »).
+    commission: String,
 }
 
 /// The evaluating body.
@@ -61,8 +67,17 @@ fn candidate(d: &Dossier) -> CandidateView {
     }
 }
 
-fn certificate(r: &Referentiel) -> CertificateView {
-    CertificateView { id: r.id.clone(), title: r.title.clone() }
+/// The certificate as the documents name it, with its own family and organisations
+/// (`documents.toml`, `[certificats.<id>…]`).
+fn certificate(r: &Referentiel, texts: &super::texts::Texts) -> CertificateView {
+    let texts = texts.for_certificate(&r.id);
+    CertificateView {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        family: texts.famille.sigle.clone(),
+        certifier: texts.cpne.nom.clone(),
+        commission: texts.cpne.commission.clone(),
+    }
 }
 
 fn body(d: &Dossier) -> Option<BodyView> {
@@ -164,7 +179,7 @@ pub fn recevabilite(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<Receva
     let texts = ctx.texts()?.for_certificate(&d.certificate);
     let w = &texts.lettre_recevabilite;
     let r = &e.recevabilite;
-    let cert = certificate(the_certificate(ctx, d));
+    let cert = certificate(the_certificate(ctx, d), ctx.texts()?);
     let submitted = french::date(d.application.submitted);
     let decided = french::date(d.application.decided.unwrap_or(d.application.submitted));
     let codes: Vec<Reason> = r.reasons.iter().map(|x| x.code).collect();
@@ -274,10 +289,10 @@ fn reached_sentence(reached: usize, assessed: usize) -> String {
 /// Builds the prédiagnostic view; `None` when the dossier records none.
 pub fn prediagnostic(ctx: &Context, d: &Dossier) -> Result<Option<PrediagnosticView>> {
     ctx.labels()?;
-    Ok(prediagnostic_view(ctx, d))
+    Ok(prediagnostic_view(ctx, d, ctx.texts()?))
 }
 
-fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
+fn prediagnostic_view(ctx: &Context, d: &Dossier, texts: &super::texts::Texts) -> Option<PrediagnosticView> {
     let p = d.prediagnostic.as_ref()?;
     let r = the_certificate(ctx, d);
     let policy = ctx.policy.for_certificate(&d.certificate);
@@ -329,7 +344,7 @@ fn prediagnostic_view(ctx: &Context, d: &Dossier) -> Option<PrediagnosticView> {
         assessed.iter().filter_map(|id| ctx.library.item(id)).map(|i| i.kind).collect();
     Some(PrediagnosticView {
         candidate: candidate(d),
-        certificate: certificate(r),
+        certificate: certificate(r, texts),
         body: body(d),
         date: french::date(p.date),
         by: p.by.clone(),
@@ -559,7 +574,7 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
     let members = commission_members(ctx, labels);
     Ok(SyntheseView {
         candidate: candidate(d),
-        certificate: certificate(r),
+        certificate: certificate(r, ctx.texts()?),
         body: body(d),
         route: labels.route(d.route).to_string(),
         submitted: french::date(d.application.submitted),
@@ -743,7 +758,7 @@ pub fn grid(
         }
     }
     Ok(GridView {
-        certificate: certificate(r),
+        certificate: certificate(r, ctx.texts()?),
         title: def.title.clone(),
         contacts: (1..=def.contacts).collect(),
         groups,

@@ -225,3 +225,16 @@ fn validate_names_a_policy_or_texts_of_an_unknown_certificate_at_its_line() {
         assert!(text.lines().nth(line - 1).unwrap().starts_with(&format!("[certificats.{id}.")), "{d:#}");
     }
 }
+
+/// The grids of a titre professionnel name its own family and certifier, never the CQPT's.
+#[test]
+fn the_grids_of_a_titre_professionnel_say_neither_cqpt_nor_cpne() {
+    for kind in ["observation", "preuves", "globale"] {
+        let r = crate::common::run(&["grid", "tp-service-client-distance", kind, "--text"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("titre professionnel «"), "{kind}:\n{}", r.stdout);
+        assert!(!r.stdout.contains("CQPT") && !r.stdout.contains("CPNE"), "{kind}:\n{}", r.stdout);
+    }
+    let cqpt = crate::common::run(&["grid", "distance", "globale", "--text"]);
+    assert!(cqpt.stdout.contains("CQPT «"), "{}", cqpt.stdout);
+}
