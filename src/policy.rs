@@ -361,19 +361,23 @@ impl Policy {
     }
 }
 
-/// The default sections of `file` with the overrides of `certificate` laid over them, key by key
-/// (an array replaces the default one; `observation.min_contacts = N` sets that certificate's).
-fn merged(default: &toml::Table, certificate: &str, overrides: &toml::Table) -> toml::Table {
-    fn lay(base: &mut toml::Table, over: &toml::Table) {
-        for (key, value) in over {
-            match (base.get_mut(key), value) {
-                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => lay(b, o),
-                _ => {
-                    base.insert(key.clone(), value.clone());
-                }
+/// Lays `over` on `base` key by key: a table goes into the table it replaces, any other value
+/// (an array included) replaces the one of `base`. The per-certificate sections of the policy
+/// and of the documents' texts both use it.
+pub(crate) fn overlay(base: &mut toml::Table, over: &toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => overlay(b, o),
+            _ => {
+                base.insert(key.clone(), value.clone());
             }
         }
     }
+}
+
+/// The default sections of `file` with the overrides of `certificate` laid over them, key by key
+/// (an array replaces the default one; `observation.min_contacts = N` sets that certificate's).
+fn merged(default: &toml::Table, certificate: &str, overrides: &toml::Table) -> toml::Table {
     let mut base = default.clone();
     base.remove("certificats");
     let mut over = overrides.clone();
@@ -385,7 +389,7 @@ fn merged(default: &toml::Table, certificate: &str, overrides: &toml::Table) -> 
             toml::Value::Table(toml::Table::from_iter([(certificate.into(), n)])),
         );
     }
-    lay(&mut base, &over);
+    overlay(&mut base, &over);
     base
 }
 

@@ -135,16 +135,6 @@ pub struct Texts {
 
 /// The default sections with `overrides` laid over them key by key, `{famille}` replaced.
 fn merged(default: &toml::Table, overrides: &toml::Table) -> toml::Table {
-    fn lay(base: &mut toml::Table, over: &toml::Table) {
-        for (key, value) in over {
-            match (base.get_mut(key), value) {
-                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => lay(b, o),
-                _ => {
-                    base.insert(key.clone(), value.clone());
-                }
-            }
-        }
-    }
     fn name_family(value: &mut toml::Value, sigle: &str) {
         match value {
             toml::Value::String(s) => *s = s.replace("{famille}", sigle),
@@ -155,7 +145,7 @@ fn merged(default: &toml::Table, overrides: &toml::Table) -> toml::Table {
     }
     let mut base = default.clone();
     base.remove("certificats");
-    lay(&mut base, overrides);
+    crate::policy::overlay(&mut base, overrides);
     let sigle = base
         .get("famille")
         .and_then(|f| f.get("sigle"))

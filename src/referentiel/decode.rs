@@ -341,7 +341,8 @@ fn decode_competence(d: &mut Decoder, node: &Node, field: &str) -> Option<Compet
     })
 }
 
-fn strings(d: &mut Decoder, m: &mut MapReader, key: &str) -> Vec<String> {
+/// The strings of the list under `key`, each bad entry reported (an absent key is an empty list).
+pub(super) fn strings(d: &mut Decoder, m: &mut MapReader, key: &str) -> Vec<String> {
     let path = m.path(key);
     m.optional(key)
         .and_then(|n| d.seq(n, &path))

@@ -7,6 +7,7 @@
 //! [`super::Referentiel::units`], [`super::Referentiel::unit_of`] and
 //! [`super::Referentiel::unit_items`].
 
+use super::decode::strings;
 use super::model::{Knowledge, Referentiel};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::yaml::{Decoder, Node};
@@ -133,16 +134,6 @@ pub fn decode_registration(d: &mut Decoder, node: &Node, field: &str) -> Option<
     let legal_basis = strings(d, &mut m, "legal_basis");
     m.finish(d, REGISTRATION_KEYS);
     Some(Registration { level, nsf, rome, rncp, rs, authority, legal_basis })
-}
-
-fn strings(d: &mut Decoder, m: &mut crate::yaml::MapReader, key: &str) -> Vec<String> {
-    let path = m.path(key);
-    m.optional(key)
-        .and_then(|n| d.seq(n, &path))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(f, n)| d.string(n, &f))
-        .collect()
 }
 
 /// Reads one element of `units:`.
