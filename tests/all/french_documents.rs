@@ -203,6 +203,24 @@ fn exported_data() -> tempfile::TempDir {
     dir
 }
 
+/// `cqpt --data DATA report --kind KIND` on an example dossier: the run, and the text of the PDF
+/// it wrote (empty when it wrote none).
+fn report(data: &tempfile::TempDir, kind: &str, example: &str) -> (crate::common::Run, String) {
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("report.pdf");
+    let r = run_cmd(
+        cqpt()
+            .arg("--data")
+            .arg(data.path())
+            .args(["report", "--kind", kind])
+            .arg(root().join(format!("examples/dossiers/{example}.yaml")))
+            .arg("--output")
+            .arg(&out),
+    );
+    let text = std::fs::read(&out).map(|bytes| pdf_text(&bytes)).unwrap_or_default();
+    (r, text)
+}
+
 #[test]
 fn the_letters_wording_comes_from_the_data_folder() {
     let data = exported_data();
@@ -213,19 +231,8 @@ fn the_letters_wording_comes_from_the_data_folder() {
         "signataire = \"Claire Dubois\"",
     );
     crate::common::edit(&file, "delai-recours = \"deux mois\"", "delai-recours = \"trente jours\"");
-    let folder = tempfile::tempdir().unwrap();
-    let out = folder.path().join("lettre.pdf");
-    let r = run_cmd(
-        cqpt()
-            .arg("--data")
-            .arg(data.path())
-            .args(["report", "--kind", "recevabilite"])
-            .arg(root().join("examples/dossiers/10-non-recevable-hours-under-minimum.yaml"))
-            .arg("--output")
-            .arg(&out),
-    );
+    let (r, text) = report(&data, "recevabilite", "10-non-recevable-hours-under-minimum");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let text = pdf_text(&std::fs::read(&out).unwrap());
     assert!(text.contains("Claire Dubois") && text.contains("trente jours"), "{text}");
 }
 
@@ -234,17 +241,7 @@ fn a_missing_label_is_reported_with_its_file_and_line() {
     let data = exported_data();
     let file = data.path().join("referentiels/libelles.toml");
     crate::common::edit(&file, "cif = ", "cfi = ");
-    let folder = tempfile::tempdir().unwrap();
-    let out = folder.path().join("lettre.pdf");
-    let r = run_cmd(
-        cqpt()
-            .arg("--data")
-            .arg(data.path())
-            .args(["report", "--kind", "recevabilite"])
-            .arg(root().join("examples/dossiers/01-distance-attribution.yaml"))
-            .arg("--output")
-            .arg(&out),
-    );
+    let (r, _) = report(&data, "recevabilite", "01-distance-attribution");
     assert_eq!(r.code, 3, "invalid data: {}", r.stderr);
     assert!(r.stderr.contains("libelles.toml:"), "{}", r.stderr);
     assert!(r.stderr.contains("code `cif` has no label"), "{}", r.stderr);
@@ -318,19 +315,8 @@ fn signature_blocks_follow_the_policys_commission() {
     let data = exported_data();
     let policy = data.path().join("referentiels/politique.toml");
     crate::common::edit(&policy, "salaries = 2", "salaries = 3");
-    let folder = tempfile::tempdir().unwrap();
-    let out = folder.path().join("synthese.pdf");
-    let r = run_cmd(
-        cqpt()
-            .arg("--data")
-            .arg(data.path())
-            .args(["report", "--kind", "synthese"])
-            .arg(root().join("examples/dossiers/01-distance-attribution.yaml"))
-            .arg("--output")
-            .arg(&out),
-    );
+    let (r, text) = report(&data, "synthese", "01-distance-attribution");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let text = pdf_text(&std::fs::read(&out).unwrap());
     for member in ["salariés — 1", "salariés — 2", "salariés — 3", "employeurs — 1", "employeurs — 2"]
     {
         assert!(text.contains(&format!("Représentant(e) des {member}")), "{member}:\n{text}");
