@@ -190,6 +190,16 @@ pub struct CarryOverPolicy {
     pub years_practising: i32,
 }
 
+/// Units (blocs de compétences) acquired in an earlier attempt.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsPolicy {
+    /// Years an acquired unit is kept for a later attempt, from the decision that validated
+    /// it; absent: for life.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_years: Option<i32>,
+}
+
 /// Accreditation of evaluating bodies (Annexe 2 §IV).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -299,8 +309,10 @@ closed_set! {
     pub enum PassRule {
         /// Every core activity acquired (the CQPT).
         AllActivities,
-        /// Each unit (bloc de compétences) decided on its own; only for a certificate that
-        /// declares units. Declared and validated; the per-unit synthesis is a later step.
+        /// Each unit (bloc de compétences) decided on its own, only for a certificate that
+        /// declares units: a unit is acquired when all its activities are; the certificate when
+        /// all its units are, some acquired now and some earlier; some units acquired and the
+        /// others not is a validation partielle.
         PerUnit,
     }
 }
@@ -323,6 +335,9 @@ pub struct Policy {
     /// The phases required.
     #[serde(default)]
     pub phases: PhasesPolicy,
+    /// How long units acquired earlier are kept.
+    #[serde(default)]
+    pub units: UnitsPolicy,
     /// Levels.
     pub levels: LevelsPolicy,
     /// Modalities.
@@ -668,6 +683,9 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     r.range("carry_over.years_not_practising", carry.years_not_practising, 0..=50, "art. 3 says 3 years");
     r.range("carry_over.years_practising", carry.years_practising, 0..=50, "art. 3 says 5 years");
     r.range("accreditation.years", policy.accreditation.years, 1..=50, "Annexe 2 §IV says 2 years");
+    if let Some(years) = policy.units.kept_years {
+        r.range("units.kept_years", years, 1..=100, "leave it out to keep acquired units for life");
+    }
     let funding = &policy.funding;
     r.range("funding.euros_per_hour", funding.euros_per_hour, 0..=100_000, "art. 6-2 says 100 €");
     r.range("funding.max_hours", funding.max_hours, 0..=1_000, "art. 6-2 says 3 hours");

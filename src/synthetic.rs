@@ -279,6 +279,8 @@ struct Synthese {
 struct Decision {
     date: String,
     outcome: Proposal,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    units: Vec<String>,
     members: Vec<FlowMap<Member>>,
 }
 
@@ -301,6 +303,8 @@ struct Plan {
     reason: Option<&'static str>,
     blocked_by: Option<&'static str>,
     target: Proposal,
+    /// For a certificate awarded unit by unit: the items of each unit, in the order of its units.
+    units: Vec<(String, Vec<String>)>,
     route: &'static str,
 }
 
@@ -335,7 +339,8 @@ fn one(
     rng: &mut Rng,
     i: usize,
 ) -> Generated {
-    let (plan, submitted, decided) = plan(certificates, years, rng, i);
+    let (mut plan, submitted, decided) = plan(certificates, years, rng, i);
+    per_unit(library, policy, &mut plan, rng);
     let given_name = *rng.pick(GIVEN);
     let family_name = *rng.pick(FAMILY);
     let candidate = Candidate { id: format!("SYN-{}-{:05}", plan.year, i + 1), family_name, given_name };
@@ -415,6 +420,7 @@ fn plan(certificates: &[&str], years: &[i32], rng: &mut Rng, i: usize) -> (Plan,
         reason,
         blocked_by,
         target,
+        units: Vec::new(),
         route,
     };
     (plan, submitted, decided)
@@ -593,12 +599,30 @@ fn evaluation(
     let short: Vec<&str> = match plan.target {
         Proposal::Attribution => vec![],
         _ if for_complement.is_empty() => vec![],
+        // Unit by unit: a gap in the last unit only, or one in every unit.
+        Proposal::ValidationPartielle => vec![*rng.pick(&exclusive_to_last(&plan.units, &for_failure))],
+        Proposal::NonAttribution if !plan.units.is_empty() => plan
+            .units
+            .iter()
+            .map(|(_, items)| {
+                let own: Vec<&str> =
+                    for_failure.iter().copied().filter(|id| items.iter().any(|i| i == id)).collect();
+                *rng.pick(&own)
+            })
+            .collect(),
         Proposal::EvaluationComplementaire => {
             (0..=rng.below(3)).map(|_| *rng.pick(&for_complement)).collect()
         }
         Proposal::NonAttribution => vec![*rng.pick(&for_failure)],
     };
-    let gaps = Gaps { short, level: if plan.target == Proposal::NonAttribution { 1 } else { 2 } };
+    let gaps = Gaps {
+        short,
+        level: if matches!(plan.target, Proposal::NonAttribution | Proposal::ValidationPartielle) {
+            1
+        } else {
+            2
+        },
+    };
     let preuves = preuves(&general, &gaps, &plan.assessed, rng);
     let quiz = Quiz {
         sitting: format!("Q-{year}-{:05}", plan.index + 1),
@@ -737,7 +761,54 @@ fn decision(plan: &Plan, rng: &mut Rng, intended: &mut Intended) -> Option<Decis
             FlowMap(Member { name, college })
         })
         .collect();
-    Some(Decision { date: plan.decision_date.clone(), outcome: plan.target, members })
+    // A validation partielle names the units it validates: all but the last.
+    let units = if plan.target == Proposal::ValidationPartielle {
+        plan.units.iter().take(plan.units.len().saturating_sub(1)).map(|(u, _)| u.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    Some(Decision { date: plan.decision_date.clone(), outcome: plan.target, units, members })
+}
+
+/// For a certificate awarded unit by unit, the items of each unit; half the non-attributions
+/// become validations partielles (all units acquired but the last) when the last unit has an
+/// item of its own that can block.
+fn per_unit(library: &Library, policy: &Policy, plan: &mut Plan, rng: &mut Rng) {
+    let Some(r) = library.referentiel(&plan.certificate) else { return };
+    let own = policy.for_certificate(&r.id);
+    if own.pass_rule != crate::policy::PassRule::PerUnit || r.units().is_empty() {
+        return;
+    }
+    plan.units = r.units().iter().map(|u| (u.id.clone(), r.unit_items(u))).collect();
+    let blocking: Vec<&str> = plan
+        .units
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(String::as_str))
+        .filter(|id| !own.activities.is_optional(&r.id, id))
+        .collect();
+    if plan.target == Proposal::NonAttribution
+        && plan
+            .units
+            .iter()
+            .take(plan.units.len() - 1)
+            .all(|(u, _)| r.unit(u).is_some_and(|u| u.certifiable_alone))
+        && !exclusive_to_last(&plan.units, &blocking).is_empty()
+        && rng.chance(0.5)
+    {
+        plan.target = Proposal::ValidationPartielle;
+    }
+}
+
+/// The candidates of `among` that only the last unit evaluates.
+fn exclusive_to_last<'a>(units: &[(String, Vec<String>)], among: &[&'a str]) -> Vec<&'a str> {
+    let Some(((_, last), others)) = units.split_last() else { return Vec::new() };
+    among
+        .iter()
+        .copied()
+        .filter(|id| {
+            last.iter().any(|i| i == id) && !others.iter().any(|(_, items)| items.iter().any(|i| i == id))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -27,28 +27,48 @@ pub struct DossierArgs {
     pub format: Format,
 }
 
-/// Loads the context and the dossier, and evaluates it; with the labels of the codes.
-fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<(Dossier, Evaluation, Labels), Error> {
+/// A dossier, its evaluation, the labels of the codes and the title of its certificate.
+struct Evaluated {
+    dossier: Dossier,
+    e: Evaluation,
+    labels: Labels,
+    /// The certificate's title, with its id.
+    title: String,
+}
+
+/// Loads the context and the dossier, and evaluates it.
+fn evaluate(source: &DataSource, args: &DossierArgs) -> Result<Evaluated, Error> {
     let (library, policy) = context::load_context(source)?;
     let labels = context::load_labels(source)?;
     let (dossier, e) = load_and_evaluate(&args.dossier, &library, &policy, args.date)?;
-    Ok((dossier, e, labels))
+    let title = library
+        .referentiel(&e.certificate)
+        .map_or_else(|| e.certificate.clone(), |r| format!("{} [{}]", r.title, r.id));
+    Ok(Evaluated { dossier, e, labels, title })
 }
 
 /// `cqpt dossier check`.
 pub fn check(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (_, e, labels) = evaluate(source, args)?;
+    let Evaluated { e, labels, title, .. } = evaluate(source, args)?;
     let code = if e.blocked() { EXIT_BLOCKED } else { EXIT_OK };
     if args.format == Format::Json {
         print_json(&labelled::evaluation_json(&e, &labels))?;
         return Ok(code);
     }
-    println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    println!("Dossier {} — {} — {title}", e.candidate, e.name);
     println!("Au {} : phase {} ({})", french::date(e.date), e.state.phase, e.state.phase_label);
     print_recevabilite(&e, &labels);
     print_findings(&e, &labels);
     if let Some(s) = &e.synthese {
         println!("Proposition : {}", labels.proposal(s.proposal));
+    }
+    if let Some(d) = &e.decision {
+        let units = if d.units.is_empty() {
+            String::new()
+        } else {
+            format!(" — unités validées : {}", d.units.join(", "))
+        };
+        println!("Décision du {} : {}{units}", french::date(d.date), labels.proposal(d.outcome));
     }
     if !e.state.missing.is_empty() {
         println!("Pour poursuivre :");
@@ -61,11 +81,11 @@ pub fn check(source: &DataSource, args: &DossierArgs) -> Outcome {
 
 /// `cqpt recevabilite`.
 pub fn recevabilite(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (dossier, e, labels) = evaluate(source, args)?;
+    let Evaluated { dossier, e, labels, title } = evaluate(source, args)?;
     if args.format == Format::Json {
         return print_json(&labelled::recevabilite_json(&e.recevabilite, &labels));
     }
-    println!("Dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    println!("Dossier {} — {} — {title}", e.candidate, e.name);
     println!("Voie d'accès : {} [{}]", labels.route(dossier.route), dossier.route);
     print_recevabilite(&e, &labels);
     let f = &e.recevabilite.facts;
@@ -81,12 +101,12 @@ pub fn recevabilite(source: &DataSource, args: &DossierArgs) -> Outcome {
 
 /// `cqpt synthese`.
 pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
-    let (_, e, labels) = evaluate(source, args)?;
+    let Evaluated { e, labels, title, .. } = evaluate(source, args)?;
     if args.format == Format::Json {
         print_json(&labelled::evaluation_json(&e, &labels))?;
         return Ok(if e.synthese.is_some() { EXIT_OK } else { EXIT_BLOCKED });
     }
-    println!("Synthèse — dossier {} — {} — CQPT {}", e.candidate, e.name, e.certificate);
+    println!("Synthèse — dossier {} — {} — {title}", e.candidate, e.name);
     let Some(s) = &e.synthese else {
         print_recevabilite(&e, &labels);
         print_findings(&e, &labels);
@@ -108,17 +128,22 @@ pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
             .as_ref()
             .map(|r| format!(" (calculé : {} ; modifié : {r})", labels.activity_status(a.computed)))
             .unwrap_or_default();
-        println!("\n[{}] {} — {}{over}", a.id, a.title, labels.activity_status(a.status));
-        println!("  {} / {} savoirs au niveau requis ({})", a.reached, a.items.len(), s.required);
+        let earlier = a
+            .unit_acquired_on
+            .map(|d| format!(" (unité acquise le {})", french::date(d)))
+            .unwrap_or_default();
+        println!("\n[{}] {} — {}{over}{earlier}", a.id, a.title, labels.activity_status(a.status));
+        println!("  {} / {} au niveau requis ({})", a.reached, a.items.len(), s.required);
         for id in &a.items {
             let Some(i) = s.item(id) else { continue };
-            if i.status == ItemStatus::Atteint {
+            if matches!(i.status, ItemStatus::Atteint | ItemStatus::UniteAcquise) {
                 continue;
             }
             let level = i.level.map_or("non évalué".to_string(), |l| format!("niveau {l}"));
             println!("  - {} : {level}", i.label);
         }
     }
+    print_units(s, &labels);
     println!("\nProposition : {}", labels.proposal(s.proposal));
     if let Some(r) = &s.proposal_override_reason {
         println!("  (calculée : {} ; modifiée par l'évaluateur : {r})", labels.proposal(s.computed_proposal));
@@ -139,6 +164,22 @@ pub fn synthese(source: &DataSource, args: &DossierArgs) -> Outcome {
         french::dates_in(&e.funding.basis)
     );
     Ok(EXIT_OK)
+}
+
+/// The units of a certificate assessed unit by unit, each with its status.
+fn print_units(s: &cqpt::phases::Synthese, labels: &Labels) {
+    if s.units.is_empty() {
+        return;
+    }
+    println!("\nUnités (blocs de compétences) :");
+    for u in &s.units {
+        let code = u.code.as_ref().map(|c| format!("{c} — ")).unwrap_or_default();
+        let kept = u.kept.as_ref().map_or(String::new(), |k| {
+            let until = k.until.map_or("à vie".to_string(), |d| format!("jusqu'au {}", french::date(d)));
+            format!(" le {} (décision antérieure, conservée {until})", french::date(k.on))
+        });
+        println!("  [{}] {code}{} — {}{kept}", u.id, u.title, labels.unit_status(u.status));
+    }
 }
 
 fn print_recevabilite(e: &Evaluation, labels: &Labels) {

@@ -51,6 +51,8 @@ pub enum LabelSet {
     Gravite,
     /// Status of an activity ([`ActivityStatus`]).
     StatutActivite,
+    /// Status of a unit (bloc de compétences, feminine in French: [`ActivityStatus`]).
+    StatutUnite,
     /// Status of an item ([`ItemStatus`]).
     StatutSavoir,
     /// Proposals and decisions ([`Proposal`]).
@@ -75,16 +77,18 @@ fn item_status_code(s: ItemStatus) -> &'static str {
         ItemStatus::NonEvalue => "non-evalue",
         ItemStatus::NonApplicable => "non-applicable",
         ItemStatus::Facultatif => "facultatif",
+        ItemStatus::UniteAcquise => "unite-acquise",
     }
 }
 
 /// Every item status.
-const ITEM_STATUSES: [ItemStatus; 5] = [
+const ITEM_STATUSES: [ItemStatus; 6] = [
     ItemStatus::Atteint,
     ItemStatus::Insuffisant,
     ItemStatus::NonEvalue,
     ItemStatus::NonApplicable,
     ItemStatus::Facultatif,
+    ItemStatus::UniteAcquise,
 ];
 
 /// The code of a modality (its serde name).
@@ -143,7 +147,7 @@ impl LabelSet {
             LabelSet::MotifRejet => Reason::ALL.iter().map(|r| r.as_str()).collect(),
             LabelSet::Constat => FindingCode::ALL.iter().map(|c| c.as_str()).collect(),
             LabelSet::Gravite => SEVERITIES.into_iter().map(severity_code).collect(),
-            LabelSet::StatutActivite => ActivityStatus::VARIANTS.to_vec(),
+            LabelSet::StatutActivite | LabelSet::StatutUnite => ActivityStatus::VARIANTS.to_vec(),
             LabelSet::StatutSavoir => ITEM_STATUSES.into_iter().map(item_status_code).collect(),
             LabelSet::Proposition => Proposal::VARIANTS.to_vec(),
             LabelSet::Financeur => PAYERS.into_iter().map(payer_code).collect(),
@@ -313,6 +317,11 @@ impl Labels {
     /// The status of an activity.
     pub fn activity_status(&self, s: ActivityStatus) -> &str {
         self.get(LabelSet::StatutActivite, s.into())
+    }
+
+    /// The status of a unit (bloc de compétences).
+    pub fn unit_status(&self, s: ActivityStatus) -> &str {
+        self.get(LabelSet::StatutUnite, s.into())
     }
 
     /// The status of an item.

@@ -5,10 +5,10 @@
 mod evaluation;
 
 use super::model::{
-    AccreditationRecord, Appeal, Application, Assessment, Candidate, ComplementRound, Contact, Convention,
-    CqptHeld, Decision, Document, Dossier, Employment, EvaluatingBody, Interview, InterviewRecord, Member,
-    Observation, Override, OverrideTarget, Preuve, ProfessionalisationContract, QuizResult, RecordedAnswer,
-    Referee, SyntheseRecord, Tutor, ValidatedItem,
+    AccreditationRecord, AcquiredUnit, Appeal, Application, Assessment, Candidate, ComplementRound, Contact,
+    Convention, CqptHeld, Decision, Document, Dossier, Employment, EvaluatingBody, Interview,
+    InterviewRecord, Member, Observation, Override, OverrideTarget, Preuve, ProfessionalisationContract,
+    QuizResult, RecordedAnswer, Referee, SyntheseRecord, Tutor, ValidatedItem,
 };
 use super::values::{self, AccreditationEvent};
 use crate::date::Date;
@@ -37,6 +37,7 @@ const TOP_KEYS: &[&str] = &[
     "documents",
     "application",
     "cqpt_held",
+    "acquired_units",
     "evaluating_body",
     "convention",
     "tutor",
@@ -81,6 +82,10 @@ pub fn decode_dossier(
         .required(&mut d, "application", "the application to AUVICOM")
         .and_then(|n| application(&mut d, n));
     let cqpt_held = top.optional("cqpt_held").and_then(|n| cqpt_held(&mut d, n, &ctx));
+    let acquired_units = top
+        .optional("acquired_units")
+        .map(|n| acquired_units(&mut d, n, certificate.as_deref(), library))
+        .unwrap_or_default();
     let evaluating_body = top.optional("evaluating_body").and_then(|n| evaluating_body(&mut d, n));
     let convention = top.optional("convention").and_then(|n| convention(&mut d, n));
     let tutor = top.optional("tutor").and_then(|n| tutor(&mut d, n));
@@ -101,7 +106,8 @@ pub fn decode_dossier(
     let overrides = list(&mut d, &mut top, "overrides", &ctx, override_);
     let synthese = top.optional("synthese").and_then(|n| synthese_record(&mut d, n, &ctx));
     let complement = top.optional("complement").and_then(|n| complement(&mut d, n, &ctx));
-    let decision = top.optional("decision").and_then(|n| decision(&mut d, n));
+    let decision =
+        top.optional("decision").and_then(|n| decision(&mut d, n, certificate.as_deref(), library));
     top.finish(&mut d, TOP_KEYS);
 
     Some(Dossier {
@@ -115,6 +121,7 @@ pub fn decode_dossier(
         documents,
         application: application?,
         cqpt_held,
+        acquired_units,
         evaluating_body,
         convention,
         tutor,
@@ -603,7 +610,7 @@ fn other_targets_keys(d: &mut Decoder, m: &mut MapReader<'_>, field: &str, targe
     }
 }
 
-fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
+fn decision(d: &mut Decoder, node: &Node, certificate: Option<&str>, library: &Library) -> Option<Decision> {
     let mut m = d.map(node, "decision")?;
     let date = date_req(d, &mut m, "date");
     let mut members = Vec::new();
@@ -620,6 +627,15 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
         }
     }
     let outcome = closed(d, &mut m, "outcome");
+    let units = match m.optional("units") {
+        Some(n) => d
+            .seq(n, "decision.units")
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(f, un)| unit_id(d, un, &f, certificate, library))
+            .collect(),
+        None => Vec::new(),
+    };
     let appeal = m.optional("appeal").and_then(|n| {
         let mut am = d.map(n, "decision.appeal")?;
         let filed = date_req(d, &mut am, "filed");
@@ -631,6 +647,73 @@ fn decision(d: &mut Decoder, node: &Node) -> Option<Decision> {
         }
         Some(Appeal { filed: filed?, ground: ground?, details })
     });
-    m.finish(d, &["date", "members", "outcome", "appeal"]);
-    Some(Decision { date: date?, members, outcome: outcome?, appeal, location: d.location(node) })
+    m.finish(d, &["date", "members", "outcome", "units", "appeal"]);
+    Some(Decision { date: date?, members, outcome: outcome?, units, appeal, location: d.location(node) })
+}
+
+/// The units of the certificate acquired in an earlier attempt: each once, dated.
+fn acquired_units(
+    d: &mut Decoder,
+    node: &Node,
+    certificate: Option<&str>,
+    library: &Library,
+) -> Vec<AcquiredUnit> {
+    let mut units: Vec<AcquiredUnit> = Vec::new();
+    for (f, n) in d.seq(node, "acquired_units").unwrap_or_default() {
+        let Some(mut m) = d.map(n, &f) else { continue };
+        let unit = m
+            .required(d, "unit", "the id of a unit of the certificate")
+            .and_then(|un| unit_id(d, un, &format!("{f}.unit"), certificate, library));
+        let on = date_req(d, &mut m, "on");
+        let reference = text_opt(d, &mut m, "reference");
+        m.finish(d, &["unit", "on", "reference"]);
+        let (Some(unit), Some(on)) = (unit, on) else { continue };
+        if units.iter().any(|u| u.unit == unit) {
+            let diag = Diagnostic::error(
+                Code::DuplicateReference,
+                d.location(n),
+                format!("{f}.unit"),
+                format!("the unit `{unit}` is listed twice as acquired"),
+            )
+            .expected("each acquired unit once, with the date of the decision that validated it")
+            .found(format!("`{unit}` again"));
+            d.report(diag);
+            continue;
+        }
+        units.push(AcquiredUnit { unit, on, reference, location: d.location(n) });
+    }
+    units
+}
+
+/// A unit id of the dossier's certificate; an unknown one is reported with the certificate's
+/// units (or the fact that it declares none) and a suggestion.
+fn unit_id(
+    d: &mut Decoder,
+    n: &Node,
+    field: &str,
+    certificate: Option<&str>,
+    library: &Library,
+) -> Option<String> {
+    let id = d.id(n, field)?;
+    let r = library.referentiel(certificate?)?;
+    if r.unit(&id).is_some() {
+        return Some(id);
+    }
+    let known: Vec<&str> = r.units().iter().map(|u| u.id.as_str()).collect();
+    let expected = if known.is_empty() {
+        format!("nothing: the certificate `{}` declares no units and is awarded as a whole", r.id)
+    } else {
+        format!("a unit of `{}`: {}", r.id, known.join(", "))
+    };
+    let diag = Diagnostic::error(
+        Code::DanglingReference,
+        d.location(n),
+        field,
+        format!("the certificate `{}` has no unit `{id}`", r.id),
+    )
+    .expected(expected)
+    .found(format!("`{id}`"))
+    .help(crate::suggest::did_you_mean(&id, known.iter().copied()));
+    d.report(diag);
+    None
 }

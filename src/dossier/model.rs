@@ -101,6 +101,23 @@ pub struct CqptHeld {
     pub location: Location,
 }
 
+/// A unit (bloc de compétences) of the certificate validated by an earlier decision: kept for
+/// the candidate (for life, or for the period of the policy's `[units]`) and counted in this
+/// attempt, which then evaluates only the other units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AcquiredUnit {
+    /// The unit id, one of the certificate's units.
+    pub unit: String,
+    /// The date of the decision that validated it.
+    pub on: Date,
+    /// The reference of that decision (its dossier or minutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Where it is written.
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// The convention between the company and the evaluating body that organises the evaluation
 /// (art. 6-2: "une convention précisant les modalités d'organisation de l'évaluation est établie
 /// entre l'entreprise et l'organisme évaluateur").
@@ -402,6 +419,9 @@ closed_set! {
         EvaluationComplementaire,
         /// Do not award.
         NonAttribution,
+        /// Award some units (blocs de compétences) of a certificate assessed unit by unit, not
+        /// the whole: validation partielle, in France Compétences' words.
+        ValidationPartielle,
     }
 }
 
@@ -412,6 +432,7 @@ impl Proposal {
             Proposal::Attribution => "attribution",
             Proposal::EvaluationComplementaire => "évaluation complémentaire",
             Proposal::NonAttribution => "non-attribution",
+            Proposal::ValidationPartielle => "validation partielle",
         }
     }
 }
@@ -519,6 +540,9 @@ pub struct Decision {
     pub members: Vec<Member>,
     /// The decision.
     pub outcome: Proposal,
+    /// The units (blocs de compétences) the decision validates, for a certificate assessed
+    /// unit by unit: those of a validation partielle, or every unit not already acquired.
+    pub units: Vec<String>,
     /// An appeal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appeal: Option<Appeal>,
@@ -553,6 +577,9 @@ pub struct Dossier {
     /// A CQPT already held.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cqpt_held: Option<CqptHeld>,
+    /// Units of this certificate acquired in an earlier attempt, kept for this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub acquired_units: Vec<AcquiredUnit>,
     /// The evaluating body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluating_body: Option<EvaluatingBody>,

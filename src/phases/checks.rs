@@ -61,7 +61,7 @@ pub fn phase2_findings(
             ));
         }
     }
-    phase_order(dossier, &mut out);
+    phase_order(dossier, policy, &mut out);
     out
 }
 
@@ -279,7 +279,7 @@ fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<F
     }
 }
 
-fn phase_order(dossier: &Dossier, out: &mut Vec<Finding>) {
+fn phase_order(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
     let start = dossier.application.decided.unwrap_or(dossier.application.submitted);
     if let Some((_, a)) = dossier.assessments().find(|(_, a)| a.on < start) {
         out.push(Finding::error(
@@ -290,13 +290,14 @@ fn phase_order(dossier: &Dossier, out: &mut Vec<Finding>) {
     }
     if let Some(s) = &dossier.synthese {
         let mut missing = Vec::new();
-        if dossier.preuves.is_empty() {
+        // Only the phases the certificate's policy requires (a titre professionnel has no quiz).
+        if dossier.preuves.is_empty() && policy.phases.preuves {
             missing.push("le dossier de preuves");
         }
-        if dossier.quiz.is_none() {
+        if dossier.quiz.is_none() && policy.phases.quiz {
             missing.push("le quiz");
         }
-        if dossier.observation.is_none() {
+        if dossier.observation.is_none() && policy.phases.observation {
             missing.push("l'observation");
         }
         if !missing.is_empty() {

@@ -55,6 +55,10 @@ code_set! {
         CommissionComposition,
         /// A member of the commission evaluated or trained the candidate.
         CommissionMemberConflict,
+        /// A unit acquired earlier that is no longer kept (or dated after the synthesis).
+        AcquiredUnitExpired,
+        /// A decision whose units contradict its outcome or the certificate's pass rule.
+        UnitDecision,
     }
 }
 
@@ -81,6 +85,8 @@ impl FindingCode {
             FindingCode::ComplementItemNotListed => "annexe 2 §III, phase 3",
             FindingCode::CommissionComposition => "art. 5",
             FindingCode::CommissionMemberConflict => "art. 5 ; annexe 2 §III, remarque",
+            FindingCode::AcquiredUnitExpired => "politique d'évaluation, [units]",
+            FindingCode::UnitDecision => "politique d'évaluation, pass_rule",
         }
     }
 }

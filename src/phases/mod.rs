@@ -18,12 +18,14 @@ pub mod finding;
 pub mod funding;
 pub mod recevabilite;
 pub mod synthese;
+pub mod units;
 
 pub use carry_over::CarryOver;
 pub use finding::{Finding, FindingCode};
 pub use funding::{Funding, Payer};
 pub use recevabilite::{Reason, RecevabiliteDecision, recevabilite};
 pub use synthese::{ActivityResult, ItemResult, ItemStatus, Synthese};
+pub use units::{KeptUnit, UnitResult};
 
 use crate::date::Date;
 use crate::dossier::{Appeal, Dossier, Member, Proposal};
@@ -38,6 +40,10 @@ pub struct DecisionRecord {
     pub date: Date,
     /// The decision.
     pub outcome: Proposal,
+    /// The units (blocs de compétences) it validates: those it names, or for an attribution
+    /// every unit not acquired earlier.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
     /// Members present.
     pub members: Vec<Member>,
     /// The appeal, if any.
@@ -125,22 +131,32 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let synthese = (recevabilite.recevable && dossier.has_evaluation() && !blocked)
         .then(|| synthese::synthese(dossier, library, policy, carry_over.as_ref(), synthesis_date))
         .flatten();
+    if let Some(r) = library.referentiel(&dossier.certificate) {
+        findings.extend(units::kept_units(dossier, r, policy, synthesis_date).1);
+    }
     findings.extend(synthese.iter().flat_map(not_evaluated));
     findings.extend(complement::findings(dossier, synthese.as_ref()));
     let complement = synthese
         .as_ref()
         .filter(|_| !findings.iter().any(Finding::is_error))
         .and_then(|_| complement::complement(dossier, library, policy, carry_over.as_ref()));
+    let last = complement.as_ref().or(synthese.as_ref());
     let decision = dossier.decision.as_ref().map(|d| DecisionRecord {
         date: d.date,
         outcome: d.outcome,
+        units: library.referentiel(&dossier.certificate).map_or_else(Vec::new, |r| {
+            units::validated_units(dossier, r, last.map_or(&[][..], |s| &s.units))
+        }),
         members: d.members.clone(),
         appeal: d.appeal.as_ref().map(|a| appeal_record(a, policy)),
     });
-    let commission = checks::commission_findings(dossier, policy);
+    let mut commission = checks::commission_findings(dossier, policy);
+    if let Some(r) = library.referentiel(&dossier.certificate) {
+        commission.extend(units::decision_findings(dossier, r, policy));
+    }
     let decision_valid = !commission.iter().any(Finding::is_error);
     findings.extend(commission);
-    let state = state(dossier, &recevabilite, blocked, synthese.is_some(), decision_valid);
+    let state = state(dossier, policy, &recevabilite, blocked, synthese.is_some(), decision_valid);
     let mut state = state;
     if synthese.as_ref().is_some_and(|s| s.proposal == Proposal::EvaluationComplementaire)
         && complement.is_none()
@@ -200,6 +216,7 @@ fn appeal_record(a: &Appeal, policy: &Policy) -> AppealRecord {
 
 fn state(
     dossier: &Dossier,
+    policy: &Policy,
     recevabilite: &RecevabiliteDecision,
     blocked: bool,
     synthesised: bool,
@@ -213,13 +230,13 @@ fn state(
     if dossier.evaluating_body.is_none() {
         missing.push("organisme évaluateur habilité".to_string());
     }
-    if dossier.preuves.is_empty() {
+    if dossier.preuves.is_empty() && policy.phases.preuves {
         missing.push("dossier de preuves (phase 2A)".to_string());
     }
-    if dossier.quiz.is_none() {
+    if dossier.quiz.is_none() && policy.phases.quiz {
         missing.push("quiz (phase 2B)".to_string());
     }
-    if dossier.observation.is_none() {
+    if dossier.observation.is_none() && policy.phases.observation {
         missing.push("observation en situation de travail (phase 2C)".to_string());
     }
     let evaluated = missing.is_empty();

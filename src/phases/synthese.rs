@@ -3,10 +3,11 @@
 //! overrides with their reasons; the items to evaluate again.
 
 use super::carry_over::CarryOver;
+use super::units::{self, KeptUnit, UnitResult};
 use crate::closed_set::closed_set;
 use crate::date::Date;
 use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
-use crate::policy::{Modality, Policy};
+use crate::policy::{Modality, PassRule, Policy};
 use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +38,9 @@ closed_set! {
         NonApplicable,
         /// An optional item below the required level or not evaluated: it never blocks.
         Facultatif,
+        /// Below the required level or not evaluated, in a unit acquired earlier only: it
+        /// needs no new level.
+        UniteAcquise,
     }
 }
 
@@ -80,6 +84,9 @@ pub struct ActivityResult {
     /// The override's reason, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_reason: Option<String>,
+    /// Acquis with a unit acquired earlier: the date of that decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_acquired_on: Option<Date>,
     /// Its items.
     pub items: Vec<String>,
     /// Items at or above the required level.
@@ -99,6 +106,9 @@ pub struct Synthese {
     pub items: Vec<ItemResult>,
     /// Core activities.
     pub activities: Vec<ActivityResult>,
+    /// The units (blocs de compétences), when the certificate declares some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitResult>,
     /// The computed proposal.
     pub computed_proposal: Proposal,
     /// The final proposal.
@@ -141,13 +151,32 @@ pub fn synthese(
 ) -> Option<Synthese> {
     let r = library.referentiel(&dossier.certificate)?;
     let recorded = Recorded::of(dossier);
-    let items: Vec<ItemResult> = core_items(r)
+    let (kept, _) = units::kept_units(dossier, r, policy, date);
+    let kept_items = units::kept_items(r, &kept);
+    let kept_activities = units::kept_activities(r, &kept);
+    let mut items: Vec<ItemResult> = core_items(r)
         .into_iter()
         .filter_map(|id| Some(item_result(id, library.item(id)?, r, &recorded, policy, carry_over)))
         .collect();
+    for i in items.iter_mut().filter(|i| kept_items.contains(&i.id)) {
+        if matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue | ItemStatus::Facultatif) {
+            i.status = ItemStatus::UniteAcquise;
+        }
+    }
+    let kept_of = |a: &Activity| {
+        kept_activities
+            .contains(&a.id)
+            .then(|| r.unit_of(&a.id).and_then(|u| kept.iter().find(|k| k.unit == u.id)))
+            .flatten()
+    };
     let activities: Vec<ActivityResult> =
-        r.core_activities().map(|a| activity_result(a, &items, dossier, policy)).collect();
-    let computed_proposal = propose(activities.iter().map(|a| a.status));
+        r.core_activities().map(|a| activity_result(a, &items, dossier, policy, kept_of(a))).collect();
+    let units = units::unit_results(r, &activities, &items, &kept, policy);
+    let computed_proposal = if policy.pass_rule == PassRule::PerUnit && !units.is_empty() {
+        units::propose_per_unit(&units)
+    } else {
+        propose(activities.iter().map(|a| a.status))
+    };
     let proposal_over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
         OverrideTarget::Proposal { proposal } => Some((*proposal, o.reason.clone())),
         _ => None,
@@ -162,6 +191,7 @@ pub fn synthese(
         proposal_override_reason: proposal_over.map(|(_, r)| r),
         items,
         activities,
+        units,
         to_evaluate_again,
     })
 }
@@ -292,19 +322,16 @@ fn is_short(item: &ItemResult) -> bool {
 /// The result of one core activity: acquis when every item reaches the required level, à
 /// compléter when every gap is within the policy's reach of a complementary evaluation, non
 /// acquis otherwise; an evaluator's override has the last word.
-fn activity_result(a: &Activity, items: &[ItemResult], dossier: &Dossier, policy: &Policy) -> ActivityResult {
-    let required = policy.levels.required;
-    let gap = policy.activities.complement_max_gap;
+fn activity_result(
+    a: &Activity,
+    items: &[ItemResult],
+    dossier: &Dossier,
+    policy: &Policy,
+    kept: Option<&KeptUnit>,
+) -> ActivityResult {
     let ids: Vec<String> = a.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.clone()).collect();
     let results: Vec<&ItemResult> = ids.iter().filter_map(|id| items.iter().find(|i| i.id == *id)).collect();
-    let short: Vec<&&ItemResult> = results.iter().filter(|i| is_short(i)).collect();
-    let computed = if short.is_empty() {
-        ActivityStatus::Acquis
-    } else if short.iter().all(|i| i.level.is_none_or(|l| l + gap >= required)) {
-        ActivityStatus::ACompleter
-    } else {
-        ActivityStatus::NonAcquis
-    };
+    let computed = if kept.is_some() { ActivityStatus::Acquis } else { items_status(&results, policy) };
     let over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
         OverrideTarget::Activity { activity, status } if *activity == a.id => {
             Some((*status, o.reason.clone()))
@@ -317,8 +344,25 @@ fn activity_result(a: &Activity, items: &[ItemResult], dossier: &Dossier, policy
         computed,
         status: over.as_ref().map_or(computed, |(s, _)| *s),
         override_reason: over.map(|(_, r)| r),
+        unit_acquired_on: kept.map(|k| k.on),
         reached: results.iter().filter(|i| i.status == ItemStatus::Atteint).count(),
         items: ids,
+    }
+}
+
+/// The status some items make: acquis when none is short of the required level, à compléter
+/// when every gap is within the policy's reach of a complementary evaluation, non acquis
+/// otherwise.
+pub(super) fn items_status(results: &[&ItemResult], policy: &Policy) -> ActivityStatus {
+    let required = policy.levels.required;
+    let gap = policy.activities.complement_max_gap;
+    let short: Vec<&&ItemResult> = results.iter().filter(|i| is_short(i)).collect();
+    if short.is_empty() {
+        ActivityStatus::Acquis
+    } else if short.iter().all(|i| i.level.is_none_or(|l| l + gap >= required)) {
+        ActivityStatus::ACompleter
+    } else {
+        ActivityStatus::NonAcquis
     }
 }
 

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::phases::Evaluation;
 use crate::render;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 pub use summary::{CsvDialect, SummaryRow};
@@ -89,11 +90,14 @@ pub fn load_and_evaluate(ctx: &Context, path: &Path) -> std::result::Result<(Dos
 use entries::output_stem as stem;
 
 /// Every file a session may write for `dossiers`: the manifest records them before the run.
-fn planned(dossiers: &[PathBuf], options: SessionOptions) -> Vec<String> {
+fn planned(ctx: &Context, dossiers: &[PathBuf], options: SessionOptions) -> Vec<String> {
     let mut all: Vec<String> =
         ["tableau-recapitulatif.csv", "tableau-recapitulatif.pdf", "dossiers-en-erreur.txt"]
             .map(String::from)
             .into();
+    for r in ctx.library.certificates() {
+        all.push(tableau_file(ctx, &r.id));
+    }
     if options.documents != Documents::None {
         for path in dossiers {
             for kind in [ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille] {
@@ -102,6 +106,19 @@ fn planned(dossiers: &[PathBuf], options: SessionOptions) -> Vec<String> {
         }
     }
     all
+}
+
+/// The tableau récapitulatif a dossier of `certificate` goes on: that of the default commission
+/// (the CPNE's for the CQPT), or, for a certificate decided by its own commission or jury
+/// (`[certificats.<id>.cpne]` of `documents.toml`), a tableau of its own.
+fn tableau_file(ctx: &Context, certificate: &str) -> String {
+    let own =
+        ctx.texts().ok().filter(|t| t.for_certificate(certificate).cpne.commission != t.cpne.commission);
+    if own.is_some() {
+        format!("tableau-recapitulatif-{certificate}.pdf")
+    } else {
+        "tableau-recapitulatif.pdf".into()
+    }
 }
 
 /// The text of `dossiers-en-erreur.txt`: every dossier that could not be processed, then
@@ -120,9 +137,24 @@ fn error_report(failures: &[Failure], ignored: &[String]) -> String {
     report
 }
 
+/// The dossiers of one tableau récapitulatif.
+#[derive(Default)]
+struct Tableau {
+    /// Indices of its rows.
+    rows: Vec<usize>,
+    /// A certificate of its dossiers (for the commission's name).
+    certificate: Option<String>,
+    /// The latest date of its dossiers.
+    latest: Option<crate::date::Date>,
+    /// The latest decision among them.
+    decided: Option<crate::date::Date>,
+}
+
 /// What one dossier gave: its row, the files written, its date.
 struct Processed {
     row: SummaryRow,
+    /// The certificate id.
+    certificate: String,
     written: Vec<String>,
     date: crate::date::Date,
     /// The date is the commission's decision.
@@ -162,7 +194,7 @@ fn process(
         }
     }
     let date = e.decision.as_ref().map_or(e.date, |d| d.date);
-    Ok(Processed { row, written, date, decided: e.decision.is_some() })
+    Ok(Processed { row, certificate: dossier.certificate, written, date, decided: e.decision.is_some() })
 }
 
 /// Runs a session on the dossiers of `input`, writing into `out`.
@@ -176,41 +208,53 @@ pub fn run(
     let folder = outputs::OutputFolder::open(out)?;
     let entries = entries::scan(input, Some(out))?;
     let files = entries.dossiers;
-    let planned = planned(&files, options);
+    let planned = planned(ctx, &files, options);
     folder.plan(planned.iter().cloned())?;
     let results = parallel::map(&files, options.threads, |path| process(ctx, path, out, options), progress);
     let mut rows = Vec::with_capacity(results.len());
     let mut failures = entries.refused;
     let mut written = Vec::new();
-    let epoch = crate::date::Date::new(1970, 1, 1).expect("epoch");
-    let (mut latest, mut decided) = (epoch, None::<crate::date::Date>);
+    // Per tableau: its rows (indices into `rows`), its latest date and latest decision.
+    let mut tableaux: BTreeMap<String, Tableau> = BTreeMap::new();
+    tableaux.insert("tableau-recapitulatif.pdf".into(), Tableau::default());
     for r in results {
         match r {
             Ok(p) => {
+                let t = tableaux.entry(tableau_file(ctx, &p.certificate)).or_default();
+                t.rows.push(rows.len());
+                t.certificate = Some(p.certificate);
+                t.latest = t.latest.max(Some(p.date));
+                if p.decided {
+                    t.decided = t.decided.max(Some(p.date));
+                }
                 rows.push(p.row);
                 written.extend(p.written);
-                latest = latest.max(p.date);
-                if p.decided {
-                    decided = Some(decided.map_or(p.date, |d| d.max(p.date)));
-                }
             }
             Err(f) => failures.push(f),
         }
     }
     failures.sort_by(|a, b| a.file.cmp(&b.file));
     let documents = written.len();
-    let created = options.date.or(decided).unwrap_or(latest);
     write_atomic(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows, options.csv))?;
     written.push("tableau-recapitulatif.csv".into());
     let report = error_report(&failures, &entries.ignored);
     write_atomic(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
     written.push("dossiers-en-erreur.txt".into());
     if options.documents != Documents::None {
-        let failed: Vec<String> = failures.iter().map(|f| f.file.clone()).collect();
-        let view = summary::tableau_view(ctx, &rows, &failed, created)?;
-        let bytes = render::pdf(ctx.templates, "tableau-recapitulatif", &view, created)?;
-        write_atomic(&out.join("tableau-recapitulatif.pdf"), &bytes)?;
-        written.push("tableau-recapitulatif.pdf".into());
+        let epoch = crate::date::Date::new(1970, 1, 1).expect("epoch");
+        for (file, t) in &tableaux {
+            // The failures go on the default tableau, whose commission the session is for.
+            let main = file == "tableau-recapitulatif.pdf";
+            let failed: Vec<String> =
+                if main { failures.iter().map(|f| f.file.clone()).collect() } else { Vec::new() };
+            let created = options.date.or(t.decided).or(t.latest).unwrap_or(epoch);
+            let own: Vec<SummaryRow> = t.rows.iter().map(|i| rows[*i].clone()).collect();
+            let certificate = if main { None } else { t.certificate.as_deref() };
+            let view = summary::tableau_view(ctx, &own, &failed, created, certificate)?;
+            let bytes = render::pdf(ctx.templates, "tableau-recapitulatif", &view, created)?;
+            write_atomic(&out.join(file), &bytes)?;
+            written.push(file.clone());
+        }
     }
     let removed = folder.finish(&written, planned)?;
     Ok(SessionReport { rows, failures, documents, written, ignored: entries.ignored, removed })

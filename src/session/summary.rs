@@ -316,6 +316,8 @@ pub struct TableauRow {
 /// The tableau récapitulatif's view (`templates/tableau-recapitulatif.hbs`).
 #[derive(Debug, Clone, Serialize)]
 pub struct TableauView {
+    /// Who draws it up and funds (AUVICOM for the CQPT).
+    sender: String,
     place: String,
     session_date: String,
     commission: String,
@@ -348,17 +350,21 @@ fn subtotals<'a>(rows: &[&'a SummaryRow], key: impl Fn(&'a SummaryRow) -> &'a st
 }
 
 /// Builds the tableau's view: the session's `date` (the commission's sitting), its rows in
-/// French, subtotals, the total funding and the commission's signature blocks.
+/// French, subtotals, the total funding and the commission's signature blocks; the commission
+/// is that of `certificate`'s texts when given, else the default one.
 pub fn tableau_view(
     ctx: &Context,
     rows: &[SummaryRow],
     failures: &[String],
     date: crate::date::Date,
+    certificate: Option<&str>,
 ) -> Result<TableauView> {
     let labels: &Labels = ctx.labels()?;
     let texts = ctx.texts()?;
+    let texts = certificate.map_or(texts, |c| texts.for_certificate(c));
     let all: Vec<&SummaryRow> = rows.iter().collect();
     Ok(TableauView {
+        sender: texts.auvicom.nom.clone(),
         place: texts.tableau.lieu.clone(),
         session_date: french::date(date),
         commission: texts.cpne.commission.clone(),

@@ -20,10 +20,11 @@ fn load(extra: &str) -> Result<Policy, cqpt::diag::Diagnostics> {
     load_policy(&file(extra), &context().0)
 }
 
-/// The line of `needle` in the file built with `extra`.
+/// The line of `needle` in the file built with `extra` (its last one: `extra` comes last).
 fn line_of(extra: &str, needle: &str) -> u32 {
     let text = file(extra).text;
-    u32::try_from(text.lines().position(|l| l.contains(needle)).unwrap() + 1).unwrap()
+    u32::try_from(text.lines().collect::<Vec<_>>().iter().rposition(|l| l.contains(needle)).unwrap() + 1)
+        .unwrap()
 }
 
 fn proposal(spec: &Spec, policy: &Policy) -> Option<Proposal> {
@@ -38,7 +39,10 @@ fn the_shipped_policy_is_the_default_of_every_certificate() {
     for id in ["distance", "point-de-distribution", "accueil", "tp-service-client-distance"] {
         let own = policy.for_certificate(id);
         assert_eq!(own.levels.required, 3, "{id}");
-        assert_eq!(own.pass_rule, PassRule::AllActivities, "{id}");
+        // The titre professionnel is awarded unit by unit (arrêté du 3 juillet 2003, art. 3).
+        let rule =
+            if id == "tp-service-client-distance" { PassRule::PerUnit } else { PassRule::AllActivities };
+        assert_eq!(own.pass_rule, rule, "{id}");
         assert!(own.phases.preuves && own.phases.observation, "{id}");
         // The titre professionnel has no quiz; the CQPT and the default have one.
         assert_eq!(own.phases.quiz, id != "tp-service-client-distance", "{id}");
@@ -63,12 +67,14 @@ fn a_required_level_overridden_for_one_certificate_changes_its_decision_only() {
 
 #[test]
 fn phases_modalities_observation_and_pass_rule_are_overridden() {
-    // The shipped file already sets the phases and modalities of the titre professionnel.
-    let extra = "[certificats.tp-service-client-distance]\npass_rule = \"per-unit\"\n\
+    // The shipped file already sets the pass rule, phases and modalities of the titre
+    // professionnel; a units period is added here.
+    let extra = "[certificats.tp-service-client-distance.units]\nkept_years = 5\n\
         [certificats.tp-service-client-distance.observation]\nmin_contacts = 7\nmax_minutes = 90\n";
     let policy = load(extra).unwrap();
     let tp = policy.for_certificate("tp-service-client-distance");
     assert_eq!(tp.pass_rule, PassRule::PerUnit);
+    assert_eq!(tp.units.kept_years, Some(5));
     assert!(!tp.phases.quiz);
     assert_eq!(tp.modalities.transversal, vec![Modality::Preuves]);
     assert_eq!(tp.observation.min_contacts["tp-service-client-distance"], 7);
@@ -77,6 +83,7 @@ fn phases_modalities_observation_and_pass_rule_are_overridden() {
     assert!(distance.phases.quiz);
     assert_eq!(distance.observation.max_minutes, 120);
     assert_eq!(distance.pass_rule, PassRule::AllActivities);
+    assert_eq!(distance.units.kept_years, None, "kept for life by default");
 }
 
 #[test]

@@ -7,12 +7,15 @@ use crate::common::{copy_full_data, cqpt, edit, root, run_cmd, transcript, trans
 use cqpt::diag::Code;
 use std::path::Path;
 
-/// Examples run through the commands: attribution, non-attribution, not recevable, blocked.
+/// Examples run through the commands: attribution, non-attribution, not recevable, blocked,
+/// a validation partielle of a titre professionnel and its later attempt for the other unit.
 const EXAMPLES: &[&str] = &[
     "01-distance-attribution",
     "04-point-de-distribution-non-attribution",
     "05-non-recevable-route-not-admitted",
     "14-evaluator-trained-candidate",
+    "27-tp-validation-partielle",
+    "28-tp-unite-2-apres-validation-partielle",
 ];
 
 /// A dossier at phase 1 with one problem of each kind the dossier loader reports.

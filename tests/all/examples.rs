@@ -31,11 +31,17 @@ struct Outcome {
     carry_over: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     activities: Option<BTreeMap<String, String>>,
+    /// Each unit's status, "(acquise antérieurement)" when kept from an earlier decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    units: Option<BTreeMap<String, String>>,
     proposal: Option<String>,
     /// The proposal of the synthesis after a complementary round, the first one kept above.
     #[serde(skip_serializing_if = "Option::is_none")]
     complement_proposal: Option<String>,
     phase: u64,
+    /// The commission's decision, with the units it validates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<String>,
     funding: Funding,
 }
 
@@ -83,9 +89,22 @@ fn outcome(path: &std::path::Path) -> Outcome {
         activities: e["synthese"]["activities"]
             .as_array()
             .map(|list| list.iter().map(|a| (text(&a["id"]), text(&a["status"]))).collect()),
+        units: e["synthese"]["units"].as_array().map(|list| {
+            list.iter()
+                .map(|u| {
+                    let kept = if u["kept"].is_null() { "" } else { " (acquise antérieurement)" };
+                    (text(&u["id"]), format!("{}{kept}", text(&u["status"])))
+                })
+                .collect()
+        }),
         proposal: e["synthese"]["proposal"].as_str().map(str::to_string),
         complement_proposal: e["complement"]["proposal"].as_str().map(str::to_string),
         phase: e["state"]["phase"].as_u64().unwrap(),
+        decision: e["decision"]["outcome"].as_str().map(|o| {
+            let units: Vec<String> =
+                e["decision"]["units"].as_array().into_iter().flatten().map(text).collect();
+            if units.is_empty() { o.to_string() } else { format!("{o}: {}", units.join(", ")) }
+        }),
         funding: Funding {
             payer: text(&e["funding"]["payer"]),
             owed: e["funding"]["owed"] == true,

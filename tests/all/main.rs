@@ -48,4 +48,5 @@ mod referentiel_seeds;
 mod referentiel_units;
 mod referentiel_wordings;
 mod session;
+mod units_decision;
 mod workflow_rules;
