@@ -40,6 +40,9 @@ pub enum ReportArg {
     Synthese,
     /// The global evaluation grid, filled.
     Grille,
+    /// The commission's decision letter to the candidate: attribution, validation partielle
+    /// with the units validated, complementary evaluation or non-attribution.
+    Decision,
 }
 
 impl From<ReportArg> for ReportKind {
@@ -49,6 +52,7 @@ impl From<ReportArg> for ReportKind {
             ReportArg::Prediagnostic => ReportKind::Prediagnostic,
             ReportArg::Synthese => ReportKind::Synthese,
             ReportArg::Grille => ReportKind::Grille,
+            ReportArg::Decision => ReportKind::Decision,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! feedback, the synthesis report for the CPNE and the filled global grid. Each is a view of
 //! the data ([`views`]) filled into a template of `templates/` and printed as PDF.
 
+pub mod decision;
 pub mod grids;
 pub mod labelled;
 pub mod labels;
@@ -116,6 +117,8 @@ pub enum ReportKind {
     Synthese,
     /// The filled global evaluation grid.
     Grille,
+    /// The commission's decision letter to the candidate (phase 4).
+    Decision,
 }
 
 impl ReportKind {
@@ -126,6 +129,7 @@ impl ReportKind {
             ReportKind::Prediagnostic => "prediagnostic",
             ReportKind::Synthese => "synthese",
             ReportKind::Grille => "grille-globale",
+            ReportKind::Decision => "lettre-decision",
         }
     }
 }
@@ -155,6 +159,12 @@ pub fn report_document(
         ReportKind::Synthese => {
             render::document(ctx.templates, name, &views::synthese(ctx, dossier, evaluation)?, created)
         }
+        ReportKind::Decision => render::document(
+            ctx.templates,
+            name,
+            &decision::decision_view(ctx, dossier, evaluation)?,
+            created,
+        ),
         ReportKind::Grille => {
             let grids = ctx.grids(&dossier.certificate)?;
             let view = views::grid(ctx, &grids, GridKind::Globale, Some((dossier, evaluation)))?;

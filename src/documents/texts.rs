@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 pub const TEXTS_FILE: &str = "documents.toml";
 
 /// The placeholders wording may use.
-pub const PLACEHOLDERS: [&str; 6] = ["certificat", "recue", "decidee", "delai", "pieces", "famille"];
+pub const PLACEHOLDERS: [&str; 9] =
+    ["certificat", "recue", "decidee", "delai", "pieces", "famille", "commission", "unites", "conservation"];
 
 /// The family of the certificate, as the letters name it: `{famille}` in the wording is replaced
 /// by its short name when the texts are read.
@@ -90,6 +91,40 @@ pub struct RecevabiliteLetter {
     pub salutations: String,
 }
 
+/// The wording of the commission's decision letter (phase 4, art. 5), one paragraph per outcome.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DecisionLetter {
+    /// Object line.
+    pub objet: String,
+    /// Salutation.
+    pub appel: String,
+    /// The texts the decision rests on (« Vu l'accord du 23 septembre 2005… »).
+    pub vu: String,
+    /// The decision: attribution.
+    pub attribution: String,
+    /// The decision: validation partielle, `{unites}` the units validated.
+    pub validation_partielle: String,
+    /// The decision: a complementary evaluation first.
+    pub evaluation_complementaire: String,
+    /// The decision: non-attribution.
+    pub non_attribution: String,
+    /// How long the units validated are kept, `{conservation}` « à vie » or a date.
+    pub conservation: String,
+    /// What the candidate may do next after a validation partielle.
+    pub suite_validation_partielle: String,
+    /// The appeal route (art. 5: on the procedure only) and its deadline.
+    pub recours: String,
+    /// The appeal deadline, in words.
+    pub delai_recours: String,
+    /// Closing formula.
+    pub salutations: String,
+    /// Who signs.
+    pub signataire: String,
+    /// The signatory's function.
+    pub fonction: String,
+}
+
 /// Settings of the tableau récapitulatif.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -120,6 +155,8 @@ pub struct Texts {
     pub cpne: Cpne,
     /// The recevabilité letters.
     pub lettre_recevabilite: RecevabiliteLetter,
+    /// The commission's decision letters.
+    pub lettre_decision: DecisionLetter,
     /// The tableau récapitulatif.
     pub tableau: Tableau,
     /// The CPNE's text of the annual review.

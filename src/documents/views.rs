@@ -35,6 +35,13 @@ pub struct CertificateView {
     commission: String,
 }
 
+impl CertificateView {
+    /// Its title.
+    pub(super) fn title_str(&self) -> &str {
+        &self.title
+    }
+}
+
 /// The evaluating body.
 #[derive(Serialize)]
 pub struct BodyView {
@@ -58,7 +65,7 @@ pub struct ScaleView {
     levels: Vec<LevelView>,
 }
 
-fn candidate(d: &Dossier) -> CandidateView {
+pub(super) fn candidate(d: &Dossier) -> CandidateView {
     CandidateView {
         id: d.candidate.id.clone(),
         name: d.candidate_name(),
@@ -69,7 +76,7 @@ fn candidate(d: &Dossier) -> CandidateView {
 
 /// The certificate as the documents name it, with its own family and organisations
 /// (`documents.toml`, `[certificats.<id>…]`).
-fn certificate(r: &Referentiel, texts: &super::texts::Texts) -> CertificateView {
+pub(super) fn certificate(r: &Referentiel, texts: &super::texts::Texts) -> CertificateView {
     let texts = texts.for_certificate(&r.id);
     CertificateView {
         id: r.id.clone(),
@@ -106,7 +113,7 @@ fn scales(ctx: &Context, kinds: &BTreeSet<ItemKind>) -> Vec<ScaleView> {
         .collect()
 }
 
-fn the_certificate<'a>(ctx: &'a Context, d: &Dossier) -> &'a Referentiel {
+pub(super) fn the_certificate<'a>(ctx: &'a Context, d: &Dossier) -> &'a Referentiel {
     ctx.library.referentiel(&d.certificate).expect("a loaded dossier names a known certificate")
 }
 
@@ -367,6 +374,8 @@ pub struct ActivityView {
     computed: String,
     overridden: bool,
     override_reason: String,
+    /// « unité acquise le … » when its unit was acquired earlier.
+    kept: String,
     reached: usize,
     total: usize,
     mean: String,
@@ -428,6 +437,8 @@ pub struct SyntheseView {
     funding_basis: String,
     /// « □ attribution », … each held on one line.
     decision_choices: Vec<String>,
+    /// The units of a certificate assessed unit by unit.
+    units: Vec<super::decision::UnitView>,
     members: Vec<String>,
 }
 
@@ -498,6 +509,9 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
                 computed: labels.activity_status(a.computed).to_string(),
                 overridden: a.override_reason.is_some(),
                 override_reason: a.override_reason.clone().unwrap_or_default(),
+                kept: a
+                    .unit_acquired_on
+                    .map_or(String::new(), |d| format!("unité acquise le {}", french::date(d))),
                 reached: a.reached,
                 total: items.iter().filter(|i| i.status != ItemStatus::NonApplicable).count(),
                 mean: format!("{mean:.1}").replace('.', ","),
@@ -572,6 +586,10 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
         }
     });
     let members = commission_members(ctx, labels);
+    let own = ctx.policy.for_certificate(&d.certificate);
+    let per_unit = own.pass_rule == crate::policy::PassRule::PerUnit && !r.units().is_empty();
+    let units =
+        e.synthese.as_ref().map_or_else(Vec::new, |s| super::decision::unit_views(labels, s, &[], None));
     Ok(SyntheseView {
         candidate: candidate(d),
         certificate: certificate(r, ctx.texts()?),
@@ -635,10 +653,13 @@ pub fn synthese(ctx: &Context, d: &Dossier, e: &Evaluation) -> Result<SyntheseVi
         funding_payer: labels.payer(e.funding.payer).to_string(),
         funding_euros: french::euros(e.funding.euros),
         funding_basis: french::dates_in(&e.funding.basis),
+        // A validation partielle is a choice only for a certificate awarded unit by unit.
         decision_choices: <crate::dossier::Proposal as strum::VariantNames>::VARIANTS
             .iter()
+            .filter(|p| **p != crate::dossier::Proposal::ValidationPartielle.as_str() || per_unit)
             .map(|p| format!("□\u{a0}{}", labels.get(LabelSet::Proposition, p).replace(' ', "\u{a0}")))
             .collect(),
+        units,
         members,
     })
 }

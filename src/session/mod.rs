@@ -100,7 +100,9 @@ fn planned(ctx: &Context, dossiers: &[PathBuf], options: SessionOptions) -> Vec<
     }
     if options.documents != Documents::None {
         for path in dossiers {
-            for kind in [ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille] {
+            for kind in
+                [ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille, ReportKind::Decision]
+            {
                 all.push(format!("{}/{}.pdf", stem(path), kind.template()));
             }
         }
@@ -172,13 +174,21 @@ fn process(
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let row = SummaryRow::new(&name, ctx, &dossier, &e)
         .map_err(|err| Failure { file: path.display().to_string(), message: err.to_string() })?;
-    let kinds: Vec<ReportKind> = match options.documents {
+    let mut kinds: Vec<ReportKind> = match options.documents {
         Documents::None => vec![],
         // A rejected application gets its letter, whatever the set.
         Documents::Standard | Documents::All if !e.recevabilite.recevable => vec![ReportKind::Recevabilite],
         Documents::Standard => vec![ReportKind::Synthese],
         Documents::All => vec![ReportKind::Recevabilite, ReportKind::Synthese, ReportKind::Grille],
     };
+    // A decision of a regular commission gets its letter to the candidate.
+    if options.documents != Documents::None
+        && e.decision.is_some()
+        && e.state.phase == 4
+        && e.recevabilite.recevable
+    {
+        kinds.push(ReportKind::Decision);
+    }
     let mut written = Vec::new();
     if !kinds.is_empty() {
         let folder = out.join(stem(path));

@@ -245,3 +245,55 @@ fn an_unknown_unit_is_named_with_the_units_of_the_certificate() {
         load_dossier(&SourceFile { name: "d.yaml".into(), text: twice }, library).unwrap_err().to_string();
     assert!(d.contains("listed twice"), "{d}");
 }
+
+/// The decision letter of an example, as laid out (`cqpt report --kind decision --text`).
+fn letter(example: &str) -> String {
+    let r = crate::common::run_cmd(
+        crate::common::cqpt()
+            .args(["report", "--kind", "decision", "--text"])
+            .arg(crate::common::root().join(example)),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+}
+
+#[test]
+fn the_decision_letters_say_which_units_are_acquired_and_for_how_long() {
+    let partial = letter(PARTIAL);
+    for expected in [
+        "a décidé une validation partielle",
+        "unité 1 « Pratiquer l'assistance et le conseil à distance »",
+        "restent acquises à vie",
+        "nouvelle demande pour les unités qui ne vous ont pas été attribuées",
+        "uniquement pour absence de rigueur de la procédure",
+    ] {
+        assert!(partial.replace(['\n', '\u{a0}'], " ").contains(expected), "{expected}\n{partial}");
+    }
+    // A titre professionnel's letter names neither CQPT, AUVICOM nor the CPNE.
+    for foreign in ["CQPT", "AUVICOM", "CPNE"] {
+        assert!(!partial.contains(foreign), "{foreign}\n{partial}");
+    }
+    insta::assert_snapshot!("lettre-decision-27", partial);
+    let later = letter(LATER);
+    assert!(
+        later.replace(['\n', '\u{a0}'], " ").contains("a décidé de vous attribuer le titre professionnel"),
+        "{later}"
+    );
+    assert!(later.replace('\n', " ").contains("(décision antérieure, dossier TP-2026-0031)"), "{later}");
+    insta::assert_snapshot!("lettre-decision-28", later);
+    insta::assert_snapshot!(
+        "lettre-decision-04",
+        letter("examples/dossiers/04-point-de-distribution-non-attribution.yaml")
+    );
+}
+
+#[test]
+fn a_letter_is_refused_when_no_decision_is_recorded() {
+    let r = crate::common::run_cmd(
+        crate::common::cqpt()
+            .args(["report", "--kind", "decision", "--text"])
+            .arg(crate::common::root().join("examples/dossiers/03-distance-evaluation-complementaire.yaml")),
+    );
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("no decision of the commission is recorded"), "{}", r.stderr);
+}
