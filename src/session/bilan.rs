@@ -67,6 +67,9 @@ pub struct Bilan {
     pub funding: f64,
     /// Dossiers that could not be read.
     pub failures: usize,
+    /// Dossiers of the year of certificates another certifier awards (a titre professionnel…):
+    /// not the CPNE's to review, left out of every count.
+    pub other_certifiers: usize,
 }
 
 impl Bilan {
@@ -74,6 +77,12 @@ impl Bilan {
     pub fn recevability_rate(&self) -> f64 {
         if self.dossiers == 0 { 0.0 } else { self.recevable as f64 / self.dossiers as f64 }
     }
+}
+
+/// Whether the review covers `certificate`: one the default certifier awards (the CPNE's CQPT),
+/// not one whose texts name another certifier (`[certificats.<id>.cpne]` of `documents.toml`).
+fn reviewed_here(ctx: &Context, certificate: &str) -> bool {
+    ctx.texts().map_or(true, |t| t.for_certificate(certificate).cpne.nom == t.cpne.nom)
 }
 
 /// Computes the review of `year` over the dossiers of `input`.
@@ -96,6 +105,10 @@ pub fn bilan(
                 return Ok(());
             }
             let mut b = acc.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !reviewed_here(ctx, &dossier.certificate) {
+                b.other_certifiers += 1;
+                return Ok(());
+            }
             b.dossiers += 1;
             b.funding += e.funding.euros;
             *b.certificates.entry(dossier.certificate.clone()).or_default() += 1;
@@ -165,6 +178,13 @@ pub fn to_csv(b: &Bilan, ctx: &Context, dialect: CsvDialect) -> Result<Vec<u8>> 
         w.write_record([indicateur, cle, libelle, &nombre.to_string(), &valeur]).expect("CSV to memory");
     };
     row("dossiers", "", &format!("dossiers {}", b.year), b.dossiers, String::new());
+    row(
+        "dossiers",
+        "autres-certificateurs",
+        "dossiers d'autres certificateurs, non comptés",
+        b.other_certifiers,
+        String::new(),
+    );
     row(
         "recevabilite",
         "taux",
@@ -248,6 +268,8 @@ pub struct BilanView {
     recevable: usize,
     rate: String,
     failures: usize,
+    /// Dossiers of other certifiers' certificates, left out.
+    other_certifiers: usize,
     required: u8,
     certificates: Vec<CountView>,
     routes: Vec<CountView>,
@@ -309,6 +331,7 @@ pub fn view(b: &Bilan, ctx: &Context) -> Result<BilanView> {
         recevable: b.recevable,
         rate: french::percent(b.recevability_rate()),
         failures: b.failures,
+        other_certifiers: b.other_certifiers,
         required: ctx.policy.levels.required,
         certificates: counts(&b.certificates, &certificate),
         routes: counts(&b.routes, &route),

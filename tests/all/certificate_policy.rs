@@ -44,8 +44,9 @@ fn the_shipped_policy_is_the_default_of_every_certificate() {
             if id == "tp-service-client-distance" { PassRule::PerUnit } else { PassRule::AllActivities };
         assert_eq!(own.pass_rule, rule, "{id}");
         assert!(own.phases.preuves && own.phases.observation, "{id}");
-        // The titre professionnel has no quiz; the CQPT and the default have one.
-        assert_eq!(own.phases.quiz, id != "tp-service-client-distance", "{id}");
+        // The titre professionnel and the accueil (every item specific) have no quiz; the CQPT
+        // and the default have one.
+        assert_eq!(own.phases.quiz, !["tp-service-client-distance", "accueil"].contains(&id), "{id}");
         assert!(own.observation.min_contacts.contains_key(id), "{id}");
     }
 }
@@ -128,8 +129,8 @@ fn every_overridden_number_is_range_checked_at_its_line() {
 
 #[test]
 fn a_modality_of_a_phase_not_required_and_a_per_unit_rule_without_units_are_refused() {
-    let d = load("[certificats.accueil.phases]\nquiz = false\n").unwrap_err();
-    assert!(d.iter().any(|x| x.field == "certificats.accueil.modalities.transversal"), "{d}");
+    let d = load("[certificats.point-de-distribution.phases]\nquiz = false\n").unwrap_err();
+    assert!(d.iter().any(|x| x.field == "certificats.point-de-distribution.modalities.transversal"), "{d}");
     let d = load("[certificats.distance]\npass_rule = \"per-unit\"\n").unwrap_err();
     let diag =
         d.iter().find(|x| x.field == "certificats.distance.pass_rule").unwrap_or_else(|| panic!("{d}"));
@@ -164,8 +165,8 @@ fn the_letter_of_a_titre_professionnel_names_its_own_organisations() {
     for absent in ["CQPT", "AUVICOM", "CPNE", "télécommunications"] {
         assert!(!tp.contains(absent), "{absent:?} in the letter of a titre professionnel:\n{tp}");
     }
-    // The CQPT keep theirs, and a certificate without its own texts takes the default.
-    for certificate in ["distance", "accueil"] {
+    // The CQPT keep theirs (the default).
+    for certificate in ["distance", "point-de-distribution"] {
         let cqpt = letter_of(&Spec::application(certificate));
         for needle in [
             "AUVICOM",

@@ -35,6 +35,7 @@ mod french_documents;
 mod grids_by_hand;
 mod limits;
 mod malformed;
+mod mixed_session;
 mod observation_records;
 mod pagination;
 mod quiz;

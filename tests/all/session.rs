@@ -147,7 +147,11 @@ fn the_bilan_figures_match_a_generated_session() {
             .arg(out.path()),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let year: Vec<&Generated> = dossiers.iter().filter(|g| g.intended.year == 2026).collect();
+    // The CPNE reviews its CQPT only: the other certifiers' dossiers are counted apart.
+    let cqpt =
+        |g: &&Generated| ["distance", "point-de-distribution"].contains(&g.intended.certificate.as_str());
+    let all: Vec<&Generated> = dossiers.iter().filter(|g| g.intended.year == 2026).collect();
+    let year: Vec<&Generated> = all.iter().copied().filter(cqpt).collect();
     let csv = std::fs::read_to_string(out.path().join("bilan-2026.csv")).unwrap();
     let mut figures: BTreeMap<(String, String), usize> = BTreeMap::new();
     for record in csv::Reader::from_reader(csv.as_bytes()).records() {
@@ -156,6 +160,8 @@ fn the_bilan_figures_match_a_generated_session() {
     }
     let count = |f: &dyn Fn(&&Generated) -> bool| year.iter().filter(|g| f(g)).count();
     assert_eq!(figures[&("dossiers".into(), String::new())], year.len());
+    assert_eq!(figures[&("dossiers".into(), "autres-certificateurs".into())], all.len() - year.len());
+    assert!(all.len() > year.len(), "the generated dossiers include other certifiers'");
     assert_eq!(figures[&("recevabilite".into(), "taux".into())], count(&|g| g.intended.reason.is_none()));
     for certificate in ["distance", "point-de-distribution"] {
         assert_eq!(
