@@ -47,5 +47,8 @@ mod referentiel_props;
 mod referentiel_seeds;
 mod referentiel_units;
 mod referentiel_wordings;
+mod registry;
+mod rgpd;
 mod session;
+mod store;
 mod workflow_rules;
