@@ -92,6 +92,15 @@ pub enum RgpdCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Delete what the retention periods no longer allow: old uploaded files, expired login
+    /// sessions and failed logins (recorded in the registry with the counts).
+    Purge {
+        /// The day to judge on (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        date: Date,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// List the candidates whose retention period (referentiels/conservation.toml) is over.
     Due {
         /// The day to judge on (YYYY-MM-DD).
@@ -276,6 +285,20 @@ pub fn rgpd(source: &DataSource, cmd: &RgpdCommand) -> Outcome {
                     eprintln!(
                         "erased candidate {candidate}: {} dossier texts, {} files, {} documents",
                         e.dossiers, e.files, e.documents
+                    );
+                    Ok(EXIT_OK)
+                }
+                Err(e) => failed(&e),
+            }
+        }
+        RgpdCommand::Purge { date, store } => {
+            let retention = cqpt::retention::load_retention(source)?;
+            let now_ms = clock().now_ms();
+            match open(store).and_then(|mut s| s.purge(CLI_ACTOR, *date, now_ms, &retention)) {
+                Ok(p) => {
+                    eprintln!(
+                        "deleted {} files, {} login sessions, {} failed logins",
+                        p.files, p.sessions, p.login_failures
                     );
                     Ok(EXIT_OK)
                 }

@@ -205,6 +205,17 @@ pub struct Erasure {
     pub documents: usize,
 }
 
+/// What [`Store::purge`] deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purge {
+    /// Uploaded files.
+    pub files: usize,
+    /// Login sessions.
+    pub sessions: usize,
+    /// Failed logins.
+    pub login_failures: usize,
+}
+
 /// The store's operations. Each write takes the actor (a login, or `cli`), runs in one
 /// transaction and appends its registry entry, timed by the store's clock.
 pub trait Store {
@@ -261,6 +272,13 @@ pub trait Store {
     fn erase_candidate(&mut self, actor: &str, candidate: &str) -> Result<Erasure>;
     /// Candidates whose data has been kept beyond the retention period on `today`.
     fn due_for_erasure(&self, today: Date, retention: &Retention) -> Result<Vec<DueForErasure>>;
+    /// Deletes what its retention period no longer allows on `today` (at `now_ms`): uploaded
+    /// files of dossiers whose latest date is more than `fichier` days ago, login sessions
+    /// expired more than `session-connexion` days ago, login failures older than
+    /// `echec-connexion` days. One registry entry with the counts.
+    fn purge(&mut self, actor: &str, today: Date, now_ms: i64, retention: &Retention) -> Result<Purge>;
+    /// The number of accounts.
+    fn user_count(&self) -> Result<usize>;
     /// Writes a consistent copy of the store to `path`, while it is in use.
     fn backup_to(&self, path: &Path) -> Result<()>;
 }
@@ -276,6 +294,31 @@ pub fn dossier_state(dossier: &Dossier) -> &'static str {
     } else {
         "applied"
     }
+}
+
+/// The login of the first administrator.
+pub const FIRST_ADMINISTRATOR: &str = "admin";
+
+/// Creates the first administrator (`admin`) with a one-time password when the store has no
+/// account yet, and returns that password to print once; `None` when accounts exist.
+pub fn first_administrator(store: &mut dyn Store, actor: &str) -> Result<Option<crate::accounts::Secret>> {
+    if store.user_count()? > 0 {
+        return Ok(None);
+    }
+    let refused = |e: crate::accounts::PasswordError| StoreError::Refused(e.to_string());
+    let password = crate::accounts::one_time_password().map_err(refused)?;
+    let hash = crate::accounts::hash_password(&password).map_err(refused)?;
+    store.create_user(
+        actor,
+        &NewUser {
+            login: FIRST_ADMINISTRATOR.to_string(),
+            display_name: "Administrateur".to_string(),
+            role: Role::Administrator,
+            body: None,
+            password_hash: hash,
+        },
+    )?;
+    Ok(Some(password))
 }
 
 /// Why a dossier was not imported.

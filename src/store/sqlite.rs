@@ -3,8 +3,8 @@
 //! open, each in one transaction, recorded in `schema_migrations` and `PRAGMA user_version`.
 
 use super::{
-    DossierSummary, DueForErasure, Erasure, MAX_FILE_BYTES, NewUser, PutOutcome, Result, Store, StoreError,
-    StoredFile, User, dossier_state,
+    DossierSummary, DueForErasure, Erasure, MAX_FILE_BYTES, NewUser, Purge, PutOutcome, Result, Store,
+    StoreError, StoredFile, User, dossier_state,
 };
 use crate::accounts::Role;
 use crate::date::Date;
@@ -755,6 +755,44 @@ impl Store for SqliteStore {
             }
         }
         Ok(due)
+    }
+
+    fn purge(&mut self, actor: &str, today: Date, now_ms: i64, retention: &Retention) -> Result<Purge> {
+        const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+        let path = self.path.clone();
+        let e = db(&path);
+        // Files are kept through `latest + fichier` days: deleted when latest < today - fichier.
+        let files_before = today.add_days(-i64::from(retention.fichier)).to_string();
+        let sessions_before = now_ms - i64::from(retention.session_connexion) * DAY_MS;
+        let failures_before = now_ms - i64::from(retention.echec_connexion) * DAY_MS;
+        self.write(actor, |tx| {
+            let files = tx
+                .execute(
+                    "DELETE FROM files WHERE dossier_id IN (SELECT id FROM dossiers WHERE latest_date < ?1)",
+                    [&files_before],
+                )
+                .map_err(&e)?;
+            drop_orphan_blobs(tx).map_err(&e)?;
+            let sessions = tx
+                .execute("DELETE FROM login_sessions WHERE expires_ms < ?1", [sessions_before])
+                .map_err(&e)?;
+            let login_failures =
+                tx.execute("DELETE FROM login_failures WHERE at_ms < ?1", [failures_before]).map_err(&e)?;
+            let purge = Purge { files, sessions, login_failures };
+            if purge == Purge::default() {
+                return Ok((purge, None));
+            }
+            let mut p = Pending::new("retention.purge", "store".to_string());
+            p.detail = Some(format!("{files} files, {sessions} sessions, {login_failures} login failures"));
+            Ok((purge, Some(p)))
+        })
+    }
+
+    fn user_count(&self) -> Result<usize> {
+        self.conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(db(&self.path))
     }
 
     fn backup_to(&self, path: &Path) -> Result<()> {

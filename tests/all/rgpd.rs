@@ -136,3 +136,55 @@ fn the_cli_exports_erases_and_lists_what_is_due() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no candidate nobody"), "{}", r.stderr);
 }
+
+#[test]
+fn files_are_purged_the_day_after_their_retention_and_sessions_after_theirs() {
+    let (_dir, _path, mut store) = scratch_store();
+    import_examples(&mut store);
+    let d = store.dossiers().unwrap()[0].clone();
+    let file = store.add_file("officer", &d.id, "contrat.pdf", "application/pdf", b"contract").unwrap();
+    let retention = Retention { dossier: 1000, fichier: 10, session_connexion: 2, echec_connexion: 3 };
+    let day_ms = 24 * 60 * 60 * 1000;
+    store.record_login_failure("x", "192.0.2.9").unwrap(); // at the fake clock's time
+    let last_day = d.latest_date.add_days(10);
+    let kept = store.purge("dpo", last_day, 0, &retention).unwrap();
+    assert_eq!(kept.files, 0);
+    assert!(store.file_bytes(file.id).unwrap().is_some());
+    let purged = store.purge("dpo", last_day.add_days(1), 0, &retention).unwrap();
+    assert_eq!(purged.files, 1);
+    assert!(store.file_bytes(file.id).unwrap().is_none());
+    // A failed login at t is deleted once t < now - 3 days.
+    let at = crate::store::clock().0.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(store.purge("dpo", last_day, at + 3 * day_ms, &retention).unwrap().login_failures, 0);
+    assert_eq!(store.purge("dpo", last_day, at + 3 * day_ms + 1, &retention).unwrap().login_failures, 1);
+    assert!(store.verify_registry().is_ok());
+    assert_eq!(store.registry().unwrap().last().unwrap().change.action, "retention.purge");
+}
+
+#[test]
+fn the_retention_periods_come_from_the_data_folder_with_diagnostics() {
+    use cqpt::source::DataSource;
+    let data = crate::common::copy_full_data();
+    let file = data.path().join("referentiels/conservation.toml");
+    let folder = DataSource::Folder(data.path().to_path_buf());
+    assert_eq!(cqpt::retention::load_retention(&folder).unwrap().dossier, 1826);
+    let line = crate::common::edit(&file, "dossier = 1826", "dossier = 30");
+    assert_eq!(cqpt::retention::load_retention(&folder).unwrap().dossier, 30);
+    crate::common::edit(&file, "dossier = 30", "dossier = 0");
+    let Err(cqpt::Error::Invalid(d)) = cqpt::retention::load_retention(&folder) else { panic!("refused") };
+    assert_eq!((d.0[0].location.line as usize, d.0[0].field.as_str()), (line, "dossier"));
+    assert!(d.0[0].location.file.ends_with("conservation.toml"));
+    // A folder without the file uses the embedded periods.
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(cqpt::retention::load_retention(&folder).unwrap().dossier, 1826);
+}
+
+#[test]
+fn the_first_administrator_is_created_once_with_a_one_time_password() {
+    let (_dir, _path, mut store) = scratch_store();
+    let password = cqpt::store::first_administrator(&mut store, "setup").unwrap().unwrap();
+    let admin = store.user(cqpt::store::FIRST_ADMINISTRATOR).unwrap().unwrap();
+    assert_eq!(admin.role, cqpt::accounts::Role::Administrator);
+    assert!(cqpt::accounts::verify_password(&password, &admin.password_hash));
+    assert!(cqpt::store::first_administrator(&mut store, "setup").unwrap().is_none());
+}

@@ -295,3 +295,21 @@ fn login_failures_feed_the_throttle() {
     let typed = store.registry().unwrap().iter().filter(|e| e.change.subject.contains("someone")).count();
     assert_eq!(typed, 0, "the registry never keeps what was typed as a login");
 }
+
+#[test]
+fn the_schema_takes_every_role() {
+    let (_dir, _path, mut store) = scratch_store();
+    import_examples(&mut store);
+    let body = store.dossiers().unwrap().into_iter().find_map(|d| d.body).unwrap();
+    for &role in Role::ALL {
+        let user = NewUser {
+            login: role.as_str().to_string(),
+            display_name: role.label().to_string(),
+            role,
+            body: (role == Role::Evaluator).then(|| body.clone()),
+            password_hash: "x".into(),
+        };
+        assert_eq!(store.create_user("admin", &user).unwrap().role, role);
+        assert_eq!(store.user(role.as_str()).unwrap().unwrap().role, role);
+    }
+}
