@@ -132,7 +132,22 @@ fn failed(error: &StoreError) -> Outcome {
     Ok(EXIT_FAILURE)
 }
 
+/// Opens the store, creating it when absent (import).
+fn open_or_create(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
+    SqliteStore::open(&args.store, clock())
+}
+
+/// Opens a store that must exist: a mistyped `--store` is an error, not a new empty store.
 fn open(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
+    if !args.store.is_file() {
+        return Err(StoreError::Io {
+            path: args.store.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no store here (`cqpt import` creates one; --store or CQPT_STORE names another)",
+            ),
+        });
+    }
     SqliteStore::open(&args.store, clock())
 }
 
@@ -152,7 +167,7 @@ pub fn import(source: &DataSource, cmd: &ImportCommand) -> Outcome {
             files.push(path.clone());
         }
     }
-    let mut store = match open(&cmd.store) {
+    let mut store = match open_or_create(&cmd.store) {
         Ok(s) => s,
         Err(e) => return failed(&e),
     };

@@ -313,3 +313,13 @@ fn the_schema_takes_every_role() {
         assert_eq!(store.user(role.as_str()).unwrap().unwrap().role, role);
     }
 }
+
+#[test]
+fn a_command_on_a_missing_store_does_not_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.sqlite");
+    let r = run(&["registry", "verify", "--store", path_str(&missing)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no store here"), "{}", r.stderr);
+    assert!(!missing.exists());
+}
