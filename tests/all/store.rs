@@ -323,3 +323,28 @@ fn a_command_on_a_missing_store_does_not_create_one() {
     assert!(r.stderr.contains("no store here"), "{}", r.stderr);
     assert!(!missing.exists());
 }
+
+#[test]
+fn concurrent_writers_on_one_file_keep_one_chain() {
+    let (_dir, path, mut store) = scratch_store();
+    import_examples(&mut store);
+    let ids: Vec<String> = store.dossiers().unwrap().into_iter().map(|d| d.id).collect();
+    let before = store.registry().unwrap().len();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let path = path.clone();
+            let ids = ids.clone();
+            std::thread::spawn(move || {
+                let mut mine = SqliteStore::open(&path, clock()).unwrap();
+                for (i, id) in ids.iter().enumerate().take(10) {
+                    let bytes = format!("thread {t} file {i}");
+                    mine.add_file("officer", id, "preuve.txt", "text/plain", bytes.as_bytes()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(store.verify_registry().unwrap(), before + 40);
+}
