@@ -802,12 +802,22 @@ impl Store for SqliteStore {
         }
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
-        self.conn
-            .backup(rusqlite::MAIN_DB, &tmp, rusqlite::backup::NO_PROGRESS)
-            .map_err(|source| StoreError::Database { path: tmp.clone(), source })?;
-        // A backup is one file: no WAL beside it.
         {
-            let copy = Connection::open(&tmp).map_err(db(&tmp))?;
+            // All pages in one step, under one read transaction: a consistent snapshot that
+            // writers in WAL mode do not block, and that their commits cannot restart (copying
+            // in small steps restarts after every write from another connection, and could
+            // never finish on a busy server).
+            let mut copy = Connection::open(&tmp).map_err(db(&tmp))?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy).map_err(db(&tmp))?;
+                let step = backup.step(-1).map_err(db(&tmp))?;
+                if step != rusqlite::backup::StepResult::Done {
+                    return Err(StoreError::Refused(format!(
+                        "the backup could not read the store ({step:?}): retry"
+                    )));
+                }
+            }
+            // A backup is one file: no WAL beside it.
             copy.execute_batch("PRAGMA journal_mode = DELETE;").map_err(db(&tmp))?;
         }
         let file =

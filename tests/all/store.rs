@@ -348,3 +348,17 @@ fn concurrent_writers_on_one_file_keep_one_chain() {
     }
     assert_eq!(store.verify_registry().unwrap(), before + 40);
 }
+
+#[test]
+fn a_backup_taken_during_a_write_holds_only_what_was_committed() {
+    let (dir, path, mut store) = scratch_store();
+    let n = import_examples(&mut store);
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE; UPDATE dossiers SET state = 'half-written';").unwrap();
+    let backup = dir.path().join("during.sqlite");
+    store.backup_to(&backup).unwrap();
+    writer.execute_batch("ROLLBACK").unwrap();
+    let copy = SqliteStore::open(&backup, clock()).unwrap();
+    assert_eq!(copy.verify_registry().unwrap(), n);
+    assert!(copy.dossiers().unwrap().iter().all(|d| d.state != "half-written"));
+}
