@@ -175,6 +175,7 @@ mod tests {
             serde_agrees_with_strum::<PassRule>(),
             serde_agrees_with_strum::<Payer>(),
             serde_agrees_with_strum::<ItemStatus>(),
+            serde_agrees_with_strum::<crate::accounts::Role>(),
         ];
         let mut declared = Vec::new();
         declared_sets(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut declared);

@@ -31,6 +31,8 @@
 //! 9. **Quiz** — [`quiz::load`] reads the bank, [`quiz::draw`] draws a sitting again from its
 //!    [`quiz::SittingId`], [`quiz::score`] turns answers into levels that a dossier takes in;
 //!    [`quiz::serve`] seats candidates in front of a browser.
+//! 10. **Store** — [`store::Store`] keeps dossiers, people, [`accounts`] and files in one `SQLite`
+//!     file, every change with its hash-chained [`registry`] entry and [`retention`] periods.
 //!
 //! An example dossier through the steps, on the embedded data:
 //!
@@ -65,6 +67,7 @@
 //! The library never reads the clock (clippy.toml bans it) and never prints: the `cqpt` binary
 //! does the I/O.
 
+pub mod accounts;
 mod closed_set;
 pub mod context;
 pub mod date;
@@ -79,11 +82,14 @@ pub mod phases;
 pub mod policy;
 pub mod quiz;
 pub mod referentiel;
+pub mod registry;
 pub mod render;
+pub mod retention;
 pub mod rng;
 pub mod scale;
 pub mod session;
 pub mod source;
+pub mod store;
 pub mod suggest;
 pub mod synthetic;
 pub mod yaml;

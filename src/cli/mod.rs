@@ -9,6 +9,7 @@ mod man;
 mod quiz;
 mod referentiel;
 mod session;
+mod store;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cqpt::Error;
@@ -88,6 +89,21 @@ enum Command {
     /// The data embedded in cqpt: export it as a folder to edit and use with --data.
     #[command(subcommand)]
     Data(data::DataCommand),
+    /// Put dossiers (YAML files or folders of them) into the workspace's store, each checked
+    /// like `cqpt dossier check`; a bad dossier is reported and the others are imported.
+    Import(store::ImportCommand),
+    /// Write every dossier of the store back as `<id>.yaml`, byte for byte as imported.
+    Export(store::ExportCommand),
+    /// Copy the store to a file, consistently while it is in use (`SQLite` online backup).
+    Backup(store::BackupCommand),
+    /// Replace the store by a backup, after checking its schema and registry chain.
+    Restore(store::RestoreCommand),
+    /// The store's registry of every change and decision.
+    #[command(subcommand)]
+    Registry(store::RegistryCommand),
+    /// Personal data (RGPD): a candidate's export, erasure, and who is due for erasure.
+    #[command(subcommand)]
+    Rgpd(store::RgpdCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsCommand),
     /// Print the manual page (roff), or write one page per subcommand with -o DIR.
@@ -132,6 +148,12 @@ pub fn main() -> ExitCode {
         Command::Example(cmd) => session::example(&source, &cmd),
         Command::Quiz(cmd) => quiz::run(&source, &cmd),
         Command::Data(cmd) => data::run(&cmd),
+        Command::Import(cmd) => store::import(&source, &cmd),
+        Command::Export(cmd) => store::export(&cmd),
+        Command::Backup(cmd) => store::backup(&cmd),
+        Command::Restore(cmd) => store::restore(&cmd),
+        Command::Registry(cmd) => store::registry(&cmd),
+        Command::Rgpd(cmd) => store::rgpd(&source, &cmd),
         Command::Completions(cmd) => completions::run(&cmd),
         Command::Man(cmd) => man::run(&cmd),
     };

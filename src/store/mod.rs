@@ -1,0 +1,378 @@
+//! The workspace's store: dossiers, people, evaluating bodies, accounts, files, commission
+//! sessions, documents and the registry, behind one small interface ([`Store`]) so that another
+//! backend (`PostgreSQL`) can be added without touching its callers. [`sqlite::SqliteStore`] is
+//! the implementation: one `SQLite` file, migrations from `migrations/` applied at open.
+//!
+//! Every write is one transaction that also appends its [`crate::registry`] entry: no change
+//! without its entry, no entry without its change.
+
+pub mod sqlite;
+pub mod subject;
+
+use crate::accounts::Role;
+use crate::date::Date;
+use crate::diag::Diagnostics;
+use crate::dossier::Dossier;
+use crate::referentiel::Library;
+use crate::registry::{Entry, Hash};
+use crate::retention::Retention;
+use crate::source::SourceFile;
+use std::path::{Path, PathBuf};
+
+pub use sqlite::SqliteStore;
+
+/// Largest uploaded file or produced document, in bytes.
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// The default store, relative to the working folder (`--store` or `CQPT_STORE` change it).
+pub const DEFAULT_STORE: &str = "cqpt-data/cqpt.sqlite";
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused an operation.
+    #[error("store {path}: {source}")]
+    Database {
+        /// The store file.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The store was written by a newer cqpt.
+    #[error(
+        "store {path} has schema version {found}, newer than this cqpt supports ({supported}): \
+         use a newer cqpt, or restore a backup made by this version"
+    )]
+    NewerSchema {
+        /// The store file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+    },
+    /// The file is an `SQLite` database of another application.
+    #[error("{path} is not a cqpt store (SQLite application id {found:#x})")]
+    NotAStore {
+        /// The file.
+        path: PathBuf,
+        /// Its application id.
+        found: i64,
+    },
+    /// A file or folder could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file over [`MAX_FILE_BYTES`].
+    #[error("file {name} has {size} bytes; at most {limit} are accepted")]
+    TooLarge {
+        /// Its name.
+        name: String,
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An id that nothing in the store has.
+    #[error("no {what} {id} in the store")]
+    NotFound {
+        /// What was looked for (`dossier`, `candidate`, `user`).
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// A value the store cannot take (an empty id, a role out of scope).
+    #[error("{0}")]
+    Refused(String),
+    /// The registry chain is broken.
+    #[error("registry of {path}: {broken}")]
+    BrokenChain {
+        /// The store file.
+        path: PathBuf,
+        /// Where and how.
+        broken: crate::registry::Break,
+    },
+    /// The subject-access archive could not be written.
+    #[error("archive: {0}")]
+    Archive(String),
+}
+
+/// A short name for the store's results.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A dossier as the lists show it (no personal data but the candidate's file number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSummary {
+    /// Its id (the file name it was imported from, without `.yaml`).
+    pub id: String,
+    /// The certificate aimed at.
+    pub certificate: String,
+    /// Where it is: `applied`, `in-evaluation`, `synthesised`, `decided`.
+    pub state: String,
+    /// The candidate's file number.
+    pub candidate: String,
+    /// The evaluating body it is assigned to.
+    pub body: Option<String>,
+    /// The latest date it records.
+    pub latest_date: Date,
+    /// Its candidate's data was erased: no YAML is left.
+    pub erased: bool,
+}
+
+/// What [`Store::put_dossier`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new dossier.
+    Created,
+    /// An existing dossier got a new text.
+    Updated,
+    /// The same text was already stored: nothing changed, nothing recorded.
+    Unchanged,
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login.
+    pub login: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The evaluating body of an evaluator (their scope).
+    pub body: Option<String>,
+    /// The argon2id PHC string ([`crate::accounts::hash_password`]).
+    pub password_hash: String,
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its number.
+    pub id: i64,
+    /// Login.
+    pub login: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The evaluating body of an evaluator.
+    pub body: Option<String>,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+}
+
+/// An uploaded file's record (its bytes are fetched with [`Store::file_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Its number.
+    pub id: i64,
+    /// The dossier it belongs to.
+    pub dossier: String,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Its media type (`application/pdf`).
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: usize,
+    /// SHA-256 of its bytes.
+    pub sha256: Hash,
+}
+
+/// A candidate whose retention period is over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueForErasure {
+    /// The candidate's file number.
+    pub candidate: String,
+    /// The last day their data was to be kept.
+    pub kept_until: Date,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Erasure {
+    /// Dossiers whose text was removed.
+    pub dossiers: usize,
+    /// Files deleted.
+    pub files: usize,
+    /// Documents deleted.
+    pub documents: usize,
+}
+
+/// What [`Store::purge`] deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purge {
+    /// Uploaded files.
+    pub files: usize,
+    /// Login sessions.
+    pub sessions: usize,
+    /// Failed logins.
+    pub login_failures: usize,
+}
+
+/// The store's operations. Each write takes the actor (a login, or `cli`), runs in one
+/// transaction and appends its registry entry, timed by the store's clock.
+pub trait Store {
+    /// Stores a dossier validated by [`crate::dossier::load_dossier`], with its text as read
+    /// (export gives that text back byte for byte), and the candidate, employers and evaluating
+    /// body it names.
+    fn put_dossier(&mut self, actor: &str, id: &str, yaml: &str, dossier: &Dossier) -> Result<PutOutcome>;
+    /// Every dossier, by id.
+    fn dossiers(&self) -> Result<Vec<DossierSummary>>;
+    /// A dossier's text; `None` when no such dossier, `Some(None)` when it was erased.
+    fn dossier_yaml(&self, id: &str) -> Result<Option<Option<String>>>;
+
+    /// Creates an account.
+    fn create_user(&mut self, actor: &str, user: &NewUser) -> Result<User>;
+    /// An account by login.
+    fn user(&self, login: &str) -> Result<Option<User>>;
+    /// Disables or enables an account (and closes its sessions when disabled).
+    fn set_disabled(&mut self, actor: &str, login: &str, disabled: bool) -> Result<()>;
+    /// Opens a login session, keeping only the token's hash.
+    fn open_session(&mut self, user: &User, token_hash: &Hash, expires_ms: i64) -> Result<()>;
+    /// The enabled user of an unexpired session.
+    fn session_user(&self, token_hash: &Hash, now_ms: i64) -> Result<Option<User>>;
+    /// Closes a session (logout).
+    fn close_session(&mut self, token_hash: &Hash) -> Result<()>;
+    /// Records a failed login, for [`crate::accounts::may_try_login`].
+    fn record_login_failure(&mut self, login: &str, address: &str) -> Result<()>;
+    /// The times of failures since `since_ms`: of the login, and of the address.
+    fn login_failures(&self, login: &str, address: &str, since_ms: i64) -> Result<(Vec<i64>, Vec<i64>)>;
+
+    /// Keeps an uploaded file with its SHA-256, size and media type.
+    fn add_file(
+        &mut self,
+        actor: &str,
+        dossier: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<StoredFile>;
+    /// The files of a dossier.
+    fn files(&self, dossier: &str) -> Result<Vec<StoredFile>>;
+    /// A file and its bytes.
+    fn file_bytes(&self, id: i64) -> Result<Option<(StoredFile, Vec<u8>)>>;
+    /// Keeps a document produced for a dossier (a letter, a report); returns its SHA-256.
+    fn add_document(&mut self, actor: &str, dossier: &str, kind: &str, bytes: &[u8]) -> Result<Hash>;
+    /// Records a session of the commission and the dossiers it examines.
+    fn put_commission_session(&mut self, actor: &str, id: &str, on: Date, dossiers: &[String]) -> Result<()>;
+
+    /// The registry, in the order it was appended.
+    fn registry(&self) -> Result<Vec<Entry>>;
+    /// Everything held about a candidate, as one ZIP archive.
+    fn subject_export(&self, candidate: &str) -> Result<Vec<u8>>;
+    /// Erases a candidate's personal data: names, birth date, dossier texts, files and
+    /// documents; the summaries (certificate, state, dates) and the registry stay.
+    fn erase_candidate(&mut self, actor: &str, candidate: &str) -> Result<Erasure>;
+    /// Candidates whose data has been kept beyond the retention period on `today`.
+    fn due_for_erasure(&self, today: Date, retention: &Retention) -> Result<Vec<DueForErasure>>;
+    /// Deletes what its retention period no longer allows on `today` (at `now_ms`): uploaded
+    /// files of dossiers whose latest date is more than `fichier` days ago, login sessions
+    /// expired more than `session-connexion` days ago, login failures older than
+    /// `echec-connexion` days. One registry entry with the counts.
+    fn purge(&mut self, actor: &str, today: Date, now_ms: i64, retention: &Retention) -> Result<Purge>;
+    /// The number of accounts.
+    fn user_count(&self) -> Result<usize>;
+    /// Writes a consistent copy of the store to `path`, while it is in use.
+    fn backup_to(&self, path: &Path) -> Result<()>;
+}
+
+/// Where a dossier is, from what it records.
+pub fn dossier_state(dossier: &Dossier) -> &'static str {
+    if dossier.decision.is_some() {
+        "decided"
+    } else if dossier.synthese.is_some() {
+        "synthesised"
+    } else if dossier.has_evaluation() {
+        "in-evaluation"
+    } else {
+        "applied"
+    }
+}
+
+/// The login of the first administrator.
+pub const FIRST_ADMINISTRATOR: &str = "admin";
+
+/// Creates the first administrator (`admin`) with a one-time password when the store has no
+/// account yet, and returns that password to print once; `None` when accounts exist.
+pub fn first_administrator(store: &mut dyn Store, actor: &str) -> Result<Option<crate::accounts::Secret>> {
+    if store.user_count()? > 0 {
+        return Ok(None);
+    }
+    let refused = |e: crate::accounts::PasswordError| StoreError::Refused(e.to_string());
+    let password = crate::accounts::one_time_password().map_err(refused)?;
+    let hash = crate::accounts::hash_password(&password).map_err(refused)?;
+    store.create_user(
+        actor,
+        &NewUser {
+            login: FIRST_ADMINISTRATOR.to_string(),
+            display_name: "Administrateur".to_string(),
+            role: Role::Administrator,
+            body: None,
+            password_hash: hash,
+        },
+    )?;
+    Ok(Some(password))
+}
+
+/// Why a dossier was not imported.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The dossier has errors, each with its file, line and field.
+    Invalid(Diagnostics),
+    /// The file name gives no usable id.
+    BadName(String),
+    /// The store refused it.
+    Store(StoreError),
+}
+
+/// Validates a dossier file with the same loader as the CLI and stores it under the id of its
+/// file name (without `.yaml`).
+pub fn import_dossier(
+    store: &mut dyn Store,
+    actor: &str,
+    file: &SourceFile,
+    library: &Library,
+) -> std::result::Result<(String, PutOutcome), ImportError> {
+    let id = dossier_id(&file.name).ok_or_else(|| ImportError::BadName(file.name.clone()))?;
+    let dossier = crate::dossier::load_dossier(file, library).map_err(ImportError::Invalid)?;
+    let future = crate::dossier::check_future_dates(&dossier, dossier.latest_date());
+    if future.has_errors() {
+        return Err(ImportError::Invalid(future));
+    }
+    let outcome = store.put_dossier(actor, &id, &file.text, &dossier).map_err(ImportError::Store)?;
+    Ok((id, outcome))
+}
+
+/// The id of a dossier file: its name without folder and `.yaml`/`.yml`, when it is made of
+/// letters, digits, `-`, `_` and `.` only (so that export writes it back under the same name).
+pub fn dossier_id(file_name: &str) -> Option<String> {
+    let base = Path::new(file_name).file_name()?.to_str()?;
+    let path = Path::new(base);
+    let dossier_extension =
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let stem = if dossier_extension { path.file_stem()?.to_str()? } else { base };
+    let ok = !stem.is_empty()
+        && !stem.starts_with('.')
+        && stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    ok.then(|| stem.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dossier_id_is_its_file_name_without_extension() {
+        assert_eq!(dossier_id("examples/dossiers/01-a.yaml").as_deref(), Some("01-a"));
+        assert_eq!(dossier_id("x/B_2.YML").as_deref(), Some("B_2"));
+        assert_eq!(dossier_id("x/.yaml"), None);
+        assert_eq!(dossier_id("x/a b.yaml"), None);
+    }
+}
