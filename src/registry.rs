@@ -165,6 +165,51 @@ pub fn verify(entries: &[Entry]) -> Result<(), Break> {
     Ok(())
 }
 
+/// A place in the chain recorded outside the store (printed by `cqpt registry verify`, kept
+/// with a report or a backup): `SEQ:HASH`. A chain checked against it must still hold that
+/// entry, which catches entries removed from the end, which the chain alone cannot show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    /// The entry's number.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: Hash,
+}
+
+impl fmt::Display for Anchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.seq, hex(&self.hash))
+    }
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Anchor, String> {
+        let wrong =
+            || format!("`{s}` is not an anchor: expected SEQ:HASH (a number, `:`, 64 hexadecimal digits)");
+        let (seq, hash) = s.split_once(':').ok_or_else(wrong)?;
+        let seq = seq.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(wrong)?;
+        let hash = from_hex(hash).ok_or_else(wrong)?;
+        Ok(Anchor { seq, hash })
+    }
+}
+
+/// The anchor of a chain's last entry; none for an empty chain.
+pub fn head(entries: &[Entry]) -> Option<Anchor> {
+    entries.last().map(|e| Anchor { seq: e.seq, hash: e.hash })
+}
+
+/// [`verify`], then checks that the chain still holds the anchored entry, unchanged.
+pub fn verify_anchored(entries: &[Entry], anchor: &Anchor) -> Result<(), Break> {
+    verify(entries)?;
+    match usize::try_from(anchor.seq - 1).ok().and_then(|i| entries.get(i)) {
+        None => Err(Break { seq: entries.len() as i64 + 1, kind: BreakKind::Removed }),
+        Some(e) if e.hash != anchor.hash => Err(Break { seq: anchor.seq, kind: BreakKind::Rewritten }),
+        Some(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +277,23 @@ mod tests {
         a.detail = None;
         b.detail = Some(String::new());
         assert_ne!(entry_hash(1, &GENESIS, &a), entry_hash(1, &GENESIS, &b));
+    }
+
+    #[test]
+    fn an_anchor_catches_entries_removed_from_the_end() {
+        let mut entries = chain(5);
+        let anchor = head(&entries).unwrap();
+        assert_eq!(verify_anchored(&entries, &anchor), Ok(()));
+        assert_eq!(anchor.to_string().parse::<Anchor>(), Ok(anchor));
+        entries.truncate(3);
+        assert_eq!(verify(&entries), Ok(()), "the chain alone cannot tell");
+        assert_eq!(verify_anchored(&entries, &anchor), Err(Break { seq: 4, kind: BreakKind::Removed }));
+        let mut other = chain(5);
+        other[4].change.detail = Some("x".into());
+        other[4].hash = entry_hash(5, &other[4].previous, &other[4].change);
+        assert_eq!(verify_anchored(&other, &anchor), Err(Break { seq: 5, kind: BreakKind::Rewritten }));
+        assert!("5:zz".parse::<Anchor>().is_err());
+        assert!("0:".parse::<Anchor>().is_err());
     }
 
     #[test]

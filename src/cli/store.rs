@@ -69,7 +69,16 @@ pub struct RestoreCommand {
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
     /// Check the registry's hash chain: exit status 0 when intact, 1 at the first break.
-    Verify(StoreArgs),
+    ///
+    /// Prints the chain's head (`SEQ:HASH`); keep it outside the store and pass it back with
+    /// --anchor to also detect entries removed from the end.
+    Verify {
+        /// A head printed earlier: the chain must still hold that entry, unchanged.
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Option<registry::Anchor>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// `cqpt rgpd …`.
@@ -156,12 +165,14 @@ fn open(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
 pub fn import(source: &DataSource, cmd: &ImportCommand) -> Outcome {
     let (library, _policy) = context::load_context(source)?;
     let mut files = Vec::new();
+    let mut refused = 0;
     for path in &cmd.paths {
         if path.is_dir() {
             let entries = cqpt::session::dossier_files(path)?;
             for refused in &entries.refused {
                 eprintln!("error: {}: {}", refused.file, refused.message);
             }
+            refused += entries.refused.len();
             files.extend(entries.dossiers);
         } else {
             files.push(path.clone());
@@ -171,7 +182,7 @@ pub fn import(source: &DataSource, cmd: &ImportCommand) -> Outcome {
         Ok(s) => s,
         Err(e) => return failed(&e),
     };
-    let (mut created, mut updated, mut unchanged, mut bad) = (0, 0, 0, 0);
+    let (mut created, mut updated, mut unchanged, mut bad) = (0, 0, 0, refused);
     for path in &files {
         let file = match SourceFile::read(path) {
             Ok(f) => f,
@@ -264,14 +275,19 @@ pub fn restore(cmd: &RestoreCommand) -> Outcome {
 
 /// `cqpt registry verify`.
 pub fn registry(cmd: &RegistryCommand) -> Outcome {
-    let RegistryCommand::Verify(args) = cmd;
-    let entries = match open(args).and_then(|s| s.registry()) {
+    let RegistryCommand::Verify { anchor, store } = cmd;
+    let entries = match open(store).and_then(|s| s.registry()) {
         Ok(e) => e,
         Err(e) => return failed(&e),
     };
-    match registry::verify(&entries) {
+    let result = match anchor {
+        Some(a) => registry::verify_anchored(&entries, a),
+        None => registry::verify(&entries),
+    };
+    match result {
         Ok(()) => {
-            println!("ok: {} entries, chain intact", entries.len());
+            let head = registry::head(&entries).map_or_else(|| "none".to_string(), |h| h.to_string());
+            println!("ok: {} entries, chain intact; head {head}", entries.len());
             Ok(EXIT_OK)
         }
         Err(broken) => {

@@ -21,7 +21,22 @@ fn an_intact_chain_verifies() {
     let n = import_examples(&mut store);
     let r = verify(&path);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert_eq!(r.stdout.trim(), format!("ok: {n} entries, chain intact"));
+    assert!(r.stdout.starts_with(&format!("ok: {n} entries, chain intact; head {n}:")), "{}", r.stdout);
+}
+
+#[test]
+fn entries_removed_from_the_end_are_caught_by_an_anchor() {
+    let (_dir, path, mut store) = scratch_store();
+    import_examples(&mut store);
+    let r = verify(&path);
+    let anchor = r.stdout.trim().rsplit(' ').next().unwrap().to_string();
+    tamper(&path, "DELETE FROM registry WHERE seq = (SELECT max(seq) FROM registry)");
+    assert_eq!(verify(&path).code, 0, "the chain alone cannot tell");
+    let r = run(&["registry", "verify", "--anchor", &anchor, "--store", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("was removed"), "{}", r.stdout);
+    let r = run(&["registry", "verify", "--anchor", "nonsense", "--store", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]
