@@ -163,7 +163,7 @@ fn open(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
 /// `cqpt import`: each dossier validated and stored in its own transaction; a bad one is
 /// reported with its diagnostics and the others are still imported.
 pub fn import(source: &DataSource, cmd: &ImportCommand) -> Outcome {
-    let (library, _policy) = context::load_context(source)?;
+    let (library, policy) = context::load_context(source)?;
     let mut files = Vec::new();
     let mut refused = 0;
     for path in &cmd.paths {
@@ -192,7 +192,7 @@ pub fn import(source: &DataSource, cmd: &ImportCommand) -> Outcome {
                 continue;
             }
         };
-        match store::import_dossier(&mut store, CLI_ACTOR, &file, &library) {
+        match store::import_dossier(&mut store, CLI_ACTOR, &file, &library, &policy) {
             Ok((_, PutOutcome::Created)) => created += 1,
             Ok((_, PutOutcome::Updated)) => updated += 1,
             Ok((_, PutOutcome::Unchanged)) => unchanged += 1,

@@ -6,6 +6,7 @@
 //! Every write is one transaction that also appends its [`crate::registry`] entry: no change
 //! without its entry, no entry without its change.
 
+pub mod query;
 pub mod sqlite;
 pub mod subject;
 
@@ -19,6 +20,7 @@ use crate::retention::Retention;
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 
+pub use query::DossierQuery;
 pub use sqlite::SqliteStore;
 
 /// Largest uploaded file or produced document, in bytes.
@@ -121,6 +123,61 @@ pub struct DossierSummary {
     pub latest_date: Date,
     /// Its candidate's data was erased: no YAML is left.
     pub erased: bool,
+    /// The candidate's name (given name first); `None` once erased.
+    pub candidate_name: Option<String>,
+    /// The last phase completed (0–4), as the engine computed it when the dossier was stored.
+    pub phase: u8,
+    /// AUVICOM's decision: `None` while undecided.
+    pub recevable: Option<bool>,
+}
+
+/// What the engine concludes on a dossier that the lists filter on, computed by the caller
+/// ([`DossierFacts::of`]) when the dossier is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DossierFacts {
+    /// The last phase completed (0–4).
+    pub phase: u8,
+    /// AUVICOM's decision on the recevabilité: `None` while undecided.
+    pub recevable: Option<bool>,
+}
+
+impl DossierFacts {
+    /// The facts of `dossier`, evaluated by the engine as of its own latest date.
+    pub fn of(dossier: &Dossier, library: &Library, policy: &crate::policy::Policy) -> DossierFacts {
+        let e = crate::phases::evaluate(dossier, library, policy, dossier.latest_date());
+        DossierFacts {
+            phase: e.state.phase,
+            recevable: dossier.application.decided.map(|_| e.recevabilite.recevable),
+        }
+    }
+}
+
+/// An evaluating body, with its accreditation history (events in date order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodySummary {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `(granted|renewed|withdrawn, date)`, in date order.
+    pub accreditation: Vec<(String, Date)>,
+}
+
+/// A document produced for a dossier (a decision letter), kept with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// Its number.
+    pub id: i64,
+    /// The dossier.
+    pub dossier: String,
+    /// Its kind (the template's name: `lettre-recevabilite`).
+    pub kind: String,
+    /// SHA-256 of its bytes.
+    pub sha256: Hash,
+    /// When it was produced (ms since the epoch, the store's clock).
+    pub produced_ms: i64,
+    /// Its size in bytes.
+    pub size: usize,
 }
 
 /// What [`Store::put_dossier`] did.
@@ -222,9 +279,29 @@ pub trait Store {
     /// Stores a dossier validated by [`crate::dossier::load_dossier`], with its text as read
     /// (export gives that text back byte for byte), and the candidate, employers and evaluating
     /// body it names.
-    fn put_dossier(&mut self, actor: &str, id: &str, yaml: &str, dossier: &Dossier) -> Result<PutOutcome>;
+    fn put_dossier(
+        &mut self,
+        actor: &str,
+        id: &str,
+        yaml: &str,
+        dossier: &Dossier,
+        facts: &DossierFacts,
+    ) -> Result<PutOutcome>;
     /// Every dossier, by id.
     fn dossiers(&self) -> Result<Vec<DossierSummary>>;
+    /// One page of the dossiers `q` selects, most recently changed first, and how many it
+    /// selects in all.
+    fn find_dossiers(&self, q: &DossierQuery) -> Result<(Vec<DossierSummary>, usize)>;
+    /// One dossier's summary.
+    fn dossier(&self, id: &str) -> Result<Option<DossierSummary>>;
+    /// The registry entries about `subject` (`dossier:ID`), in order.
+    fn registry_of(&self, subject: &str) -> Result<Vec<Entry>>;
+    /// The evaluating bodies known to the store, with their accreditation history.
+    fn bodies(&self) -> Result<Vec<BodySummary>>;
+    /// The documents produced for a dossier.
+    fn documents(&self, dossier: &str) -> Result<Vec<StoredDocument>>;
+    /// A produced document and its bytes.
+    fn document_bytes(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>>;
     /// A dossier's text; `None` when no such dossier, `Some(None)` when it was erased.
     fn dossier_yaml(&self, id: &str) -> Result<Option<Option<String>>>;
 
@@ -284,7 +361,7 @@ pub trait Store {
 }
 
 /// Where a dossier is, from what it records.
-pub fn dossier_state(dossier: &Dossier) -> &'static str {
+pub fn dossier_state(dossier: &Dossier, facts: &DossierFacts) -> &'static str {
     if dossier.decision.is_some() {
         "decided"
     } else if dossier.synthese.is_some() {
@@ -292,7 +369,12 @@ pub fn dossier_state(dossier: &Dossier) -> &'static str {
     } else if dossier.has_evaluation() {
         "in-evaluation"
     } else {
-        "applied"
+        match facts.recevable {
+            None => "applied",
+            Some(false) => "not-recevable",
+            Some(true) if dossier.evaluating_body.is_some() => "assigned",
+            Some(true) => "recevable",
+        }
     }
 }
 
@@ -339,6 +421,7 @@ pub fn import_dossier(
     actor: &str,
     file: &SourceFile,
     library: &Library,
+    policy: &crate::policy::Policy,
 ) -> std::result::Result<(String, PutOutcome), ImportError> {
     let id = dossier_id(&file.name).ok_or_else(|| ImportError::BadName(file.name.clone()))?;
     let dossier = crate::dossier::load_dossier(file, library).map_err(ImportError::Invalid)?;
@@ -346,7 +429,8 @@ pub fn import_dossier(
     if future.has_errors() {
         return Err(ImportError::Invalid(future));
     }
-    let outcome = store.put_dossier(actor, &id, &file.text, &dossier).map_err(ImportError::Store)?;
+    let facts = DossierFacts::of(&dossier, library, policy);
+    let outcome = store.put_dossier(actor, &id, &file.text, &dossier, &facts).map_err(ImportError::Store)?;
     Ok((id, outcome))
 }
 

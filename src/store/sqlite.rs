@@ -3,8 +3,8 @@
 //! open, each in one transaction, recorded in `schema_migrations` and `PRAGMA user_version`.
 
 use super::{
-    DossierSummary, DueForErasure, Erasure, MAX_FILE_BYTES, NewUser, Purge, PutOutcome, Result, Store,
-    StoreError, StoredFile, User, dossier_state,
+    BodySummary, DossierFacts, DossierQuery, DossierSummary, DueForErasure, Erasure, MAX_FILE_BYTES, NewUser,
+    Purge, PutOutcome, Result, Store, StoreError, StoredDocument, StoredFile, User, dossier_state,
 };
 use crate::accounts::Role;
 use crate::date::Date;
@@ -12,16 +12,19 @@ use crate::dossier::Dossier;
 use crate::quiz::serve::Clock;
 use crate::registry::{self, Change, Entry, Hash, sha256};
 use crate::retention::Retention;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The migrations, in order: (version, name, SQL).
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "desk", include_str!("../../migrations/0002_desk.sql")),
+];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -323,7 +326,14 @@ fn too_large(name: &str, size: usize) -> Result<()> {
 }
 
 impl Store for SqliteStore {
-    fn put_dossier(&mut self, actor: &str, id: &str, yaml: &str, dossier: &Dossier) -> Result<PutOutcome> {
+    fn put_dossier(
+        &mut self,
+        actor: &str,
+        id: &str,
+        yaml: &str,
+        dossier: &Dossier,
+        facts: &DossierFacts,
+    ) -> Result<PutOutcome> {
         if super::dossier_id(id).as_deref() != Some(id) {
             return Err(StoreError::Refused(format!(
                 "`{id}` is not a dossier id (letters, digits, -, _ and .)"
@@ -370,19 +380,21 @@ impl Store for SqliteStore {
                 }
             }
             tx.execute(
-                "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
-                 candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9",
+                "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms, phase, recevable) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
+                 candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9, phase = ?10, recevable = ?11",
                 params![
                     id,
                     dossier.certificate,
-                    dossier_state(dossier),
+                    dossier_state(dossier, facts),
                     c.id,
                     body.map(|b| b.id.as_str()),
                     dossier.latest_date().to_string(),
                     yaml,
                     after.as_slice(),
                     now,
+                    facts.phase,
+                    facts.recevable,
                 ],
             )
             .map_err(&e)?;
@@ -404,31 +416,96 @@ impl Store for SqliteStore {
             let mut p = Pending::new(action, format!("dossier:{id}"));
             p.before = before.map(|(_, h)| hash_column(Some(h)).unwrap_or_default());
             p.after = Some(after);
-            p.detail = Some(dossier_state(dossier).to_string());
+            p.detail = Some(dossier_state(dossier, facts).to_string());
             Ok((outcome, Some(p)))
         })
     }
 
     fn dossiers(&self) -> Result<Vec<DossierSummary>> {
         let e = db(&self.path);
-        let mut stmt = self
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY d.id")).map_err(&e)?;
+        let rows = stmt.query_map([], summary_from_row).map_err(&e)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+
+    fn find_dossiers(&self, q: &DossierQuery) -> Result<(Vec<DossierSummary>, usize)> {
+        let e = db(&self.path);
+        let (filter, values) = super::query::where_clause(q);
+        let total: i64 = self
             .conn
-            .prepare("SELECT id, certificate, state, candidate_id, body_id, latest_date, yaml IS NULL FROM dossiers ORDER BY id")
-            .map_err(&e)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(DossierSummary {
-                    id: r.get(0)?,
-                    certificate: r.get(1)?,
-                    state: r.get(2)?,
-                    candidate: r.get(3)?,
-                    body: r.get(4)?,
-                    latest_date: parse_date(&r.get::<_, String>(5)?)?,
-                    erased: r.get(6)?,
-                })
+            .query_row(&format!("SELECT count(*) {SUMMARY_FROM} {filter}"), params_from_iter(values.iter()), |r| {
+                r.get(0)
             })
             .map_err(&e)?;
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} {filter} ORDER BY d.updated_ms DESC, d.id LIMIT {} OFFSET {}",
+            q.limit.clamp(1, 500),
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
+        let rows = stmt.query_map(params_from_iter(values.iter()), summary_from_row).map_err(&e)?;
+        let rows = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
+        Ok((rows, usize::try_from(total).unwrap_or(0)))
+    }
+
+    fn dossier(&self, id: &str) -> Result<Option<DossierSummary>> {
+        self.conn
+            .query_row(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE d.id = ?1"), [id], summary_from_row)
+            .optional()
+            .map_err(db(&self.path))
+    }
+
+    fn registry_of(&self, subject: &str) -> Result<Vec<Entry>> {
+        let e = db(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, previous, actor, at_ms, action, subject, before, after, detail, hash FROM registry WHERE subject = ?1 ORDER BY id")
+            .map_err(&e)?;
+        let rows = stmt.query_map([subject], entry_from_row).map_err(&e)?;
         rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+
+    fn bodies(&self) -> Result<Vec<BodySummary>> {
+        let e = db(&self.path);
+        let mut stmt = self.conn.prepare("SELECT id, name FROM evaluating_bodies ORDER BY name, id").map_err(&e)?;
+        let mut bodies: Vec<BodySummary> = stmt
+            .query_map([], |r| Ok(BodySummary { id: r.get(0)?, name: r.get(1)?, accreditation: Vec::new() }))
+            .map_err(&e)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&e)?;
+        let mut events =
+            self.conn.prepare("SELECT event, on_date FROM accreditations WHERE body_id = ?1 ORDER BY on_date").map_err(&e)?;
+        for b in &mut bodies {
+            b.accreditation = events
+                .query_map([&b.id], |r| Ok((r.get::<_, String>(0)?, parse_date(&r.get::<_, String>(1)?)?)))
+                .map_err(&e)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(&e)?;
+        }
+        Ok(bodies)
+    }
+
+    fn documents(&self, dossier: &str) -> Result<Vec<StoredDocument>> {
+        let e = db(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = ?1 ORDER BY d.id"))
+            .map_err(&e)?;
+        let rows = stmt.query_map([dossier], document_from_row).map_err(&e)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+
+    fn document_bytes(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>> {
+        let e = db(&self.path);
+        self.conn
+            .query_row(
+                &format!("SELECT {DOCUMENT_COLUMNS}, b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1"),
+                [id],
+                |r| Ok((document_from_row(r)?, r.get(6)?)),
+            )
+            .optional()
+            .map_err(&e)
     }
 
     fn dossier_yaml(&self, id: &str) -> Result<Option<Option<String>>> {
@@ -850,4 +927,46 @@ pub fn restore(from: &Path, to: &Path, force: bool, clock: Arc<dyn Clock>) -> Re
     drop(target);
     SqliteStore::open(to, clock)?.verify_registry()?;
     Ok(dossiers)
+}
+
+/// The columns of a [`DossierSummary`], with [`SUMMARY_FROM`].
+const SUMMARY_COLUMNS: &str = "d.id, d.certificate, d.state, d.candidate_id, d.body_id, d.latest_date, d.yaml IS NULL, \
+     c.family_name, c.given_name, d.phase, d.recevable";
+/// The tables of a [`DossierSummary`].
+const SUMMARY_FROM: &str = "FROM dossiers d JOIN candidates c ON c.id = d.candidate_id";
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DossierSummary> {
+    let family: Option<String> = r.get(7)?;
+    let given: Option<String> = r.get(8)?;
+    Ok(DossierSummary {
+        id: r.get(0)?,
+        certificate: r.get(1)?,
+        state: r.get(2)?,
+        candidate: r.get(3)?,
+        body: r.get(4)?,
+        latest_date: parse_date(&r.get::<_, String>(5)?)?,
+        erased: r.get(6)?,
+        candidate_name: match (given, family) {
+            (Some(g), Some(f)) => Some(format!("{g} {f}")),
+            (None, Some(f)) => Some(f),
+            _ => None,
+        },
+        phase: r.get(9)?,
+        recevable: r.get(10)?,
+    })
+}
+
+/// The columns of a [`StoredDocument`] (documents `d`, blobs `b`).
+const DOCUMENT_COLUMNS: &str = "d.id, d.dossier_id, d.kind, d.sha256, d.produced_ms, length(b.bytes)";
+
+fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
+    let hash: Vec<u8> = r.get(3)?;
+    Ok(StoredDocument {
+        id: r.get(0)?,
+        dossier: r.get(1)?,
+        kind: r.get(2)?,
+        sha256: hash.try_into().unwrap_or([0; 32]),
+        produced_ms: r.get(4)?,
+        size: usize::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+    })
 }

@@ -41,11 +41,11 @@ pub fn example_files() -> Vec<PathBuf> {
 
 /// Imports every example dossier into a store.
 pub fn import_examples(store: &mut SqliteStore) -> usize {
-    let (library, _) = load_context(&DataSource::Embedded).unwrap();
+    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
     let files = example_files();
     for path in &files {
         let file = SourceFile::read(path).unwrap();
-        store::import_dossier(store, "test", &file, &library)
+        store::import_dossier(store, "test", &file, &library, &policy)
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
     }
     files.len()
@@ -118,7 +118,7 @@ fn import_export_import_gives_the_same_dossiers_and_decisions() {
     let mut second = SqliteStore::open(&second_path, clock()).unwrap();
     for path in std::fs::read_dir(&out).unwrap() {
         let file = SourceFile::read(&path.unwrap().path()).unwrap();
-        store::import_dossier(&mut second, "test", &file, &library).unwrap();
+        store::import_dossier(&mut second, "test", &file, &library, &policy).unwrap();
     }
     assert_eq!(first.dossiers().unwrap(), second.dossiers().unwrap());
     assert_eq!(second.dossiers().unwrap().len(), n);
@@ -129,13 +129,13 @@ fn the_same_text_again_is_unchanged_and_records_nothing() {
     let (_dir, _path, mut store) = scratch_store();
     import_examples(&mut store);
     let before = store.registry().unwrap().len();
-    let (library, _) = load_context(&DataSource::Embedded).unwrap();
+    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
     let file = SourceFile::read(&example_files()[0]).unwrap();
-    let (_, outcome) = store::import_dossier(&mut store, "test", &file, &library).unwrap();
+    let (_, outcome) = store::import_dossier(&mut store, "test", &file, &library, &policy).unwrap();
     assert_eq!(outcome, PutOutcome::Unchanged);
     assert_eq!(store.registry().unwrap().len(), before);
     let edited = SourceFile { name: file.name.clone(), text: format!("{}\n# note\n", file.text) };
-    let (_, outcome) = store::import_dossier(&mut store, "test", &edited, &library).unwrap();
+    let (_, outcome) = store::import_dossier(&mut store, "test", &edited, &library, &policy).unwrap();
     assert_eq!(outcome, PutOutcome::Updated);
     let last = store.registry().unwrap().pop().unwrap();
     assert_eq!(last.change.action, "dossier.update");
