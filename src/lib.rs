@@ -87,6 +87,7 @@ pub mod render;
 pub mod retention;
 pub mod rng;
 pub mod scale;
+pub mod server;
 pub mod session;
 pub mod source;
 pub mod store;

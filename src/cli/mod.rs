@@ -8,6 +8,7 @@ mod dossier;
 mod man;
 mod quiz;
 mod referentiel;
+mod serve;
 mod session;
 mod store;
 
@@ -104,6 +105,10 @@ enum Command {
     /// Personal data (RGPD): a candidate's export, erasure, and who is due for erasure.
     #[command(subcommand)]
     Rgpd(store::RgpdCommand),
+    /// The workspace: a web application over the store, for AUVICOM, the evaluating bodies,
+    /// the commission and the candidates (`--demo`: a throw-away store with the examples and
+    /// one account per role).
+    Serve(serve::ServeCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsCommand),
     /// Print the manual page (roff), or write one page per subcommand with -o DIR.
@@ -154,6 +159,7 @@ pub fn main() -> ExitCode {
         Command::Restore(cmd) => store::restore(&cmd),
         Command::Registry(cmd) => store::registry(&cmd),
         Command::Rgpd(cmd) => store::rgpd(&source, &cmd),
+        Command::Serve(cmd) => serve::run(&source, &cmd),
         Command::Completions(cmd) => completions::run(&cmd),
         Command::Man(cmd) => man::run(&cmd),
     };

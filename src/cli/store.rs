@@ -19,7 +19,7 @@ const CLI_ACTOR: &str = "cli";
 pub struct StoreArgs {
     /// The store file, created on first use with its folder.
     #[arg(long, env = "CQPT_STORE", value_name = "FILE", default_value = store::DEFAULT_STORE)]
-    store: PathBuf,
+    pub store: PathBuf,
 }
 
 /// `cqpt import`.
@@ -121,7 +121,7 @@ pub enum RgpdCommand {
 }
 
 /// The binary's clock, handed to the store (the library never reads it).
-struct SystemClock;
+pub struct SystemClock;
 
 impl cqpt::quiz::serve::Clock for SystemClock {
     // The store's registry records the server's time of each change.
@@ -131,7 +131,7 @@ impl cqpt::quiz::serve::Clock for SystemClock {
     }
 }
 
-fn clock() -> Arc<dyn cqpt::quiz::serve::Clock> {
+pub fn clock() -> Arc<dyn cqpt::quiz::serve::Clock> {
     Arc::new(SystemClock)
 }
 

@@ -67,6 +67,8 @@ pub enum LabelSet {
     Nature,
     /// Diagnostic codes ([`Code`]).
     Diagnostic,
+    /// States of a dossier in the workspace ([`crate::store::DOSSIER_STATES`]).
+    EtatDossier,
 }
 
 /// The code of an item status (its serde name; the enum derives no name list).
@@ -155,6 +157,7 @@ impl LabelSet {
             LabelSet::Categorie => Category::CHOICES.iter().map(|(n, _)| *n).collect(),
             LabelSet::Nature => ItemKind::ALL.iter().map(|k| k.as_str()).collect(),
             LabelSet::Diagnostic => Code::ALL.iter().map(|c| c.as_str()).collect(),
+            LabelSet::EtatDossier => crate::store::DOSSIER_STATES.to_vec(),
         }
     }
 }

@@ -360,6 +360,10 @@ pub trait Store {
     fn backup_to(&self, path: &Path) -> Result<()>;
 }
 
+/// Every state [`dossier_state`] gives, in the order of the procedure.
+pub const DOSSIER_STATES: [&str; 7] =
+    ["applied", "not-recevable", "recevable", "assigned", "in-evaluation", "synthesised", "decided"];
+
 /// Where a dossier is, from what it records.
 pub fn dossier_state(dossier: &Dossier, facts: &DossierFacts) -> &'static str {
     if dossier.decision.is_some() {

@@ -1,0 +1,66 @@
+//! `cqpt serve`: the workspace on this machine's address, over the store; `--demo` on a
+//! throw-away store with the examples and one account per role.
+
+use super::store::{StoreArgs, clock};
+use super::Outcome;
+use clap::Args;
+use cqpt::server::{AppState, demo, serve};
+use cqpt::source::DataSource;
+use cqpt::store::{self, SqliteStore};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// `cqpt serve`.
+#[derive(Debug, Args)]
+pub struct ServeCommand {
+    /// The address to listen on. Keep 127.0.0.1 behind a reverse proxy that terminates TLS.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// A throw-away store with the example dossiers and one account per role (passwords
+    /// printed); nothing is kept after the server stops.
+    #[arg(long)]
+    demo: bool,
+    /// Mark cookies `Secure`: the server is reached over HTTPS (through a reverse proxy).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
+    let scratch = if cmd.demo { Some(tempfile::tempdir().map_err(|e| cqpt::Error::Data(format!("temporary folder: {e}")))?) } else { None };
+    let store_path: PathBuf =
+        scratch.as_ref().map_or_else(|| cmd.store.store.clone(), |d| d.path().join("cqpt.sqlite"));
+    if let Some(parent) = store_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| cqpt::Error::Data(format!("{}: {e}", parent.display())))?;
+    }
+    let state = AppState::new(source.clone(), store_path.clone(), clock(), cmd.secure_cookies)?;
+    {
+        let mut s = SqliteStore::open(&store_path, clock()).map_err(|e| cqpt::Error::Data(e.to_string()))?;
+        if cmd.demo {
+            let (n, accounts) = demo::fill(&mut s, std::path::Path::new("examples/dossiers"), &state.library, &state.policy)
+                .map_err(|e| cqpt::Error::Data(e.to_string()))?;
+            println!("Démonstration : {n} dossier(s) importé(s) dans un magasin jetable ; comptes :");
+            for a in &accounts {
+                println!("  {:<12} {:<28} mot de passe : {}", a.login, a.role.label(), a.password.expose());
+            }
+        } else if let Some(password) =
+            store::first_administrator(&mut s, "serve").map_err(|e| cqpt::Error::Data(e.to_string()))?
+        {
+            println!("Premier démarrage : compte administrateur « admin », mot de passe à usage unique (affiché une seule fois) :");
+            println!("  {}", password.expose());
+        }
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| cqpt::Error::Data(format!("runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(cmd.addr)
+            .await
+            .map_err(|e| cqpt::Error::Data(format!("cannot listen on {}: {e}", cmd.addr)))?;
+        println!("cqpt serve : http://{} (magasin : {}) — Ctrl-C pour arrêter", cmd.addr, store_path.display());
+        serve(listener, Arc::new(state)).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
+    })?;
+    drop(scratch);
+    Ok(super::EXIT_OK)
+}

@@ -1,0 +1,179 @@
+//! The workspace (`cqpt serve`): one HTTP server over one store, where each kind of user does
+//! their part in a browser. Data flows one way: request → handler → library → store → page.
+//!
+//! - [`auth`]: login, sessions, CSRF, the role guard every desk's router is built with;
+//! - [`scope`]: what each role may see, asked by every list and dossier page;
+//! - [`desk`]: the lists (AUVICOM's desk and the others'); [`dossier_page`]: one dossier;
+//! - [`pages`]: the page templates of `templates/pages/` and the static files;
+//! - [`pool`]: the store's connections, used on blocking threads;
+//! - [`demo`]: a throw-away store with the examples and one account per role.
+//!
+//! No rule and no SQL in a handler: the engine ([`crate::phases`]) decides, the store
+//! ([`crate::store`]) keeps, the handler reads a form and renders a page.
+
+pub mod auth;
+pub mod demo;
+pub mod desk;
+pub mod dossier_page;
+pub mod error;
+pub mod pages;
+pub mod pool;
+pub mod scope;
+
+use crate::accounts::Role;
+use crate::documents::Labels;
+use crate::policy::Policy;
+use crate::quiz::serve::Clock;
+use crate::referentiel::Library;
+use crate::source::DataSource;
+use auth::CurrentUser;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router, middleware};
+use error::AppError;
+use pages::Pages;
+use pool::StorePool;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body (an uploaded file is at most [`crate::store::MAX_FILE_BYTES`]).
+pub const MAX_BODY: usize = crate::store::MAX_FILE_BYTES + 64 * 1024;
+/// Longest a request may take before the server answers 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests handled at once; the others wait.
+pub const MAX_CONCURRENT: usize = 256;
+
+/// Everything a handler needs, built once at start.
+pub struct AppState {
+    /// The store.
+    pub pool: Arc<StorePool>,
+    /// The server's clock (a fake one in tests).
+    pub clock: Arc<dyn Clock>,
+    /// The référentiels.
+    pub library: Library,
+    /// The policy.
+    pub policy: Policy,
+    /// The French labels of the codes.
+    pub labels: Labels,
+    /// The page templates and static files.
+    pub pages: Pages,
+    /// The document templates (letters, reports).
+    pub templates: crate::render::Templates,
+    /// Where the data was read.
+    pub data: DataSource,
+    /// Cookies are marked `Secure` (served over TLS, directly or behind a proxy).
+    pub secure: bool,
+}
+
+impl AppState {
+    /// Loads the data (référentiels, policy, labels, pages, templates) from `data` and opens the
+    /// store at `store`.
+    pub fn new(
+        data: DataSource,
+        store: std::path::PathBuf,
+        clock: Arc<dyn Clock>,
+        secure: bool,
+    ) -> crate::error::Result<AppState> {
+        let (library, policy) = crate::context::load_context(&data)?;
+        let labels = crate::context::load_labels(&data)?;
+        let pages = Pages::load(&data)?;
+        let templates = crate::render::Templates::load(&data)?;
+        let pool = StorePool::open(store, clock.clone()).map_err(|e| crate::error::Error::Data(e.to_string()))?;
+        Ok(AppState { pool: Arc::new(pool), clock, library, policy, labels, pages, templates, data, secure })
+    }
+}
+
+/// The roles of AUVICOM's desk.
+const AUVICOM: &[Role] = &[Role::AuvicomOfficer, Role::Administrator];
+/// The roles that work on dossiers (everyone but candidates).
+const STAFF: &[Role] = &[Role::Administrator, Role::AuvicomOfficer, Role::Evaluator, Role::CommissionMember];
+
+/// The whole application: public pages (login, static files), then the desks, each behind the
+/// login, the CSRF check and its role guard.
+pub fn router(state: Arc<AppState>) -> Router {
+    let auvicom = Router::new()
+        .route("/auvicom", get(desk::list))
+        .route_layer(middleware::from_fn(|req, next| auth::require(AUVICOM, req, next)));
+    let staff = Router::new()
+        .route("/dossiers", get(desk::list))
+        .route("/dossiers/{id}", get(dossier_page::page))
+        .route("/dossiers/{id}/documents/{n}", get(dossier_page::document))
+        .route("/dossiers/{id}/fichiers/{n}", get(dossier_page::file))
+        .route_layer(middleware::from_fn(|req, next| auth::require(STAFF, req, next)));
+    let private = Router::new()
+        .route("/", get(home))
+        .route("/deconnexion", post(auth::logout))
+        .merge(auvicom)
+        .merge(staff)
+        .route_layer(middleware::from_fn(auth::csrf_checked))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));
+    Router::new()
+        .route("/connexion", get(auth::login_page).post(auth::login))
+        .route("/static/{name}", get(asset))
+        .merge(private)
+        .fallback(|| async { AppError::NotFound })
+        // No framing, no sniffing, no referrer, scripts and styles from the server only,
+        // nothing cached (pages hold personal data).
+        .layer(always(
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+        .layer(always("x-content-type-options", "nosniff"))
+        .layer(always("x-frame-options", "DENY"))
+        .layer(always("referrer-policy", "no-referrer"))
+        .layer(always("cache-control", "no-store"))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(MAX_CONCURRENT))
+        .with_state(state)
+}
+
+/// A header set on every answer.
+fn always(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::HeaderName::from_static(name), HeaderValue::from_static(value))
+}
+
+/// `GET /`: each role's desk.
+async fn home(Extension(me): Extension<CurrentUser>) -> Response {
+    match me.user.role {
+        Role::AuvicomOfficer | Role::Administrator => Redirect::to("/auvicom").into_response(),
+        Role::Evaluator | Role::CommissionMember => Redirect::to("/dossiers").into_response(),
+        Role::Candidate => AppError::Forbidden.into_response(),
+    }
+}
+
+/// `GET /static/{name}`: the stylesheet and scripts of `templates/pages/`.
+async fn asset(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    match state.pages.asset(&name) {
+        Some((media, text)) => ([(header::CONTENT_TYPE, *media)], text.clone()).into_response(),
+        None => AppError::NotFound.into_response(),
+    }
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
