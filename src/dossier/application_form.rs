@@ -586,11 +586,7 @@ impl ApplicationForm {
     fn translate(&self, diagnostic: &Diagnostic, labels: &Labels, library: &Library) -> FieldError {
         let field = form_field(&diagnostic.field);
         let Some(typed) = self.typed(&field) else {
-            let found = diagnostic.found.as_deref().unwrap_or("");
-            return FieldError {
-                field: String::new(),
-                message: format!("Formulaire : {} ({found})", diagnostic.message),
-            };
+            return whole_form_error(diagnostic);
         };
         let (label, kind) = describe(&field);
         let message = if diagnostic.code == Code::DatesOutOfOrder {
@@ -603,6 +599,13 @@ impl ApplicationForm {
             )
         } else if typed.trim().is_empty() {
             format!("{label} : champ obligatoire")
+        } else if let Some(codes) = choice_codes(kind, library) {
+            let mut message = format!("{label} : {} a été saisi", echo(typed));
+            if let Some(close) = crate::suggest::closest(typed.trim(), codes.iter().map(String::as_str)) {
+                let _ = write!(message, " (vouliez-vous dire « {close} » ?)");
+            }
+            let _ = write!(message, " ; {}", expected(kind, labels, library));
+            message
         } else {
             format!("{label} : {}, {} a été saisi", expected(kind, labels, library), echo(typed))
         };
@@ -651,6 +654,28 @@ impl ApplicationForm {
             submitted: dossier.application.submitted.to_string(),
         }
     }
+}
+
+/// The codes a select box offers, for a suggestion; `None` for other fields.
+fn choice_codes(kind: Kind, library: &Library) -> Option<Vec<String>> {
+    let owned = |codes: &[&str]| codes.iter().map(|c| (*c).to_string()).collect();
+    match kind {
+        Kind::Route => Some(owned(Route::VARIANTS)),
+        Kind::Contract => Some(owned(Contract::VARIANTS)),
+        Kind::Piece => Some(owned(DocumentKind::VARIANTS)),
+        Kind::Certificate => Some(library.certificates().map(|r| r.id.clone()).collect()),
+        Kind::Text | Kind::Date | Kind::Hours | Kind::Checkbox => None,
+    }
+}
+
+/// A diagnostic on no form field (the text as a whole: too large, …).
+fn whole_form_error(diagnostic: &Diagnostic) -> FieldError {
+    let message = if diagnostic.code == Code::TooLarge {
+        "Formulaire : les valeurs saisies sont trop longues (un dossier tient en 1 Mio au plus)".to_string()
+    } else {
+        format!("Formulaire : le dossier écrit n'a pas pu être relu ({})", diagnostic.message)
+    };
+    FieldError { field: String::new(), message }
 }
 
 /// A row key `employment.N.FIELD` / `documents.N.FIELD` split; `None` for other names; an

@@ -119,10 +119,24 @@ fn every_refused_value_is_reported_at_once_on_its_field_in_french() {
         route.contains("fin de contrat de professionnalisation") && route.contains("« vae-express »"),
         "{route}"
     );
-    assert!(message("certificate").contains("« distanse »"));
+    let certificate = message("certificate");
+    assert!(
+        certificate.contains("« distanse »") && certificate.contains("vouliez-vous dire « distance »"),
+        "{certificate}"
+    );
     assert!(message("documents.1.kind").contains("attestation sur l'honneur"));
     assert!(message("documents.1.date").contains("AAAA-MM-JJ"));
     assert!(errors.iter().all(|e| !e.field.is_empty()), "{errors:#?}");
+}
+
+#[test]
+fn values_too_long_for_a_dossier_are_refused_on_the_whole_form() {
+    let mut form = good_form();
+    form.employment[0].job = "x".repeat(2 * 1024 * 1024);
+    let errors = form.check(library()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].field, "");
+    assert!(errors[0].message.contains("trop longues"), "{errors:#?}");
 }
 
 #[test]
