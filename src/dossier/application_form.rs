@@ -393,6 +393,57 @@ impl ApplicationForm {
         }
     }
 
+    /// The form as [`ApplicationForm::from_dossier`] gives it back once its dossier loads:
+    /// every value trimmed, checkboxes `on` or empty, hours without leading zeros.
+    pub fn normalised(&self) -> ApplicationForm {
+        let t = |v: &String| v.trim().to_string();
+        let b = |v: &String| match checkbox(v) {
+            Some(true) => "on".to_string(),
+            Some(false) => String::new(),
+            None => v.trim().to_string(),
+        };
+        let hours = |v: &String| {
+            let v = v.trim();
+            if v.bytes().all(|c| c.is_ascii_digit()) && !v.is_empty() {
+                let stripped = v.trim_start_matches('0');
+                if stripped.is_empty() { "0".to_string() } else { stripped.to_string() }
+            } else {
+                v.to_string()
+            }
+        };
+        ApplicationForm {
+            candidate_id: t(&self.candidate_id),
+            family_name: t(&self.family_name),
+            given_name: t(&self.given_name),
+            birth_date: t(&self.birth_date),
+            certificate: t(&self.certificate),
+            route: t(&self.route),
+            priority_dif: b(&self.priority_dif),
+            contract_target: t(&self.contract_target),
+            contract_end: t(&self.contract_end),
+            employment: self
+                .employment
+                .iter()
+                .map(|r| EmploymentRow {
+                    employer: t(&r.employer),
+                    in_branch: b(&r.in_branch),
+                    contract: t(&r.contract),
+                    job: t(&r.job),
+                    related: b(&r.related),
+                    start: t(&r.start),
+                    end: t(&r.end),
+                    hours: hours(&r.hours),
+                })
+                .collect(),
+            documents: self
+                .documents
+                .iter()
+                .map(|r| DocumentRow { kind: t(&r.kind), date: t(&r.date), reference: t(&r.reference) })
+                .collect(),
+            submitted: t(&self.submitted),
+        }
+    }
+
     /// The dossier YAML text of the form, in the documented format: a header comment, then the
     /// fields typed (blank ones left out), every text quoted so that it reads back as typed.
     pub fn to_yaml(&self) -> String {

@@ -7,7 +7,9 @@
 //! sequence written at column 0 under its key belongs to it), or with a document marker
 //! (`---`, `...`). Blank lines and column-0 comments at the end of a block are left out of
 //! it: they usually introduce the next key, so they stay where they are. A comment on the
-//! `key:` line itself is part of the block and is replaced with it.
+//! `key:` line itself, and comments inside the block, are part of it and replaced with it.
+//! Only plain keys are recognised (`key:`, not `"key":`); with a key written otherwise the
+//! block is appended and the reload reports the duplicate key, so nothing invalid is returned.
 
 use super::{Dossier, load_dossier};
 use crate::date::Date;
@@ -115,10 +117,12 @@ pub fn top_level_range(yaml: &str, key: &str) -> Option<std::ops::Range<usize>> 
     let mut end = 0;
     for line in yaml.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
+        let bom = if offset == 0 { bare.len() - bare.trim_start_matches('\u{feff}').len() } else { 0 };
+        let bare = &bare[bom..];
         let next = offset + line.len();
         match start {
             None if opens_key(bare, key) => {
-                start = Some(offset);
+                start = Some(offset + bom);
                 end = next;
             }
             None => {}
@@ -193,8 +197,10 @@ fn body_block(body: &BodyChoice) -> String {
     block
 }
 
-/// Writes the `evaluating_body` block of `body` (replacing any earlier one). The dossier must
-/// load before and after the edit; the diagnostics say why not otherwise.
+/// Writes the `evaluating_body` block of `body`, replacing any earlier one as a whole (its
+/// accreditation history and extra `evaluators` included: AUVICOM assigns a body before the
+/// evaluation starts). The dossier must load before and after the edit; the diagnostics say
+/// why not otherwise.
 pub fn with_evaluating_body(
     yaml: &str,
     library: &Library,
@@ -226,6 +232,11 @@ mod tests {
     fn an_absent_key_is_appended_and_a_prefix_is_not_the_key() {
         assert_eq!(set_top_level("ab: 1", "a", "a: 2\n"), "ab: 1\na: 2\n");
         assert_eq!(set_top_level("x: 1\r\n", "a", "a:\n  b: 2\n"), "x: 1\r\na:\r\n  b: 2\r\n");
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_key() {
+        assert_eq!(set_top_level("\u{feff}a: 1\nb: 2\n", "a", "a: 3\n"), "\u{feff}a: 3\nb: 2\n");
     }
 
     #[test]
