@@ -554,10 +554,10 @@ impl ApplicationForm {
             ("route".into(), &self.route),
             ("submitted".into(), &self.submitted),
         ];
-        if self.route.trim() == Route::FinContratDeProfessionnalisation.as_str()
-            || !self.contract_target.trim().is_empty()
-            || !self.contract_end.trim().is_empty()
-        {
+        // The contract is optional even on its route: without it the recevabilité rejects the
+        // application with its reason, which the officer must be able to record. Started, it
+        // needs both fields.
+        if !self.contract_target.trim().is_empty() || !self.contract_end.trim().is_empty() {
             required.push(("contract_target".into(), &self.contract_target));
             required.push(("contract_end".into(), &self.contract_end));
         }

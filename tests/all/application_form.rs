@@ -140,13 +140,16 @@ fn values_too_long_for_a_dossier_are_refused_on_the_whole_form() {
 }
 
 #[test]
-fn the_ending_contract_is_required_for_its_route() {
+fn the_ending_contract_needs_both_fields_once_started_and_may_be_left_out() {
     let mut form = good_form();
     form.route = "fin-contrat-de-professionnalisation".into();
+    let (_, dossier) = form.check(library()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(dossier.professionalisation_contract.is_none(), "the recevabilité rejects it, with its reason");
     form.contract_target = "distance".into();
     let errors = form.check(library()).unwrap_err();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].field, "contract_end");
+    assert_eq!(errors[0].message, "Fin du contrat de professionnalisation : champ obligatoire");
     form.contract_end = "2025-08-31".into();
     let (_, dossier) = form.check(library()).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(ApplicationForm::from_dossier(&dossier), form);
