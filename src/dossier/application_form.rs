@@ -531,7 +531,10 @@ impl ApplicationForm {
         let loaded = load_dossier(&SourceFile { name: FILE_NAME.into(), text: yaml.clone() }, library);
         match loaded {
             Ok(dossier) if errors.is_empty() => Ok((yaml, dossier)),
-            Ok(_) => Err(errors),
+            Ok(_) => {
+                errors.sort_by_key(|e| rank(&e.field));
+                Err(errors)
+            }
             Err(diagnostics) => {
                 for diagnostic in diagnostics.iter().filter(|d| d.severity == crate::diag::Severity::Error) {
                     let error = self.translate(diagnostic, labels, library);
@@ -539,6 +542,7 @@ impl ApplicationForm {
                         errors.push(error);
                     }
                 }
+                errors.sort_by_key(|e| rank(&e.field));
                 Err(errors)
             }
         }
@@ -704,6 +708,50 @@ impl ApplicationForm {
                 .collect(),
             submitted: dossier.application.submitted.to_string(),
         }
+    }
+}
+
+/// The top fields, in the order of the form.
+const TOP_FIELDS: [&str; 10] = [
+    "candidate_id",
+    "family_name",
+    "given_name",
+    "birth_date",
+    "certificate",
+    "route",
+    "priority_dif",
+    "contract_target",
+    "contract_end",
+    "submitted",
+];
+
+/// The fields of a row, in the order of the form.
+const ROW_FIELDS: [&str; 11] = [
+    "employer",
+    "in_branch",
+    "contract",
+    "job",
+    "related",
+    "start",
+    "end",
+    "hours",
+    "kind",
+    "date",
+    "reference",
+];
+
+/// Where a field comes in the form: top fields, employment rows, document rows, the date of
+/// reception, then the form as a whole.
+fn rank(field: &str) -> (usize, usize, usize) {
+    let top = |name: &str| TOP_FIELDS.iter().position(|f| *f == name);
+    let sub = |name: &str| ROW_FIELDS.iter().position(|f| *f == name).unwrap_or(ROW_FIELDS.len());
+    let parts: Vec<&str> = field.split('.').collect();
+    match parts.as_slice() {
+        ["submitted"] => (12, 0, 0),
+        [name] => top(name).map_or((13, 0, 0), |i| (i, 0, 0)),
+        ["employment", n, name] => (10, n.parse().unwrap_or(usize::MAX), sub(name)),
+        ["documents", n, name] => (11, n.parse().unwrap_or(usize::MAX), sub(name)),
+        _ => (13, 0, 0),
     }
 }
 

@@ -127,6 +127,22 @@ fn every_refused_value_is_reported_at_once_on_its_field_in_french() {
     assert!(message("documents.1.kind").contains("attestation sur l'honneur"));
     assert!(message("documents.1.date").contains("AAAA-MM-JJ"));
     assert!(errors.iter().all(|e| !e.field.is_empty()), "{errors:#?}");
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "family_name",
+            "certificate",
+            "route",
+            "employment.0.start",
+            "employment.0.hours",
+            "employment.1.end",
+            "documents.1.kind",
+            "documents.1.date",
+            "submitted"
+        ],
+        "in the order of the form"
+    );
 }
 
 #[test]
