@@ -391,3 +391,33 @@ fn a_decision_before_the_submission_is_refused_with_the_loader_s_diagnostic() {
     let diagnostics = with_decision_date(&yaml, library(), d("2025-01-01")).unwrap_err();
     assert!(diagnostics.iter().any(|x| x.field == "application.decided"), "{diagnostics}");
 }
+
+#[test]
+fn the_checked_dossier_feeds_the_live_recevabilite_then_the_desk_s_edits() {
+    let (library, policy) = context();
+    let (yaml, dossier) = good_form().check(library).unwrap();
+    let decision = cqpt::phases::recevabilite::recevabilite(&dossier, policy, dossier.application.submitted);
+    assert!(decision.recevable, "{:?}", decision.reasons);
+    let mut form = good_form();
+    form.route = "vae".into();
+    let (_, dossier) = form.check(library).unwrap();
+    let decision = cqpt::phases::recevabilite::recevabilite(&dossier, policy, dossier.application.submitted);
+    assert!(
+        decision.reasons.iter().any(|r| r.code.as_str() == "route-not-admitted"),
+        "{:?}",
+        decision.reasons
+    );
+
+    let (decided, _) = with_decision_date(&yaml, library, d("2025-09-19")).unwrap();
+    let body = BodyChoice {
+        id: "OE-042".into(),
+        name: "Evalia Conseil".into(),
+        accredited_on: d("2024-11-04"),
+        trained_candidate: false,
+        evaluator: Some("Sophie Bernard".into()),
+    };
+    let (assigned, dossier) = with_evaluating_body(&decided, library, &body).unwrap();
+    assert!(assigned.starts_with(&decided));
+    assert_eq!(dossier.evaluating_body.as_ref().and_then(|b| b.evaluator.as_deref()), Some("Sophie Bernard"));
+    assert_eq!(ApplicationForm::from_dossier(&dossier), good_form(), "the form of the stored dossier");
+}
