@@ -305,9 +305,11 @@ impl DocumentRow {
     }
 }
 
-/// Writes `key: "value"` at `indent` when `value` is not blank.
+/// Writes `key: "value"` at `indent`, trimmed (the loader reads texts trimmed, and dates and
+/// codes typed with spaces around are meant without), when `value` is not blank.
 fn text_line(out: &mut String, indent: &str, key: &str, value: &str) {
-    if !value.trim().is_empty() {
+    let value = value.trim();
+    if !value.is_empty() {
         let _ = writeln!(out, "{indent}{key}: {}", quote_yaml(value));
     }
 }

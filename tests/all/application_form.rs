@@ -276,6 +276,10 @@ proptest! {
         form.employment[0].job = String::new();
         form.employment[0].hours = format!("{pad}{zeros}{hours}");
         form.documents[1].reference = format!("{text}{pad}");
+        form.submitted = format!("{pad}2025-09-08{pad}");
+        form.certificate = format!("{pad}distance{pad}");
+        form.employment[0].start = format!("{pad}2023-10-02");
+        form.documents[0].kind = format!("contrat-de-travail{pad}");
         let (yaml, dossier) = form.check(library()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         prop_assert_eq!(ApplicationForm::from_dossier(&dossier), form.normalised(), "{}", yaml);
     }
