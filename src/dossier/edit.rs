@@ -138,8 +138,9 @@ pub fn top_level_range(yaml: &str, key: &str) -> Option<std::ops::Range<usize>> 
 }
 
 /// Replaces the whole top-level `key:` block of `yaml` with `block` (which holds the `key:`
-/// line itself), or appends `block` at the end when the key is absent. `block` takes the line
-/// endings of `yaml`; the rest of the text is kept byte for byte.
+/// line itself), or appends `block` at the end when the key is absent; an empty `block`
+/// removes the key. `block` takes the line endings of `yaml`; the rest of the text is kept
+/// byte for byte.
 pub fn set_top_level(yaml: &str, key: &str, block: &str) -> String {
     let eol = line_ending(yaml);
     let block = normalise_block(block, eol);
@@ -232,6 +233,11 @@ mod tests {
     fn an_absent_key_is_appended_and_a_prefix_is_not_the_key() {
         assert_eq!(set_top_level("ab: 1", "a", "a: 2\n"), "ab: 1\na: 2\n");
         assert_eq!(set_top_level("x: 1\r\n", "a", "a:\n  b: 2\n"), "x: 1\r\na:\r\n  b: 2\r\n");
+    }
+
+    #[test]
+    fn an_empty_block_removes_the_key() {
+        assert_eq!(set_top_level("a: 1\nb:\n  c: 2\nd: 3\n", "b", ""), "a: 1\nd: 3\n");
     }
 
     #[test]
