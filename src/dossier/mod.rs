@@ -1,12 +1,20 @@
 //! A candidate's dossier: its model, and the reading of a dossier file with diagnostics that
 //! name the file, line and field of every problem.
 
+pub mod application_form;
 pub mod decode;
+pub mod edit;
 pub mod future;
 pub mod model;
 pub mod values;
 
+pub use application_form::{
+    ApplicationForm, DocumentRow, EmploymentRow, FieldError, FormChoices, MAX_ROWS, choices, shipped_labels,
+};
 pub use decode::decode_dossier;
+pub use edit::{
+    BodyChoice, quote_yaml, set_top_level, top_level_range, with_decision_date, with_evaluating_body,
+};
 pub use future::check_future_dates;
 pub use model::*;
 pub use values::{AccreditationEvent, AppealGround, College, Contract, DocumentKind, Route};

@@ -17,6 +17,7 @@
     clippy::default_trait_access
 )]
 
+mod application_form;
 mod browser;
 mod builder;
 mod certificate_policy;
