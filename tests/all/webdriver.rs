@@ -4,8 +4,10 @@
 //! port, opens a session and ends both when dropped. Its methods are synchronous and panic with
 //! the selector in the message, so a test reads as a sequence of steps; conditions are waited
 //! for with a bounded timeout, never a sleep. If Chromium or chromedriver is missing, the test
-//! fails and says what to install. `http_get_status` checks a status code (which `WebDriver`
-//! cannot read) with a plain HTTP request.
+//! fails and says what to install. `text`, `click`, `fill` and `type_keys` panic when nothing
+//! matches: in a `wait_until` condition on an element that may not exist yet, use `visible` or
+//! `find`. `http_get_status` checks a status code (which `WebDriver` cannot read) with a plain
+//! HTTP request; `client()` and `block_on` reach the rest of fantoccini.
 //!
 //! ```ignore
 //! let browser = Browser::start();
@@ -341,4 +343,15 @@ fn the_harness_opens_a_phone_size_window_and_reads_status_codes() {
     assert_eq!(http_get_status(&url, None), 200);
     assert_eq!(http_get_status(&format!("{url}api/state"), None), 401);
     assert_eq!(http_get_status(&format!("{url}api/state"), Some("cqpt=forged")), 401);
+}
+
+#[test]
+fn the_harness_opens_a_desktop_window() {
+    let browser = Browser::start();
+    browser.goto("data:text/html,<p id=greeting>Bonjour</p>");
+    assert_eq!(browser.text("#greeting"), "Bonjour");
+    assert!(browser.visible("#greeting") && !browser.visible("#missing"));
+    assert!(browser.find("#missing").is_none());
+    let size = browser.execute("return [window.innerWidth, window.innerHeight]");
+    assert_eq!(size, json!([DESKTOP.0, DESKTOP.1]));
 }
