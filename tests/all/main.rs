@@ -54,4 +54,5 @@ mod rgpd;
 mod session;
 mod store;
 mod units_decision;
+mod webdriver;
 mod workflow_rules;
