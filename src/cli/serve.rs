@@ -1,8 +1,8 @@
 //! `cqpt serve`: the workspace on this machine's address, over the store; `--demo` on a
 //! throw-away store with the examples and one account per role.
 
-use super::store::{StoreArgs, clock};
 use super::Outcome;
+use super::store::{StoreArgs, clock};
 use clap::Args;
 use cqpt::server::{AppState, demo, serve};
 use cqpt::source::DataSource;
@@ -30,18 +30,24 @@ pub struct ServeCommand {
 
 /// Runs the server until Ctrl-C.
 pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
-    let scratch = if cmd.demo { Some(tempfile::tempdir().map_err(|e| cqpt::Error::Data(format!("temporary folder: {e}")))?) } else { None };
+    let scratch = if cmd.demo {
+        Some(tempfile::tempdir().map_err(|e| cqpt::Error::Data(format!("temporary folder: {e}")))?)
+    } else {
+        None
+    };
     let store_path: PathBuf =
         scratch.as_ref().map_or_else(|| cmd.store.store.clone(), |d| d.path().join("cqpt.sqlite"));
     if let Some(parent) = store_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| cqpt::Error::Data(format!("{}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| cqpt::Error::Data(format!("{}: {e}", parent.display())))?;
     }
     let state = AppState::new(source.clone(), store_path.clone(), clock(), cmd.secure_cookies)?;
     {
         let mut s = SqliteStore::open(&store_path, clock()).map_err(|e| cqpt::Error::Data(e.to_string()))?;
         if cmd.demo {
-            let (n, accounts) = demo::fill(&mut s, std::path::Path::new("examples/dossiers"), &state.library, &state.policy)
-                .map_err(|e| cqpt::Error::Data(e.to_string()))?;
+            let (n, accounts) =
+                demo::fill(&mut s, std::path::Path::new("examples/dossiers"), &state.library, &state.policy)
+                    .map_err(|e| cqpt::Error::Data(e.to_string()))?;
             println!("Démonstration : {n} dossier(s) importé(s) dans un magasin jetable ; comptes :");
             for a in &accounts {
                 println!("  {:<12} {:<28} mot de passe : {}", a.login, a.role.label(), a.password.expose());
@@ -49,7 +55,9 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         } else if let Some(password) =
             store::first_administrator(&mut s, "serve").map_err(|e| cqpt::Error::Data(e.to_string()))?
         {
-            println!("Premier démarrage : compte administrateur « admin », mot de passe à usage unique (affiché une seule fois) :");
+            println!(
+                "Premier démarrage : compte administrateur « admin », mot de passe à usage unique (affiché une seule fois) :"
+            );
             println!("  {}", password.expose());
         }
     }
@@ -58,7 +66,11 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         let listener = tokio::net::TcpListener::bind(cmd.addr)
             .await
             .map_err(|e| cqpt::Error::Data(format!("cannot listen on {}: {e}", cmd.addr)))?;
-        println!("cqpt serve : http://{} (magasin : {}) — Ctrl-C pour arrêter", cmd.addr, store_path.display());
+        println!(
+            "cqpt serve : http://{} (magasin : {}) — Ctrl-C pour arrêter",
+            cmd.addr,
+            store_path.display()
+        );
         serve(listener, Arc::new(state)).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
     })?;
     drop(scratch);

@@ -3,8 +3,8 @@
 //! bound to the session and checked on every request that changes something, and the role
 //! guard each desk's router is built with — a forgotten check fails closed.
 
-use super::error::AppError;
 use super::AppState;
+use super::error::AppError;
 use crate::accounts::{self, Role, Secret, THROTTLE};
 use crate::registry::{Hash, hex, sha256};
 use crate::store::{Store, User};
@@ -39,7 +39,11 @@ pub struct CurrentUser {
 
 impl std::fmt::Debug for CurrentUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CurrentUser").field("login", &self.user.login).field("role", &self.user.role).finish()
+        // The CSRF token and the session's hash stay out of logs.
+        f.debug_struct("CurrentUser")
+            .field("login", &self.user.login)
+            .field("role", &self.user.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -69,8 +73,10 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 /// A `Set-Cookie` value: `HttpOnly`, `SameSite=Strict`, `Path=/`, `Secure` when `secure`.
 fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Middleware of every page behind the login: finds the session, or sends a browser to the
@@ -121,10 +127,9 @@ pub async fn csrf_checked(req: Request, next: Next) -> Response {
         return AppError::Unauthenticated.into_response();
     };
     let from_header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let from_query = req
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded_pairs(q.as_bytes()).into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+    let from_query = req.uri().query().and_then(|q| {
+        form_urlencoded_pairs(q.as_bytes()).into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
+    });
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -202,7 +207,11 @@ pub async fn login(
 ) -> Result<Response, AppError> {
     let bound = cookie(&headers, LOGIN_COOKIE).is_some_and(|c| same(c, &form.csrf));
     if !bound {
-        return login_form(&state, form.login, "Le formulaire a expiré : saisissez de nouveau vos identifiants.".into());
+        return login_form(
+            &state,
+            form.login,
+            "Le formulaire a expiré : saisissez de nouveau vos identifiants.".into(),
+        );
     }
     let login = form.login.trim().chars().take(100).collect::<String>();
     let password = Secret::new(form.password.chars().take(256).collect::<String>());
@@ -221,16 +230,13 @@ pub async fn login(
             // An unknown login costs the same hashing as a wrong password.
             let phc = user.as_ref().map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
             let ok = accounts::verify_password(&password, &phc) && user.is_some();
-            match user.filter(|_| ok) {
-                Some(user) => {
-                    let token = accounts::new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-                    s.open_session(&user, &accounts::token_hash(&token), now + SESSION_MS)?;
-                    Ok(Attempt::Opened(token))
-                }
-                None => {
-                    s.record_login_failure(&attempt_login, &address)?;
-                    Ok(Attempt::Refused)
-                }
+            if let Some(user) = user.filter(|_| ok) {
+                let token = accounts::new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+                s.open_session(&user, &accounts::token_hash(&token), now + SESSION_MS)?;
+                Ok(Attempt::Opened(token))
+            } else {
+                s.record_login_failure(&attempt_login, &address)?;
+                Ok(Attempt::Refused)
             }
         })
         .await?;
@@ -238,7 +244,10 @@ pub async fn login(
         Attempt::Opened(token) => {
             let mut response = Redirect::to("/").into_response();
             let headers = response.headers_mut();
-            headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token.expose(), SESSION_MS / 1000, state.secure));
+            headers.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, token.expose(), SESSION_MS / 1000, state.secure),
+            );
             headers.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, state.secure));
             Ok(response)
         }

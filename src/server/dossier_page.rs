@@ -156,24 +156,46 @@ fn moment(ms: i64) -> String {
     })
 }
 
+/// What was just done, as the address after an action says (`?fait=decision`).
+#[derive(serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    fait: String,
+}
+
 /// `GET /dossiers/{id}`.
 pub async fn page(
     State(state): State<Arc<AppState>>,
     Extension(me): Extension<CurrentUser>,
     Path(id): Path<String>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, AppError> {
-    render(&state, &me, id, String::new()).await
+    let notice = match done.fait.as_str() {
+        "demande" => "Demande enregistrée : la recevabilité ci-dessous est calculée, reste à la décider.",
+        "decision" => "Décision de recevabilité enregistrée ; la lettre de décision est jointe au dossier.",
+        "deja" => "La décision de recevabilité était déjà enregistrée : rien n'a changé.",
+        "lettre" => "La lettre de décision a été produite de nouveau et jointe au dossier.",
+        "organisme" => "Le dossier est confié à l'organisme évaluateur.",
+        _ => "",
+    };
+    render(&state, &me, id, notice.to_string()).await
 }
 
 /// The dossier page with a notice (« décision enregistrée »…) at its top.
-pub async fn render(state: &Arc<AppState>, me: &CurrentUser, id: String, notice: String) -> Result<Response, AppError> {
+pub async fn render(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    id: String,
+    notice: String,
+) -> Result<Response, AppError> {
     let loaded = load_scoped(state, me, id.clone()).await?;
     let subject = format!("dossier:{id}");
     let key = id.clone();
-    let (history, documents, files, bodies): (_, Vec<StoredDocument>, Vec<StoredFile>, Vec<BodySummary>) = state
-        .pool
-        .run(move |s| Ok((s.registry_of(&subject)?, s.documents(&key)?, s.files(&key)?, s.bodies()?)))
-        .await?;
+    let (history, documents, files, bodies): (_, Vec<StoredDocument>, Vec<StoredFile>, Vec<BodySummary>) =
+        state
+            .pool
+            .run(move |s| Ok((s.registry_of(&subject)?, s.documents(&key)?, s.files(&key)?, s.bodies()?)))
+            .await?;
     let labels = &state.labels;
     let Loaded { summary, dossier: d, evaluation: e, .. } = loaded;
     let r = &e.recevabilite;
@@ -183,7 +205,10 @@ pub async fn render(state: &Arc<AppState>, me: &CurrentUser, id: String, notice:
         me: Me::of(me),
         candidate_id: d.candidate.id.clone(),
         name: d.candidate_name(),
-        certificate: state.library.referentiel(&d.certificate).map_or(d.certificate.clone(), |c| c.title.clone()),
+        certificate: state
+            .library
+            .referentiel(&d.certificate)
+            .map_or(d.certificate.clone(), |c| c.title.clone()),
         state: labels.get(LabelSet::EtatDossier, &summary.state).to_string(),
         phase: format!("phase {} — {}", e.state.phase, e.state.phase_label),
         missing: e.state.missing.clone(),
@@ -192,7 +217,10 @@ pub async fn render(state: &Arc<AppState>, me: &CurrentUser, id: String, notice:
             Line { label: "Demande reçue le".into(), text: french::date(d.application.submitted) },
             Line {
                 label: "Décision de recevabilité".into(),
-                text: d.application.decided.map_or("à prendre".into(), |x| format!("le {}", french::date(x))),
+                text: d
+                    .application
+                    .decided
+                    .map_or("à prendre".into(), |x| format!("le {}", french::date(x))),
             },
         ],
         recevable: r.recevable,
@@ -237,7 +265,12 @@ pub async fn render(state: &Arc<AppState>, me: &CurrentUser, id: String, notice:
             .map(|x| Link {
                 href: format!("/dossiers/{id}/documents/{}", x.id),
                 label: x.kind.clone(),
-                detail: format!("{} — {} octets — SHA-256 {}", moment(x.produced_ms), x.size, &crate::registry::hex(&x.sha256)[..16]),
+                detail: format!(
+                    "{} — {} octets — SHA-256 {}",
+                    moment(x.produced_ms),
+                    x.size,
+                    &crate::registry::hex(&x.sha256)[..16]
+                ),
             })
             .collect(),
         files: files
@@ -262,7 +295,10 @@ pub async fn render(state: &Arc<AppState>, me: &CurrentUser, id: String, notice:
         can_decide: auvicom && !decided,
         can_assign: auvicom && decided && r.recevable && d.evaluating_body.is_none(),
         can_write_letter: auvicom && decided,
-        bodies: bodies.iter().map(|b| BodyChoice { id: b.id.clone(), label: format!("{} ({})", b.name, b.id) }).collect(),
+        bodies: bodies
+            .iter()
+            .map(|b| BodyChoice { id: b.id.clone(), label: format!("{} ({})", b.name, b.id) })
+            .collect(),
         notice,
         id,
     };
@@ -299,7 +335,8 @@ pub async fn file(
     load_scoped(&state, &me, id.clone()).await?;
     let found = state.pool.run(move |s| Ok(s.file_bytes(n)?)).await?;
     let (file, bytes) = found.filter(|(f, _)| f.dossier == id).ok_or(AppError::NotFound)?;
-    let name: String = file.name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let name: String =
+        file.name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),

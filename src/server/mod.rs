@@ -12,6 +12,7 @@
 //! ([`crate::store`]) keeps, the handler reads a form and renders a page.
 
 pub mod auth;
+pub mod auvicom;
 pub mod demo;
 pub mod desk;
 pub mod dossier_page;
@@ -81,7 +82,8 @@ impl AppState {
         let labels = crate::context::load_labels(&data)?;
         let pages = Pages::load(&data)?;
         let templates = crate::render::Templates::load(&data)?;
-        let pool = StorePool::open(store, clock.clone()).map_err(|e| crate::error::Error::Data(e.to_string()))?;
+        let pool =
+            StorePool::open(store, clock.clone()).map_err(|e| crate::error::Error::Data(e.to_string()))?;
         Ok(AppState { pool: Arc::new(pool), clock, library, policy, labels, pages, templates, data, secure })
     }
 }
@@ -96,6 +98,10 @@ const STAFF: &[Role] = &[Role::Administrator, Role::AuvicomOfficer, Role::Evalua
 pub fn router(state: Arc<AppState>) -> Router {
     let auvicom = Router::new()
         .route("/auvicom", get(desk::list))
+        .route("/auvicom/demandes/nouvelle", get(auvicom::new_form).post(auvicom::create))
+        .route("/auvicom/dossiers/{id}/recevabilite", post(auvicom::decide))
+        .route("/auvicom/dossiers/{id}/lettre", post(auvicom::letter))
+        .route("/auvicom/dossiers/{id}/organisme", post(auvicom::assign))
         .route_layer(middleware::from_fn(|req, next| auth::require(AUVICOM, req, next)));
     let staff = Router::new()
         .route("/dossiers", get(desk::list))

@@ -28,6 +28,9 @@ impl Pages {
     pub fn load(data: &DataSource) -> crate::error::Result<Pages> {
         let mut handlebars = Handlebars::new();
         handlebars.set_strict_mode(false);
+        // Rows are numbered from 1 for people (`{{plus1 @index}}`), as the errors number them.
+        handlebars::handlebars_helper!(plus1: |n: u64| n + 1);
+        handlebars.register_helper("plus1", Box::new(plus1));
         for file in data.files(PAGES_FOLDER, "hbs")? {
             let name = file.file_name().trim_end_matches(".hbs").to_string();
             let registered = if name == "layout" {
@@ -38,7 +41,9 @@ impl Pages {
             registered.map_err(|e| crate::error::Error::Data(format!("{}: {e}", file.name)))?;
         }
         let mut assets = BTreeMap::new();
-        for (extension, media) in [("css", "text/css; charset=utf-8"), ("js", "text/javascript; charset=utf-8")] {
+        for (extension, media) in
+            [("css", "text/css; charset=utf-8"), ("js", "text/javascript; charset=utf-8")]
+        {
             for file in data.files(PAGES_FOLDER, extension)? {
                 assets.insert(file.file_name().to_string(), (media, file.text));
             }

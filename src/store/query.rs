@@ -53,7 +53,8 @@ pub fn where_clause(q: &DossierQuery) -> (String, Vec<String>) {
             conditions.push(format!("{column} = ?{}", values.len()));
         }
     }
-    let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let clause =
+        if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     (clause, values)
 }
 

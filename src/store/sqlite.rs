@@ -423,8 +423,10 @@ impl Store for SqliteStore {
 
     fn dossiers(&self) -> Result<Vec<DossierSummary>> {
         let e = db(&self.path);
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY d.id")).map_err(&e)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY d.id"))
+            .map_err(&e)?;
         let rows = stmt.query_map([], summary_from_row).map_err(&e)?;
         rows.collect::<rusqlite::Result<_>>().map_err(&e)
     }
@@ -434,9 +436,11 @@ impl Store for SqliteStore {
         let (filter, values) = super::query::where_clause(q);
         let total: i64 = self
             .conn
-            .query_row(&format!("SELECT count(*) {SUMMARY_FROM} {filter}"), params_from_iter(values.iter()), |r| {
-                r.get(0)
-            })
+            .query_row(
+                &format!("SELECT count(*) {SUMMARY_FROM} {filter}"),
+                params_from_iter(values.iter()),
+                |r| r.get(0),
+            )
             .map_err(&e)?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} {filter} ORDER BY d.updated_ms DESC, d.id LIMIT {} OFFSET {}",
@@ -451,7 +455,11 @@ impl Store for SqliteStore {
 
     fn dossier(&self, id: &str) -> Result<Option<DossierSummary>> {
         self.conn
-            .query_row(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE d.id = ?1"), [id], summary_from_row)
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE d.id = ?1"),
+                [id],
+                summary_from_row,
+            )
             .optional()
             .map_err(db(&self.path))
     }
@@ -468,14 +476,17 @@ impl Store for SqliteStore {
 
     fn bodies(&self) -> Result<Vec<BodySummary>> {
         let e = db(&self.path);
-        let mut stmt = self.conn.prepare("SELECT id, name FROM evaluating_bodies ORDER BY name, id").map_err(&e)?;
+        let mut stmt =
+            self.conn.prepare("SELECT id, name FROM evaluating_bodies ORDER BY name, id").map_err(&e)?;
         let mut bodies: Vec<BodySummary> = stmt
             .query_map([], |r| Ok(BodySummary { id: r.get(0)?, name: r.get(1)?, accreditation: Vec::new() }))
             .map_err(&e)?
             .collect::<rusqlite::Result<_>>()
             .map_err(&e)?;
-        let mut events =
-            self.conn.prepare("SELECT event, on_date FROM accreditations WHERE body_id = ?1 ORDER BY on_date").map_err(&e)?;
+        let mut events = self
+            .conn
+            .prepare("SELECT event, on_date FROM accreditations WHERE body_id = ?1 ORDER BY on_date")
+            .map_err(&e)?;
         for b in &mut bodies {
             b.accreditation = events
                 .query_map([&b.id], |r| Ok((r.get::<_, String>(0)?, parse_date(&r.get::<_, String>(1)?)?)))

@@ -282,7 +282,10 @@ fn a_misspelt_field_in_a_template_is_an_error_naming_the_file_and_line() {
         std::fs::create_dir_all(&target).unwrap();
         for entry in std::fs::read_dir(root().join(folder)).unwrap() {
             let path = entry.unwrap().path();
-            std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+            // The files of the folder (templates/pages/ is the workspace's, not needed here).
+            if path.is_file() {
+                std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+            }
         }
     }
     let template = data.path().join("templates/synthese.hbs");

@@ -56,3 +56,4 @@ mod store;
 mod units_decision;
 mod webdriver;
 mod workflow_rules;
+mod workspace;
