@@ -235,3 +235,62 @@ pub async fn assign(
     save(&state, &me.user.login, &id, text, assigned).await?;
     Ok(Redirect::to(&format!("/dossiers/{id}?fait=organisme")).into_response())
 }
+
+/// The kinds of file a dossier keeps, recognised by their first bytes (never by the name or
+/// the type the browser claims).
+const KINDS: [(&[u8], &str, &str); 3] = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+];
+
+/// The media type of `bytes`, when they are a PDF, a PNG or a JPEG.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    KINDS.iter().find(|(magic, _, _)| bytes.starts_with(magic)).map(|(_, media, _)| *media)
+}
+
+/// `POST /auvicom/dossiers/{id}/fichiers?csrf=…` (multipart, field `fichier`): a piece of the
+/// application (contract, payslip, sworn statement) kept with the dossier with its SHA-256,
+/// size and type; a PDF, PNG or JPEG of at most [`crate::store::MAX_FILE_BYTES`].
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    Extension(me): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    load_scoped(&state, &me, id.clone()).await?;
+    let mut stored = 0;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("envoi interrompu ou mal formé : {e}")))?
+    {
+        if field.name() != Some("fichier") {
+            continue;
+        }
+        let name: String = field.file_name().unwrap_or("piece").chars().take(200).collect();
+        let bytes = field.bytes().await.map_err(|_| {
+            AppError::BadRequest(format!(
+                "fichier trop volumineux ou envoi interrompu : au plus {} Mo par fichier",
+                crate::store::MAX_FILE_BYTES / (1024 * 1024)
+            ))
+        })?;
+        if bytes.is_empty() {
+            continue;
+        }
+        let media = sniff(&bytes).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "« {name} » n'est ni un PDF, ni une image PNG ou JPEG : il n'est pas conservé"
+            ))
+        })?;
+        let (actor, key) = (me.user.login.clone(), id.clone());
+        state.pool.run(move |s| Ok(s.add_file(&actor, &key, &name, media, &bytes).map(|_| ())?)).await?;
+        stored += 1;
+    }
+    if stored == 0 {
+        return Err(AppError::BadRequest(
+            "aucun fichier reçu : choisissez un fichier avant d'envoyer".into(),
+        ));
+    }
+    Ok(Redirect::to(&format!("/dossiers/{id}?fait=fichier")).into_response())
+}

@@ -138,6 +138,7 @@ struct DossierView {
     can_decide: bool,
     can_assign: bool,
     can_write_letter: bool,
+    can_upload: bool,
     bodies: Vec<BodyChoice>,
     notice: String,
 }
@@ -176,6 +177,7 @@ pub async fn page(
         "deja" => "La décision de recevabilité était déjà enregistrée : rien n'a changé.",
         "lettre" => "La lettre de décision a été produite de nouveau et jointe au dossier.",
         "organisme" => "Le dossier est confié à l'organisme évaluateur.",
+        "fichier" => "Le fichier est conservé avec le dossier.",
         _ => "",
     };
     render(&state, &me, id, notice.to_string()).await
@@ -295,6 +297,7 @@ pub async fn render(
         can_decide: auvicom && !decided,
         can_assign: auvicom && decided && r.recevable && d.evaluating_body.is_none(),
         can_write_letter: auvicom && decided,
+        can_upload: auvicom,
         bodies: bodies
             .iter()
             .map(|b| BodyChoice { id: b.id.clone(), label: format!("{} ({})", b.name, b.id) })

@@ -15,6 +15,8 @@ pub enum AppError {
     NotFound,
     /// A request the page could not have sent (a missing or malformed field).
     BadRequest(String),
+    /// A file over the limit.
+    TooLarge(String),
     /// Something failed on the server; the detail is logged, not shown.
     Internal(String),
 }
@@ -23,6 +25,11 @@ impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::NotFound { .. } => AppError::NotFound,
+            crate::store::StoreError::TooLarge { name, limit, .. } => AppError::TooLarge(format!(
+                "« {name} » dépasse la taille admise ({} Mo au plus) : il n'est pas conservé.",
+                limit / (1024 * 1024)
+            )),
+            crate::store::StoreError::Refused(why) => AppError::BadRequest(why),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -48,6 +55,7 @@ impl AppError {
             ),
             AppError::NotFound => (StatusCode::NOT_FOUND, "Introuvable", "Aucune page ni aucun dossier à cette adresse.".into()),
             AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Requête refusée", why.clone()),
+            AppError::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, "Fichier trop volumineux", why.clone()),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Erreur du serveur",

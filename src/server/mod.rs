@@ -102,6 +102,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/auvicom/dossiers/{id}/recevabilite", post(auvicom::decide))
         .route("/auvicom/dossiers/{id}/lettre", post(auvicom::letter))
         .route("/auvicom/dossiers/{id}/organisme", post(auvicom::assign))
+        .route("/auvicom/dossiers/{id}/fichiers", post(auvicom::upload))
         .route_layer(middleware::from_fn(|req, next| auth::require(AUVICOM, req, next)));
     let staff = Router::new()
         .route("/dossiers", get(desk::list))
@@ -133,6 +134,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(always("cache-control", "no-store"))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(tower::limit::ConcurrencyLimitLayer::new(MAX_CONCURRENT))
         .with_state(state)

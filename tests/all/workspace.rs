@@ -97,6 +97,41 @@ impl Ws {
         })
     }
 
+    /// A multipart upload of one file in the field `fichier`.
+    pub fn upload(&self, path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Answer {
+        let boundary = "cqpt-test-boundary-7d1e";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let res = self.app.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let location = res
+                .headers()
+                .get(header::LOCATION)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            Answer {
+                status,
+                cookies: Vec::new(),
+                location,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        })
+    }
+
     /// Logs `login` in with `password`: the answer and the session cookie (`name=value`).
     pub fn try_login(&self, login: &str, password: &str) -> (Answer, String) {
         let page = self.send("GET", "/connexion", "", None);
@@ -387,4 +422,51 @@ fn passwords_never_appear_in_answers_nor_in_the_store() {
             );
         }
     }
+}
+
+#[test]
+fn pieces_are_kept_with_their_type_checked_and_served_only_to_who_may_see_the_dossier() {
+    let ws = Ws::new();
+    let officer = ws.login("auvicom");
+    let csrf = ws.csrf(&officer);
+    let id = "05-non-recevable-route-not-admitted";
+    let path = format!("/auvicom/dossiers/{id}/fichiers?csrf={csrf}");
+    // Without the token, refused.
+    let forged =
+        ws.upload(&format!("/auvicom/dossiers/{id}/fichiers"), &officer, "contrat.pdf", b"%PDF-1.7 x");
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A text file named .pdf is not a PDF.
+    let fake = ws.upload(&path, &officer, "contrat.pdf", b"<script>alert(1)</script>");
+    assert_eq!(fake.status, StatusCode::BAD_REQUEST);
+    assert!(fake.body.contains("n&#39;est ni un PDF") || fake.body.contains("ni un PDF"), "{}", fake.body);
+    let pdf = b"%PDF-1.7\n% contrat de travail\n%%EOF\n";
+    let kept = ws.upload(&path, &officer, "contrat de travail.pdf", pdf);
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let page = ws.send("GET", &format!("/dossiers/{id}"), &officer, None).body;
+    let href =
+        page.split(&format!("href=\"/dossiers/{id}/fichiers/")).nth(1).unwrap().split('"').next().unwrap();
+    let url = format!("/dossiers/{id}/fichiers/{href}");
+    let got = ws.send("GET", &url, &officer, None);
+    assert_eq!((got.status, got.body.as_bytes()), (StatusCode::OK, &pdf[..]));
+    // An evaluator (this dossier has no body) cannot fetch it, even by its address.
+    let evaluator = ws.login("evaluateur");
+    assert_eq!(ws.send("GET", &url, &evaluator, None).status, StatusCode::FORBIDDEN);
+    // The file of one dossier is not served under another's address.
+    let elsewhere = url.replace(id, "01-distance-attribution");
+    assert_eq!(ws.send("GET", &elsewhere, &officer, None).status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_and_nothing_is_kept() {
+    let ws = Ws::new();
+    let officer = ws.login("auvicom");
+    let csrf = ws.csrf(&officer);
+    let id = "05-non-recevable-route-not-admitted";
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(cqpt::store::MAX_FILE_BYTES + 1, b'x');
+    let refused =
+        ws.upload(&format!("/auvicom/dossiers/{id}/fichiers?csrf={csrf}"), &officer, "scan.pdf", &big);
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    let store = SqliteStore::open(&ws.store, crate::store::clock()).unwrap();
+    assert!(store.files(id).unwrap().is_empty());
 }
