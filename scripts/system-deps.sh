@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when they are missing: qpdf (the PDF checks),
-# chromium and chromium-driver (the browser tests). Does nothing when all are there.
+# chromium and chromium-driver (the browser tests), openssl and curl (the HTTPS test makes a
+# certificate and fetches a page). Does nothing when all are there.
 set -euo pipefail
 
 missing=()
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_=""

@@ -24,8 +24,15 @@ pub struct ServeCommand {
     #[arg(long)]
     demo: bool,
     /// Mark cookies `Secure`: the server is reached over HTTPS (through a reverse proxy).
+    /// Implied by --tls-cert.
     #[arg(long)]
     secure_cookies: bool,
+    /// Serve HTTPS directly: the certificate chain (PEM). Needs --tls-key.
+    #[arg(long, value_name = "FILE.pem", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM, PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE.pem", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -41,7 +48,9 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         std::fs::create_dir_all(parent)
             .map_err(|e| cqpt::Error::Data(format!("{}: {e}", parent.display())))?;
     }
-    let state = AppState::new(source.clone(), store_path.clone(), clock(), cmd.secure_cookies)?;
+    let tls = cmd.tls_cert.as_ref().zip(cmd.tls_key.as_ref());
+    let state =
+        AppState::new(source.clone(), store_path.clone(), clock(), cmd.secure_cookies || tls.is_some())?;
     {
         let mut s = SqliteStore::open(&store_path, clock()).map_err(|e| cqpt::Error::Data(e.to_string()))?;
         if cmd.demo {
@@ -63,6 +72,21 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| cqpt::Error::Data(format!("runtime: {e}")))?;
     runtime.block_on(async {
+        if let Some((cert, key)) = tls {
+            println!(
+                "cqpt serve : https://{} (magasin : {}) — Ctrl-C pour arrêter",
+                cmd.addr,
+                store_path.display()
+            );
+            return cqpt::server::serve_tls(cmd.addr, cert, key, Arc::new(state)).await.map_err(|e| {
+                cqpt::Error::Data(format!(
+                    "HTTPS on {} with {} and {}: {e}",
+                    cmd.addr,
+                    cert.display(),
+                    key.display()
+                ))
+            });
+        }
         let listener = tokio::net::TcpListener::bind(cmd.addr)
             .await
             .map_err(|e| cqpt::Error::Data(format!("cannot listen on {}: {e}", cmd.addr)))?;

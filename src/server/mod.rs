@@ -168,6 +168,29 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
 }
 
+/// Serves over HTTPS on `addr` with the PEM certificate chain and private key given, until
+/// Ctrl-C or SIGTERM (then the requests under way get 10 seconds to finish).
+pub async fn serve_tls(
+    addr: std::net::SocketAddr,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    state: Arc<AppState>,
+) -> std::io::Result<()> {
+    // One crypto provider for the process (ring); installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown().await;
+        stopping.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    axum_server::bind_rustls(addr, config)
+        .handle(handle)
+        .serve(router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
+}
+
 async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
