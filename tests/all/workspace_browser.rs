@@ -111,6 +111,22 @@ impl DemoServer {
     }
 }
 
+/// Waiting for a page after a click.
+trait Settle {
+    /// Waits (at most [`WAIT`]) until the page is loaded and `ok` holds; `what` names it.
+    fn settle(&self, what: &str, ok: impl Fn(&Browser) -> bool);
+}
+
+impl Settle for Browser {
+    fn settle(&self, what: &str, ok: impl Fn(&Browser) -> bool) {
+        self.wait_until(what, WAIT, |b| {
+            // A script may fail while a page is replaced: not loaded yet, then.
+            let state = b.block_on(b.client().execute("return document.readyState", Vec::new()));
+            state.is_ok_and(|s| s == "complete") && ok(b)
+        });
+    }
+}
+
 /// An element by its exact id (the form's ids hold dots: `f-employment.0.hours`).
 fn id(id: &str) -> String {
     format!("[id='{id}']")
@@ -222,20 +238,18 @@ fn get_bytes(url: &str, cookie: &str) -> (u16, String, Vec<u8>) {
 /// Logs `login` in with the mouse and waits for the page at `lands` (`/auvicom`, `/dossiers`).
 fn log_in(b: &Browser, server: &DemoServer, login: &str, lands: &str) {
     b.goto(&server.at("/connexion"));
-    b.wait_until("the login form", WAIT, |b| b.visible("#login"));
+    b.settle("the login form", |b| b.visible("#login"));
     b.fill("#login", login);
     b.fill("#password", &server.passwords[login]);
     b.click("form[action='/connexion'] button[type=submit]");
-    b.wait_until(&format!("{login}'s desk"), WAIT, |b| {
-        b.current_url().ends_with(lands) && b.visible(".count")
-    });
+    b.settle(&format!("{login}'s desk"), |b| b.current_url().ends_with(lands) && b.visible(".count"));
 }
 
 /// Opens the application form from the desk and fills it: a candidate employed since 2022 in
 /// the branch, with `hours` typed in the hours field, and the three pieces the accord asks for.
 fn fill_application(b: &Browser, candidate: &str, hours: &str) {
     b.click("a.button[href='/auvicom/demandes/nouvelle']");
-    b.wait_until("the application form", WAIT, |b| b.visible("form.application"));
+    b.settle("the application form", |b| b.visible("form.application"));
     b.fill(&id("f-candidate_id"), candidate);
     b.fill(&id("f-family_name"), "Lefèvre");
     b.fill(&id("f-given_name"), "Anaïs");
@@ -266,9 +280,7 @@ fn fill_application(b: &Browser, candidate: &str, hours: &str) {
 fn send_application(b: &Browser, candidate: &str) {
     b.click("form.application button[type=submit]");
     let page = format!("/dossiers/{candidate}?fait=demande");
-    b.wait_until("the new dossier's page", WAIT, |b| {
-        b.current_url().ends_with(&page) && b.visible(".notice")
-    });
+    b.settle("the new dossier's page", |b| b.current_url().ends_with(&page) && b.visible(".notice"));
 }
 
 /// The folder named by `CQPT_SCREENSHOTS`, if any.
@@ -284,22 +296,22 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
 
     // A wrong password: the French error, the login kept as typed, the password not.
     b.goto(&server.at("/"));
-    b.wait_until("the login page", WAIT, |b| b.current_url().ends_with("/connexion") && b.visible("#login"));
+    b.settle("the login page", |b| b.current_url().ends_with("/connexion") && b.visible("#login"));
     b.fill("#login", "auvicom");
     b.fill("#password", "pas-le-bon-mot-de-passe");
     b.click("form[action='/connexion'] button[type=submit]");
-    b.wait_until("the refusal", WAIT, |b| b.visible(".alert"));
+    b.settle("the refusal", |b| b.visible(".alert"));
     assert_eq!(b.text(".alert"), "Identifiant ou mot de passe incorrect.");
     assert_eq!(value(&b, "login"), "auvicom");
     assert_eq!(value(&b, "password"), "");
 
     // The right password with the keyboard only: the focus is on the login (autofocus), Tab
     // goes to the password, Enter sends the form.
-    assert_eq!(focused(&b), "login");
+    b.settle("the focus on the login (autofocus)", |b| focused(b) == "login");
     keyboard(&b, &char::from(Key::Tab).to_string());
     assert_eq!(focused(&b), "password", "Tab goes from the login to the password");
     keyboard(&b, &format!("{}{}", server.passwords["auvicom"], char::from(Key::Enter)));
-    b.wait_until("AUVICOM's desk", WAIT, |b| b.current_url().ends_with("/auvicom") && b.visible(".count"));
+    b.settle("AUVICOM's desk", |b| b.current_url().ends_with("/auvicom") && b.visible(".count"));
 
     // The list, with the demo's dossiers.
     let all = total(&b);
@@ -315,9 +327,7 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
     // A search by a candidate's name narrows it.
     b.fill("#q", "Fontaine");
     b.click(".filters button[type=submit]");
-    b.wait_until("the narrowed list", WAIT, |b| {
-        b.current_url().contains("q=Fontaine") && b.visible(".count")
-    });
+    b.settle("the narrowed list", |b| b.current_url().contains("q=Fontaine") && b.visible(".count"));
     let found = rows(&b);
     assert!(!found.is_empty() && found.len() < all, "{found:?}");
     assert!(found.iter().all(|(cells, _)| cells[0].contains("Fontaine")), "{found:?}");
@@ -327,10 +337,10 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
     // An application with one refused value: the form comes back as typed, with a summary
     // that links to the field.
     b.goto(&server.at("/auvicom"));
-    b.wait_until("the desk", WAIT, |b| b.visible(".count"));
+    b.settle("the desk", |b| b.visible(".count"));
     fill_application(&b, "CQ-2026-0900", "douze");
     b.click("form.application button[type=submit]");
-    b.wait_until("the refused form", WAIT, |b| b.visible("#erreurs"));
+    b.settle("the refused form", |b| b.visible("#erreurs"));
     assert!(b.text("#erreurs").contains("1 point(s) à corriger"), "{}", b.text("#erreurs"));
     let link = "#erreurs a[href='#f-employment.0.hours']";
     assert!(b.visible(link), "the summary links to the hours field: {}", b.text("#erreurs"));
@@ -355,9 +365,7 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
     );
     assert_eq!(checked, serde_json::json!([true, true]), "the boxes stay ticked");
     b.click(link);
-    b.wait_until("the hours field targeted", WAIT, |b| {
-        b.execute("return location.hash") == "#f-employment.0.hours"
-    });
+    b.settle("the hours field targeted", |b| b.execute("return location.hash") == "#f-employment.0.hours");
 
     // Corrected and sent: the dossier page with the recevabilité computed.
     b.fill(&id("f-employment.0.hours"), "6400");
@@ -375,7 +383,7 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
     let decide = "form[action='/auvicom/dossiers/CQ-2026-0900/recevabilite'] button";
     assert_eq!(b.text(decide), "Enregistrer la décision : recevable");
     b.click(decide);
-    b.wait_until("the decision's notice", WAIT, |b| {
+    b.settle("the decision's notice", |b| {
         b.current_url().ends_with("?fait=decision") && b.visible(".notice")
     });
     assert!(b.text(".notice").starts_with("Décision de recevabilité enregistrée"), "{}", b.text(".notice"));
@@ -401,6 +409,7 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
     assert_eq!((status, media.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF-"), "{:?}", String::from_utf8_lossy(&pdf[..pdf.len().min(64)]));
     assert_eq!(http_get_status(&server.at(&href), None), 303, "no session, no letter: to the login page");
+    // Its text, when poppler's pdftotext is installed (optional).
     if let Ok(out) = std::process::Command::new("pdftotext")
         .args(["-", "-"])
         .stdin(Stdio::piped())
@@ -412,18 +421,26 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
         })
     {
         let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
-        assert!(text.contains("Lefèvre") || text.contains("LEFÈVRE"), "{text}");
-        assert!(text.contains("recevable"), "{text}");
+        // The letter of this decision, to this candidate, with its signature block.
+        for said in [
+            "Anaïs Lefèvre",
+            "Dossier n° CQ-2026-0900",
+            "votre demande est déclarée recevable",
+            "Pour AUVICOM",
+            "Date et signature",
+        ] {
+            assert!(text.contains(said), "the letter does not say « {said} »:\n{text}");
+        }
     }
 
-    // Back to the dossier page.
+    // The dossier page again, without the notice.
     b.goto(&server.at("/dossiers/CQ-2026-0900"));
-    b.wait_until("the dossier page", WAIT, |b| b.visible("#organisme"));
+    b.settle("the dossier page", |b| b.visible("#organisme"));
 
     // Assigned to an accredited body with the select.
     choose(&b, "#organisme", "OE-042");
     b.click("form[action='/auvicom/dossiers/CQ-2026-0900/organisme'] button[type=submit]");
-    b.wait_until("the assignment's notice", WAIT, |b| {
+    b.settle("the assignment's notice", |b| {
         b.current_url().ends_with("?fait=organisme") && b.visible(".notice")
     });
     assert_eq!(b.text(".notice"), "Le dossier est confié à l'organisme évaluateur.");
@@ -433,13 +450,11 @@ fn an_auvicom_officer_goes_from_the_login_page_to_a_decision_letter_and_an_assig
 
     // Logged out: the old session opens nothing any more.
     b.click("form.who button[type=submit]");
-    b.wait_until("the login page", WAIT, |b| b.current_url().ends_with("/connexion") && b.visible("#login"));
+    b.settle("the login page", |b| b.current_url().ends_with("/connexion") && b.visible("#login"));
     assert_eq!(http_get_status(&server.at("/auvicom"), Some(&cookie)), 303, "the closed session is refused");
     assert_eq!(http_get_status(&server.at(&href), Some(&cookie)), 303);
     b.goto(&server.at("/auvicom"));
-    b.wait_until("the login page again", WAIT, |b| {
-        b.current_url().ends_with("/connexion") && b.visible("#login")
-    });
+    b.settle("the login page again", |b| b.current_url().ends_with("/connexion") && b.visible("#login"));
 }
 
 #[test]
@@ -469,7 +484,7 @@ fn an_evaluator_sees_only_their_bodys_dossiers_and_gets_403_on_another() {
 
     let cookie = session_cookie(&b);
     b.goto(&server.at(&other));
-    b.wait_until("the refusal", WAIT, |b| b.visible("h1"));
+    b.settle("the refusal", |b| b.visible("h1"));
     assert_eq!(b.text("h1"), "Accès refusé");
     assert!(
         b.text("main").contains("ne relève pas de votre rôle ou de votre organisme"),
@@ -484,7 +499,7 @@ fn an_evaluator_sees_only_their_bodys_dossiers_and_gets_403_on_another() {
     let own = &own[0];
     assert_eq!(http_get_status(&server.at(own), Some(&cookie)), 200);
     b.goto(&server.at(own));
-    b.wait_until("their dossier", WAIT, |b| b.visible("#recevabilite"));
+    b.settle("their dossier", |b| b.visible("#recevabilite"));
     assert!(b.text("dl.facts").contains(&body) || b.text("dl.facts").contains("Organisme évaluateur"));
     assert!(
         b.find("form[action$='/organisme']").is_none() && b.find("form[action$='/recevabilite']").is_none()
@@ -508,7 +523,7 @@ fn on_a_phone_the_officers_list_and_a_dossiers_actions_fit_the_screen() {
     let decide = "form[action='/auvicom/dossiers/CQ-2026-0901/recevabilite'] button";
     assert!(reachable(&b, decide), "the decision button is within reach");
     b.click(decide);
-    b.wait_until("the decision's notice", WAIT, |b| {
+    b.settle("the decision's notice", |b| {
         b.current_url().ends_with("?fait=decision") && b.visible(".notice")
     });
     assert!(fits_width(&b), "the decided dossier scrolls sideways on a phone: {}", too_wide(&b));
