@@ -57,4 +57,5 @@ mod units_decision;
 mod webdriver;
 mod workflow_rules;
 mod workspace;
+mod workspace_browser;
 mod workspace_tls;
