@@ -27,6 +27,11 @@ pub struct ServeCommand {
     /// Implied by --tls-cert.
     #[arg(long)]
     secure_cookies: bool,
+    /// Start the server's clock on this day (YYYY-MM-DD; time then runs from there): for a
+    /// demonstration on the examples' dates, and for tests that must not depend on the day
+    /// they run. Never for real work.
+    #[arg(long, value_name = "DATE")]
+    clock_start: Option<cqpt::date::Date>,
     /// Serve HTTPS directly: the certificate chain (PEM). Needs --tls-key.
     #[arg(long, value_name = "FILE.pem", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -49,10 +54,16 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
             .map_err(|e| cqpt::Error::Data(format!("{}: {e}", parent.display())))?;
     }
     let tls = cmd.tls_cert.as_ref().zip(cmd.tls_key.as_ref());
-    let state =
-        AppState::new(source.clone(), store_path.clone(), clock(), cmd.secure_cookies || tls.is_some())?;
+    let clock = cmd.clock_start.map_or_else(clock, shifted);
+    let state = AppState::new(
+        source.clone(),
+        store_path.clone(),
+        clock.clone(),
+        cmd.secure_cookies || tls.is_some(),
+    )?;
     {
-        let mut s = SqliteStore::open(&store_path, clock()).map_err(|e| cqpt::Error::Data(e.to_string()))?;
+        let mut s =
+            SqliteStore::open(&store_path, clock.clone()).map_err(|e| cqpt::Error::Data(e.to_string()))?;
         if cmd.demo {
             let (n, accounts) =
                 demo::fill(&mut s, std::path::Path::new("examples/dossiers"), &state.library, &state.policy)
@@ -99,4 +110,24 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
     })?;
     drop(scratch);
     Ok(super::EXIT_OK)
+}
+
+/// The system clock moved so that it reads the start of `day` now.
+struct Shifted {
+    real: Arc<dyn cqpt::quiz::serve::Clock>,
+    offset_ms: i64,
+}
+
+impl cqpt::quiz::serve::Clock for Shifted {
+    fn now_ms(&self) -> i64 {
+        self.real.now_ms() + self.offset_ms
+    }
+}
+
+/// A clock that starts on `day` (`--clock-start`).
+fn shifted(day: cqpt::date::Date) -> Arc<dyn cqpt::quiz::serve::Clock> {
+    let real = clock();
+    let epoch = cqpt::date::Date::new(1970, 1, 1).expect("the epoch exists");
+    let start_ms = epoch.days_until(day) * 86_400_000;
+    Arc::new(Shifted { offset_ms: start_ms - real.now_ms(), real })
 }

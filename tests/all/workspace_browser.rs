@@ -55,7 +55,8 @@ impl DemoServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut child = crate::common::cqpt()
             .current_dir(crate::common::root())
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            // The day is fixed: the examples' accreditations are valid on it, whenever this runs.
+            .args(["serve", "--demo", "--clock-start", "2026-11-30", "--addr", &format!("127.0.0.1:{port}")])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
