@@ -78,6 +78,8 @@ pub struct Me {
     pub csrf: String,
     /// Whether AUVICOM's desk is theirs.
     pub auvicom: bool,
+    /// Whether they manage the accounts.
+    pub admin: bool,
 }
 
 impl Me {
@@ -88,6 +90,7 @@ impl Me {
             role: me.user.role.label(),
             csrf: me.csrf.clone(),
             auvicom: scope::is_auvicom(me),
+            admin: me.user.role == crate::accounts::Role::Administrator,
         }
     }
 }

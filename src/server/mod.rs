@@ -11,6 +11,7 @@
 //! No rule and no SQL in a handler: the engine ([`crate::phases`]) decides, the store
 //! ([`crate::store`]) keeps, the handler reads a form and renders a page.
 
+pub mod admin;
 pub mod auth;
 pub mod auvicom;
 pub mod demo;
@@ -90,6 +91,8 @@ impl AppState {
 
 /// The roles of AUVICOM's desk.
 const AUVICOM: &[Role] = &[Role::AuvicomOfficer, Role::Administrator];
+/// The administrator's pages.
+const ADMIN: &[Role] = &[Role::Administrator];
 /// The roles that work on dossiers (everyone but candidates).
 const STAFF: &[Role] = &[Role::Administrator, Role::AuvicomOfficer, Role::Evaluator, Role::CommissionMember];
 
@@ -104,6 +107,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/auvicom/dossiers/{id}/organisme", post(auvicom::assign))
         .route("/auvicom/dossiers/{id}/fichiers", post(auvicom::upload))
         .route_layer(middleware::from_fn(|req, next| auth::require(AUVICOM, req, next)));
+    let admin = Router::new()
+        .route("/admin/comptes", get(admin::accounts).post(admin::create))
+        .route("/admin/comptes/{login}/{action}", post(admin::set_disabled))
+        .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
     let staff = Router::new()
         .route("/dossiers", get(desk::list))
         .route("/dossiers/{id}", get(dossier_page::page))
@@ -114,6 +121,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(home))
         .route("/deconnexion", post(auth::logout))
         .merge(auvicom)
+        .merge(admin)
         .merge(staff)
         .route_layer(middleware::from_fn(auth::csrf_checked))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));

@@ -307,6 +307,8 @@ pub trait Store {
 
     /// Creates an account.
     fn create_user(&mut self, actor: &str, user: &NewUser) -> Result<User>;
+    /// Every account, by login.
+    fn users(&self) -> Result<Vec<User>>;
     /// An account by login.
     fn user(&self, login: &str) -> Result<Option<User>>;
     /// Disables or enables an account (and closes its sessions when disabled).

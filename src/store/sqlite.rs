@@ -876,6 +876,14 @@ impl Store for SqliteStore {
         })
     }
 
+    fn users(&self) -> Result<Vec<User>> {
+        let e = db(&self.path);
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login")).map_err(&e)?;
+        let rows = stmt.query_map([], user_from_row).map_err(&e)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+
     fn user_count(&self) -> Result<usize> {
         self.conn
             .query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))

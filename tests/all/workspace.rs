@@ -470,3 +470,54 @@ fn a_file_over_the_limit_is_refused_and_nothing_is_kept() {
     let store = SqliteStore::open(&ws.store, crate::store::clock()).unwrap();
     assert!(store.files(id).unwrap().is_empty());
 }
+
+#[test]
+fn the_administrator_creates_an_account_whose_one_time_password_is_shown_once_and_can_disable_it() {
+    let ws = Ws::new();
+    let admin = ws.login("admin");
+    let csrf = ws.csrf(&admin);
+    let officer = ws.login("auvicom");
+    assert_eq!(ws.send("GET", "/admin/comptes", &officer, None).status, StatusCode::FORBIDDEN);
+    // An evaluator needs a body.
+    let form = |body: &'static str| -> Vec<(&str, &str)> {
+        vec![
+            ("csrf", &csrf),
+            ("login", "m.durand"),
+            ("name", "Marie Durand"),
+            ("role", "evaluator"),
+            ("body", body),
+        ]
+    };
+    let refused = ws.send("POST", "/admin/comptes", &admin, Some(&form("")));
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("un évaluateur appartient à un organisme"), "{}", refused.body);
+    let ok = form("OE-042");
+    let created = ws.send("POST", "/admin/comptes", &admin, Some(&ok));
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let password = created
+        .body
+        .split("<code id=\"mot-de-passe\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(password.len() >= 12);
+    // Shown once: the list does not show it again.
+    assert!(!ws.send("GET", "/admin/comptes", &admin, None).body.contains(&password));
+    // The same login again is refused.
+    assert_eq!(ws.send("POST", "/admin/comptes", &admin, Some(&ok)).status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (logged, session) = ws.try_login("m.durand", &password);
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ws.send("GET", "/dossiers/01-distance-attribution", &session, None).status,
+        StatusCode::OK,
+        "OE-042's dossier"
+    );
+    // Disabled: their session ends and they cannot log in.
+    let off = ws.send("POST", "/admin/comptes/m.durand/desactiver", &admin, Some(&[("csrf", &csrf)]));
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert_eq!(ws.send("GET", "/dossiers", &session, None).status, StatusCode::SEE_OTHER);
+    assert_eq!(ws.try_login("m.durand", &password).0.status, StatusCode::OK, "back to the login page");
+}
