@@ -17,12 +17,16 @@ pub enum AppError {
     BadRequest(String),
     /// Something failed on the server; the detail is logged, not shown.
     Internal(String),
+    /// The store's disk (or the database's size limit) is full: the change was rolled back.
+    /// The detail is logged, not shown.
+    StorageFull(String),
 }
 
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::NotFound { .. } => AppError::NotFound,
+            full if full.is_storage_full() => AppError::StorageFull(full.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -53,14 +57,22 @@ impl AppError {
                 "Erreur du serveur",
                 "L'opération n'a pas pu être faite ; rien n'a été enregistré. Réessayez, puis prévenez l'administrateur.".into(),
             ),
+            AppError::StorageFull(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Erreur du serveur",
+                "Le serveur n'a plus de place pour enregistrer : rien n'a été enregistré. Prévenez l'administrateur."
+                    .into(),
+            ),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self {
-            eprintln!("cqpt serve: internal error: {cause}");
+        match &self {
+            AppError::Internal(cause) => eprintln!("cqpt serve: internal error: {cause}"),
+            AppError::StorageFull(cause) => eprintln!("cqpt serve: store full, change refused: {cause}"),
+            _ => {}
         }
         let (status, title, text) = self.parts();
         let body = format!(

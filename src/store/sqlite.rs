@@ -88,6 +88,16 @@ impl SqliteStore {
         &self.path
     }
 
+    /// Lets the database grow by at most `pages` more pages through this connection
+    /// (`PRAGMA max_page_count`): a write that needs more fails as on a full disk
+    /// ([`StoreError::is_storage_full`]) and is rolled back. A quota, and how a full disk is
+    /// tested without one. The new limit, in pages.
+    pub fn limit_growth(&self, pages: i64) -> Result<i64> {
+        let e = db(&self.path);
+        let now: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(&e)?;
+        self.conn.query_row(&format!("PRAGMA max_page_count = {}", now + pages), [], |r| r.get(0)).map_err(&e)
+    }
+
     /// The schema version recorded in the file.
     pub fn schema_version(&self) -> Result<i64> {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db(&self.path))

@@ -57,3 +57,4 @@ mod units_decision;
 mod webdriver;
 mod workflow_rules;
 mod workspace;
+mod workspace_durability;
