@@ -21,10 +21,11 @@ use std::time::Duration;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "desk", include_str!("../../migrations/0002_desk.sql")),
+    (3, "list_order", include_str!("../../migrations/0003_list_order.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
