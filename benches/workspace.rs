@@ -3,7 +3,7 @@
 //! of applications, the same list searched by a name and filtered on a state, and a dossier
 //! page. Target on the 2-core machine: p95 < 50 ms for each page.
 //!
-//! Run: `cargo bench --bench workspace`. criterion times a batch (every client's four requests,
+//! Run: `cargo bench --bench workspace`. criterion times a batch (every client's requests,
 //! all clients at once); each request's own latency is recorded and p50/p95/p99 per page are
 //! printed at the end. The store is generated (`synthetic::generate`) and imported once, then kept
 //! in `target/bench-workspace/` under its count and seed.
@@ -216,77 +216,86 @@ fn bench(c: &mut Criterion) {
     runtime.spawn(cqpt::server::serve(listener, Arc::new(state)));
     let cookie = login(addr);
 
-    // Each client's loop: its own connection, the four pages, a different name and dossier
-    // each time.
-    let latencies: Arc<Mutex<[Vec<Duration>; 4]>> = Arc::new(Mutex::new(Default::default()));
-    let mut round = 0usize;
-    let batch = |round: usize| {
-        let start = Arc::new(Barrier::new(CLIENTS));
-        let threads: Vec<_> = (0..CLIENTS)
-            .map(|client| {
-                let n = round * CLIENTS + client;
-                let name = names[n % names.len()].as_str();
-                let applied = serde_urlencoded::to_string([("q", name), ("etat", "applied")]).unwrap();
-                let search = serde_urlencoded::to_string([("q", name)]).unwrap();
-                let paths = [
-                    "/auvicom".to_string(),
-                    format!("/auvicom?{applied}"),
-                    format!("/auvicom?{search}"),
-                    format!("/dossiers/{}", ids[n % ids.len()]),
-                ];
-                let (start, latencies, cookie) = (start.clone(), latencies.clone(), cookie.clone());
-                std::thread::spawn(move || {
-                    let mut c = Client::new(addr, &cookie);
-                    start.wait();
-                    let mut mine = [Duration::ZERO; 4];
-                    for (page, path) in paths.iter().enumerate() {
-                        let t = Instant::now();
-                        let (status, body) = c.get(path);
-                        mine[page] = t.elapsed();
-                        assert_eq!(status, 200, "{path}: {body}");
-                    }
-                    let mut all = latencies.lock().unwrap();
-                    for (page, d) in mine.into_iter().enumerate() {
-                        all[page].push(d);
-                    }
+    // Two loads: the pages of issue 14 (the list, the list searched on a name among the
+    // applications, a dossier page), then the same with a search of a name over every dossier.
+    // Each client has its own connection, a different name and dossier each time.
+    let mixes: [(&str, &[usize]); 2] = [
+        ("20 clients at once: list, search among applications, dossier page", &[0, 1, 3]),
+        ("20 clients at once: the same and a search over every dossier", &[0, 1, 2, 3]),
+    ];
+    for (label, pages) in mixes {
+        let latencies: Arc<Mutex<[Vec<Duration>; 4]>> = Arc::new(Mutex::new(Default::default()));
+        let mut round = 0usize;
+        let batch = |round: usize| {
+            let start = Arc::new(Barrier::new(CLIENTS));
+            let threads: Vec<_> = (0..CLIENTS)
+                .map(|client| {
+                    let n = round * CLIENTS + client;
+                    let name = names[n % names.len()].as_str();
+                    let applied = serde_urlencoded::to_string([("q", name), ("etat", "applied")]).unwrap();
+                    let search = serde_urlencoded::to_string([("q", name)]).unwrap();
+                    let paths = [
+                        "/auvicom".to_string(),
+                        format!("/auvicom?{applied}"),
+                        format!("/auvicom?{search}"),
+                        format!("/dossiers/{}", ids[n % ids.len()]),
+                    ];
+                    let (start, latencies, cookie) = (start.clone(), latencies.clone(), cookie.clone());
+                    std::thread::spawn(move || {
+                        let mut c = Client::new(addr, &cookie);
+                        start.wait();
+                        let mut mine = Vec::new();
+                        for &page in pages {
+                            let t = Instant::now();
+                            let (status, body) = c.get(&paths[page]);
+                            mine.push((page, t.elapsed()));
+                            assert_eq!(status, 200, "{}: {body}", paths[page]);
+                        }
+                        let mut all = latencies.lock().unwrap();
+                        for (page, d) in mine {
+                            all[page].push(d);
+                        }
+                    })
                 })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
-        }
-    };
-    // Warm up: the first connections and statements.
-    batch(0);
-    latencies.lock().unwrap().iter_mut().for_each(Vec::clear);
-
-    let mut group = c.benchmark_group("workspace, 10,000 dossiers");
-    group.sampling_mode(SamplingMode::Flat);
-    group.sample_size(20);
-    group.measurement_time(Duration::from_secs(30));
-    group.bench_function("20 clients at once: list, 2 searches, dossier page", |b| {
-        b.iter_custom(|iters| {
-            let t = Instant::now();
-            for _ in 0..iters {
-                round += 1;
-                batch(round);
+                .collect();
+            for t in threads {
+                t.join().unwrap();
             }
-            t.elapsed()
-        });
-    });
-    group.finish();
+        };
+        // Warm up: the first connections and statements.
+        batch(0);
+        latencies.lock().unwrap().iter_mut().for_each(Vec::clear);
 
-    let mut all = latencies.lock().unwrap();
-    println!("\nLatency per request, {CLIENTS} clients at once, {DOSSIERS} dossiers:");
-    for (page, samples) in PAGES.iter().zip(all.iter_mut()) {
-        samples.sort();
-        println!(
-            "  {page:<28} n = {:>6}  p50 = {:>7.2} ms  p95 = {:>7.2} ms  p99 = {:>7.2} ms",
-            samples.len(),
-            percentile(samples, 50.0).as_secs_f64() * 1e3,
-            percentile(samples, 95.0).as_secs_f64() * 1e3,
-            percentile(samples, 99.0).as_secs_f64() * 1e3,
-        );
+        let mut group = c.benchmark_group("workspace, 10,000 dossiers");
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(20);
+        group.measurement_time(Duration::from_secs(20));
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let t = Instant::now();
+                for _ in 0..iters {
+                    round += 1;
+                    batch(round);
+                }
+                t.elapsed()
+            });
+        });
+        group.finish();
+
+        let mut all = latencies.lock().unwrap();
+        println!("\nLatency per request ({label}), {DOSSIERS} dossiers:");
+        for &page in pages {
+            let samples = &mut all[page];
+            samples.sort();
+            println!(
+                "  {:<28} n = {:>6}  p50 = {:>7.2} ms  p95 = {:>7.2} ms  p99 = {:>7.2} ms",
+                PAGES[page],
+                samples.len(),
+                percentile(samples, 50.0).as_secs_f64() * 1e3,
+                percentile(samples, 95.0).as_secs_f64() * 1e3,
+                percentile(samples, 99.0).as_secs_f64() * 1e3,
+            );
+        }
     }
 }
 
