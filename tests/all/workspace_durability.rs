@@ -306,10 +306,12 @@ fn kill_during_submissions(
         other.iter().all(|e| !e.starts_with(['4', '5'])),
         "only acknowledgements and broken connections: {other:?}"
     );
+    let refused = other.iter().filter(|e| e.contains("refused")).count();
     eprintln!(
-        "round {round}: killed after {kill_after} acknowledgements; {} acknowledged in all, {} cut off",
+        "round {round}: killed after {kill_after} acknowledgements; {} acknowledged in all, {} cut off \
+         in flight, {refused} not connected before the kill",
         acknowledged.len(),
-        other.len()
+        other.len() - refused,
     );
     acknowledged
 }
