@@ -486,3 +486,34 @@ fn a_store_that_cannot_grow_refuses_the_write_and_keeps_everything_before() {
     let body = String::from_utf8(body.to_vec()).unwrap();
     assert!(body.contains("plus de place") && body.contains("rien n&#39;a été enregistré"), "{body}");
 }
+
+/// Applications of one candidate submitted at once each get their own dossier: none
+/// acknowledged is overwritten by another.
+#[test]
+fn simultaneous_applications_of_one_candidate_each_keep_their_dossier() {
+    const CLIENTS: usize = 12;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("cqpt.sqlite");
+    let server = Server::start(&store);
+    let (session, csrf) = login(server.addr, server.password.as_deref().unwrap());
+    let addr = server.addr;
+    let start = Arc::new(Barrier::new(CLIENTS));
+    let threads: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let form = application("CQ-2026-7777", &csrf);
+            let (session, start) = (session.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                submit(addr, &session, &form)
+            })
+        })
+        .collect();
+    let mut ids: Vec<String> = threads.into_iter().map(|t| t.join().unwrap().unwrap()).collect();
+    server.kill();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), CLIENTS, "one dossier per acknowledged application: {ids:?}");
+    let acknowledged: Vec<(String, String)> =
+        ids.into_iter().map(|id| ("CQ-2026-7777".to_string(), id)).collect();
+    check_store(&store, &acknowledged);
+}
