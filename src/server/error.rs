@@ -19,12 +19,16 @@ pub enum AppError {
     TooLarge(String),
     /// Something failed on the server; the detail is logged, not shown.
     Internal(String),
+    /// The store's disk (or the database's size limit) is full: the change was rolled back.
+    /// The detail is logged, not shown.
+    StorageFull(String),
 }
 
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::NotFound { .. } => AppError::NotFound,
+            full if full.is_storage_full() => AppError::StorageFull(full.to_string()),
             crate::store::StoreError::TooLarge { name, limit, .. } => AppError::TooLarge(format!(
                 "« {name} » dépasse la taille admise ({} Mo au plus) : il n'est pas conservé.",
                 limit / (1024 * 1024)
@@ -61,14 +65,22 @@ impl AppError {
                 "Erreur du serveur",
                 "L'opération n'a pas pu être faite ; rien n'a été enregistré. Réessayez, puis prévenez l'administrateur.".into(),
             ),
+            AppError::StorageFull(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Erreur du serveur",
+                "Le serveur n'a plus de place pour enregistrer : rien n'a été enregistré. Prévenez l'administrateur."
+                    .into(),
+            ),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self {
-            eprintln!("cqpt serve: internal error: {cause}");
+        match &self {
+            AppError::Internal(cause) => eprintln!("cqpt serve: internal error: {cause}"),
+            AppError::StorageFull(cause) => eprintln!("cqpt serve: store full, change refused: {cause}"),
+            _ => {}
         }
         let (status, title, text) = self.parts();
         let body = format!(

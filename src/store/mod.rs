@@ -103,6 +103,20 @@ pub enum StoreError {
     Archive(String),
 }
 
+impl StoreError {
+    /// The disk of the store (or the database's page limit) is full: `SQLite` rolled the
+    /// change back, and nothing of it was recorded.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            StoreError::Database { source: rusqlite::Error::SqliteFailure(e, _), .. } => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            StoreError::Io { source, .. } => source.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
+}
+
 /// A short name for the store's results.
 pub type Result<T> = std::result::Result<T, StoreError>;
 

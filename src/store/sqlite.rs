@@ -21,10 +21,11 @@ use std::time::Duration;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "desk", include_str!("../../migrations/0002_desk.sql")),
+    (3, "list_order", include_str!("../../migrations/0003_list_order.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -86,6 +87,16 @@ impl SqliteStore {
     /// The file of the store.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Lets the database grow by at most `pages` more pages through this connection
+    /// (`PRAGMA max_page_count`): a write that needs more fails as on a full disk
+    /// ([`StoreError::is_storage_full`]) and is rolled back. A quota, and how a full disk is
+    /// tested without one. The new limit, in pages.
+    pub fn limit_growth(&self, pages: i64) -> Result<i64> {
+        let e = db(&self.path);
+        let now: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(&e)?;
+        self.conn.query_row(&format!("PRAGMA max_page_count = {}", now + pages), [], |r| r.get(0)).map_err(&e)
     }
 
     /// The schema version recorded in the file.

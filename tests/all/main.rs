@@ -58,4 +58,5 @@ mod webdriver;
 mod workflow_rules;
 mod workspace;
 mod workspace_browser;
+mod workspace_durability;
 mod workspace_tls;

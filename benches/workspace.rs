@@ -1,0 +1,303 @@
+//! Latency of the workspace (issue 14): 10,000 dossiers in the store, the server in process on
+//! 127.0.0.1, one logged-in session, 20 clients at once each asking in a loop for AUVICOM's list
+//! of applications, the same list searched by a name and filtered on a state, and a dossier
+//! page. Target on the 2-core machine: p95 < 50 ms for each page.
+//!
+//! Run: `cargo bench --bench workspace`. criterion times a batch (every client's requests,
+//! all clients at once); each request's own latency is recorded and p50/p95/p99 per page are
+//! printed at the end. The store is generated (`synthetic::generate`) and imported once, then kept
+//! in `target/bench-workspace/` under its count and seed.
+
+// criterion's macros generate the undocumented `main` and group functions.
+#![allow(missing_docs)]
+// A benchmark reads the clock: that is its job (clippy.toml bans it in the library only).
+#![allow(clippy::disallowed_methods)]
+// Benchmarks build their fixtures the plainest way.
+#![allow(clippy::format_push_string)]
+
+use cqpt::accounts::{Role, Secret};
+use cqpt::context::load_context;
+use cqpt::quiz::serve::Clock;
+use cqpt::server::AppState;
+use cqpt::source::{DataSource, SourceFile};
+use cqpt::store::{self, NewUser, SqliteStore, Store};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+// The same allocator as the `cqpt` binary, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const DOSSIERS: usize = 10_000;
+const SEED: u64 = 14;
+const CLIENTS: usize = 20;
+const LOGIN: &str = "banc";
+const PASSWORD: &str = "mot-de-passe-du-banc-d-essai";
+
+/// The pages asked for, in each client's loop. The generated dossiers are complete (none is
+/// still `applied`), so the search filtered on `applied` finds nothing through the state's index;
+/// the same search without the state reads every candidate's name.
+const PAGES: [&str; 4] = ["/auvicom", "/auvicom?q=…&etat=applied", "/auvicom?q=…", "/dossiers/{id}"];
+
+/// The server's clock.
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    }
+}
+
+/// The store with `DOSSIERS` generated dossiers and the bench's account, made once and kept.
+fn store() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+    let dir = target.join("bench-workspace");
+    let path = dir.join(format!("store-{DOSSIERS}-{SEED}.sqlite"));
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let partial = dir.join(format!("store-{DOSSIERS}-{SEED}.partial.sqlite"));
+    for stale in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", partial.display()));
+    }
+    eprintln!("workspace bench: importing {DOSSIERS} generated dossiers into {} (once)", path.display());
+    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
+    let mut s = SqliteStore::open(&partial, Arc::new(SystemClock)).unwrap();
+    let mut imported = 0;
+    for g in cqpt::synthetic::generate(&library, &policy, DOSSIERS, SEED, &[2025, 2026]) {
+        let file = SourceFile { name: g.file_name, text: g.yaml };
+        if store::import_dossier(&mut s, "banc", &file, &library, &policy).is_ok() {
+            imported += 1;
+        }
+    }
+    assert!(imported >= DOSSIERS * 99 / 100, "{imported} dossiers imported");
+    let hash = cqpt::accounts::hash_password(&Secret::new(PASSWORD)).unwrap();
+    s.create_user(
+        "banc",
+        &NewUser {
+            login: LOGIN.into(),
+            display_name: "Banc d'essai".into(),
+            role: Role::AuvicomOfficer,
+            body: None,
+            password_hash: hash,
+        },
+    )
+    .unwrap();
+    // Closing the last connection checkpoints the WAL into the file, which is then complete.
+    drop(s);
+    std::fs::rename(&partial, &path).unwrap();
+    path
+}
+
+/// A client on one kept-alive connection.
+struct Client {
+    reader: BufReader<TcpStream>,
+    addr: SocketAddr,
+    cookie: String,
+}
+
+impl Client {
+    fn new(addr: SocketAddr, cookie: &str) -> Client {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Client { reader: BufReader::new(stream), addr, cookie: cookie.to_string() }
+    }
+
+    /// One request: status, `Set-Cookie` values, body.
+    fn send(&mut self, method: &str, path: &str, extra: &str, body: &str) -> (u16, Vec<String>, String) {
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.addr);
+        if !self.cookie.is_empty() {
+            head.push_str(&format!("Cookie: {}\r\n", self.cookie));
+        }
+        head.push_str(extra);
+        head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        self.reader.get_mut().write_all(head.as_bytes()).unwrap();
+        let mut line = String::new();
+        self.reader.read_line(&mut line).unwrap();
+        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+        let (mut length, mut chunked, mut cookies) = (0, false, Vec::new());
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).unwrap();
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = l.split_once(':') {
+                let value = value.trim();
+                match name.to_ascii_lowercase().as_str() {
+                    "content-length" => length = value.parse().unwrap(),
+                    "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                    "set-cookie" => cookies.push(value.split(';').next().unwrap().to_string()),
+                    _ => {}
+                }
+            }
+        }
+        let mut bytes = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.reader.read_line(&mut line).unwrap();
+                let n = usize::from_str_radix(line.trim(), 16).unwrap();
+                let mut chunk = vec![0; n + 2];
+                self.reader.read_exact(&mut chunk).unwrap();
+                if n == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&chunk[..n]);
+            }
+        } else {
+            bytes.resize(length, 0);
+            self.reader.read_exact(&mut bytes).unwrap();
+        }
+        (status, cookies, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn get(&mut self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.send("GET", path, "", "");
+        (status, body)
+    }
+}
+
+/// The value of the first hidden input `name` of a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in:\n{page}")) + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+/// Logs the bench's account in: its session cookie.
+fn login(addr: SocketAddr) -> String {
+    let mut c = Client::new(addr, "");
+    let (_, cookies, page) = c.send("GET", "/connexion", "", "");
+    let csrf = hidden(&page, "csrf");
+    c.cookie = cookies.into_iter().find(|k| k.starts_with("cqpt_login=")).unwrap();
+    let form =
+        serde_urlencoded::to_string([("login", LOGIN), ("password", PASSWORD), ("csrf", &csrf)]).unwrap();
+    let (status, cookies, _) =
+        c.send("POST", "/connexion", "Content-Type: application/x-www-form-urlencoded\r\n", &form);
+    assert_eq!(status, 303);
+    cookies.into_iter().find(|k| k.starts_with("cqpt_session=")).unwrap()
+}
+
+/// p-th percentile of sorted `values`.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn bench(c: &mut Criterion) {
+    let path = store();
+    let (names, ids) = {
+        let s = SqliteStore::open(&path, Arc::new(SystemClock)).unwrap();
+        let all = s.dossiers().unwrap();
+        assert!(all.len() >= DOSSIERS * 99 / 100, "{} dossiers in the store", all.len());
+        let names: Vec<String> = all
+            .iter()
+            .step_by(97)
+            .filter_map(|d| d.candidate_name.as_deref()?.split_whitespace().next().map(str::to_string))
+            .take(50)
+            .collect();
+        let ids: Vec<String> = all.iter().step_by(all.len() / 200).map(|d| d.id.clone()).collect();
+        (names, ids)
+    };
+    assert!(!names.is_empty(), "names in the store");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let state = AppState::new(DataSource::Embedded, path, Arc::new(SystemClock), false).unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(cqpt::server::serve(listener, Arc::new(state)));
+    let cookie = login(addr);
+
+    // Two loads: the pages of issue 14 (the list, the list searched on a name among the
+    // applications, a dossier page), then the same with a search of a name over every dossier.
+    // Each client has its own connection, a different name and dossier each time.
+    let mixes: [(&str, &[usize]); 2] = [
+        ("20 clients at once: list, search among applications, dossier page", &[0, 1, 3]),
+        ("20 clients at once: the same and a search over every dossier", &[0, 1, 2, 3]),
+    ];
+    for (label, pages) in mixes {
+        let latencies: Arc<Mutex<[Vec<Duration>; 4]>> = Arc::new(Mutex::new(Default::default()));
+        let mut round = 0usize;
+        let batch = |round: usize| {
+            let start = Arc::new(Barrier::new(CLIENTS));
+            let threads: Vec<_> = (0..CLIENTS)
+                .map(|client| {
+                    let n = round * CLIENTS + client;
+                    let name = names[n % names.len()].as_str();
+                    let applied = serde_urlencoded::to_string([("q", name), ("etat", "applied")]).unwrap();
+                    let search = serde_urlencoded::to_string([("q", name)]).unwrap();
+                    let paths = [
+                        "/auvicom".to_string(),
+                        format!("/auvicom?{applied}"),
+                        format!("/auvicom?{search}"),
+                        format!("/dossiers/{}", ids[n % ids.len()]),
+                    ];
+                    let (start, latencies, cookie) = (start.clone(), latencies.clone(), cookie.clone());
+                    std::thread::spawn(move || {
+                        let mut c = Client::new(addr, &cookie);
+                        start.wait();
+                        let mut mine = Vec::new();
+                        for &page in pages {
+                            let t = Instant::now();
+                            let (status, body) = c.get(&paths[page]);
+                            mine.push((page, t.elapsed()));
+                            assert_eq!(status, 200, "{}: {body}", paths[page]);
+                        }
+                        let mut all = latencies.lock().unwrap();
+                        for (page, d) in mine {
+                            all[page].push(d);
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+        };
+        // Warm up: the first connections and statements.
+        batch(0);
+        latencies.lock().unwrap().iter_mut().for_each(Vec::clear);
+
+        let mut group = c.benchmark_group("workspace, 10,000 dossiers");
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(20);
+        group.measurement_time(Duration::from_secs(20));
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let t = Instant::now();
+                for _ in 0..iters {
+                    round += 1;
+                    batch(round);
+                }
+                t.elapsed()
+            });
+        });
+        group.finish();
+
+        let mut all = latencies.lock().unwrap();
+        println!("\nLatency per request ({label}), {DOSSIERS} dossiers:");
+        for &page in pages {
+            let samples = &mut all[page];
+            samples.sort();
+            println!(
+                "  {:<28} n = {:>6}  p50 = {:>7.2} ms  p95 = {:>7.2} ms  p99 = {:>7.2} ms",
+                PAGES[page],
+                samples.len(),
+                percentile(samples, 50.0).as_secs_f64() * 1e3,
+                percentile(samples, 95.0).as_secs_f64() * 1e3,
+                percentile(samples, 99.0).as_secs_f64() * 1e3,
+            );
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
