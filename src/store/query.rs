@@ -36,11 +36,8 @@ pub fn where_clause(q: &DossierQuery) -> (String, Vec<String>) {
     for word in q.text.iter().flat_map(|t| t.split_whitespace()).take(MAX_WORDS) {
         values.push(format!("%{}%", like_escaped(&word.to_lowercase())));
         let n = values.len();
-        // The same bound value for the three columns.
-        conditions.push(format!(
-            "(lower(d.id) LIKE ?{n} ESCAPE '\\' OR lower(d.candidate_id) LIKE ?{n} ESCAPE '\\' \
-             OR lower(coalesce(c.family_name, '') || ' ' || coalesce(c.given_name, '')) LIKE ?{n} ESCAPE '\\')"
-        ));
+        // `search` holds the id, the file number and the names, lower-cased (schema v4).
+        conditions.push(format!("d.search LIKE ?{n} ESCAPE '\\'"));
     }
     let exact = [
         ("d.state", q.state.as_ref().filter(|s| !s.is_empty())),

@@ -22,10 +22,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "desk", include_str!("../../migrations/0002_desk.sql")),
     (3, "list_order", include_str!("../../migrations/0003_list_order.sql")),
+    (4, "search", include_str!("../../migrations/0004_search.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -391,9 +392,9 @@ impl Store for SqliteStore {
                 }
             }
             tx.execute(
-                "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms, phase, recevable) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
-                 candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9, phase = ?10, recevable = ?11",
+                "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms, phase, recevable, search) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
+                 candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9, phase = ?10, recevable = ?11, search = ?12",
                 params![
                     id,
                     dossier.certificate,
@@ -406,6 +407,7 @@ impl Store for SqliteStore {
                     now,
                     facts.phase,
                     facts.recevable,
+                    format!("{id} {} {} {}", c.id, c.family_name, c.given_name).to_lowercase(),
                 ],
             )
             .map_err(&e)?;
@@ -821,7 +823,11 @@ impl Store for SqliteStore {
             tx.execute(&format!("DELETE FROM dossier_employers WHERE dossier_id IN ({in_dossiers})"), [candidate])
                 .map_err(&e)?;
             let dossiers = tx
-                .execute("UPDATE dossiers SET yaml = NULL WHERE candidate_id = ?1 AND yaml IS NOT NULL", [candidate])
+                .execute(
+                    "UPDATE dossiers SET yaml = NULL, search = lower(id || ' ' || candidate_id) \
+                     WHERE candidate_id = ?1 AND yaml IS NOT NULL",
+                    [candidate],
+                )
                 .map_err(&e)?;
             drop_orphan_blobs(tx).map_err(&e)?;
             let erasure = Erasure { dossiers, files, documents };

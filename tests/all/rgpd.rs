@@ -55,8 +55,20 @@ fn erasure_removes_the_personal_data_and_keeps_the_summaries() {
     let (_dir, path, mut store) = scratch_store();
     import_examples(&mut store);
     let d = store.dossiers().unwrap()[0].clone();
+    let family = d.candidate_name.clone().unwrap().rsplit(' ').next().unwrap().to_string();
+    let by_name = |store: &cqpt::store::SqliteStore| {
+        let q = cqpt::store::DossierQuery { text: Some(family.clone()), ..Default::default() };
+        store.find_dossiers(&q).unwrap().0.into_iter().any(|x| x.id == d.id)
+    };
+    assert!(by_name(&store), "found by the candidate's name before erasure");
     let file = store.add_file("officer", &d.id, "contrat.pdf", "application/pdf", b"contract").unwrap();
     let erasure = store.erase_candidate("dpo", &d.candidate).unwrap();
+    assert!(!by_name(&store), "the search column keeps no name after erasure");
+    let number = cqpt::store::DossierQuery { text: Some(d.candidate.clone()), ..Default::default() };
+    assert!(
+        store.find_dossiers(&number).unwrap().0.iter().any(|x| x.id == d.id),
+        "still found by its number"
+    );
     assert_eq!((erasure.files, erasure.documents), (1, 0));
     assert!(erasure.dossiers >= 1);
     assert_eq!(store.dossier_yaml(&d.id).unwrap(), Some(None));
