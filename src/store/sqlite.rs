@@ -447,32 +447,23 @@ impl Store for SqliteStore {
     fn find_dossiers(&self, q: &DossierQuery) -> Result<(Vec<DossierSummary>, usize)> {
         let e = db(&self.path);
         let (filter, values) = super::query::where_clause(q);
-        // One pass: the page and, beside each row, how many the filter selects in all.
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) {SUMMARY_FROM} {filter}"),
+                params_from_iter(values.iter()),
+                |r| r.get(0),
+            )
+            .map_err(&e)?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, count(*) OVER () {SUMMARY_FROM} {filter} \
-             ORDER BY d.updated_ms DESC, d.id LIMIT {} OFFSET {}",
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} {filter} ORDER BY d.updated_ms DESC, d.id LIMIT {} OFFSET {}",
             q.limit.clamp(1, 500),
             q.offset
         );
         let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
-        let rows = stmt
-            .query_map(params_from_iter(values.iter()), |r| Ok((summary_from_row(r)?, r.get::<_, i64>(11)?)))
-            .map_err(&e)?;
-        let rows: Vec<(DossierSummary, i64)> = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
-        let total = match rows.first() {
-            Some((_, n)) => *n,
-            // A page past the end: count apart.
-            None if q.offset > 0 => self
-                .conn
-                .query_row(
-                    &format!("SELECT count(*) {SUMMARY_FROM} {filter}"),
-                    params_from_iter(values.iter()),
-                    |r| r.get(0),
-                )
-                .map_err(&e)?,
-            None => 0,
-        };
-        Ok((rows.into_iter().map(|(d, _)| d).collect(), usize::try_from(total).unwrap_or(0)))
+        let rows = stmt.query_map(params_from_iter(values.iter()), summary_from_row).map_err(&e)?;
+        let rows = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
+        Ok((rows, usize::try_from(total).unwrap_or(0)))
     }
 
     fn dossier(&self, id: &str) -> Result<Option<DossierSummary>> {
