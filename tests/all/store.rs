@@ -362,3 +362,29 @@ fn a_backup_taken_during_a_write_holds_only_what_was_committed() {
     assert_eq!(copy.verify_registry().unwrap(), n);
     assert!(copy.dossiers().unwrap().iter().all(|d| d.state != "half-written"));
 }
+
+#[test]
+fn a_list_page_says_how_many_the_filter_selects_whatever_the_page() {
+    let (_dir, _path, mut store) = scratch_store();
+    let n = import_examples(&mut store);
+    let page = |offset: usize, text: Option<&str>, state: Option<&str>| {
+        let q = store::DossierQuery {
+            text: text.map(str::to_string),
+            state: state.map(str::to_string),
+            limit: 10,
+            offset,
+            ..store::DossierQuery::default()
+        };
+        let (rows, total) = store.find_dossiers(&q).unwrap();
+        (rows.len(), total)
+    };
+    assert_eq!(page(0, None, None), (10, n));
+    assert_eq!(page(20, None, None), (n - 20, n));
+    assert_eq!(page(40, None, None), (0, n), "past the end, the total still counts");
+    // A word of a name, any case; two words must both be there; a LIKE wildcard is literal.
+    assert_eq!(page(0, Some("FONTAINE"), None), (1, 1));
+    assert_eq!(page(0, Some("renaud samia"), None), (2, 2));
+    assert_eq!(page(0, Some("renaud léa"), None), (0, 0));
+    assert_eq!(page(0, Some("%"), None), (0, 0));
+    assert_eq!(page(0, None, Some("not-recevable")).1, 9);
+}
