@@ -77,9 +77,14 @@ impl Ws {
             }
             None => Body::empty(),
         };
+        self.call(req.body(body).unwrap())
+    }
+
+    /// One request through the router: its answer, the body read whole.
+    fn call(&self, req: Request<Body>) -> Answer {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+            let res = self.app.clone().oneshot(req).await.unwrap();
             let status = res.status();
             let cookies = res
                 .headers()
@@ -113,23 +118,7 @@ impl Ws {
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
             .body(Body::from(body))
             .unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let res = self.app.clone().oneshot(req).await.unwrap();
-            let status = res.status();
-            let location = res
-                .headers()
-                .get(header::LOCATION)
-                .map(|v| v.to_str().unwrap().to_string())
-                .unwrap_or_default();
-            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-            Answer {
-                status,
-                cookies: Vec::new(),
-                location,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            }
-        })
+        self.call(req)
     }
 
     /// Logs `login` in with `password`: the answer and the session cookie (`name=value`).
