@@ -337,6 +337,24 @@ fn too_large(name: &str, size: usize) -> Result<()> {
     Ok(())
 }
 
+/// The columns of a registry [`Entry`], in the order `entry_from_row` reads them.
+const ENTRY_COLUMNS: &str = "seq, previous, actor, at_ms, action, subject, before, after, detail, hash";
+
+impl SqliteStore {
+    /// Every row `sql` selects with `params`, each read by `row`.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let e = db(&self.path);
+        let mut stmt = self.conn.prepare(sql).map_err(&e)?;
+        let rows = stmt.query_map(params, row).map_err(&e)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+}
+
 impl Store for SqliteStore {
     fn put_dossier(
         &mut self,
@@ -435,13 +453,7 @@ impl Store for SqliteStore {
     }
 
     fn dossiers(&self) -> Result<Vec<DossierSummary>> {
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY d.id"))
-            .map_err(&e)?;
-        let rows = stmt.query_map([], summary_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(&format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY d.id"), [], summary_from_row)
     }
 
     fn find_dossiers(&self, q: &DossierQuery) -> Result<(Vec<DossierSummary>, usize)> {
@@ -478,13 +490,11 @@ impl Store for SqliteStore {
     }
 
     fn registry_of(&self, subject: &str) -> Result<Vec<Entry>> {
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, previous, actor, at_ms, action, subject, before, after, detail, hash FROM registry WHERE subject = ?1 ORDER BY id")
-            .map_err(&e)?;
-        let rows = stmt.query_map([subject], entry_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(
+            &format!("SELECT {ENTRY_COLUMNS} FROM registry WHERE subject = ?1 ORDER BY id"),
+            [subject],
+            entry_from_row,
+        )
     }
 
     fn bodies(&self) -> Result<Vec<BodySummary>> {
@@ -511,13 +521,11 @@ impl Store for SqliteStore {
     }
 
     fn documents(&self, dossier: &str) -> Result<Vec<StoredDocument>> {
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = ?1 ORDER BY d.id"))
-            .map_err(&e)?;
-        let rows = stmt.query_map([dossier], document_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = ?1 ORDER BY d.id"),
+            [dossier],
+            document_from_row,
+        )
     }
 
     fn document_bytes(&self, id: i64) -> Result<Option<(StoredDocument, Vec<u8>)>> {
@@ -713,13 +721,11 @@ impl Store for SqliteStore {
     }
 
     fn files(&self, dossier: &str) -> Result<Vec<StoredFile>> {
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {FILE_COLUMNS} FROM files WHERE dossier_id = ?1 ORDER BY id"))
-            .map_err(&e)?;
-        let rows = stmt.query_map([dossier], file_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(
+            &format!("SELECT {FILE_COLUMNS} FROM files WHERE dossier_id = ?1 ORDER BY id"),
+            [dossier],
+            file_from_row,
+        )
     }
 
     fn file_bytes(&self, id: i64) -> Result<Option<(StoredFile, Vec<u8>)>> {
@@ -780,13 +786,7 @@ impl Store for SqliteStore {
     }
 
     fn registry(&self) -> Result<Vec<Entry>> {
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, previous, actor, at_ms, action, subject, before, after, detail, hash FROM registry ORDER BY id")
-            .map_err(&e)?;
-        let rows = stmt.query_map([], entry_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(&format!("SELECT {ENTRY_COLUMNS} FROM registry ORDER BY id"), [], entry_from_row)
     }
 
     fn subject_export(&self, candidate: &str) -> Result<Vec<u8>> {
@@ -894,11 +894,7 @@ impl Store for SqliteStore {
     }
 
     fn users(&self) -> Result<Vec<User>> {
-        let e = db(&self.path);
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login")).map_err(&e)?;
-        let rows = stmt.query_map([], user_from_row).map_err(&e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+        self.rows(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login"), [], user_from_row)
     }
 
     fn user_count(&self) -> Result<usize> {
