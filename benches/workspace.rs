@@ -16,8 +16,8 @@
 #![allow(clippy::format_push_string)]
 
 use cqpt::accounts::{Role, Secret};
+use cqpt::clock::Clock;
 use cqpt::context::load_context;
-use cqpt::quiz::serve::Clock;
 use cqpt::server::AppState;
 use cqpt::source::{DataSource, SourceFile};
 use cqpt::store::{self, NewUser, SqliteStore, Store};
@@ -49,6 +49,10 @@ struct SystemClock;
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    }
+
+    fn monotonic_ms(&self) -> i64 {
+        self.now_ms()
     }
 }
 

@@ -68,6 +68,7 @@
 //! does the I/O.
 
 pub mod accounts;
+pub mod clock;
 mod closed_set;
 pub mod context;
 pub mod date;

@@ -266,6 +266,37 @@ pub struct QuizPolicy {
     pub scoring: QuizScoring,
 }
 
+/// Quiz sittings run in the workspace.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SittingsPolicy {
+    /// Most extra minutes an evaluator may grant a candidate, in all.
+    pub max_extra_minutes: u32,
+    /// Offset of the local times written into the dossier from UTC, in minutes.
+    pub utc_offset_minutes: i32,
+    /// Wrong access codes tolerated per address within the window.
+    pub code_failures_per_address: u32,
+    /// Wrong access codes tolerated from all addresses within the window.
+    pub code_failures_in_all: u32,
+    /// The window, in minutes.
+    pub code_failure_window_minutes: u32,
+    /// How long a seat's session outlives the sitting's time, in minutes.
+    pub seat_session_margin_minutes: u32,
+}
+
+impl Default for SittingsPolicy {
+    fn default() -> Self {
+        SittingsPolicy {
+            max_extra_minutes: 10,
+            utc_offset_minutes: 60,
+            code_failures_per_address: 5,
+            code_failures_in_all: 50,
+            code_failure_window_minutes: 15,
+            seat_session_margin_minutes: 60,
+        }
+    }
+}
+
 closed_set! {
     /// How answers make an item's level.
     pub enum QuizScoring {
@@ -360,6 +391,9 @@ pub struct Policy {
     pub quiz: QuizPolicy,
     /// The convention and the transmissions around the evaluation.
     pub procedure: ProcedurePolicy,
+    /// Quiz sittings in the workspace.
+    #[serde(default)]
+    pub sittings: SittingsPolicy,
     /// Per certificate, the sections it overrides (`[certificats.<id>.levels]`…), as written.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub certificats: BTreeMap<String, toml::Table>,

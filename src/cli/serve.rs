@@ -82,14 +82,16 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         }
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| cqpt::Error::Data(format!("runtime: {e}")))?;
+    let state = Arc::new(state);
     runtime.block_on(async {
+        cqpt::server::start_sittings(&state).await;
         if let Some((cert, key)) = tls {
             println!(
                 "cqpt serve : https://{} (magasin : {}) — Ctrl-C pour arrêter",
                 cmd.addr,
                 store_path.display()
             );
-            return cqpt::server::serve_tls(cmd.addr, cert, key, Arc::new(state)).await.map_err(|e| {
+            return cqpt::server::serve_tls(cmd.addr, cert, key, state).await.map_err(|e| {
                 cqpt::Error::Data(format!(
                     "HTTPS on {} with {} and {}: {e}",
                     cmd.addr,
@@ -106,7 +108,7 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
             cmd.addr,
             store_path.display()
         );
-        serve(listener, Arc::new(state)).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
+        serve(listener, state).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
     })?;
     drop(scratch);
     Ok(super::EXIT_OK)
@@ -114,18 +116,22 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
 
 /// The system clock moved so that it reads the start of `day` now.
 struct Shifted {
-    real: Arc<dyn cqpt::quiz::serve::Clock>,
+    real: Arc<dyn cqpt::clock::Clock>,
     offset_ms: i64,
 }
 
-impl cqpt::quiz::serve::Clock for Shifted {
+impl cqpt::clock::Clock for Shifted {
     fn now_ms(&self) -> i64 {
         self.real.now_ms() + self.offset_ms
+    }
+
+    fn monotonic_ms(&self) -> i64 {
+        self.real.monotonic_ms()
     }
 }
 
 /// A clock that starts on `day` (`--clock-start`).
-fn shifted(day: cqpt::date::Date) -> Arc<dyn cqpt::quiz::serve::Clock> {
+fn shifted(day: cqpt::date::Date) -> Arc<dyn cqpt::clock::Clock> {
     let real = clock();
     let epoch = cqpt::date::Date::new(1970, 1, 1).expect("the epoch exists");
     let start_ms = epoch.days_until(day) * 86_400_000;

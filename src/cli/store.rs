@@ -123,15 +123,22 @@ pub enum RgpdCommand {
 /// The binary's clock, handed to the store (the library never reads it).
 pub struct SystemClock;
 
-impl cqpt::quiz::serve::Clock for SystemClock {
+impl cqpt::clock::Clock for SystemClock {
     // The store's registry records the server's time of each change.
     #[allow(clippy::disallowed_methods)]
     fn now_ms(&self) -> i64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
     }
+
+    // Running sittings are timed on this one: it does not follow changes of the machine's clock.
+    #[allow(clippy::disallowed_methods)]
+    fn monotonic_ms(&self) -> i64 {
+        static ORIGIN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        ORIGIN.get_or_init(std::time::Instant::now).elapsed().as_millis() as i64
+    }
 }
 
-pub fn clock() -> Arc<dyn cqpt::quiz::serve::Clock> {
+pub fn clock() -> Arc<dyn cqpt::clock::Clock> {
     Arc::new(SystemClock)
 }
 

@@ -24,9 +24,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Held while a new dossier's id is chosen and the dossier stored.
-static NEW_DOSSIER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// The application form page's view.
 #[derive(Serialize)]
 struct FormView {
@@ -92,24 +89,7 @@ pub async fn create(
     let base = dossier_id(&dossier.candidate.id).unwrap_or_else(|| "demande".to_string());
     let facts = DossierFacts::of(&dossier, &state.library, &state.policy);
     let actor = me.user.login.clone();
-    let id = state
-        .pool
-        .run(move |s| {
-            // A second application of the same candidate gets the next free id. Choosing it and
-            // storing are one step for this server: two applications of one candidate sent at
-            // once would otherwise both take the same free id, and the second would overwrite
-            // (or be taken for) the first, though both were acknowledged.
-            let _one_at_a_time = NEW_DOSSIER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let mut id = base.clone();
-            let mut n = 1;
-            while s.dossier(&id)?.is_some() {
-                n += 1;
-                id = format!("{base}-{n}");
-            }
-            s.put_dossier(&actor, &id, &yaml, &dossier, &facts)?;
-            Ok(id)
-        })
-        .await?;
+    let id = state.pool.run(move |s| Ok(s.create_dossier(&actor, &base, &yaml, &dossier, &facts)?)).await?;
     Ok(Redirect::to(&format!("/dossiers/{id}?fait=demande")).into_response())
 }
 

@@ -80,6 +80,8 @@ pub struct Me {
     pub auvicom: bool,
     /// Whether they manage the accounts.
     pub admin: bool,
+    /// Whether they run quiz sittings.
+    pub quiz: bool,
 }
 
 impl Me {
@@ -91,6 +93,10 @@ impl Me {
             csrf: me.csrf.clone(),
             auvicom: scope::is_auvicom(me),
             admin: me.user.role == crate::accounts::Role::Administrator,
+            quiz: matches!(
+                me.user.role,
+                crate::accounts::Role::Evaluator | crate::accounts::Role::Administrator
+            ),
         }
     }
 }

@@ -20,12 +20,13 @@ pub mod dossier_page;
 pub mod error;
 pub mod pages;
 pub mod pool;
+pub mod quiz;
 pub mod scope;
 
 use crate::accounts::Role;
+use crate::clock::Clock;
 use crate::documents::Labels;
 use crate::policy::Policy;
-use crate::quiz::serve::Clock;
 use crate::referentiel::Library;
 use crate::source::DataSource;
 use auth::CurrentUser;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub data: DataSource,
     /// Cookies are marked `Secure` (served over TLS, directly or behind a proxy).
     pub secure: bool,
+    /// The quiz sittings under way.
+    pub quiz: quiz::Room,
 }
 
 impl AppState {
@@ -83,9 +86,23 @@ impl AppState {
         let labels = crate::context::load_labels(&data)?;
         let pages = Pages::load(&data)?;
         let templates = crate::render::Templates::load(&data)?;
-        let pool =
-            StorePool::open(store, clock.clone()).map_err(|e| crate::error::Error::Data(e.to_string()))?;
-        Ok(AppState { pool: Arc::new(pool), clock, library, policy, labels, pages, templates, data, secure })
+        let bank = crate::quiz::load(&data, &library)?;
+        let pool = StorePool::open(store.clone(), clock.clone())
+            .map_err(|e| crate::error::Error::Data(e.to_string()))?;
+        let quiz = quiz::Room::new(bank, store, clock.clone())
+            .map_err(|e| crate::error::Error::Data(format!("the quiz answers' writer: {e}")))?;
+        Ok(AppState {
+            pool: Arc::new(pool),
+            clock,
+            library,
+            policy,
+            labels,
+            pages,
+            templates,
+            data,
+            secure,
+            quiz,
+        })
     }
 }
 
@@ -93,6 +110,8 @@ impl AppState {
 const AUVICOM: &[Role] = &[Role::AuvicomOfficer, Role::Administrator];
 /// The administrator's pages.
 const ADMIN: &[Role] = &[Role::Administrator];
+/// The roles that run quiz sittings.
+const SITTINGS: &[Role] = &[Role::Evaluator, Role::Administrator];
 /// The roles that work on dossiers (everyone but candidates).
 const STAFF: &[Role] = &[Role::Administrator, Role::AuvicomOfficer, Role::Evaluator, Role::CommissionMember];
 
@@ -111,6 +130,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/comptes", get(admin::accounts).post(admin::create))
         .route("/admin/comptes/{login}/{action}", post(admin::set_disabled))
         .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
+    let sittings = Router::new()
+        .route("/seances", get(quiz::board::list).post(quiz::board::create))
+        .route("/seances/{id}", get(quiz::board::board))
+        .route("/seances/{id}/etat", get(quiz::board::board_state))
+        .route("/seances/{id}/clore", post(quiz::board::close_all))
+        .route("/seances/{id}/places/{dossier}/temps", post(quiz::board::extra))
+        .route("/seances/{id}/places/{dossier}/code", post(quiz::board::new_code))
+        .route("/seances/{id}/places/{dossier}/clore", post(quiz::board::close_one))
+        .route_layer(middleware::from_fn(|req, next| auth::require(SITTINGS, req, next)));
     let staff = Router::new()
         .route("/dossiers", get(desk::list))
         .route("/dossiers/{id}", get(dossier_page::page))
@@ -123,11 +151,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(auvicom)
         .merge(admin)
         .merge(staff)
+        .merge(sittings)
         .route_layer(middleware::from_fn(auth::csrf_checked))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));
     Router::new()
         .route("/connexion", get(auth::login_page).post(auth::login))
         .route("/static/{name}", get(asset))
+        // The candidates' side of a sitting: no account, a one-time code; the seat's session
+        // has its own cookie and CSRF token (checked by the handlers).
+        .route("/quiz", get(quiz::candidate::code_page).post(quiz::candidate::code_login))
+        .route("/quiz/epreuve", get(quiz::candidate::page))
+        .route("/quiz/epreuve/etat", get(quiz::candidate::status))
+        .route("/quiz/epreuve/reponse", post(quiz::candidate::answer))
+        .route("/quiz/epreuve/terminer", post(quiz::candidate::finish))
         .merge(private)
         .fallback(|| async { AppError::NotFound })
         // No framing, no sniffing, no referrer, scripts and styles from the server only,
@@ -146,6 +182,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(tower::limit::ConcurrencyLimitLayer::new(MAX_CONCURRENT))
         .with_state(state)
+}
+
+/// Takes up the sittings under way (a restart: time from the checkpoints, closings finished)
+/// and then closes seats at the end of their time, every second, for the server's life. Called
+/// before the server says it is ready.
+pub async fn start_sittings(state: &Arc<AppState>) {
+    if let Err(e) = quiz::resume(state).await {
+        eprintln!("cqpt serve: the sittings under way could not all be taken up: {e:?}");
+    }
+    let ticking = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            quiz::tick(&ticking).await;
+        }
+    });
 }
 
 /// A header set on every answer.

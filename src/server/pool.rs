@@ -2,7 +2,7 @@
 //! blocking thread so that the async workers never wait on the disk.
 
 use super::error::AppError;
-use crate::quiz::serve::Clock;
+use crate::clock::Clock;
 use crate::store::SqliteStore;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

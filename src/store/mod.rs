@@ -7,6 +7,7 @@
 //! without its entry, no entry without its change.
 
 pub mod query;
+pub mod quiz;
 pub mod sqlite;
 pub mod subject;
 
@@ -87,6 +88,9 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// What was read changed before the write (another user, another server): read again.
+    #[error("{0} changed since it was read")]
+    Stale(String),
     /// A value the store cannot take (an empty id, a role out of scope).
     #[error("{0}")]
     Refused(String),
@@ -301,6 +305,18 @@ pub trait Store {
         dossier: &Dossier,
         facts: &DossierFacts,
     ) -> Result<PutOutcome>;
+    /// Stores a new application under the first free id among `base`, `base-2`, `base-3`…
+    /// and returns it. Choosing the id and storing are one transaction: two applications of
+    /// one candidate sent at once, to one server or to two servers on the same store, get two
+    /// ids.
+    fn create_dossier(
+        &mut self,
+        actor: &str,
+        base: &str,
+        yaml: &str,
+        dossier: &Dossier,
+        facts: &DossierFacts,
+    ) -> Result<String>;
     /// Every dossier, by id.
     fn dossiers(&self) -> Result<Vec<DossierSummary>>;
     /// One page of the dossiers `q` selects, most recently changed first, and how many it

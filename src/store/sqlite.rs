@@ -7,9 +7,9 @@ use super::{
     Purge, PutOutcome, Result, Store, StoreError, StoredDocument, StoredFile, User, dossier_state,
 };
 use crate::accounts::Role;
+use crate::clock::Clock;
 use crate::date::Date;
 use crate::dossier::Dossier;
-use crate::quiz::serve::Clock;
 use crate::registry::{self, Change, Entry, Hash, sha256};
 use crate::retention::Retention;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
@@ -23,10 +23,12 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "desk", include_str!("../../migrations/0002_desk.sql")),
     (3, "list_order", include_str!("../../migrations/0003_list_order.sql")),
     (4, "search", include_str!("../../migrations/0004_search.sql")),
+    (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
+    (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -36,9 +38,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A store in one `SQLite` file.
 pub struct SqliteStore {
-    conn: Connection,
-    path: PathBuf,
-    clock: Arc<dyn Clock>,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
+    pub(super) clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -169,7 +171,7 @@ impl SqliteStore {
 
     /// Runs `f` in one immediate transaction, then appends the registry entry it returns (if
     /// any) and commits: no change without its entry.
-    fn write<T>(
+    pub(super) fn write<T>(
         &mut self,
         actor: &str,
         f: impl FnOnce(&Transaction<'_>) -> Result<(T, Option<Pending>)>,
@@ -198,23 +200,116 @@ impl SqliteStore {
     }
 }
 
+/// The body of [`Store::put_dossier`] inside its transaction: the dossier, its candidate,
+/// employers and evaluating body, and the registry entry to append.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn put_in(
+    tx: &Transaction<'_>,
+    path: &Path,
+    now: i64,
+    id: &str,
+    yaml: &str,
+    dossier: &Dossier,
+    facts: DossierFacts,
+) -> Result<(PutOutcome, Option<Pending>)> {
+    let e = db(path);
+    let after = sha256(yaml.as_bytes());
+    let before: Option<(Option<String>, Vec<u8>)> = tx
+        .query_row("SELECT yaml, yaml_sha256 FROM dossiers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .map_err(&e)?;
+    if let Some((Some(_), hash)) = &before
+        && hash.as_slice() == after.as_slice()
+    {
+        return Ok((PutOutcome::Unchanged, None));
+    }
+    let c = &dossier.candidate;
+    let birth = c.birth_date.map(|d| d.to_string());
+    tx.execute(
+        "INSERT INTO candidates (id, family_name, given_name, birth_date, erased_ms) VALUES (?1, ?2, ?3, ?4, NULL) \
+         ON CONFLICT (id) DO UPDATE SET family_name = ?2, given_name = ?3, birth_date = ?4, erased_ms = NULL",
+        params![c.id, c.family_name, c.given_name, birth],
+    )
+    .map_err(&e)?;
+    let body = dossier.evaluating_body.as_ref();
+    if let Some(b) = body {
+        tx.execute(
+            "INSERT INTO evaluating_bodies (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = ?2",
+            params![b.id, b.name],
+        )
+        .map_err(&e)?;
+        for a in &b.accreditation {
+            tx.execute(
+                "INSERT OR IGNORE INTO accreditations (body_id, event, on_date) VALUES (?1, ?2, ?3)",
+                params![b.id, a.event.as_str(), a.on.to_string()],
+            )
+            .map_err(&e)?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms, phase, recevable, search) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
+         candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9, phase = ?10, recevable = ?11, search = ?12",
+        params![
+            id,
+            dossier.certificate,
+            dossier_state(dossier, &facts),
+            c.id,
+            body.map(|b| b.id.as_str()),
+            dossier.latest_date().to_string(),
+            yaml,
+            after.as_slice(),
+            now,
+            facts.phase,
+            facts.recevable,
+            format!("{id} {} {} {}", c.id, c.family_name, c.given_name).to_lowercase(),
+        ],
+    )
+    .map_err(&e)?;
+    tx.execute("DELETE FROM dossier_employers WHERE dossier_id = ?1", [id]).map_err(&e)?;
+    for emp in &dossier.employment {
+        tx.execute(
+            "INSERT INTO employers (name, in_branch) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET in_branch = ?2",
+            params![emp.employer, emp.in_branch],
+        )
+        .map_err(&e)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO dossier_employers (dossier_id, employer) VALUES (?1, ?2)",
+            params![id, emp.employer],
+        )
+        .map_err(&e)?;
+    }
+    let (outcome, action) = if before.is_some() {
+        (PutOutcome::Updated, "dossier.update")
+    } else {
+        (PutOutcome::Created, "dossier.import")
+    };
+    let mut p = Pending::new(action, format!("dossier:{id}"));
+    p.before = before.map(|(_, h)| hash_column(Some(h)).unwrap_or_default());
+    p.after = Some(after);
+    p.detail = Some(dossier_state(dossier, &facts).to_string());
+    Ok((outcome, Some(p)))
+}
+
 /// A registry entry to append with a write.
-struct Pending {
-    action: &'static str,
-    subject: String,
-    before: Option<Hash>,
-    after: Option<Hash>,
-    detail: Option<String>,
+pub(super) struct Pending {
+    pub(super) action: &'static str,
+    pub(super) subject: String,
+    pub(super) before: Option<Hash>,
+    pub(super) after: Option<Hash>,
+    pub(super) detail: Option<String>,
 }
 
 impl Pending {
-    fn new(action: &'static str, subject: String) -> Pending {
+    pub(super) fn new(action: &'static str, subject: String) -> Pending {
         Pending { action, subject, before: None, after: None, detail: None }
     }
 }
 
 /// The error mapper of a database call on the store at `path`.
-fn db(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+pub(super) fn db(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |source| StoreError::Database { path: path.to_path_buf(), source }
 }
 
@@ -342,7 +437,7 @@ const ENTRY_COLUMNS: &str = "seq, previous, actor, at_ms, action, subject, befor
 
 impl SqliteStore {
     /// Every row `sql` selects with `params`, each read by `row`.
-    fn rows<T, P: rusqlite::Params>(
+    pub(super) fn rows<T, P: rusqlite::Params>(
         &self,
         sql: &str,
         params: P,
@@ -371,84 +466,43 @@ impl Store for SqliteStore {
         }
         too_large(id, yaml.len())?;
         let path = self.path.clone();
-        let e = db(&path);
-        let after = sha256(yaml.as_bytes());
         let now = self.clock.now_ms();
+        self.write(actor, |tx| put_in(tx, &path, now, id, yaml, dossier, *facts))
+    }
+
+    fn create_dossier(
+        &mut self,
+        actor: &str,
+        base: &str,
+        yaml: &str,
+        dossier: &Dossier,
+        facts: &DossierFacts,
+    ) -> Result<String> {
+        if super::dossier_id(base).as_deref() != Some(base) {
+            return Err(StoreError::Refused(format!(
+                "`{base}` is not a dossier id (letters, digits, -, _ and .)"
+            )));
+        }
+        too_large(base, yaml.len())?;
+        let path = self.path.clone();
+        let now = self.clock.now_ms();
+        // The free id is chosen inside the write transaction (`BEGIN IMMEDIATE`): a second
+        // writer, in this process or another server on the same file, waits for the commit and
+        // then sees the id taken.
         self.write(actor, |tx| {
-            let before: Option<(Option<String>, Vec<u8>)> = tx
-                .query_row("SELECT yaml, yaml_sha256 FROM dossiers WHERE id = ?1", [id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+            let mut id = base.to_string();
+            let mut n = 1;
+            while tx
+                .query_row("SELECT 1 FROM dossiers WHERE id = ?1", [&id], |_| Ok(()))
                 .optional()
-                .map_err(&e)?;
-            if let Some((Some(_), hash)) = &before
-                && hash.as_slice() == after.as_slice()
+                .map_err(db(&path))?
+                .is_some()
             {
-                return Ok((PutOutcome::Unchanged, None));
+                n += 1;
+                id = format!("{base}-{n}");
             }
-            let c = &dossier.candidate;
-            let birth = c.birth_date.map(|d| d.to_string());
-            tx.execute(
-                "INSERT INTO candidates (id, family_name, given_name, birth_date, erased_ms) VALUES (?1, ?2, ?3, ?4, NULL) \
-                 ON CONFLICT (id) DO UPDATE SET family_name = ?2, given_name = ?3, birth_date = ?4, erased_ms = NULL",
-                params![c.id, c.family_name, c.given_name, birth],
-            )
-            .map_err(&e)?;
-            let body = dossier.evaluating_body.as_ref();
-            if let Some(b) = body {
-                tx.execute(
-                    "INSERT INTO evaluating_bodies (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = ?2",
-                    params![b.id, b.name],
-                )
-                .map_err(&e)?;
-                for a in &b.accreditation {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO accreditations (body_id, event, on_date) VALUES (?1, ?2, ?3)",
-                        params![b.id, a.event.as_str(), a.on.to_string()],
-                    )
-                    .map_err(&e)?;
-                }
-            }
-            tx.execute(
-                "INSERT INTO dossiers (id, certificate, state, candidate_id, body_id, latest_date, yaml, yaml_sha256, updated_ms, phase, recevable, search) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET certificate = ?2, state = ?3, \
-                 candidate_id = ?4, body_id = ?5, latest_date = ?6, yaml = ?7, yaml_sha256 = ?8, updated_ms = ?9, phase = ?10, recevable = ?11, search = ?12",
-                params![
-                    id,
-                    dossier.certificate,
-                    dossier_state(dossier, facts),
-                    c.id,
-                    body.map(|b| b.id.as_str()),
-                    dossier.latest_date().to_string(),
-                    yaml,
-                    after.as_slice(),
-                    now,
-                    facts.phase,
-                    facts.recevable,
-                    format!("{id} {} {} {}", c.id, c.family_name, c.given_name).to_lowercase(),
-                ],
-            )
-            .map_err(&e)?;
-            tx.execute("DELETE FROM dossier_employers WHERE dossier_id = ?1", [id]).map_err(&e)?;
-            for emp in &dossier.employment {
-                tx.execute(
-                    "INSERT INTO employers (name, in_branch) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET in_branch = ?2",
-                    params![emp.employer, emp.in_branch],
-                )
-                .map_err(&e)?;
-                tx.execute(
-                    "INSERT OR IGNORE INTO dossier_employers (dossier_id, employer) VALUES (?1, ?2)",
-                    params![id, emp.employer],
-                )
-                .map_err(&e)?;
-            }
-            let (outcome, action) =
-                if before.is_some() { (PutOutcome::Updated, "dossier.update") } else { (PutOutcome::Created, "dossier.import") };
-            let mut p = Pending::new(action, format!("dossier:{id}"));
-            p.before = before.map(|(_, h)| hash_column(Some(h)).unwrap_or_default());
-            p.after = Some(after);
-            p.detail = Some(dossier_state(dossier, facts).to_string());
-            Ok((outcome, Some(p)))
+            let (_, pending) = put_in(tx, &path, now, &id, yaml, dossier, *facts)?;
+            Ok((id, pending))
         })
     }
 

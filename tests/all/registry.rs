@@ -101,7 +101,5 @@ fn every_write_appends_one_entry() {
     let entries = store.registry().unwrap();
     assert_eq!(entries.len(), n);
     assert!(entries.iter().all(|e| e.change.action == "dossier.import" && e.change.actor == "test"));
-    assert!(
-        entries.iter().all(|e| e.change.at_ms == cqpt::quiz::serve::Clock::now_ms(&*crate::store::clock()))
-    );
+    assert!(entries.iter().all(|e| e.change.at_ms == cqpt::clock::Clock::now_ms(&*crate::store::clock())));
 }

@@ -3,8 +3,8 @@
 
 use crate::common::{root, run};
 use cqpt::accounts::{self, Role, Secret};
+use cqpt::clock::Clock;
 use cqpt::context::load_context;
-use cqpt::quiz::serve::Clock;
 use cqpt::source::{DataSource, SourceFile};
 use cqpt::store::sqlite::{SCHEMA_VERSION, restore};
 use cqpt::store::{self, MAX_FILE_BYTES, NewUser, PutOutcome, SqliteStore, Store, StoreError};
@@ -12,18 +12,31 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// A clock the test sets.
-pub struct FakeClock(pub AtomicI64);
+/// A clock the test sets: the wall clock (`.0`) and the monotonic one (`.1`) apart, so that a
+/// test can move one without the other.
+pub struct FakeClock(pub AtomicI64, pub AtomicI64);
+
+impl FakeClock {
+    /// Both clocks forward by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+        self.1.fetch_add(ms, Ordering::SeqCst);
+    }
+}
 
 impl Clock for FakeClock {
     fn now_ms(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
     }
+
+    fn monotonic_ms(&self) -> i64 {
+        self.1.load(Ordering::SeqCst)
+    }
 }
 
 /// A fake clock at 2026-01-01T00:00:00Z.
 pub fn clock() -> Arc<FakeClock> {
-    Arc::new(FakeClock(AtomicI64::new(1_767_225_600_000)))
+    Arc::new(FakeClock(AtomicI64::new(1_767_225_600_000), AtomicI64::new(0)))
 }
 
 /// A new store in a scratch folder (kept alive by the returned guard).
@@ -387,4 +400,35 @@ fn a_list_page_says_how_many_the_filter_selects_whatever_the_page() {
     assert_eq!(page(0, Some("renaud léa"), None), (0, 0));
     assert_eq!(page(0, Some("%"), None), (0, 0));
     assert_eq!(page(0, None, Some("not-recevable")).1, 9);
+}
+
+#[test]
+fn two_stores_on_one_file_give_two_applications_of_one_candidate_two_ids() {
+    let (_dir, path, _store) = scratch_store();
+    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
+    let file = SourceFile::read(&example_files()[0]).unwrap();
+    let dossier = cqpt::dossier::load_dossier(&file, &library).unwrap();
+    let facts = store::DossierFacts::of(&dossier, &library, &policy);
+    // Four writers, each its own connection as two servers on one store would have, each
+    // creating five applications of the same candidate at once.
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (path, text, dossier) = (path.clone(), file.text.clone(), dossier.clone());
+            std::thread::spawn(move || {
+                let mut mine = SqliteStore::open(&path, clock()).unwrap();
+                (0..5)
+                    .map(|_| mine.create_dossier("officer", "dupont-jean", &text, &dossier, &facts).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut ids: Vec<String> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "{ids:?}");
+    let store = SqliteStore::open(&path, clock()).unwrap();
+    let stored: Vec<String> = store.dossiers().unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(stored.len(), 20);
+    assert!(stored.contains(&"dupont-jean".to_string()) && stored.contains(&"dupont-jean-20".to_string()));
+    assert_eq!(store.verify_registry().unwrap(), 20);
 }

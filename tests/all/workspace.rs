@@ -14,7 +14,7 @@ use cqpt::store::{SqliteStore, Store};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 use tower::ServiceExt;
 
 /// 2026-11-30T09:00:00Z.
@@ -23,7 +23,10 @@ const NOW: i64 = 1_796_029_200_000;
 /// A workspace over a scratch store with the examples and one account per role.
 pub struct Ws {
     app: Router,
-    clock: Arc<FakeClock>,
+    /// The server's state (for what the server runs besides requests: the quiz's ticks).
+    pub state: Arc<AppState>,
+    /// The fake clock.
+    pub clock: Arc<FakeClock>,
     /// Login → password.
     pub passwords: BTreeMap<String, String>,
     /// The store file.
@@ -43,7 +46,7 @@ impl Ws {
     pub fn new() -> Ws {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("cqpt.sqlite");
-        let clock = Arc::new(FakeClock(AtomicI64::new(NOW)));
+        let clock = Arc::new(FakeClock(AtomicI64::new(NOW), AtomicI64::new(0)));
         let state = AppState::new(DataSource::Embedded, store.clone(), clock.clone(), false).unwrap();
         let mut s = SqliteStore::open(&store, clock.clone()).unwrap();
         let (n, accounts) = demo::fill(
@@ -55,13 +58,14 @@ impl Ws {
         .unwrap();
         assert!(n >= 29, "{n} examples imported");
         let passwords = accounts.iter().map(|a| (a.login.clone(), a.password.expose().to_string())).collect();
-        let app = router(Arc::new(state)).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
-        Ws { app, clock, passwords, store, _dir: dir }
+        let state = Arc::new(state);
+        let app = router(state.clone()).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
+        Ws { app, state, clock, passwords, store, _dir: dir }
     }
 
-    /// Moves the fake clock on.
+    /// Moves the fake clocks on (the wall clock and the monotonic one).
     pub fn advance_ms(&self, ms: i64) {
-        self.clock.0.fetch_add(ms, Ordering::SeqCst);
+        self.clock.advance(ms);
     }
 
     /// One request; `cookie` as a `Cookie` header, `form` as an urlencoded body.
@@ -81,7 +85,7 @@ impl Ws {
     }
 
     /// One request through the router: its answer, the body read whole.
-    fn call(&self, req: Request<Body>) -> Answer {
+    pub fn call(&self, req: Request<Body>) -> Answer {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let res = self.app.clone().oneshot(req).await.unwrap();
@@ -151,7 +155,7 @@ impl Ws {
 }
 
 /// `name=value` of the cookie `name` among `Set-Cookie` values (empty when absent).
-fn cookie_pair(cookies: &[String], name: &str) -> String {
+pub fn cookie_pair(cookies: &[String], name: &str) -> String {
     cookies
         .iter()
         .filter_map(|c| c.split(';').next())
@@ -161,7 +165,7 @@ fn cookie_pair(cookies: &[String], name: &str) -> String {
 }
 
 /// The value of the first hidden input `name` of a page.
-fn hidden(page: &str, name: &str) -> String {
+pub fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in:\n{page}")) + marker.len();
     page[start..].split('"').next().unwrap().to_string()

@@ -22,19 +22,19 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(120);
 
 /// A `cqpt serve` child process.
-struct Server {
+pub struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub addr: SocketAddr,
     /// The administrator's one-time password, printed at the first start only.
-    password: Option<String>,
+    pub password: Option<String>,
     /// What the server wrote on its standard error so far.
-    log: Arc<Mutex<String>>,
+    pub log: Arc<Mutex<String>>,
 }
 
 impl Server {
     /// Starts `cqpt serve` on `store` and a free port, and waits (bounded) for its
     /// `cqpt serve : http://` line.
-    fn start(store: &Path) -> Server {
+    pub fn start(store: &Path) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let mut child = cqpt()
@@ -81,7 +81,7 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown, no flush, no destructor.
-    fn kill(mut self) {
+    pub fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
@@ -96,15 +96,15 @@ impl Drop for Server {
 
 /// An answer: status, `Set-Cookie` values (`name=value` only), `Location`, body.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    cookies: Vec<String>,
-    location: String,
-    body: String,
+pub struct Answer {
+    pub status: u16,
+    pub cookies: Vec<String>,
+    pub location: String,
+    pub body: String,
 }
 
 /// One request over its own connection.
-fn send(
+pub fn send(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -158,7 +158,7 @@ fn send(
 }
 
 /// The body of a chunked answer.
-fn unchunked(mut rest: &str) -> String {
+pub fn unchunked(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, after)) = rest.split_once("\r\n") {
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
@@ -172,7 +172,7 @@ fn unchunked(mut rest: &str) -> String {
 }
 
 /// The value of the first hidden input `name` of a page.
-fn hidden(page: &str, name: &str) -> String {
+pub fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in:\n{page}")) + marker.len();
     page[start..].split('"').next().unwrap().to_string()
@@ -342,14 +342,14 @@ fn sigkill_during_50_concurrent_submissions_loses_no_acknowledged_dossier() {
 }
 
 /// A small `tmpfs` mounted for one test, unmounted when dropped.
-struct SmallDisk {
-    path: PathBuf,
+pub struct SmallDisk {
+    pub path: PathBuf,
 }
 
 impl SmallDisk {
     /// Mounts a `tmpfs` of `size` at `path`: `None` when this machine does not allow it
     /// (mounting needs root or `CAP_SYS_ADMIN`).
-    fn mount(path: &Path, size: &str) -> Option<SmallDisk> {
+    pub fn mount(path: &Path, size: &str) -> Option<SmallDisk> {
         std::fs::create_dir_all(path).unwrap();
         let mounted = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
@@ -369,7 +369,7 @@ impl Drop for SmallDisk {
 
 /// Fills the disk of `path` with the file `path` until no byte more fits, then frees `keep`
 /// bytes of it.
-fn fill(path: &Path, keep: u64) {
+pub fn fill(path: &Path, keep: u64) {
     let mut file = std::fs::File::create(path).unwrap();
     let chunk = vec![0x5a_u8; 64 * 1024];
     loop {

@@ -1,0 +1,305 @@
+//! Quiz sittings in the workspace (phases 0 and 2B): an evaluator seats candidates of their
+//! body ([`board`]), candidates answer with a one-time code ([`candidate`]), every answer is on
+//! disk before it is acknowledged ([`writer`]), and closing a seat scores it and writes the
+//! result into the dossier in one transaction.
+//!
+//! Time: a seat's time runs on the server's monotonic clock from the candidate's first login;
+//! the wall clock is only recorded. A restart takes the time up from the last answer's
+//! checkpoint (and the wall-clock time since, never negative), and finishes what was being
+//! closed ([`resume`]).
+
+pub mod board;
+pub mod candidate;
+pub mod codes;
+pub mod throttle;
+pub mod writer;
+
+use super::AppState;
+use super::error::AppError;
+use crate::date::{Date, TimeOfDay};
+use crate::dossier::{edit, load_dossier};
+use crate::quiz::scoring::{self, Answer, Answers};
+use crate::quiz::{Bank, Purpose, Sitting, SittingId};
+use crate::registry::sha256;
+use crate::source::SourceFile;
+use crate::store::quiz::{AnswerRow, DossierUpdate, QuizStore, SeatRow, SittingRow};
+use crate::store::{DossierFacts, Store};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The result of a seat whose candidate never logged in.
+pub const ABSENT: &str = "absent";
+
+/// A seat: (sitting, dossier).
+pub type SeatKey = (String, String);
+
+/// A seat whose time runs.
+#[derive(Debug, Clone, Copy)]
+struct Running {
+    /// The monotonic clock's reading when its time was zero.
+    origin: i64,
+    /// Time allowed, extra time included.
+    allowed_ms: i64,
+}
+
+/// The server's side of the sittings: the bank, the draws, the running times, the code
+/// throttle and the answers' writer.
+pub struct Room {
+    bank: Bank,
+    drawn: Mutex<HashMap<SeatKey, Arc<Sitting>>>,
+    running: Mutex<HashMap<SeatKey, Running>>,
+    throttle: Mutex<throttle::Throttle>,
+    writer: writer::AnswerWriter,
+}
+
+impl Room {
+    /// The room of a server: `bank` drawn from, answers written to the store at `path`.
+    pub fn new(
+        bank: Bank,
+        path: std::path::PathBuf,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> std::io::Result<Room> {
+        Ok(Room {
+            bank,
+            drawn: Mutex::new(HashMap::new()),
+            running: Mutex::new(HashMap::new()),
+            throttle: Mutex::new(throttle::Throttle::default()),
+            writer: writer::AnswerWriter::start(path, clock)?,
+        })
+    }
+
+    /// The questions of a seat (drawn with its secret seed, kept for the server's life).
+    pub fn sitting_of(
+        &self,
+        state: &AppState,
+        sitting: &SittingRow,
+        seed: u64,
+        dossier: &str,
+    ) -> Result<Arc<Sitting>, AppError> {
+        let key = (sitting.id.clone(), dossier.to_string());
+        if let Some(s) = self.drawn.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(s.clone());
+        }
+        let drawn = Arc::new(draw(state, &self.bank, &sitting.certificate, sitting.purpose, seed)?);
+        self.drawn.lock().unwrap_or_else(PoisonError::into_inner).insert(key, drawn.clone());
+        Ok(drawn)
+    }
+
+    /// Time used and time allowed of a started seat, in milliseconds.
+    pub fn times(&self, state: &AppState, sitting: &SittingRow, seat: &SeatRow) -> (i64, i64) {
+        let allowed_ms = allowed(sitting, seat);
+        let mono = state.clock.monotonic_ms();
+        let key = (seat.sitting_id.clone(), seat.dossier_id.clone());
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let r = running.entry(key).or_insert_with(|| {
+            // Not timed by this process yet (first login, or a restart): from the checkpoint,
+            // plus the wall-clock time since it, never negative (a clock set back gives none).
+            let since = seat.checkpoint_ms.map_or(0, |c| (state.clock.now_ms() - c).max(0));
+            Running { origin: mono - seat.elapsed_ms - since, allowed_ms }
+        });
+        r.allowed_ms = allowed_ms;
+        ((mono - r.origin).max(0), allowed_ms)
+    }
+
+    /// The seat is closed: its time no longer runs.
+    fn forget(&self, key: &SeatKey) {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
+    }
+
+    /// The seats whose time is over.
+    fn due(&self, mono: i64) -> Vec<SeatKey> {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(_, r)| mono - r.origin >= r.allowed_ms)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+/// Time allowed to a seat: the sitting's minutes and the extra minutes granted.
+fn allowed(sitting: &SittingRow, seat: &SeatRow) -> i64 {
+    i64::from(sitting.minutes + seat.extra_minutes) * 60_000
+}
+
+/// Draws the questions of a seat.
+fn draw(
+    state: &AppState,
+    bank: &Bank,
+    certificate: &str,
+    purpose: Purpose,
+    seed: u64,
+) -> Result<Sitting, AppError> {
+    let id = SittingId { certificate: certificate.to_string(), purpose, seed };
+    crate::quiz::draw(bank, &state.library, state.policy.for_certificate(certificate), &id)
+        .map_err(|e| AppError::BadRequest(format!("Le tirage des questions est impossible : {e}")))
+}
+
+/// Whether the bank can draw a sitting of `certificate` (checked before seating anyone).
+pub fn check_draw(state: &AppState, certificate: &str, purpose: Purpose) -> Result<(), AppError> {
+    draw(state, &state.quiz.bank, certificate, purpose, 1).map(drop)
+}
+
+/// The local time of day of `ms` (the policy's offset from UTC).
+fn local(state: &AppState, ms: i64) -> (Date, Option<TimeOfDay>) {
+    let shifted = ms + i64::from(state.policy.sittings.utc_offset_minutes) * 60_000;
+    let epoch = Date::new(1970, 1, 1).expect("the epoch exists");
+    let minutes = u32::try_from(shifted.div_euclid(60_000).rem_euclid(24 * 60)).unwrap_or(0);
+    (epoch.add_days(shifted.div_euclid(86_400_000)), TimeOfDay::from_minutes(minutes))
+}
+
+/// The dossier's section of a closed seat (`quiz:` or `prediagnostic:`), every answer as given.
+fn result_section(
+    state: &AppState,
+    sitting_row: &SittingRow,
+    seat: &SeatRow,
+    sitting: &Sitting,
+    answers: &[AnswerRow],
+    by: &str,
+    now_ms: i64,
+) -> String {
+    let started = seat.started_ms.unwrap_or(now_ms);
+    let (date, start) = local(state, started);
+    let given: Vec<Answer> = answers
+        .iter()
+        .map(|a| Answer { number: a.number as usize, given: a.given.clone(), at: local(state, a.at_ms).1 })
+        .collect();
+    let marked: Vec<(&Answer, bool)> = given.iter().zip(answers).map(|(g, a)| (g, a.late)).collect();
+    let sheet = Answers {
+        date,
+        started: seat.started_ms.and(start),
+        ended: local(state, now_ms).1,
+        extra_minutes: seat.extra_minutes,
+        answers: given.clone(),
+    };
+    let limit = seat.started_ms.and_then(|s| local(state, s + allowed(sitting_row, seat)).1);
+    let policy = state.policy.for_certificate(&sitting_row.certificate);
+    let mut score = scoring::mark(sitting, &sheet, limit, &marked, policy);
+    score.sitting.clone_from(&sitting_row.id);
+    let text = scoring::to_yaml(&score, by);
+    let key = match sitting_row.purpose {
+        Purpose::Prediagnostic => "prediagnostic",
+        Purpose::Evaluation => "quiz",
+    };
+    // The section as the dossier takes it: the comment line dropped, the seed too (it is
+    // secret: the sitting's public reference is enough to find it in the store).
+    let mut block = format!("{key}:\n");
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("seed:")) {
+        block.push_str("  ");
+        block.push_str(line);
+        block.push('\n');
+    }
+    block
+}
+
+/// Closes a seat: scores it and writes the result into its dossier, one transaction. A seat
+/// closed already is left as it is.
+pub async fn close_seat(
+    state: &Arc<AppState>,
+    sitting: &str,
+    dossier: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    let st = state.clone();
+    let (sitting, dossier, by) = (sitting.to_string(), dossier.to_string(), by.to_string());
+    let key = (sitting.clone(), dossier.clone());
+    let margin = i64::from(state.policy.sittings.seat_session_margin_minutes) * 60_000;
+    state
+        .pool
+        .run(move |s| {
+            for _ in 0..5 {
+                let Some(row) = s.sitting(&sitting)? else { return Err(AppError::NotFound) };
+                let Some(seat) = s.seat(&sitting, &dossier)? else { return Err(AppError::NotFound) };
+                if seat.closed_ms.is_some() {
+                    return Ok(());
+                }
+                if seat.started_ms.is_none() {
+                    // Never logged in: absent, nothing goes into the dossier.
+                    s.close_seat(&by, &sitting, &dossier, &by, ABSENT, None, margin)?;
+                    return Ok(());
+                }
+                let drawn = st.quiz.sitting_of(&st, &row, seat.seed, &dossier)?;
+                let answers = s.answers(&sitting, &dossier)?;
+                let examiner =
+                    s.user(&row.created_by)?.map_or_else(|| row.created_by.clone(), |u| u.display_name);
+                let now = st.clock.now_ms();
+                let section = result_section(&st, &row, &seat, &drawn, &answers, &examiner, now);
+                let update = match s.dossier_yaml(&dossier)? {
+                    Some(Some(yaml)) => dossier_update(&st, &dossier, &yaml, &section),
+                    _ => None,
+                };
+                if s.close_seat(&by, &sitting, &dossier, &by, &section, update.as_ref(), margin)? {
+                    return Ok(());
+                }
+            }
+            Err(AppError::Internal(format!(
+                "seat {sitting}/{dossier}: the dossier kept changing while it closed"
+            )))
+        })
+        .await?;
+    state.quiz.forget(&key);
+    Ok(())
+}
+
+/// The dossier with the section in place, if it still loads (otherwise the result stays with
+/// the seat, and the evaluator's board says it was not carried over).
+fn dossier_update(state: &AppState, id: &str, yaml: &str, section: &str) -> Option<DossierUpdate> {
+    let key = section.split(':').next().unwrap_or("quiz");
+    let text = edit::set_top_level(yaml, key, section);
+    let file = SourceFile { name: format!("{id}.yaml"), text };
+    match load_dossier(&file, &state.library) {
+        Ok(dossier) => {
+            let facts = DossierFacts::of(&dossier, &state.library, &state.policy);
+            Some(DossierUpdate { expected_sha256: sha256(yaml.as_bytes()), yaml: file.text, dossier, facts })
+        }
+        Err(diagnostics) => {
+            eprintln!(
+                "cqpt serve: the quiz result of {id} was not carried into the dossier: {diagnostics:?}"
+            );
+            None
+        }
+    }
+}
+
+/// Closes the seats whose time is over (the server calls it every second).
+pub async fn tick(state: &Arc<AppState>) {
+    for (sitting, dossier) in state.quiz.due(state.clock.monotonic_ms()) {
+        if let Err(e) = close_seat(state, &sitting, &dossier, "temps").await {
+            eprintln!("cqpt serve: seat {sitting}/{dossier} not closed at the end of its time: {e:?}");
+        }
+    }
+}
+
+/// At start: times the seats under way again from their checkpoints, finishes closing the
+/// sittings an evaluator closed, and closes the seats whose time ran out while stopped.
+pub async fn resume(state: &Arc<AppState>) -> Result<(), AppError> {
+    let unfinished = state
+        .pool
+        .run(|s| {
+            let seats = s.unfinished_seats()?;
+            let mut out = Vec::new();
+            for seat in seats {
+                if let Some(row) = s.sitting(&seat.sitting_id)? {
+                    out.push((row, seat));
+                }
+            }
+            let closing: Vec<String> =
+                s.sittings(None)?.into_iter().filter(|r| r.state == "closing").map(|r| r.id).collect();
+            Ok((out, closing))
+        })
+        .await?;
+    let (seats, closing) = unfinished;
+    for (row, seat) in &seats {
+        if row.state == "closing" {
+            close_seat(state, &row.id, &seat.dossier_id, &row.created_by).await?;
+        } else {
+            state.quiz.times(state, row, seat);
+        }
+    }
+    for id in closing {
+        state.pool.run(move |s| Ok(s.set_sitting_state("cqpt", &id, "closed")?)).await?;
+    }
+    tick(state).await;
+    Ok(())
+}
