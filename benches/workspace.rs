@@ -15,18 +15,19 @@
 // Benchmarks build their fixtures the plainest way.
 #![allow(clippy::format_push_string)]
 
+mod support;
+
 use cqpt::accounts::{Role, Secret};
-use cqpt::clock::Clock;
 use cqpt::context::load_context;
 use cqpt::server::AppState;
 use cqpt::source::{DataSource, SourceFile};
 use cqpt::store::{self, NewUser, SqliteStore, Store};
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
+use support::{Client, SystemClock, hidden, percentile};
 
 // The same allocator as the `cqpt` binary, so that the figures are the binary's.
 #[global_allocator]
@@ -42,19 +43,6 @@ const PASSWORD: &str = "mot-de-passe-du-banc-d-essai";
 /// still `applied`), so the search filtered on `applied` finds nothing through the state's index;
 /// the same search without the state reads every candidate's name.
 const PAGES: [&str; 4] = ["/auvicom", "/auvicom?q=…&etat=applied", "/auvicom?q=…", "/dossiers/{id}"];
-
-/// The server's clock.
-struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-    }
-
-    fn monotonic_ms(&self) -> i64 {
-        self.now_ms()
-    }
-}
 
 /// The store with `DOSSIERS` generated dossiers and the bench's account, made once and kept.
 fn store() -> PathBuf {
@@ -99,83 +87,6 @@ fn store() -> PathBuf {
     path
 }
 
-/// A client on one kept-alive connection.
-struct Client {
-    reader: BufReader<TcpStream>,
-    addr: SocketAddr,
-    cookie: String,
-}
-
-impl Client {
-    fn new(addr: SocketAddr, cookie: &str) -> Client {
-        let stream = TcpStream::connect(addr).unwrap();
-        stream.set_nodelay(true).unwrap();
-        Client { reader: BufReader::new(stream), addr, cookie: cookie.to_string() }
-    }
-
-    /// One request: status, `Set-Cookie` values, body.
-    fn send(&mut self, method: &str, path: &str, extra: &str, body: &str) -> (u16, Vec<String>, String) {
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.addr);
-        if !self.cookie.is_empty() {
-            head.push_str(&format!("Cookie: {}\r\n", self.cookie));
-        }
-        head.push_str(extra);
-        head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-        self.reader.get_mut().write_all(head.as_bytes()).unwrap();
-        let mut line = String::new();
-        self.reader.read_line(&mut line).unwrap();
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status line");
-        let (mut length, mut chunked, mut cookies) = (0, false, Vec::new());
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line).unwrap();
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = l.split_once(':') {
-                let value = value.trim();
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.parse().unwrap(),
-                    "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
-                    "set-cookie" => cookies.push(value.split(';').next().unwrap().to_string()),
-                    _ => {}
-                }
-            }
-        }
-        let mut bytes = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                self.reader.read_line(&mut line).unwrap();
-                let n = usize::from_str_radix(line.trim(), 16).unwrap();
-                let mut chunk = vec![0; n + 2];
-                self.reader.read_exact(&mut chunk).unwrap();
-                if n == 0 {
-                    break;
-                }
-                bytes.extend_from_slice(&chunk[..n]);
-            }
-        } else {
-            bytes.resize(length, 0);
-            self.reader.read_exact(&mut bytes).unwrap();
-        }
-        (status, cookies, String::from_utf8_lossy(&bytes).into_owned())
-    }
-
-    fn get(&mut self, path: &str) -> (u16, String) {
-        let (status, _, body) = self.send("GET", path, "", "");
-        (status, body)
-    }
-}
-
-/// The value of the first hidden input `name` of a page.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in:\n{page}")) + marker.len();
-    page[start..].split('"').next().unwrap().to_string()
-}
-
 /// Logs the bench's account in: its session cookie.
 fn login(addr: SocketAddr) -> String {
     let mut c = Client::new(addr, "");
@@ -188,12 +99,6 @@ fn login(addr: SocketAddr) -> String {
         c.send("POST", "/connexion", "Content-Type: application/x-www-form-urlencoded\r\n", &form);
     assert_eq!(status, 303);
     cookies.into_iter().find(|k| k.starts_with("cqpt_session=")).unwrap()
-}
-
-/// p-th percentile of sorted `values`.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 fn bench(c: &mut Criterion) {

@@ -289,8 +289,8 @@ impl Default for SittingsPolicy {
         SittingsPolicy {
             max_extra_minutes: 10,
             utc_offset_minutes: 60,
-            code_failures_per_address: 5,
-            code_failures_in_all: 50,
+            code_failures_per_address: 20,
+            code_failures_in_all: 1000,
             code_failure_window_minutes: 15,
             seat_session_margin_minutes: 60,
         }

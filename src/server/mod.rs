@@ -18,6 +18,7 @@ pub mod demo;
 pub mod desk;
 pub mod dossier_page;
 pub mod error;
+pub mod listen;
 pub mod pages;
 pub mod pool;
 pub mod quiz;
@@ -224,9 +225,10 @@ async fn asset(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> 
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way.
+/// Connections that send their headers too slowly are closed, and counted per address and in
+/// all ([`listen`]).
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+    listen::serve(listener, router(state), shutdown()).await
 }
 
 /// Serves over HTTPS on `addr` with the PEM certificate chain and private key given, until

@@ -54,6 +54,7 @@ mod referentiel_wordings;
 mod registry;
 mod rgpd;
 mod session;
+mod slow_clients;
 mod store;
 mod units_decision;
 mod webdriver;

@@ -74,7 +74,7 @@ fn state_label(s: &str) -> &'static str {
 }
 
 fn when(state: &AppState, ms: i64) -> String {
-    let (date, time) = super::local(state, ms);
+    let (date, time) = super::result::local(&state.policy, ms);
     format!("{date} {}", time.map(|t| t.to_string()).unwrap_or_default())
 }
 

@@ -11,18 +11,17 @@
 pub mod board;
 pub mod candidate;
 pub mod codes;
+pub mod result;
 pub mod throttle;
 pub mod writer;
 
 use super::AppState;
 use super::error::AppError;
-use crate::date::{Date, TimeOfDay};
 use crate::dossier::{edit, load_dossier};
-use crate::quiz::scoring::{self, Answer, Answers};
 use crate::quiz::{Bank, Purpose, Sitting, SittingId};
 use crate::registry::sha256;
 use crate::source::SourceFile;
-use crate::store::quiz::{AnswerRow, DossierUpdate, QuizStore, SeatRow, SittingRow};
+use crate::store::quiz::{DossierUpdate, QuizStore, SeatRow, SittingRow};
 use crate::store::{DossierFacts, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -87,7 +86,7 @@ impl Room {
 
     /// Time used and time allowed of a started seat, in milliseconds.
     pub fn times(&self, state: &AppState, sitting: &SittingRow, seat: &SeatRow) -> (i64, i64) {
-        let allowed_ms = allowed(sitting, seat);
+        let allowed_ms = result::allowed(sitting, seat);
         let mono = state.clock.monotonic_ms();
         let key = (seat.sitting_id.clone(), seat.dossier_id.clone());
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
@@ -118,11 +117,6 @@ impl Room {
     }
 }
 
-/// Time allowed to a seat: the sitting's minutes and the extra minutes granted.
-fn allowed(sitting: &SittingRow, seat: &SeatRow) -> i64 {
-    i64::from(sitting.minutes + seat.extra_minutes) * 60_000
-}
-
 /// Draws the questions of a seat.
 fn draw(
     state: &AppState,
@@ -139,58 +133,6 @@ fn draw(
 /// Whether the bank can draw a sitting of `certificate` (checked before seating anyone).
 pub fn check_draw(state: &AppState, certificate: &str, purpose: Purpose) -> Result<(), AppError> {
     draw(state, &state.quiz.bank, certificate, purpose, 1).map(drop)
-}
-
-/// The local time of day of `ms` (the policy's offset from UTC).
-fn local(state: &AppState, ms: i64) -> (Date, Option<TimeOfDay>) {
-    let shifted = ms + i64::from(state.policy.sittings.utc_offset_minutes) * 60_000;
-    let epoch = Date::new(1970, 1, 1).expect("the epoch exists");
-    let minutes = u32::try_from(shifted.div_euclid(60_000).rem_euclid(24 * 60)).unwrap_or(0);
-    (epoch.add_days(shifted.div_euclid(86_400_000)), TimeOfDay::from_minutes(minutes))
-}
-
-/// The dossier's section of a closed seat (`quiz:` or `prediagnostic:`), every answer as given.
-fn result_section(
-    state: &AppState,
-    sitting_row: &SittingRow,
-    seat: &SeatRow,
-    sitting: &Sitting,
-    answers: &[AnswerRow],
-    by: &str,
-    now_ms: i64,
-) -> String {
-    let started = seat.started_ms.unwrap_or(now_ms);
-    let (date, start) = local(state, started);
-    let given: Vec<Answer> = answers
-        .iter()
-        .map(|a| Answer { number: a.number as usize, given: a.given.clone(), at: local(state, a.at_ms).1 })
-        .collect();
-    let marked: Vec<(&Answer, bool)> = given.iter().zip(answers).map(|(g, a)| (g, a.late)).collect();
-    let sheet = Answers {
-        date,
-        started: seat.started_ms.and(start),
-        ended: local(state, now_ms).1,
-        extra_minutes: seat.extra_minutes,
-        answers: given.clone(),
-    };
-    let limit = seat.started_ms.and_then(|s| local(state, s + allowed(sitting_row, seat)).1);
-    let policy = state.policy.for_certificate(&sitting_row.certificate);
-    let mut score = scoring::mark(sitting, &sheet, limit, &marked, policy);
-    score.sitting.clone_from(&sitting_row.id);
-    let text = scoring::to_yaml(&score, by);
-    let key = match sitting_row.purpose {
-        Purpose::Prediagnostic => "prediagnostic",
-        Purpose::Evaluation => "quiz",
-    };
-    // The section as the dossier takes it: the comment line dropped, the seed too (it is
-    // secret: the sitting's public reference is enough to find it in the store).
-    let mut block = format!("{key}:\n");
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("seed:")) {
-        block.push_str("  ");
-        block.push_str(line);
-        block.push('\n');
-    }
-    block
 }
 
 /// Closes a seat: scores it and writes the result into its dossier, one transaction. A seat
@@ -224,7 +166,7 @@ pub async fn close_seat(
                 let examiner =
                     s.user(&row.created_by)?.map_or_else(|| row.created_by.clone(), |u| u.display_name);
                 let now = st.clock.now_ms();
-                let section = result_section(&st, &row, &seat, &drawn, &answers, &examiner, now);
+                let section = result::section(&st.policy, &row, &seat, &drawn, &answers, &examiner, now);
                 let update = match s.dossier_yaml(&dossier)? {
                     Some(Some(yaml)) => dossier_update(&st, &dossier, &yaml, &section),
                     _ => None,
