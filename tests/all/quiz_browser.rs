@@ -174,6 +174,7 @@ fn a_candidate_sits_a_quiz_through_a_refresh_a_server_stop_the_warnings_and_the_
     let codes =
         b.execute("return Array.from(document.querySelectorAll('code.code')).map(c => c.textContent)");
     let code = codes[0].as_str().unwrap().to_string();
+    let second = codes[1].as_str().unwrap().to_string();
     b.click("a[href^='/seances/S-']");
     settle(&b, "the board", |b| b.visible("table.board"));
     let board = b.current_url();
@@ -268,7 +269,17 @@ fn a_candidate_sits_a_quiz_through_a_refresh_a_server_stop_the_warnings_and_the_
     assert!(rows.contains("terminé") && rows.contains(&format!("3 / {count}")), "{rows}");
     assert!(fits_width(&phone), "the board fits 390 px");
     assert!(phone.visible("table.board button.danger") || rows.contains("pas encore connecté"));
+    phone.click("form[action='/deconnexion'] button");
+    settle(&phone, "logged out", |b| b.current_url().ends_with("/connexion"));
     phone.goto(&server.at("/quiz"));
     settle(&phone, "the code page on a phone", |b| b.visible("#code"));
     assert!(fits_width(&phone), "the code page fits 390 px");
+    // The second candidate sits on a phone: the questions fit, a box is reachable and saves.
+    phone.fill("#code", &second);
+    phone.click("form[action='/quiz'] button");
+    settle(&phone, "the questions on a phone", |b| b.visible("fieldset.question"));
+    assert!(fits_width(&phone), "the questions fit 390 px");
+    phone.click("#q1 input[value=A]");
+    settle(&phone, "an answer saved on a phone", |b| saved(b, 1) == "Réponse enregistrée.");
+    assert_accessible(&phone, "the questions on a phone");
 }
