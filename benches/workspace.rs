@@ -78,6 +78,7 @@ fn store() -> PathBuf {
             role: Role::AuvicomOfficer,
             body: None,
             password_hash: hash,
+            candidate: None,
         },
     )
     .unwrap();

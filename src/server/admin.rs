@@ -92,6 +92,8 @@ pub struct NewAccount {
     role: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    candidate: String,
 }
 
 /// `POST /admin/comptes`: a new account with a one-time password, shown once.
@@ -103,6 +105,7 @@ pub async fn create(
     let login = form.login.trim().to_lowercase();
     let role = form.role.parse::<Role>().ok();
     let body = Some(form.body.trim().to_string()).filter(|b| !b.is_empty());
+    let candidate = Some(form.candidate.trim().to_string()).filter(|c| !c.is_empty());
     let problem = if login.is_empty()
         || login.len() > 100
         || !login.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -117,6 +120,11 @@ pub async fn create(
         Some(format!("Rôle : « {} » n'est pas un rôle.", form.role))
     } else if role == Some(Role::Evaluator) && body.is_none() {
         Some("Organisme : un évaluateur appartient à un organisme évaluateur.".to_string())
+    } else if role == Some(Role::Candidate) && candidate.is_none() {
+        Some(
+            "Candidat : le compte d'un candidat est lié à son numéro de candidat (par exemple CQ-2026-0001)."
+                .to_string(),
+        )
     } else {
         None
     };
@@ -131,6 +139,7 @@ pub async fn create(
         role: role.unwrap_or(Role::Candidate),
         body: if role == Some(Role::Evaluator) { body } else { None },
         password_hash: hash,
+        candidate: if role == Some(Role::Candidate) { candidate.clone() } else { None },
     };
     let actor = me.user.login.clone();
     let taken = login.clone();
@@ -138,14 +147,19 @@ pub async fn create(
         .pool
         .run(move |s| {
             if s.user(&taken)?.is_some() {
-                return Ok(false);
+                return Ok(Some(format!("Identifiant : « {taken} » est déjà pris.")));
+            }
+            if let Some(c) = &user.candidate
+                && s.dossiers_of_candidate(c)?.is_empty()
+            {
+                return Ok(Some(format!("Candidat : aucun dossier n'a le numéro de candidat « {c} ».")));
             }
             s.create_user(&actor, &user)?;
-            Ok(true)
+            Ok(None)
         })
         .await?;
-    if !outcome {
-        return page(&state, &me, None, format!("Identifiant : « {login} » est déjà pris.")).await;
+    if let Some(error) = outcome {
+        return page(&state, &me, None, error).await;
     }
     page(&state, &me, Some((login, password.expose().to_string())), String::new()).await
 }

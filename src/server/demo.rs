@@ -55,6 +55,9 @@ pub fn fill(
         }
     }
     let body = counts.into_iter().max_by_key(|(_, n)| *n).map(|(b, _)| b);
+    // The candidate's account is that of a candidate whose dossier is decided (a letter to see).
+    let all = store.dossiers()?;
+    let candidate = all.iter().find(|d| d.state == "decided").or(all.first()).map(|d| d.candidate.clone());
     let people = [
         ("admin", "Secrétariat de la CPNE", Role::Administrator, None),
         ("auvicom", "Agent AUVICOM", Role::AuvicomOfficer, None),
@@ -62,6 +65,7 @@ pub fn fill(
         ("commission", "Membre de la commission", Role::CommissionMember, None),
         ("candidat", "Candidat", Role::Candidate, None),
     ];
+    let people = people.into_iter().filter(|p| p.2 != Role::Candidate || candidate.is_some());
     let mut accounts = Vec::new();
     for (login, name, role, body) in people {
         let refused = |e: accounts::PasswordError| store::StoreError::Refused(e.to_string());
@@ -69,7 +73,14 @@ pub fn fill(
         let hash = accounts::hash_password(&password).map_err(refused)?;
         store.create_user(
             "demo",
-            &NewUser { login: login.into(), display_name: name.into(), role, body, password_hash: hash },
+            &NewUser {
+                login: login.into(),
+                display_name: name.into(),
+                role,
+                body,
+                password_hash: hash,
+                candidate: if role == Role::Candidate { candidate.clone() } else { None },
+            },
         )?;
         accounts.push(DemoAccount { login: login.into(), role, password });
     }

@@ -82,6 +82,8 @@ pub struct Me {
     pub admin: bool,
     /// Whether they run quiz sittings.
     pub quiz: bool,
+    /// Whether they are a candidate (their page only).
+    pub candidate: bool,
 }
 
 impl Me {
@@ -97,6 +99,7 @@ impl Me {
                 me.user.role,
                 crate::accounts::Role::Evaluator | crate::accounts::Role::Administrator
             ),
+            candidate: me.user.role == crate::accounts::Role::Candidate,
         }
     }
 }

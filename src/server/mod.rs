@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod auth;
 pub mod auvicom;
+pub mod candidate_page;
 pub mod demo;
 pub mod desk;
 pub mod dossier_page;
@@ -111,6 +112,8 @@ impl AppState {
 const AUVICOM: &[Role] = &[Role::AuvicomOfficer, Role::Administrator];
 /// The administrator's pages.
 const ADMIN: &[Role] = &[Role::Administrator];
+/// The candidates' page.
+const CANDIDATES: &[Role] = &[Role::Candidate];
 /// The roles that run quiz sittings.
 const SITTINGS: &[Role] = &[Role::Evaluator, Role::Administrator];
 /// The roles that work on dossiers (everyone but candidates).
@@ -140,6 +143,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/seances/{id}/places/{dossier}/code", post(quiz::board::new_code))
         .route("/seances/{id}/places/{dossier}/clore", post(quiz::board::close_one))
         .route_layer(middleware::from_fn(|req, next| auth::require(SITTINGS, req, next)));
+    let candidates = Router::new()
+        .route("/espace-candidat", get(candidate_page::page))
+        .route("/espace-candidat/documents/{n}", get(candidate_page::document))
+        .route_layer(middleware::from_fn(|req, next| auth::require(CANDIDATES, req, next)));
     let staff = Router::new()
         .route("/dossiers", get(desk::list))
         .route("/dossiers/{id}", get(dossier_page::page))
@@ -153,6 +160,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(admin)
         .merge(staff)
         .merge(sittings)
+        .merge(candidates)
         .route_layer(middleware::from_fn(auth::csrf_checked))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));
     Router::new()
@@ -212,7 +220,7 @@ async fn home(Extension(me): Extension<CurrentUser>) -> Response {
     match me.user.role {
         Role::AuvicomOfficer | Role::Administrator => Redirect::to("/auvicom").into_response(),
         Role::Evaluator | Role::CommissionMember => Redirect::to("/dossiers").into_response(),
-        Role::Candidate => AppError::Forbidden.into_response(),
+        Role::Candidate => Redirect::to("/espace-candidat").into_response(),
     }
 }
 

@@ -48,6 +48,7 @@ mod tests {
                 role,
                 body: body.map(str::to_string),
                 password_hash: String::new(),
+                candidate: None,
                 disabled: false,
             },
             csrf: String::new(),

@@ -222,6 +222,8 @@ pub struct NewUser {
     pub body: Option<String>,
     /// The argon2id PHC string ([`crate::accounts::hash_password`]).
     pub password_hash: String,
+    /// The candidate record (file number) of a candidate's account.
+    pub candidate: Option<String>,
 }
 
 /// An account as stored.
@@ -241,6 +243,8 @@ pub struct User {
     pub password_hash: String,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// The candidate record (file number) of a candidate's account.
+    pub candidate: Option<String>,
 }
 
 /// An uploaded file's record (its bytes are fetched with [`Store::file_bytes`]).
@@ -324,6 +328,8 @@ pub trait Store {
     fn find_dossiers(&self, q: &DossierQuery) -> Result<(Vec<DossierSummary>, usize)>;
     /// One dossier's summary.
     fn dossier(&self, id: &str) -> Result<Option<DossierSummary>>;
+    /// The dossiers of one candidate (their file number), by id.
+    fn dossiers_of_candidate(&self, candidate: &str) -> Result<Vec<DossierSummary>>;
     /// The registry entries about `subject` (`dossier:ID`), in order.
     fn registry_of(&self, subject: &str) -> Result<Vec<Entry>>;
     /// The evaluating bodies known to the store, with their accreditation history.
@@ -434,6 +440,7 @@ pub fn first_administrator(store: &mut dyn Store, actor: &str) -> Result<Option<
             role: Role::Administrator,
             body: None,
             password_hash: hash,
+            candidate: None,
         },
     )?;
     Ok(Some(password))

@@ -25,10 +25,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "search", include_str!("../../migrations/0004_search.sql")),
     (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
+    (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -372,10 +373,11 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         body: r.get(4)?,
         password_hash: r.get(5)?,
         disabled: r.get(6)?,
+        candidate: r.get(7)?,
     })
 }
 
-const USER_COLUMNS: &str = "id, login, display_name, role, body_id, password_hash, disabled";
+const USER_COLUMNS: &str = "id, login, display_name, role, body_id, password_hash, disabled, candidate_id";
 
 fn file_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFile> {
     Ok(StoredFile {
@@ -532,6 +534,14 @@ impl Store for SqliteStore {
         Ok((rows, usize::try_from(total).unwrap_or(0)))
     }
 
+    fn dossiers_of_candidate(&self, candidate: &str) -> Result<Vec<DossierSummary>> {
+        self.rows(
+            &format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE d.candidate_id = ?1 ORDER BY d.id"),
+            [candidate],
+            summary_from_row,
+        )
+    }
+
     fn dossier(&self, id: &str) -> Result<Option<DossierSummary>> {
         self.conn
             .query_row(
@@ -610,20 +620,26 @@ impl Store for SqliteStore {
                 "an evaluator, and only an evaluator, has an evaluating body".into(),
             ));
         }
+        if (user.role == Role::Candidate) != user.candidate.is_some() {
+            return Err(StoreError::Refused(
+                "a candidate, and only a candidate, has a candidate record".into(),
+            ));
+        }
         let path = self.path.clone();
         let e = db(&path);
         let now = self.clock.now_ms();
         self.write(actor, |tx| {
             tx.execute(
-                "INSERT INTO users (login, display_name, role, body_id, password_hash, disabled, created_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+                "INSERT INTO users (login, display_name, role, body_id, password_hash, disabled, created_ms, candidate_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
                 params![
                     user.login,
                     user.display_name,
                     user.role.as_str(),
                     user.body,
                     user.password_hash,
-                    now
+                    now,
+                    user.candidate
                 ],
             )
             .map_err(&e)?;

@@ -20,6 +20,7 @@
 mod application_form;
 mod browser;
 mod builder;
+mod candidate_page;
 mod certificate_policy;
 mod cli_generated;
 mod cli_snapshots;

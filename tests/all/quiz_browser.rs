@@ -282,4 +282,14 @@ fn a_candidate_sits_a_quiz_through_a_refresh_a_server_stop_the_warnings_and_the_
     phone.click("#q1 input[value=A]");
     settle(&phone, "an answer saved on a phone", |b| saved(b, 1) == "Réponse enregistrée.");
     assert_accessible(&phone, "the questions on a phone");
+    // The candidates' page, on a phone.
+    phone.goto(&server.at("/connexion"));
+    settle(&phone, "the login form", |b| b.visible("#login"));
+    phone.fill("#login", "candidat");
+    phone.fill("#password", &passwords["candidat"]);
+    phone.click("form[action='/connexion'] button[type=submit]");
+    settle(&phone, "the candidate's page", |b| b.current_url().ends_with("/espace-candidat"));
+    assert!(phone.text("h1").starts_with("Mon dossier"), "{}", phone.text("h1"));
+    assert!(fits_width(&phone), "the candidate's page fits 390 px");
+    assert_accessible(&phone, "/espace-candidat");
 }

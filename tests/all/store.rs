@@ -251,6 +251,7 @@ fn sessions_end_at_their_expiry_and_with_a_disabled_account() {
                 role: Role::AuvicomOfficer,
                 body: None,
                 password_hash: accounts::hash_password(&password).unwrap(),
+                candidate: None,
             },
         )
         .unwrap();
@@ -281,6 +282,7 @@ fn an_evaluator_needs_a_body_and_only_an_evaluator_has_one() {
         role,
         body: body.map(String::from),
         password_hash: "x".into(),
+        candidate: None,
     };
     assert!(matches!(store.create_user("admin", &user(Role::Evaluator, None)), Err(StoreError::Refused(_))));
     assert!(matches!(
@@ -314,6 +316,7 @@ fn the_schema_takes_every_role() {
     let (_dir, _path, mut store) = scratch_store();
     import_examples(&mut store);
     let body = store.dossiers().unwrap().into_iter().find_map(|d| d.body).unwrap();
+    let candidate = store.dossiers().unwrap()[0].candidate.clone();
     for &role in Role::ALL {
         let user = NewUser {
             login: role.as_str().to_string(),
@@ -321,6 +324,7 @@ fn the_schema_takes_every_role() {
             role,
             body: (role == Role::Evaluator).then(|| body.clone()),
             password_hash: "x".into(),
+            candidate: (role == Role::Candidate).then(|| candidate.clone()),
         };
         assert_eq!(store.create_user("admin", &user).unwrap().role, role);
         assert_eq!(store.user(role.as_str()).unwrap().unwrap().role, role);

@@ -272,6 +272,7 @@ fn answers_need_the_seats_csrf_token_and_boards_stay_within_the_body() {
             role: cqpt::accounts::Role::Evaluator,
             body: Some(another),
             password_hash: hash,
+            candidate: None,
         },
     )
     .unwrap();
