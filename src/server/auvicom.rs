@@ -105,7 +105,7 @@ fn refused(
 }
 
 /// Today, by the server's clock.
-fn today(state: &AppState) -> Date {
+pub fn today(state: &AppState) -> Date {
     let epoch = Date::new(1970, 1, 1).expect("the epoch exists");
     epoch.add_days(state.clock.now_ms().div_euclid(86_400_000))
 }
@@ -201,15 +201,7 @@ pub async fn assign(
     })?;
     let today = today(&state);
     let years = state.policy.for_certificate(&dossier.certificate).accreditation.years;
-    let last = body
-        .accreditation
-        .iter()
-        .rev()
-        .find(|(event, on)| *on <= today && event != "withdrawn")
-        .map(|(_, on)| *on);
-    let withdrawn_after =
-        |on: Date| body.accreditation.iter().any(|(e, w)| e == "withdrawn" && *w >= on && *w <= today);
-    let Some(accredited_on) = last.filter(|on| on.within_years(years, today) && !withdrawn_after(*on)) else {
+    let Some(accredited_on) = body.accredited_on(today, years) else {
         return Err(AppError::BadRequest(format!(
             "l'organisme {} n'est pas habilité à ce jour (habilitation de {years} ans, annexe 2 §IV)",
             body.name

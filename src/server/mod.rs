@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod auth;
 pub mod auvicom;
+pub mod bodies;
 pub mod candidate_page;
 pub mod demo;
 pub mod desk;
@@ -133,6 +134,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     let admin = Router::new()
         .route("/admin/comptes", get(admin::accounts).post(admin::create))
         .route("/admin/comptes/{login}/{action}", post(admin::set_disabled))
+        .route("/admin/organismes", get(bodies::list).post(bodies::create))
+        .route("/admin/organismes/{id}/habilitation", post(bodies::record))
         .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
     let sittings = Router::new()
         .route("/seances", get(quiz::board::list).post(quiz::board::create))

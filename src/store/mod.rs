@@ -181,6 +181,22 @@ pub struct BodySummary {
     pub accreditation: Vec<(String, Date)>,
 }
 
+impl BodySummary {
+    /// The accreditation or renewal under which the body may evaluate on `today`: the last one
+    /// on or before `today`, still within its `years` (Annexe 2 §IV: 2 years, renewed on the
+    /// annual report), and not followed by a withdrawal on or before `today`.
+    pub fn accredited_on(&self, today: Date, years: i32) -> Option<Date> {
+        let last = self
+            .accreditation
+            .iter()
+            .rev()
+            .find(|(event, on)| *on <= today && event != "withdrawn")
+            .map(|(_, on)| *on)?;
+        let withdrawn = self.accreditation.iter().any(|(e, w)| e == "withdrawn" && *w >= last && *w <= today);
+        (last.within_years(years, today) && !withdrawn).then_some(last)
+    }
+}
+
 /// A document produced for a dossier (a decision letter), kept with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDocument {
@@ -334,6 +350,10 @@ pub trait Store {
     fn registry_of(&self, subject: &str) -> Result<Vec<Entry>>;
     /// The evaluating bodies known to the store, with their accreditation history.
     fn bodies(&self) -> Result<Vec<BodySummary>>;
+    /// Records a new evaluating body (an id taken is refused).
+    fn create_body(&mut self, actor: &str, id: &str, name: &str) -> Result<()>;
+    /// Records an accreditation event of a body (`granted`, `renewed`, `withdrawn`) on a date.
+    fn record_accreditation(&mut self, actor: &str, body: &str, event: &str, on: Date) -> Result<()>;
     /// The documents produced for a dossier.
     fn documents(&self, dossier: &str) -> Result<Vec<StoredDocument>>;
     /// A produced document and its bytes.
@@ -501,5 +521,35 @@ mod tests {
         assert_eq!(dossier_id("x/B_2.YML").as_deref(), Some("B_2"));
         assert_eq!(dossier_id("x/.yaml"), None);
         assert_eq!(dossier_id("x/a b.yaml"), None);
+    }
+
+    fn body(events: &[(&str, &str)]) -> BodySummary {
+        BodySummary {
+            id: "OE".into(),
+            name: "Organisme".into(),
+            accreditation: events.iter().map(|(e, d)| ((*e).to_string(), d.parse().unwrap())).collect(),
+        }
+    }
+
+    fn day(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_accreditation_runs_two_years_to_the_anniversary_included() {
+        let b = body(&[("granted", "2024-03-01")]);
+        assert_eq!(b.accredited_on(day("2024-02-29"), 2), None, "not before it is granted");
+        assert_eq!(b.accredited_on(day("2026-03-01"), 2), Some(day("2024-03-01")), "the anniversary");
+        assert_eq!(b.accredited_on(day("2026-03-02"), 2), None, "the day after");
+        let renewed = body(&[("granted", "2024-03-01"), ("renewed", "2026-02-15")]);
+        assert_eq!(renewed.accredited_on(day("2027-06-01"), 2), Some(day("2026-02-15")));
+    }
+
+    #[test]
+    fn a_withdrawal_ends_it_from_its_day_until_the_next_renewal() {
+        let b = body(&[("granted", "2024-03-01"), ("withdrawn", "2025-01-10"), ("renewed", "2025-06-01")]);
+        assert_eq!(b.accredited_on(day("2025-01-09"), 2), Some(day("2024-03-01")));
+        assert_eq!(b.accredited_on(day("2025-01-10"), 2), None, "withdrawn that day");
+        assert_eq!(b.accredited_on(day("2025-06-01"), 2), Some(day("2025-06-01")), "renewed after");
     }
 }

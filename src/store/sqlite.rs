@@ -584,6 +584,55 @@ impl Store for SqliteStore {
         Ok(bodies)
     }
 
+    fn create_body(&mut self, actor: &str, id: &str, name: &str) -> Result<()> {
+        if super::dossier_id(id).as_deref() != Some(id) {
+            return Err(StoreError::Refused(format!(
+                "`{id}` is not a body id (letters, digits, -, _ and .)"
+            )));
+        }
+        let path = self.path.clone();
+        self.write(actor, |tx| {
+            let inserted = tx.execute("INSERT INTO evaluating_bodies (id, name) VALUES (?1, ?2)", [id, name]);
+            if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted
+                && f.code == rusqlite::ErrorCode::ConstraintViolation
+            {
+                return Err(StoreError::Refused(format!("the body `{id}` exists already")));
+            }
+            inserted.map_err(db(&path))?;
+            let mut p = Pending::new("body.create", format!("body:{id}"));
+            p.detail = Some(name.to_string());
+            Ok(((), Some(p)))
+        })
+    }
+
+    fn record_accreditation(&mut self, actor: &str, body: &str, event: &str, on: Date) -> Result<()> {
+        let path = self.path.clone();
+        self.write(actor, |tx| {
+            let e = db(&path);
+            let known: Option<String> = tx
+                .query_row("SELECT id FROM evaluating_bodies WHERE id = ?1", [body], |r| r.get(0))
+                .optional()
+                .map_err(&e)?;
+            if known.is_none() {
+                return Err(StoreError::Refused(format!("no evaluating body `{body}`")));
+            }
+            let added = tx
+                .execute(
+                    "INSERT OR IGNORE INTO accreditations (body_id, event, on_date) VALUES (?1, ?2, ?3)",
+                    params![body, event, on.to_string()],
+                )
+                .map_err(&e)?;
+            if added == 0 {
+                return Err(StoreError::Refused(format!(
+                    "`{event}` on {on} is already recorded for `{body}`"
+                )));
+            }
+            let mut p = Pending::new("body.accreditation", format!("body:{body}"));
+            p.detail = Some(format!("{event} {on}"));
+            Ok(((), Some(p)))
+        })
+    }
+
     fn documents(&self, dossier: &str) -> Result<Vec<StoredDocument>> {
         self.rows(
             &format!("SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = ?1 ORDER BY d.id"),

@@ -18,6 +18,7 @@
 )]
 
 mod application_form;
+mod bodies_admin;
 mod browser;
 mod builder;
 mod candidate_page;
