@@ -117,13 +117,11 @@ pub async fn list(
 
 /// The date typed in a form, or why not.
 fn date_field(label: &str, typed: &str, errors: &mut Vec<String>) -> Option<Date> {
-    match typed.trim().parse::<Date>() {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(format!("{label} : « {} » n'est pas une date (AAAA-MM-JJ).", typed.trim()));
-            None
-        }
+    let parsed = typed.trim().parse::<Date>().ok();
+    if parsed.is_none() {
+        errors.push(format!("{label} : « {} » n'est pas une date (AAAA-MM-JJ).", typed.trim()));
     }
+    parsed
 }
 
 /// The new body's form.
