@@ -76,6 +76,7 @@ pub mod documents;
 pub mod dossier;
 pub mod error;
 pub mod evaluate;
+pub mod exchange;
 pub mod limits;
 pub mod output;
 pub mod phases;

@@ -5,6 +5,7 @@ mod completions;
 mod data;
 mod documents;
 mod dossier;
+mod exchange;
 mod man;
 mod quiz;
 mod referentiel;
@@ -84,6 +85,9 @@ enum Command {
     /// The quiz: check the bank, its coverage, draw and print sittings, score answer sheets.
     #[command(subcommand)]
     Quiz(quiz::QuizCommand),
+    /// The quiz bank as a QTI 3.0 package (1EdTech), and back.
+    #[command(subcommand)]
+    Qti(exchange::QtiCommand),
     /// Synthetic example dossiers.
     #[command(subcommand)]
     Example(session::ExampleCommand),
@@ -152,6 +156,7 @@ pub fn main() -> ExitCode {
         Command::Bilan(cmd) => session::bilan(&source, &cmd),
         Command::Example(cmd) => session::example(&source, &cmd),
         Command::Quiz(cmd) => quiz::run(&source, &cmd),
+        Command::Qti(cmd) => exchange::qti(&source, &cmd),
         Command::Data(cmd) => data::run(&cmd),
         Command::Import(cmd) => store::import(&source, &cmd),
         Command::Export(cmd) => store::export(&cmd),

@@ -20,6 +20,7 @@
 mod application_form;
 mod browser;
 mod builder;
+mod case_export;
 mod certificate_policy;
 mod cli_generated;
 mod cli_snapshots;
@@ -39,6 +40,7 @@ mod malformed;
 mod mixed_session;
 mod observation_records;
 mod pagination;
+mod qti;
 mod quiz;
 mod quiz_server;
 mod readme_tour;
