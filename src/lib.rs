@@ -70,6 +70,7 @@
 pub mod accounts;
 mod closed_set;
 pub mod context;
+pub mod credential;
 pub mod date;
 pub mod diag;
 pub mod documents;

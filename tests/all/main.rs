@@ -28,6 +28,7 @@ mod closed_values;
 mod codes;
 mod common;
 mod complement_round;
+mod credential;
 mod documents;
 mod dossier_diagnostics;
 mod examples;
