@@ -2,6 +2,7 @@
 //! errors are printed and turned into an exit status.
 
 mod completions;
+mod credential;
 mod data;
 mod documents;
 mod dossier;
@@ -85,6 +86,10 @@ enum Command {
     /// The quiz: check the bank, its coverage, draw and print sittings, score answer sheets.
     #[command(subcommand)]
     Quiz(quiz::QuizCommand),
+    /// Open Badges 3.0 credentials of awards, signed with the certifier's key: keygen, issue,
+    /// revoke, verify.
+    #[command(subcommand)]
+    Credential(credential::CredentialCommand),
     /// The quiz bank as a QTI 3.0 package (1EdTech), and back.
     #[command(subcommand)]
     Qti(exchange::QtiCommand),
@@ -157,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Example(cmd) => session::example(&source, &cmd),
         Command::Quiz(cmd) => quiz::run(&source, &cmd),
         Command::Qti(cmd) => exchange::qti(&source, &cmd),
+        Command::Credential(cmd) => credential::run(&source, &cmd),
         Command::Data(cmd) => data::run(&cmd),
         Command::Import(cmd) => store::import(&source, &cmd),
         Command::Export(cmd) => store::export(&cmd),

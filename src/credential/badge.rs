@@ -76,7 +76,7 @@ pub fn credential(
     );
     if decision.outcome == Proposal::ValidationPartielle {
         let names: Vec<&str> = awarded.iter().filter_map(|a| a["targetName"].as_str()).collect();
-        narrative.push_str(&format!(" Unités validées : {}.", names.join(" ; ")));
+        narrative = format!("{narrative} Unités validées : {}.", names.join(" ; "));
     }
     let c = &dossier.candidate;
     Ok(json!({

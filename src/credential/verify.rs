@@ -11,7 +11,7 @@ use super::status;
 use serde::Serialize;
 use serde_json::Value;
 
-/// The Open Badges 3.0 AchievementCredential JSON schema (vendored).
+/// The Open Badges 3.0 `AchievementCredential` JSON schema (vendored).
 pub const ACHIEVEMENT_SCHEMA_JSON: &str =
     include_str!("../../tests/vendor/openbadges/ob_v3p0_achievementcredential_schema.json");
 /// The VC Data Model 2.0 JSON schema (vendored).
@@ -62,9 +62,9 @@ impl Report {
     }
 }
 
-/// The schema errors of `credential` against the AchievementCredential and VC 2.0 schemas.
+/// The schema errors of `credential` against the `AchievementCredential` and VC 2.0 schemas.
 ///
-/// The AchievementCredential schema wants `proof` as an array, while Data Integrity (and
+/// The `AchievementCredential` schema wants `proof` as an array, while Data Integrity (and
 /// 1EdTech's own test vector) writes a single proof as an object; JSON-LD reads both alike
 /// (`proof` is a set), so a single proof is checked in its one-element array form.
 pub fn schema_errors(credential: &Value) -> Vec<String> {
@@ -83,7 +83,7 @@ pub fn schema_errors(credential: &Value) -> Vec<String> {
         };
         match jsonschema::validator_for(&schema) {
             Ok(v) => {
-                out.extend(v.iter_errors(&as_set).map(|e| format!("{name}: {e} (at {})", e.instance_path())))
+                out.extend(v.iter_errors(&as_set).map(|e| format!("{name}: {e} (at {})", e.instance_path())));
             }
             Err(e) => out.push(format!("{name} schema: {e}")),
         }
