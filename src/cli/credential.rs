@@ -60,6 +60,22 @@ pub enum CredentialCommand {
         #[arg(long)]
         date: Date,
     },
+    /// Print the parchemin of a credential: a one-page certificate PDF (templates/parchemin.hbs)
+    /// with a QR code of its verification address. The credential's signature is checked
+    /// against the certifier's key first.
+    Parchemin {
+        /// The credential (JSON), as `cqpt credential issue` wrote it.
+        credential: PathBuf,
+        /// The certifier's folder.
+        #[arg(long, default_value = DEFAULT_DIR)]
+        dir: PathBuf,
+        /// The address the QR code carries; by default `{issuer}/verification/{credential uuid}`.
+        #[arg(long, value_name = "URL")]
+        verify_url: Option<String>,
+        /// The PDF file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Check a credential: proof, issuer key, signature, the fields of its canonical graph,
     /// the `AchievementCredential` and VC 2.0 schemas, and revocation. Exit status 0 when valid,
     /// 3 otherwise, with the reason of each failed check.
@@ -86,6 +102,9 @@ pub fn run(source: &DataSource, cmd: &CredentialCommand) -> Outcome {
         }
         CredentialCommand::Issue { dossier, dir, output } => issue(source, dossier, dir, output.as_deref()),
         CredentialCommand::Revoke { credential, dir, date } => revoke(credential, dir, *date),
+        CredentialCommand::Parchemin { credential, dir, verify_url, output } => {
+            parchemin(source, credential, dir, verify_url.as_deref(), output)
+        }
         CredentialCommand::Verify { file, issuer, status_list, format } => {
             verify_file(file, issuer, status_list.as_deref(), *format)
         }
@@ -195,6 +214,27 @@ fn revoke(credential: &Path, dir: &Path, date: Date) -> Outcome {
         folder.status_list_path().display(),
         profile.status_list
     );
+    Ok(EXIT_OK)
+}
+
+fn parchemin(
+    source: &DataSource,
+    credential: &Path,
+    dir: &Path,
+    verify_url: Option<&str>,
+    output: &Path,
+) -> Outcome {
+    let profile = Folder::new(dir).profile()?;
+    let c: Value = read_json(credential)?;
+    let key = proof::public_from_multikey(&profile.public_key_multibase)?;
+    proof::verify_signature(&c, &key).map_err(|e| Error::Data(format!("{}: {e}", credential.display())))?;
+    let id = c["id"].as_str().unwrap_or_default().trim_start_matches("urn:uuid:");
+    let url = verify_url
+        .map_or_else(|| format!("{}/verification/{id}", profile.id.trim_end_matches('/')), str::to_string);
+    let templates = cqpt::render::Templates::load(source)?;
+    let pdf = cqpt::credential::parchemin::pdf(&templates, &c, &url)?;
+    cqpt::output::write_atomic(output, &pdf)?;
+    eprintln!("{}: parchemin of {}, QR code {url}", output.display(), c["id"].as_str().unwrap_or_default());
     Ok(EXIT_OK)
 }
 

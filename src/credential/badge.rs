@@ -14,6 +14,11 @@ use crate::exchange::case;
 use crate::referentiel::Library;
 use serde_json::{Value, json};
 
+/// The `targetDescription` of the alignment to a unit (bloc de compétences).
+pub const UNIT_DESCRIPTION: &str = "Bloc de compétences";
+/// The `targetDescription` of the alignment to an activity (certificate without units).
+pub const ACTIVITY_DESCRIPTION: &str = "Activité";
+
 /// The schema a verifier checks an Open Badges 3.0 credential against.
 pub const ACHIEVEMENT_SCHEMA: &str =
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
@@ -56,14 +61,28 @@ pub fn credential(
     let awarded: Vec<Value> = if r.units.is_empty() {
         r.activities
             .iter()
-            .map(|a| alignment(&a.title, &urn("activity", &a.id), a.code.as_deref(), &r.title))
+            .map(|a| {
+                alignment(
+                    &a.title,
+                    &urn("activity", &a.id),
+                    a.code.as_deref(),
+                    &r.title,
+                    ACTIVITY_DESCRIPTION,
+                )
+            })
             .collect()
     } else {
         r.units
             .iter()
             .filter(|u| decision.outcome == Proposal::Attribution || decision.units.contains(&u.id))
             .map(|u| {
-                alignment(&u.title, &urn("unit", &format!("{}:{}", r.id, u.id)), u.code.as_deref(), &r.title)
+                alignment(
+                    &u.title,
+                    &urn("unit", &format!("{}:{}", r.id, u.id)),
+                    u.code.as_deref(),
+                    &r.title,
+                    UNIT_DESCRIPTION,
+                )
             })
             .collect()
     };
@@ -110,10 +129,11 @@ pub fn credential(
     }))
 }
 
-fn alignment(name: &str, url: &str, code: Option<&str>, framework: &str) -> Value {
+fn alignment(name: &str, url: &str, code: Option<&str>, framework: &str, description: &str) -> Value {
     let mut a = json!({
         "type": ["Alignment"],
         "targetName": name,
+        "targetDescription": description,
         "targetUrl": url,
         "targetType": "CFItem",
         "targetFramework": framework,

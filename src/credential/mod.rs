@@ -9,6 +9,8 @@
 //! - [`keys`]: the certifier's folder (public profile, secret key kept with mode 0600, the
 //!   counter of status list entries).
 //! - [`badge`]: the credential of a dossier the commission awarded.
+//! - [`parchemin`]: the one-page certificate PDF of an award, with the QR code of its
+//!   verification address.
 //! - [`status`]: the Bitstring Status List the certifier publishes to revoke credentials.
 //! - [`verify`]: every check a verifier makes (proof, issuer key, signature, the fields read
 //!   from the canonical graph, schemas, revocation), with a reason for each failure.
@@ -16,6 +18,7 @@
 pub mod badge;
 pub mod canon;
 pub mod keys;
+pub mod parchemin;
 pub mod proof;
 pub mod status;
 pub mod verify;

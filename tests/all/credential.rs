@@ -253,3 +253,46 @@ fn the_verifier_reads_the_fields_from_the_signed_graph() {
     assert!(!report.valid());
     assert!(report.checks.iter().any(|c| c.check == "signature" && !c.passed));
 }
+
+#[test]
+fn the_parchemin_shows_the_award_and_carries_the_qr_code_of_its_verification_address() {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path(), "cert");
+    assert_eq!(issue(dir.path(), "27-tp-validation-partielle", "c.json").code, 0);
+    let pdf = dir.path().join("parchemin.pdf");
+    let url = "https://cqpt.example.org/cpne/verification/abc";
+    let r = run_cmd(
+        cqpt()
+            .args(["credential", "parchemin"])
+            .arg(dir.path().join("c.json"))
+            .arg("--dir")
+            .arg(dir.path().join("cert"))
+            .args(["--verify-url", url, "-o"])
+            .arg(&pdf),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = crate::documents::pdf_text(&bytes);
+    insta::assert_snapshot!("credential-parchemin-text", text);
+    // The QR code: one filled square per dark module of the code of the address, on page 1.
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+    let (dark, _) = cqpt::render::qr::modules(url).unwrap();
+    let stamp = &content[content.rfind("q\n0 0 0 rg\n").expect("the QR code's stream")..];
+    assert_eq!(stamp.matches(" re\n").count(), dark.len());
+    // A changed credential gets no parchemin.
+    let changed = std::fs::read_to_string(dir.path().join("c.json")).unwrap().replace("Samia", "Sonia");
+    std::fs::write(dir.path().join("changed.json"), changed).unwrap();
+    let r = run_cmd(
+        cqpt()
+            .args(["credential", "parchemin"])
+            .arg(dir.path().join("changed.json"))
+            .arg("--dir")
+            .arg(dir.path().join("cert"))
+            .arg("-o")
+            .arg(dir.path().join("p2.pdf")),
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("the signature does not match"), "{}", r.stderr);
+}
