@@ -159,8 +159,10 @@ fn issue(source: &DataSource, dossier: &Path, dir: &Path, output: Option<&Path>)
     let profile = folder.profile()?;
     let key = folder.secret_key()?;
     let mut state = folder.state()?;
-    let credential = match badge::credential(&library, &texts, &labels, &d, &profile, state.next_status_index)
-    {
+    let id = d.decision.as_ref().map(|decision| badge::credential_id(&d, &decision.date.to_string()));
+    let known = id.as_ref().and_then(|i| state.issued.get(i)).copied();
+    let index = known.unwrap_or(state.next_status_index);
+    let credential = match badge::credential(&library, &texts, &labels, &d, &profile, index) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -174,15 +176,20 @@ fn issue(source: &DataSource, dossier: &Path, dir: &Path, output: Option<&Path>)
         Some(path) => cqpt::output::write_atomic(path, &bytes)?,
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
-    state.next_status_index += 1;
-    folder.save_state(&state)?;
+    if known.is_none() {
+        if let Some(id) = id {
+            state.issued.insert(id, index);
+        }
+        state.next_status_index += 1;
+        folder.save_state(&state)?;
+    }
     write_status_list(&folder, &state.revoked, &date)?;
     eprintln!(
         "{}: {} for {} (status list entry {}), signed by {}",
         output.map_or_else(|| "<stdout>".to_string(), |p| p.display().to_string()),
         signed["name"].as_str().unwrap_or_default(),
         d.candidate.id,
-        state.next_status_index - 1,
+        index,
         profile.id
     );
     Ok(EXIT_OK)

@@ -48,6 +48,10 @@ pub struct State {
     pub next_status_index: u32,
     /// The revoked indexes, sorted.
     pub revoked: Vec<u32>,
+    /// The status list index of each credential issued, by credential id: issuing the same
+    /// award again reuses it (and so gives the same credential, byte for byte).
+    #[serde(default)]
+    pub issued: std::collections::BTreeMap<String, u32>,
 }
 
 /// The files of a certifier folder.

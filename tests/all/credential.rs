@@ -169,6 +169,13 @@ fn issued_credentials_validate_against_the_schemas_and_verify() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = issue(dir.path(), "27-tp-validation-partielle", "c2.json");
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Issuing the same award again gives the same credential, byte for byte (same status entry).
+    let r = issue(dir.path(), "01-distance-attribution", "c1-again.json");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("c1.json")).unwrap(),
+        std::fs::read(dir.path().join("c1-again.json")).unwrap()
+    );
     for file in ["c1.json", "c2.json"] {
         let c: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.path().join(file)).unwrap()).unwrap();
