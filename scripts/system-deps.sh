@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when they are missing: qpdf (the PDF checks),
 # chromium and chromium-driver (the browser tests), openssl and curl (the HTTPS test makes a
-# certificate and fetches a page). Does nothing when all are there.
+# certificate and fetches a page), libxml2-utils (xmllint validates the QTI export against the
+# vendored QTI 3.0 XSDs). Does nothing when all are there.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_=""
@@ -25,3 +27,4 @@ first_line() { local out; out=$("$@" 2>/dev/null || true); printf '%s\n' "${out%
 first_line qpdf --version
 first_line chromium --version
 first_line chromedriver --version
+first_line sh -c 'xmllint --version 2>&1'

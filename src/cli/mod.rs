@@ -2,9 +2,11 @@
 //! errors are printed and turned into an exit status.
 
 mod completions;
+mod credential;
 mod data;
 mod documents;
 mod dossier;
+mod exchange;
 mod man;
 mod quiz;
 mod referentiel;
@@ -84,6 +86,13 @@ enum Command {
     /// The quiz: check the bank, its coverage, draw and print sittings, score answer sheets.
     #[command(subcommand)]
     Quiz(quiz::QuizCommand),
+    /// Open Badges 3.0 credentials of awards, signed with the certifier's key: keygen, issue,
+    /// revoke, verify.
+    #[command(subcommand)]
+    Credential(credential::CredentialCommand),
+    /// The quiz bank as a QTI 3.0 package (1EdTech), and back.
+    #[command(subcommand)]
+    Qti(exchange::QtiCommand),
     /// Synthetic example dossiers.
     #[command(subcommand)]
     Example(session::ExampleCommand),
@@ -152,6 +161,8 @@ pub fn main() -> ExitCode {
         Command::Bilan(cmd) => session::bilan(&source, &cmd),
         Command::Example(cmd) => session::example(&source, &cmd),
         Command::Quiz(cmd) => quiz::run(&source, &cmd),
+        Command::Qti(cmd) => exchange::qti(&source, &cmd),
+        Command::Credential(cmd) => credential::run(&source, &cmd),
         Command::Data(cmd) => data::run(&cmd),
         Command::Import(cmd) => store::import(&source, &cmd),
         Command::Export(cmd) => store::export(&cmd),

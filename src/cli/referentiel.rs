@@ -1,4 +1,4 @@
-//! `cqpt referentiel list | show | validate`.
+//! `cqpt referentiel list | show | validate | export`.
 
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::Subcommand;
@@ -41,6 +41,9 @@ pub enum ReferentielCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Export one référentiel in an exchange format: `--format case` writes a CASE 1.1 package
+    /// (1EdTech) whose identifiers are UUID v5 of cqpt's ids (same data and date, same bytes).
+    Export(super::exchange::ExportArgs),
 }
 
 /// Runs a `cqpt referentiel` subcommand.
@@ -49,6 +52,7 @@ pub fn run(cmd: ReferentielCommand, source: &DataSource) -> Outcome {
         ReferentielCommand::List { format } => list(source, format),
         ReferentielCommand::Show { id, format } => show_one(source, &id, format),
         ReferentielCommand::Validate { paths, format } => validate(source, &paths, format),
+        ReferentielCommand::Export(args) => super::exchange::export(source, &args),
     }
 }
 

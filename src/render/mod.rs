@@ -11,6 +11,7 @@ pub mod paginate;
 pub mod pdf;
 pub mod pdf_fonts;
 pub mod pdf_meta;
+pub mod qr;
 pub mod template;
 pub mod template_limits;
 pub mod unprintable;

@@ -1,0 +1,170 @@
+//! The certifier's folder, made by `cqpt credential keygen`: `issuer.json` (the public profile:
+//! id, name, public key, status list address), `secret-key.json` (the Ed25519 secret key,
+//! written with mode 0600 and never printed) and `state.json` (the next status list index and
+//! the revoked ones).
+
+use super::CredentialError;
+use super::proof::{public_from_multikey, public_multikey, secret_from_multikey, secret_multikey};
+use crate::error::{Error, Result};
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The public profile of the certifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerProfile {
+    /// Its id (an address it controls).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its Ed25519 public key as a multikey (`z6Mk…`).
+    pub public_key_multibase: String,
+    /// The address where it publishes its status list.
+    pub status_list: String,
+}
+
+impl IssuerProfile {
+    /// The verification method of its key: `{id}#{public key}`.
+    pub fn verification_method(&self) -> String {
+        format!("{}#{}", self.id, self.public_key_multibase)
+    }
+}
+
+/// The secret key file.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretKeyFile {
+    controller: String,
+    secret_key_multibase: String,
+}
+
+/// What the certifier keeps between issues.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    /// The status list index of the next credential.
+    pub next_status_index: u32,
+    /// The revoked indexes, sorted.
+    pub revoked: Vec<u32>,
+    /// The status list index of each credential issued, by credential id: issuing the same
+    /// award again reuses it (and so gives the same credential, byte for byte).
+    #[serde(default)]
+    pub issued: std::collections::BTreeMap<String, u32>,
+}
+
+/// The files of a certifier folder.
+pub struct Folder {
+    /// The folder.
+    pub dir: PathBuf,
+}
+
+impl Folder {
+    /// The folder at `dir`.
+    pub fn new(dir: &Path) -> Folder {
+        Folder { dir: dir.to_path_buf() }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Creates the key pair and the folder's files from a 32-byte `seed` (random, from the
+    /// operating system, in `cqpt credential keygen`). An existing key is never replaced.
+    pub fn create(&self, seed: [u8; 32], id: &str, name: &str, status_list: &str) -> Result<IssuerProfile> {
+        let secret_path = self.path("secret-key.json");
+        if secret_path.exists() {
+            return Err(Error::Usage(format!(
+                "{} exists: a certifier key is never replaced (remove the folder's files on purpose to start over)",
+                secret_path.display()
+            )));
+        }
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::Write { path: self.dir.clone(), source: e })?;
+        let key = SigningKey::from_bytes(&seed);
+        let profile = IssuerProfile {
+            id: id.to_string(),
+            name: name.to_string(),
+            public_key_multibase: public_multikey(&key.verifying_key()),
+            status_list: status_list.to_string(),
+        };
+        let secret =
+            SecretKeyFile { controller: id.to_string(), secret_key_multibase: secret_multikey(&key) };
+        write_private(&secret_path, &json_bytes(&secret))?;
+        crate::output::write_atomic(&self.path("issuer.json"), &json_bytes(&profile))?;
+        crate::output::write_atomic(&self.path("state.json"), &json_bytes(&State::default()))?;
+        Ok(profile)
+    }
+
+    /// The public profile.
+    pub fn profile(&self) -> Result<IssuerProfile> {
+        read_json(&self.path("issuer.json"))
+    }
+
+    /// The secret key, checked against the public profile.
+    pub fn secret_key(&self) -> Result<SigningKey> {
+        let file: SecretKeyFile = read_json(&self.path("secret-key.json"))?;
+        let key = secret_from_multikey(&file.secret_key_multibase)?;
+        let profile = self.profile()?;
+        let public = public_from_multikey(&profile.public_key_multibase)?;
+        if key.verifying_key() != public {
+            return Err(
+                CredentialError::new("secret-key.json does not match the public key of issuer.json").into()
+            );
+        }
+        Ok(key)
+    }
+
+    /// The state.
+    pub fn state(&self) -> Result<State> {
+        read_json(&self.path("state.json"))
+    }
+
+    /// Writes the state.
+    pub fn save_state(&self, state: &State) -> Result<()> {
+        crate::output::write_atomic(&self.path("state.json"), &json_bytes(state))
+    }
+
+    /// Where the signed status list is written.
+    pub fn status_list_path(&self) -> PathBuf {
+        self.path("status-list.json")
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Reads a JSON file, or says which file and why not.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.to_path_buf(), source: e })?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Data(format!("{}:{}:{}: {e}", path.display(), e.line(), e.column())))
+}
+
+/// Writes a file only its owner can read (mode 0600 on Unix), atomically.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |source| Error::Write { path: path.to_path_buf(), source };
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}

@@ -1,0 +1,6 @@
+//! Exchange standards: what other systems read of cqpt's référentiels and quiz bank.
+//! - [`case`]: a référentiel as a CASE 1.1 package (1EdTech), identifiers UUID v5.
+//! - [`qti`]: the quiz bank as a QTI 3.0 package, and back.
+
+pub mod case;
+pub mod qti;

@@ -1,0 +1,547 @@
+//! QTI 3.0 export and import of the quiz bank (1EdTech *Question and Test Interoperability*).
+//!
+//! A package is a folder: `imsmanifest.xml` (IMS Content Packaging 1.2 as QTI 3.0 profiles it)
+//! lists one resource per question, `items/<question id>.xml`, each a `qti-assessment-item` with
+//! a `qti-choice-interaction` (`max-choices` 1 for a single-choice question, 0 for a multiple
+//! one), its key as the `qti-correct-response` of the response declaration and the
+//! `match_correct` response processing template. The explanation is a `qti-rubric-block` for
+//! the scorer and tutor. The manifest's metadata of each resource carries what QTI has no
+//! place for in the item: the knowledge item it tests, as the CASE identifier of that item
+//! ([`super::case::identifier`], in a `curriculumStandardsMetadataSet`), and its level, as the
+//! LOM difficulty (level 1 `easy`, 2 `medium`, 3 `difficult`).
+//!
+//! [`import`] reads such a package back into questions; exporting a bank then importing it
+//! gives the same bank ([`to_bank_yaml`] writes it in the bank's format).
+
+use super::case;
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::quiz::{Bank, Question, QuestionKind, bank::Choice};
+use crate::referentiel::Library;
+use quick_xml::escape::{escape, partial_escape};
+use quick_xml::events::{BytesStart, Event};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+
+/// The QTI 3.0 ASI namespace.
+pub const QTI_NAMESPACE: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
+/// The response processing template of a question with one key.
+pub const MATCH_CORRECT: &str = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
+/// The resource type of an item in a QTI 3.0 package manifest.
+pub const ITEM_RESOURCE_TYPE: &str = "imsqti_item_xmlv3p0";
+/// The LOM difficulty of each level (1 to 3).
+pub const DIFFICULTIES: [(u8, &str); 3] = [(1, "easy"), (2, "medium"), (3, "difficult")];
+
+/// A package: its files, by path relative to the package folder, in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct QtiPackage {
+    /// `(relative path, bytes)`, the manifest first.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The identifier of choice `n` (from 0) of a question.
+fn choice_id(n: usize) -> String {
+    format!("C{}", n + 1)
+}
+
+/// One question as a `qti-assessment-item`.
+pub fn item_xml(q: &Question) -> String {
+    let (cardinality, max) = match q.kind {
+        QuestionKind::Single => ("single", 1),
+        QuestionKind::Multiple => ("multiple", 0),
+    };
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<qti-assessment-item xmlns=\"{QTI_NAMESPACE}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"{QTI_NAMESPACE} https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd\" \
+         identifier=\"{}\" title=\"{}\" adaptive=\"false\" time-dependent=\"false\" xml:lang=\"fr\">",
+        escape(&q.id),
+        escape(&q.id)
+    );
+    let _ = writeln!(
+        x,
+        "  <qti-response-declaration identifier=\"RESPONSE\" cardinality=\"{cardinality}\" base-type=\"identifier\">"
+    );
+    x.push_str("    <qti-correct-response>\n");
+    for (n, c) in q.choices.iter().enumerate() {
+        if c.correct {
+            let _ = writeln!(x, "      <qti-value>{}</qti-value>", choice_id(n));
+        }
+    }
+    x.push_str("    </qti-correct-response>\n  </qti-response-declaration>\n");
+    x.push_str(
+        "  <qti-outcome-declaration identifier=\"SCORE\" cardinality=\"single\" base-type=\"float\"/>\n",
+    );
+    x.push_str("  <qti-item-body>\n");
+    let _ = writeln!(
+        x,
+        "    <qti-choice-interaction response-identifier=\"RESPONSE\" shuffle=\"true\" max-choices=\"{max}\">"
+    );
+    let _ = writeln!(x, "      <qti-prompt>{}</qti-prompt>", partial_escape(&q.question));
+    for (n, c) in q.choices.iter().enumerate() {
+        let _ = writeln!(
+            x,
+            "      <qti-simple-choice identifier=\"{}\">{}</qti-simple-choice>",
+            choice_id(n),
+            partial_escape(&c.text)
+        );
+    }
+    x.push_str("    </qti-choice-interaction>\n");
+    x.push_str("    <qti-rubric-block use=\"scoring\" view=\"scorer tutor\">\n");
+    let _ =
+        writeln!(x, "      <qti-content-body><p>{}</p></qti-content-body>", partial_escape(&q.explanation));
+    x.push_str("    </qti-rubric-block>\n  </qti-item-body>\n");
+    let _ = writeln!(x, "  <qti-response-processing template=\"{MATCH_CORRECT}\"/>");
+    x.push_str("</qti-assessment-item>\n");
+    x
+}
+
+/// The package of the whole bank. `base_url` as in [`case::CaseOptions::base_url`].
+pub fn export(bank: &Bank, library: &Library, base_url: Option<&str>) -> QtiPackage {
+    let mut manifest = String::new();
+    manifest.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    manifest.push_str(
+        "<manifest xmlns=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1\" \
+         xmlns:imsmd=\"http://ltsc.ieee.org/xsd/LOM\" \
+         xmlns:csm=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscsmd_v1p1\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd \
+         http://ltsc.ieee.org/xsd/LOM https://purl.imsglobal.org/spec/md/v1p3/schema/xsd/imsmd_loose_v1p3p2.xsd \
+         http://www.imsglobal.org/xsd/qti/qtiv3p0/imscsmd_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_csmv1p1_v1p0.xsd\" \
+         identifier=\"cqpt-quiz-bank\">\n",
+    );
+    manifest.push_str("  <metadata>\n    <schema>QTI Package</schema>\n    <schemaversion>3.0.0</schemaversion>\n  </metadata>\n");
+    manifest.push_str("  <organizations/>\n  <resources>\n");
+    let mut items = Vec::new();
+    for q in &bank.questions {
+        let href = format!("items/{}.xml", q.id);
+        let guid = case::identifier("item", &q.item);
+        let uri = match base_url {
+            Some(base) => format!("{}/ims/case/v1p1/CFItems/{guid}", base.trim_end_matches('/')),
+            None => format!("urn:uuid:{guid}"),
+        };
+        let label = library.item(&q.item).map_or(q.item.as_str(), |i| i.label.as_str());
+        let difficulty = DIFFICULTIES.iter().find(|(l, _)| *l == q.level).map_or("medium", |(_, d)| d);
+        let _ = write!(
+            manifest,
+            "    <resource identifier=\"res-{id}\" type=\"{ITEM_RESOURCE_TYPE}\" href=\"{href}\">\n\
+             \x20     <metadata>\n\
+             \x20       <csm:curriculumStandardsMetadataSet>\n\
+             \x20         <csm:curriculumStandardsMetadata>\n\
+             \x20           <csm:setOfGUIDs>\n\
+             \x20             <csm:labelledGUID>\n\
+             \x20               <csm:label>{label}</csm:label>\n\
+             \x20               <csm:caseItemURI>{uri}</csm:caseItemURI>\n\
+             \x20               <csm:GUID>{guid}</csm:GUID>\n\
+             \x20             </csm:labelledGUID>\n\
+             \x20           </csm:setOfGUIDs>\n\
+             \x20         </csm:curriculumStandardsMetadata>\n\
+             \x20       </csm:curriculumStandardsMetadataSet>\n\
+             \x20       <imsmd:lom>\n\
+             \x20         <imsmd:educational>\n\
+             \x20           <imsmd:difficulty>\n\
+             \x20             <imsmd:source>LOMv1.0</imsmd:source>\n\
+             \x20             <imsmd:value>{difficulty}</imsmd:value>\n\
+             \x20           </imsmd:difficulty>\n\
+             \x20         </imsmd:educational>\n\
+             \x20       </imsmd:lom>\n\
+             \x20     </metadata>\n\
+             \x20     <file href=\"{href}\"/>\n\
+             \x20   </resource>\n",
+            id = escape(&q.id),
+            label = partial_escape(label),
+        );
+        items.push((href, item_xml(q).into_bytes()));
+    }
+    manifest.push_str("  </resources>\n</manifest>\n");
+    let mut files = vec![("imsmanifest.xml".to_string(), manifest.into_bytes())];
+    files.extend(items);
+    QtiPackage { files }
+}
+
+/// A parsed element of interest while reading a file: its local name, attributes, the text
+/// gathered inside, and its line.
+struct Reading<'t> {
+    text: &'t str,
+    file: String,
+    diagnostics: Diagnostics,
+}
+
+impl Reading<'_> {
+    fn location(&self, pos: usize) -> Location {
+        let before = &self.text[..pos.min(self.text.len())];
+        let line = before.matches('\n').count() as u32 + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count() as u32 + 1);
+        Location { file: self.file.clone(), line, column }
+    }
+
+    fn error(&mut self, pos: usize, field: &str, message: String, expected: &str, found: String) {
+        let location = self.location(pos);
+        self.diagnostics.push(
+            Diagnostic::error(Code::InvalidValue, location, field.to_string(), message)
+                .expected(expected)
+                .found(found),
+        );
+    }
+}
+
+fn local(name: &[u8]) -> String {
+    let s = String::from_utf8_lossy(name);
+    s.rsplit(':').next().unwrap_or_default().to_string()
+}
+
+fn attrs(e: &BytesStart) -> HashMap<String, String> {
+    e.attributes()
+        .flatten()
+        .map(|a| {
+            (local(a.key.as_ref()), a.unescape_value().map(std::borrow::Cow::into_owned).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// A step of [`walk`]: `path` holds the local names from the root to the element.
+enum Step<'a> {
+    /// A start tag, its attributes and its byte position.
+    Open(&'a [String], &'a HashMap<String, String>, usize),
+    /// An end tag and the text gathered inside the element (trimmed).
+    Close(&'a [String], &'a str),
+}
+
+/// Walks an XML text, calling `on` at each start and end tag; a syntax error is reported.
+fn walk(r: &mut Reading, mut on: impl FnMut(Step)) {
+    let mut reader = quick_xml::Reader::from_str(r.text);
+    let mut path: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    loop {
+        let pos = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(local(e.name().as_ref()));
+                texts.push(String::new());
+                on(Step::Open(&path, &attrs(&e), pos));
+            }
+            Ok(Event::Empty(e)) => {
+                path.push(local(e.name().as_ref()));
+                on(Step::Open(&path, &attrs(&e), pos));
+                on(Step::Close(&path, ""));
+                path.pop();
+            }
+            Ok(Event::End(_)) => {
+                let text = texts.pop().unwrap_or_default();
+                on(Step::Close(&path, text.trim()));
+                path.pop();
+                if let Some(parent) = texts.last_mut() {
+                    parent.push_str(&text);
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some(last), Ok(s)) = (texts.last_mut(), t.decode()) {
+                    last.push_str(&s);
+                }
+            }
+            Ok(Event::CData(t)) => {
+                if let (Some(last), Ok(s)) = (texts.last_mut(), t.decode()) {
+                    last.push_str(&s);
+                }
+            }
+            Ok(Event::GeneralRef(g)) => {
+                let resolved = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    _ => g
+                        .decode()
+                        .ok()
+                        .and_then(|n| quick_xml::escape::resolve_predefined_entity(&n).map(str::to_string)),
+                };
+                if let (Some(last), Some(s)) = (texts.last_mut(), resolved) {
+                    last.push_str(&s);
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let location = r.location(reader.error_position() as usize);
+                r.diagnostics.push(
+                    Diagnostic::error(
+                        Code::Syntax,
+                        location,
+                        String::new(),
+                        format!("the file is not well-formed XML ({e})"),
+                    )
+                    .expected("well-formed XML"),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// What the manifest says of one item resource.
+#[derive(Debug, Default, Clone)]
+struct Resource {
+    href: String,
+    guid: Option<String>,
+    difficulty: Option<String>,
+    pos: usize,
+}
+
+fn read_manifest(r: &mut Reading) -> Vec<Resource> {
+    let mut out: Vec<Resource> = Vec::new();
+    let mut current: Option<Resource> = None;
+    let mut other_types = Vec::new();
+    walk(r, |step| match step {
+        Step::Open(path, a, pos) => {
+            if path.last().is_some_and(|n| n == "resource") {
+                if a.get("type").is_some_and(|t| t == ITEM_RESOURCE_TYPE) {
+                    current = Some(Resource {
+                        href: a.get("href").cloned().unwrap_or_default(),
+                        pos,
+                        ..Resource::default()
+                    });
+                } else {
+                    other_types.push((pos, a.get("type").cloned().unwrap_or_default()));
+                }
+            }
+        }
+        Step::Close(path, text) => {
+            let name = path.last().map_or("", String::as_str);
+            if let Some(res) = current.as_mut() {
+                match name {
+                    "GUID" if res.guid.is_none() => res.guid = Some(text.to_string()),
+                    "value" if path.iter().any(|p| p == "difficulty") => {
+                        res.difficulty = Some(text.to_string());
+                    }
+                    "resource" => out.extend(current.take()),
+                    _ => {}
+                }
+            }
+        }
+    });
+    for (pos, t) in other_types {
+        r.error(
+            pos,
+            "manifest.resources.resource.type",
+            "a resource that is not a QTI 3.0 item".to_string(),
+            ITEM_RESOURCE_TYPE,
+            format!("`{t}`"),
+        );
+    }
+    out
+}
+
+/// What an item file holds.
+#[derive(Debug, Default)]
+struct ItemRead {
+    identifier: Option<String>,
+    cardinality: Option<(String, usize)>,
+    correct: Vec<(String, usize)>,
+    value_pos: usize,
+    prompt: Option<String>,
+    choices: Vec<(String, String)>,
+    explanation: Option<String>,
+    interactions: Vec<(String, usize)>,
+}
+
+fn read_item(r: &mut Reading) -> ItemRead {
+    let mut it = ItemRead::default();
+    let mut choice_ids = Vec::new();
+    walk(r, |step| match step {
+        Step::Open(path, a, pos) => match path.last().map_or("", String::as_str) {
+            "qti-assessment-item" => it.identifier = a.get("identifier").cloned(),
+            "qti-response-declaration" if a.get("identifier").is_some_and(|i| i == "RESPONSE") => {
+                it.cardinality = a.get("cardinality").map(|c| (c.clone(), pos));
+            }
+            "qti-simple-choice" => choice_ids.push(a.get("identifier").cloned().unwrap_or_default()),
+            "qti-value" => it.value_pos = pos,
+            name if name.ends_with("-interaction") && name != "qti-choice-interaction" => {
+                it.interactions.push((name.to_string(), pos));
+            }
+            _ => {}
+        },
+        Step::Close(path, text) => {
+            let name = path.last().map_or("", String::as_str);
+            match name {
+                "qti-value" if path.iter().any(|p| p == "qti-correct-response") => {
+                    it.correct.push((text.to_string(), it.value_pos));
+                }
+                "qti-prompt" => it.prompt = Some(text.to_string()),
+                "qti-simple-choice" => {
+                    let id = choice_ids.get(it.choices.len()).cloned().unwrap_or_default();
+                    it.choices.push((id, text.to_string()));
+                }
+                "qti-rubric-block" => it.explanation = Some(text.to_string()),
+                _ => {}
+            }
+        }
+    });
+    it
+}
+
+/// Reads a QTI 3.0 package folder back into questions. Every problem of the manifest and of
+/// every item (a missing file, an interaction other than a choice, an unknown CASE identifier,
+/// a key naming no choice…) is returned at once, with its file and line.
+pub fn import(dir: &Path, library: &Library) -> Result<Vec<Question>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let manifest_path = dir.join("imsmanifest.xml");
+    let manifest_name = manifest_path.display().to_string();
+    let Ok(text) = std::fs::read_to_string(&manifest_path) else {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Io,
+                Location { file: manifest_name, line: 0, column: 0 },
+                String::new(),
+                "no readable imsmanifest.xml in the package folder",
+            )
+            .expected("a QTI 3.0 package folder (imsmanifest.xml and the items it lists)"),
+        );
+        return Err(diagnostics);
+    };
+    let mut m = Reading { text: &text, file: manifest_name, diagnostics: Diagnostics::default() };
+    let resources = read_manifest(&mut m);
+    let items_by_guid: HashMap<String, String> =
+        library.items.keys().map(|id| (case::identifier("item", id).to_string(), id.clone())).collect();
+    let mut questions = Vec::new();
+    for res in resources {
+        let Some(item) = res.guid.as_ref().and_then(|g| items_by_guid.get(g)).cloned() else {
+            let found = res.guid.clone().map_or_else(|| "none".to_string(), |g| format!("`{g}`"));
+            m.error(
+                res.pos,
+                "resource.metadata.curriculumStandardsMetadataSet…GUID",
+                format!("the resource `{}` names no knowledge item of the référentiels", res.href),
+                "the CASE identifier of an item (cqpt referentiel export --format case)",
+                found,
+            );
+            continue;
+        };
+        let level = res
+            .difficulty
+            .as_deref()
+            .and_then(|d| DIFFICULTIES.iter().find(|(_, n)| *n == d))
+            .map(|(l, _)| *l);
+        if level.is_none() {
+            let found = res.difficulty.clone().map_or_else(|| "none".to_string(), |d| format!("`{d}`"));
+            m.error(
+                res.pos,
+                "resource.metadata.lom.educational.difficulty",
+                format!("the resource `{}` has no level", res.href),
+                "easy, medium or difficult",
+                found,
+            );
+        }
+        let path = dir.join(&res.href);
+        let name = path.display().to_string();
+        let Ok(item_text) = std::fs::read_to_string(&path) else {
+            m.error(
+                res.pos,
+                "resource.href",
+                format!("the item file `{}` cannot be read", res.href),
+                "a file of the package",
+                format!("`{}`", res.href),
+            );
+            continue;
+        };
+        let mut r = Reading { text: &item_text, file: name.clone(), diagnostics: Diagnostics::default() };
+        let read = read_item(&mut r);
+        if let Some(q) = to_question(&mut r, read, item, level) {
+            questions.push(q);
+        }
+        diagnostics.0.extend(r.diagnostics.0);
+    }
+    diagnostics.0.extend(m.diagnostics.0);
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        Err(diagnostics)
+    } else {
+        Ok(questions)
+    }
+}
+
+fn to_question(r: &mut Reading, read: ItemRead, item: String, level: Option<u8>) -> Option<Question> {
+    for (name, pos) in &read.interactions {
+        r.error(
+            *pos,
+            "qti-item-body",
+            "an interaction the quiz bank cannot hold".into(),
+            "qti-choice-interaction",
+            format!("`{name}`"),
+        );
+    }
+    let kind = match read.cardinality.as_ref().map(|(c, _)| c.as_str()) {
+        Some("single") => Some(QuestionKind::Single),
+        Some("multiple") => Some(QuestionKind::Multiple),
+        other => {
+            let pos = read.cardinality.as_ref().map_or(0, |(_, p)| *p);
+            r.error(
+                pos,
+                "qti-response-declaration.cardinality",
+                "the response is neither single nor multiple".into(),
+                "single or multiple",
+                other.map_or("none".into(), |c| format!("`{c}`")),
+            );
+            None
+        }
+    };
+    for (key, pos) in &read.correct {
+        if !read.choices.iter().any(|(id, _)| id == key) {
+            r.error(
+                *pos,
+                "qti-correct-response.qti-value",
+                "the key names no choice".into(),
+                "the identifier of a qti-simple-choice",
+                format!("`{key}`"),
+            );
+        }
+    }
+    let choices: Vec<Choice> = read
+        .choices
+        .iter()
+        .map(|(id, text)| Choice { text: text.clone(), correct: read.correct.iter().any(|(k, _)| k == id) })
+        .collect();
+    let location = r.location(0);
+    if read.identifier.is_none() || read.prompt.is_none() {
+        r.error(
+            0,
+            "qti-assessment-item",
+            "an item without identifier or prompt".into(),
+            "identifier and qti-prompt",
+            "none".into(),
+        );
+    }
+    Some(Question {
+        id: read.identifier?,
+        item,
+        level: level?,
+        kind: kind?,
+        question: read.prompt?,
+        choices,
+        explanation: read.explanation.unwrap_or_default(),
+        location,
+    })
+}
+
+/// Questions in the bank's YAML format (`quiz/*.yaml`), strings double-quoted.
+pub fn to_bank_yaml(questions: &[Question]) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut y = String::from("questions:\n");
+    for q in questions {
+        let kind = match q.kind {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+        };
+        let _ = writeln!(y, "  - id: {}", q.id);
+        let _ = writeln!(y, "    item: {}", q.item);
+        let _ = writeln!(y, "    level: {}", q.level);
+        let _ = writeln!(y, "    kind: {kind}");
+        let _ = writeln!(y, "    question: {}", quote(&q.question));
+        y.push_str("    choices:\n");
+        for c in &q.choices {
+            let _ = writeln!(y, "      - text: {}", quote(&c.text));
+            if c.correct {
+                y.push_str("        correct: true\n");
+            }
+        }
+        let _ = writeln!(y, "    explanation: {}", quote(&q.explanation));
+    }
+    y
+}
