@@ -238,7 +238,8 @@ pub fn clusters(questions: &[Question]) -> HashMap<String, String> {
 pub fn check(bank: &Bank, library: &Library, policy: &Policy, today: Option<Date>) -> Vec<Finding> {
     let mut out = Vec::new();
     let w = &policy.quiz.writing;
-    for q in &bank.questions {
+    // A retired question is never drawn: the rules leave it alone.
+    for q in bank.questions.iter().filter(|q| q.status != Status::Retired) {
         let mut find = |rule: Rule, severity: Severity, message: String| {
             out.push(Finding {
                 rule,
@@ -417,8 +418,11 @@ fn near_duplicates(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
 /// multiple-answer questions.
 fn key_counts(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
     for pool in [Pool::P0, Pool::Evaluation] {
-        let multiple: Vec<&Question> =
-            bank.questions.iter().filter(|q| q.pool == pool && q.kind == QuestionKind::Multiple).collect();
+        let multiple: Vec<&Question> = bank
+            .questions
+            .iter()
+            .filter(|q| q.pool == pool && q.kind == QuestionKind::Multiple && q.status != Status::Retired)
+            .collect();
         let mut counts: BTreeMap<usize, Vec<&Question>> = BTreeMap::new();
         for q in &multiple {
             counts.entry(q.choices.iter().filter(|c| c.correct).count()).or_default().push(q);
