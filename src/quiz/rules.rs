@@ -180,7 +180,7 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn similarity(a: &[String], b: &[String]) -> u32 {
     let common = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
     let union = a.len() + b.len() - common;
-    if union == 0 { 0 } else { u32::try_from(common * 100 / union).unwrap_or(100) }
+    (common * 100).checked_div(union).map_or(0, |s| u32::try_from(s).unwrap_or(100))
 }
 
 /// The near-duplicate threshold of the clusters the draw keeps apart (the policy's default for

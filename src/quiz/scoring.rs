@@ -182,10 +182,13 @@ pub fn mark(
     }
 }
 
+/// One answer as evidence for a unit: the question's level, the credit earned, its Angoff rating.
+type Evidence = (u8, f64, Option<u8>);
+
 /// The level of one unit from its questions (level, credit, Angoff rating): going up the
 /// levels, each level with questions reached when their share of credit is the policy's, level
 /// 3 also needing the unit's Angoff cut when every question is rated.
-fn unit_level(list: &[(u8, f64, Option<u8>)], policy: &Policy) -> u8 {
+fn unit_level(list: &[Evidence], policy: &Policy) -> u8 {
     let QuizScoring::Ascending = policy.quiz.scoring;
     let mut level = 0;
     for l in 1..=3u8 {
@@ -218,7 +221,7 @@ fn levels(
     fn unit<'s>(sitting: &'s Sitting, item: &'s str) -> &'s str {
         sitting.units.get(item).map_or(item, String::as_str)
     }
-    let mut by_unit: BTreeMap<&str, Vec<(u8, f64, Option<u8>)>> = BTreeMap::new();
+    let mut by_unit: BTreeMap<&str, Vec<Evidence>> = BTreeMap::new();
     let mut assessed: BTreeMap<&str, &str> = BTreeMap::new();
     for (q, a) in sitting.questions.iter().zip(checked) {
         let mut units: Vec<&str> = Vec::new();

@@ -233,6 +233,7 @@ fn attempt<'b>(
     max: usize,
     rng: &mut Rng,
     greedy: bool,
+    strict: bool,
 ) -> std::result::Result<Vec<&'b Question>, String> {
     let mut drawn: Vec<&Question> = Vec::new();
     let mut clusters: HashSet<&str> = HashSet::new();
@@ -251,36 +252,42 @@ fn attempt<'b>(
         let target = levels[next_level % 3];
         next_level += 1;
         let free = |q: &&&Question| q.assesses(item) && !clusters.contains(cluster(bank, q));
-        let mut pool: Vec<&&Question> =
-            c.questions.iter().filter(free).filter(|q| !c.over.contains(q.id.as_str())).collect();
-        if pool.is_empty() {
-            pool = c.questions.iter().filter(free).collect();
-        }
-        if pool.is_empty() {
-            return Err(item.to_string());
-        }
         let gain = |q: &Question| {
             q.items.iter().filter(|i| items.contains(&i.as_str()) && !covered.contains(i.as_str())).count()
+        };
+        let all: Vec<&&Question> = c.questions.iter().filter(free).collect();
+        let within: Vec<&&Question> =
+            all.iter().copied().filter(|q| !c.over.contains(q.id.as_str())).collect();
+        let best_all = all.iter().map(|q| gain(q)).max().ok_or_else(|| item.to_string())?;
+        let best_within = within.iter().map(|q| gain(q)).max().unwrap_or(0);
+        // Over the exposure limit: only when nothing within it does as well (strict: only when
+        // nothing within it covers the item at all).
+        let pool: Vec<&&Question> = if !within.is_empty() && (strict || best_within >= best_all) {
+            within
+        } else if strict {
+            all
+        } else {
+            all.into_iter().filter(|q| gain(q) == best_all).collect()
         };
         let q = if greedy {
             let best = pool.iter().map(|q| gain(q)).max().unwrap_or(1);
             let top: Vec<_> = pool.iter().filter(|q| gain(q) == best).collect();
             **top[rng.below(top.len())]
         } else {
-            let nearest = pool.iter().map(|q| q.level.abs_diff(target)).min().unwrap_or(0);
-            let best: Vec<_> = pool.iter().filter(|q| q.level.abs_diff(target) == nearest).collect();
-            // Weighted by the items still uncovered it assesses, so a sitting stays in its size.
-            let weights: Vec<usize> = best.iter().map(|q| gain(q).max(1)).collect();
+            // Weighted by the items still uncovered it assesses, so a sitting stays in its size,
+            // and thrice for the level this item's turn asks for.
+            let weights: Vec<usize> =
+                pool.iter().map(|q| gain(q).max(1) * if q.level == target { 3 } else { 1 }).collect();
             let mut pick = rng.below(weights.iter().sum());
-            let mut chosen = best[0];
-            for (q, w) in best.iter().zip(&weights) {
+            let mut chosen = pool[0];
+            for (q, w) in pool.iter().zip(&weights) {
                 if pick < *w {
                     chosen = q;
                     break;
                 }
                 pick -= w;
             }
-            **chosen
+            *chosen
         };
         clusters.insert(cluster(bank, q));
         covered.extend(q.items.iter().map(String::as_str));
@@ -335,35 +342,38 @@ pub fn draw(
         .filter(|q| !spec.seen.contains(&q.id))
         .filter(|q| q.items.iter().any(|i| all_items.contains(&i.as_str())))
         .collect();
-    let over =
+    let over: HashSet<&str> =
         questions.iter().filter(|q| spec.exposure.over(&q.id, policy)).map(|q| q.id.as_str()).collect();
-    let candidates = Candidates { questions, over };
     // Phase 0 is advice: it covers what its pool offers; phase 2B covers every item or fails.
     let items: Vec<&str> = match spec.purpose {
         Purpose::Evaluation => all_items.clone(),
         Purpose::Prediagnostic => {
-            all_items.iter().copied().filter(|i| candidates.questions.iter().any(|q| q.assesses(i))).collect()
+            all_items.iter().copied().filter(|i| questions.iter().any(|q| q.assesses(i))).collect()
         }
     };
     let max = policy.quiz.max_questions;
     let mut rng = Rng::new(seed ^ salt(&spec.certificate) ^ salt(spec.purpose.code()).rotate_left(17));
     let mut drawn = None;
-    for n in 0..=COVER_ATTEMPTS {
-        let attempt = attempt(bank, &candidates, &items, max, &mut rng, n == COVER_ATTEMPTS);
-        match attempt {
-            Err(item) => {
-                return Err(Error::Data(format!(
-                    "the quiz bank has no {} question left on `{item}` for a {} sitting of `{}`: see cqpt quiz coverage",
-                    if spec.purpose == Purpose::Evaluation { "live 2B" } else { "phase 0" },
-                    spec.purpose.code(),
-                    spec.certificate
-                )));
+    // First within the exposure limit; when the questions left cannot cover every item in the
+    // sitting's size, with the over-exposed ones too.
+    let candidates = Candidates { questions, over };
+    'draws: for strict in [true, false] {
+        for n in 0..=COVER_ATTEMPTS {
+            match attempt(bank, &candidates, &items, max, &mut rng, n == COVER_ATTEMPTS, strict) {
+                Err(item) => {
+                    return Err(Error::Data(format!(
+                        "the quiz bank has no {} question left on `{item}` for a {} sitting of `{}`: see cqpt quiz coverage",
+                        if spec.purpose == Purpose::Evaluation { "live 2B" } else { "phase 0" },
+                        spec.purpose.code(),
+                        spec.certificate
+                    )));
+                }
+                Ok(d) if d.len() <= max => {
+                    drawn = Some(d);
+                    break 'draws;
+                }
+                Ok(_) => {}
             }
-            Ok(d) if d.len() <= max => {
-                drawn = Some(d);
-                break;
-            }
-            Ok(_) => {}
         }
     }
     let Some(mut drawn) = drawn else {
