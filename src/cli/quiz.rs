@@ -302,13 +302,18 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             };
             let result = quiz::score(&sitting, &answers, &policy);
             let yaml = quiz::scoring::to_yaml(&result, by);
-            match output {
-                Some(path) => {
-                    write_atomic(path, yaml.as_bytes())?;
-                    let right = result.answers.iter().filter(|a| a.correct).count();
-                    eprintln!("wrote {}: {right}/{} right", path.display(), result.answers.len());
-                }
-                None => print!("{yaml}"),
+            let right = result.answers.iter().filter(|a| a.correct).count();
+            let cut = result.cut.map_or(String::new(), |c| format!(", Angoff cut {c:.1}"));
+            let summary = format!("{right}/{} right, credit {:.1}{cut}", result.answers.len(), result.credit);
+            if let Some(path) = output {
+                write_atomic(path, yaml.as_bytes())?;
+                eprintln!("wrote {}: {summary}", path.display());
+            } else {
+                print!("{yaml}");
+                eprintln!("{summary}");
+            }
+            if !result.insufficient.is_empty() {
+                eprintln!("no level from the quiz (too few answers): {}", result.insufficient.join(", "));
             }
             Ok(EXIT_OK)
         }
