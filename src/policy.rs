@@ -311,6 +311,9 @@ pub struct WritingPolicy {
     /// No number of keys may be held by more than this share (percent) of the multiple-answer
     /// questions of a pool.
     pub key_count_percent: u32,
+    /// The key may be among the two longest choices in at most this share (percent) of the
+    /// single-choice questions of a pool.
+    pub key_rank_percent: u32,
     /// Years after its review date a question is due for review again.
     pub review_years: u32,
 }
@@ -784,6 +787,7 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     r.range("quiz.writing.key_length_percent", quiz.writing.key_length_percent, 100..=1_000, "Decision");
     r.range("quiz.writing.near_duplicate_percent", quiz.writing.near_duplicate_percent, 1..=100, "Decision");
     r.range("quiz.writing.key_count_percent", quiz.writing.key_count_percent, 1..=100, "Decision");
+    r.range("quiz.writing.key_rank_percent", quiz.writing.key_rank_percent, 1..=100, "Decision");
     r.range("quiz.writing.review_years", quiz.writing.review_years, 1..=20, "Decision");
     r.range("quiz.min_questions_per_item", quiz.min_questions_per_item, 0..=1_000, "Decision");
 }

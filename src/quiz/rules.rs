@@ -39,11 +39,15 @@ pub enum Rule {
     PoolLeak,
     /// Q10: a live 2B question without its Angoff rating.
     NoAngoff,
+    /// Q11: in too many single-choice questions of a pool, the key is among the two longest
+    /// choices (fewer than two distractors as long as it), so "pick one of the two longest"
+    /// beats chance.
+    KeyAmongLongest,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::KeyLonger,
         Rule::AbsoluteWord,
         Rule::NearDuplicate,
@@ -54,6 +58,7 @@ impl Rule {
         Rule::ReviewDue,
         Rule::PoolLeak,
         Rule::NoAngoff,
+        Rule::KeyAmongLongest,
     ];
 
     /// Its stable code, `Q01`…
@@ -69,6 +74,7 @@ impl Rule {
             Rule::ReviewDue => "Q08",
             Rule::PoolLeak => "Q09",
             Rule::NoAngoff => "Q10",
+            Rule::KeyAmongLongest => "Q11",
         }
     }
 
@@ -85,6 +91,7 @@ impl Rule {
             Rule::ReviewDue => "review-due",
             Rule::PoolLeak => "pool-leak",
             Rule::NoAngoff => "no-angoff",
+            Rule::KeyAmongLongest => "key-among-longest",
         }
     }
 }
@@ -361,6 +368,7 @@ pub fn check(bank: &Bank, library: &Library, policy: &Policy, today: Option<Date
     }
     near_duplicates(bank, policy, &mut out);
     key_counts(bank, policy, &mut out);
+    key_ranks(bank, policy, &mut out);
     out.sort_by(|a, b| {
         (&a.location.file, a.location.line, a.rule).cmp(&(&b.location.file, b.location.line, b.rule))
     });
@@ -445,6 +453,43 @@ fn key_counts(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
                     ),
                 });
             }
+        }
+    }
+}
+
+/// Whether the key of a single-choice question is among its two longest choices: fewer than
+/// two distractors at least as long as it (a tie is no cue).
+pub fn key_among_longest(q: &Question) -> bool {
+    let Some(key) = q.choices.iter().find(|c| c.correct) else { return false };
+    let k = len(&key.text);
+    q.choices.iter().filter(|c| !c.correct && len(&c.text) >= k).count() < 2
+}
+
+/// Q11: in each pool, the key among the two longest choices in at most the policy's share of
+/// the single-choice questions (chance is 50 % with four choices).
+fn key_ranks(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
+    for pool in [Pool::P0, Pool::Evaluation] {
+        let single: Vec<&Question> = bank
+            .questions
+            .iter()
+            .filter(|q| q.pool == pool && q.kind == QuestionKind::Single && q.status != Status::Retired)
+            .collect();
+        let cued: Vec<&&Question> = single.iter().filter(|q| key_among_longest(q)).collect();
+        let percent = policy.quiz.writing.key_rank_percent as usize;
+        if single.len() >= 5 && cued.len() * 100 > single.len() * percent {
+            let first = cued[0];
+            out.push(Finding {
+                rule: Rule::KeyAmongLongest,
+                severity: Severity::Error,
+                question: first.id.clone(),
+                location: first.location.clone(),
+                message: format!(
+                    "in {} of the {} single-choice questions of the {} pool the key is among the two longest choices: at most {percent} % expected (make a distractor at least as long as the key)",
+                    cued.len(),
+                    single.len(),
+                    if pool == Pool::P0 { "p0" } else { "2b" },
+                ),
+            });
         }
     }
 }

@@ -188,5 +188,29 @@ fn a_live_2b_question_needs_its_angoff_rating() {
 #[test]
 fn every_rule_has_a_stable_code() {
     let codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
-    assert_eq!(codes, ["Q01", "Q02", "Q03", "Q04", "Q05", "Q06", "Q07", "Q08", "Q09", "Q10"]);
+    assert_eq!(codes, ["Q01", "Q02", "Q03", "Q04", "Q05", "Q06", "Q07", "Q08", "Q09", "Q10", "Q11"]);
+}
+
+#[test]
+fn the_key_among_the_two_longest_choices_in_more_than_65_percent_of_single_questions_is_reported() {
+    // 20 questions: the key among the two longest in 13 (65 %) passes, in 14 fails.
+    let bank = |cued: usize| -> Vec<Question> {
+        (0..20)
+            .map(|i| {
+                let mut q = question(&format!("q-{i}"), &format!("Question numéro {i} ?"));
+                q.choices = if i < cued {
+                    vec![choice("0123456789", true), choice("abcdefghij", false), choice("klmnopqrs", false)]
+                } else {
+                    vec![choice("012345678", true), choice("abcdefghij", false), choice("klmnopqrs", false)]
+                };
+                q
+            })
+            .collect()
+    };
+    assert!(rules_of(bank(13)).is_empty());
+    assert_eq!(rules_of(bank(14)), vec![Rule::KeyAmongLongest]);
+    // A tie is no cue: as long as two distractors.
+    let mut tie = question("q-1", "Quel est le délai ?");
+    tie.choices = vec![choice("14 jours", true), choice("30 jours", false), choice("60 jours", false)];
+    assert!(!cqpt::quiz::rules::key_among_longest(&tie));
 }
