@@ -314,6 +314,9 @@ pub struct WritingPolicy {
     /// The key may be among the two longest choices in at most this share (percent) of the
     /// single-choice questions of a pool.
     pub key_rank_percent: u32,
+    /// The key must be the longest choice in at least this share (percent) of the single-choice
+    /// questions of a pool.
+    pub key_longest_min_percent: u32,
     /// Years after its review date a question is due for review again.
     pub review_years: u32,
 }
@@ -788,6 +791,12 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     r.range("quiz.writing.near_duplicate_percent", quiz.writing.near_duplicate_percent, 1..=100, "Decision");
     r.range("quiz.writing.key_count_percent", quiz.writing.key_count_percent, 1..=100, "Decision");
     r.range("quiz.writing.key_rank_percent", quiz.writing.key_rank_percent, 1..=100, "Decision");
+    r.range(
+        "quiz.writing.key_longest_min_percent",
+        quiz.writing.key_longest_min_percent,
+        0..=100,
+        "Decision",
+    );
     r.range("quiz.writing.review_years", quiz.writing.review_years, 1..=20, "Decision");
     r.range("quiz.min_questions_per_item", quiz.min_questions_per_item, 0..=1_000, "Decision");
 }

@@ -55,9 +55,9 @@ impl SittingArgs {
 #[derive(Debug, Subcommand)]
 pub enum QuizCommand {
     /// Check the bank: every question tied to existing items, exactly one key for a single
-    /// choice, 3 to 5 choices, unique ids, and the writing rules Q01–Q11 (key longer than the
+    /// choice, 3 to 5 choices, unique ids, and the writing rules Q01–Q12 (key longer than the
     /// distractors, absolute words, near-duplicates, fixed key counts, source, savoir-faire in
-    /// 2B, reviews, pool leaks, Angoff ratings, key among the two longest). Exit 0 when no error, 3 otherwise.
+    /// 2B, reviews, pool leaks, Angoff ratings, key among the two longest too often, or the longest too rarely). Exit 0 when no error, 3 otherwise.
     Validate {
         /// Today (YYYY-MM-DD): questions due for review on this date are listed (Q08).
         #[arg(long)]

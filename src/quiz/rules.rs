@@ -43,11 +43,14 @@ pub enum Rule {
     /// choices (fewer than two distractors as long as it), so "pick one of the two longest"
     /// beats chance.
     KeyAmongLongest,
+    /// Q12: the key is the longest choice in too few single-choice questions of a pool, so "never
+    /// the longest" beats chance.
+    KeyNeverLongest,
 }
 
 impl Rule {
     /// Every rule, in code order.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::KeyLonger,
         Rule::AbsoluteWord,
         Rule::NearDuplicate,
@@ -59,6 +62,7 @@ impl Rule {
         Rule::PoolLeak,
         Rule::NoAngoff,
         Rule::KeyAmongLongest,
+        Rule::KeyNeverLongest,
     ];
 
     /// Its stable code, `Q01`…
@@ -75,6 +79,7 @@ impl Rule {
             Rule::PoolLeak => "Q09",
             Rule::NoAngoff => "Q10",
             Rule::KeyAmongLongest => "Q11",
+            Rule::KeyNeverLongest => "Q12",
         }
     }
 
@@ -92,6 +97,7 @@ impl Rule {
             Rule::PoolLeak => "pool-leak",
             Rule::NoAngoff => "no-angoff",
             Rule::KeyAmongLongest => "key-among-longest",
+            Rule::KeyNeverLongest => "key-never-longest",
         }
     }
 }
@@ -465,8 +471,16 @@ pub fn key_among_longest(q: &Question) -> bool {
     q.choices.iter().filter(|c| !c.correct && len(&c.text) >= k).count() < 2
 }
 
+/// Whether the key of a single-choice question is strictly its longest choice.
+pub fn key_longest(q: &Question) -> bool {
+    let Some(key) = q.choices.iter().find(|c| c.correct) else { return false };
+    let k = len(&key.text);
+    q.choices.iter().all(|c| c.correct || len(&c.text) < k)
+}
+
 /// Q11: in each pool, the key among the two longest choices in at most the policy's share of
-/// the single-choice questions (chance is 50 % with four choices).
+/// the single-choice questions (chance is 50 % with four choices); Q12: the key the longest
+/// choice in at least the policy's share (chance is 25 %).
 fn key_ranks(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
     for pool in [Pool::P0, Pool::Evaluation] {
         let single: Vec<&Question> = bank
@@ -486,6 +500,23 @@ fn key_ranks(bank: &Bank, policy: &Policy, out: &mut Vec<Finding>) {
                 message: format!(
                     "in {} of the {} single-choice questions of the {} pool the key is among the two longest choices: at most {percent} % expected (make a distractor at least as long as the key)",
                     cued.len(),
+                    single.len(),
+                    if pool == Pool::P0 { "p0" } else { "2b" },
+                ),
+            });
+        }
+        let longest: Vec<&&Question> = single.iter().filter(|q| key_longest(q)).collect();
+        let min = policy.quiz.writing.key_longest_min_percent as usize;
+        if single.len() >= 5 && longest.len() * 100 < single.len() * min {
+            let first = single[0];
+            out.push(Finding {
+                rule: Rule::KeyNeverLongest,
+                severity: Severity::Error,
+                question: first.id.clone(),
+                location: first.location.clone(),
+                message: format!(
+                    "in {} of the {} single-choice questions of the {} pool the key is the longest choice: at least {min} % expected (a key never the longest is a cue too)",
+                    longest.len(),
                     single.len(),
                     if pool == Pool::P0 { "p0" } else { "2b" },
                 ),
