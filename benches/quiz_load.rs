@@ -109,8 +109,7 @@ fn bench(c: &mut Criterion) {
                     let mut seat = seat.lock().unwrap();
                     let (client, csrf, questions) = &mut *seat;
                     let number = (n + i) % *questions + 1;
-                    let body =
-                        format!("{{\"number\":{number},\"given\":\"{}\"}}", ["A", "B", "C"][n % 3]);
+                    let body = format!("{{\"number\":{number},\"given\":\"{}\"}}", ["A", "B", "C"][n % 3]);
                     let extra = format!("Content-Type: application/json\r\nX-CSRF-Token: {csrf}\r\n");
                     start.wait();
                     let t = Instant::now();

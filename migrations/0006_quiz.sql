@@ -20,6 +20,9 @@ CREATE TABLE quiz_seats (
     sitting_id TEXT NOT NULL REFERENCES quiz_sittings(id),
     dossier_id TEXT NOT NULL,
     seed INTEGER NOT NULL,
+    -- The questions drawn and the order of their choices (JSON), so that the seat shows the
+    -- same sitting after a restart whatever the bank's exposure has become.
+    drawn TEXT NOT NULL,
     code_sha256 BLOB UNIQUE,
     token_sha256 BLOB UNIQUE,
     token_expires_ms INTEGER,

@@ -28,8 +28,9 @@
 //!    ([`documents::report_pdf`] does both; [`documents::grid_pdf`] prints blank grids).
 //! 8. **Session** — [`session::run`]: every dossier of a folder through steps 4–7 over the
 //!    cores, with the tableau récapitulatif; [`session::bilan`] for the CPNE's annual review.
-//! 9. **Quiz** — [`quiz::load`] reads the bank, [`quiz::draw`] draws a sitting again from its
-//!    [`quiz::SittingId`], [`quiz::score`] turns answers into levels that a dossier takes in;
+//! 9. **Quiz** — [`quiz::load`] reads the bank, [`quiz::draw`] draws a sitting from its
+//!    [`quiz::SittingSpec`] and a secret seed, [`quiz::score`] turns answers into levels that a
+//!    dossier takes in;
 //!    [`quiz::serve`] seats candidates in front of a browser.
 //! 10. **Store** — [`store::Store`] keeps dossiers, people, [`accounts`] and files in one `SQLite`
 //!     file, every change with its hash-chained [`registry`] entry and [`retention`] periods.
@@ -57,9 +58,14 @@
 //! let ctx = Context::new(&library, &policy, &templates, &data);
 //! let pdf = documents::report_pdf(&ctx, ReportKind::Synthese, &dossier, &evaluation)?;
 //! assert!(pdf.starts_with(b"%PDF"));
-//! // 9: the quiz sitting of the README's tour, drawn again from its id.
+//! // 9: the quiz sitting of the README's tour, drawn again from its secret seed.
 //! let bank = quiz::load(&data, &library)?;
-//! let sitting = quiz::draw(&bank, &library, &policy, &"distance-2b-42".parse()?)?;
+//! let spec = quiz::SittingSpec {
+//!     certificate: "distance".into(),
+//!     reference: "distance-2b".into(),
+//!     ..quiz::SittingSpec::default()
+//! };
+//! let sitting = quiz::draw(&bank, &library, &policy, &spec, 42)?;
 //! assert!(!sitting.questions.is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -258,12 +258,67 @@ pub struct ProcedurePolicy {
 pub struct QuizPolicy {
     /// Length of a sitting, minutes.
     pub minutes: u32,
-    /// Questions drawn per assessed item.
-    pub questions_per_item: usize,
-    /// Questions the bank must hold per transversal and partly specific item.
+    /// Questions in a sitting, at most.
+    pub max_questions: usize,
+    /// Live questions the phase 2B pool must hold per assessed item.
     pub min_questions_per_item: usize,
     /// The scoring rule (`ascending`).
     pub scoring: QuizScoring,
+    /// What a level is decided for: each item, or each environment of annexe 3.
+    pub evidence: QuizEvidence,
+    /// Answers a unit (item or environment) needs for the quiz to give it a level.
+    pub min_answers: usize,
+    /// Share of the credit at a level (percent) that reaches that level.
+    pub pass_percent: u32,
+    /// Credit for a multiple-answer question partly right.
+    pub partial_credit: PartialCredit,
+    /// Share of the sittings of a certificate a question may appear in, percent.
+    pub exposure_percent: u32,
+    /// Sittings counted before the exposure limit applies.
+    pub exposure_after: u32,
+    /// The writing rules `cqpt quiz validate` checks.
+    pub writing: WritingPolicy,
+    /// When `cqpt quiz stats` flags a question for review.
+    pub stats: QuizStatsPolicy,
+}
+
+/// The thresholds of the item statistics.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizStatsPolicy {
+    /// Answers a question needs before it is judged.
+    pub min_answers: usize,
+    /// Below this share right (percent), too hard.
+    pub facility_min_percent: u32,
+    /// Above this share right (percent), too easy.
+    pub facility_max_percent: u32,
+    /// Below this point-biserial (percent: 20 is 0.20), discriminates poorly.
+    pub discrimination_min_percent: u32,
+    /// A distractor picked by fewer (percent) does not work.
+    pub distractor_min_percent: u32,
+}
+
+/// The thresholds of the quiz's writing rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WritingPolicy {
+    /// A key longer than this share (percent) of the longest distractor gives itself away.
+    pub key_length_percent: u32,
+    /// Words that mark a distractor as wrong ("toujours", "jamais"…).
+    pub absolute_words: Vec<String>,
+    /// Two stems sharing this share (percent) of their words are near-duplicates.
+    pub near_duplicate_percent: u32,
+    /// No number of keys may be held by more than this share (percent) of the multiple-answer
+    /// questions of a pool.
+    pub key_count_percent: u32,
+    /// The key may be among the two longest choices in at most this share (percent) of the
+    /// single-choice questions of a pool.
+    pub key_rank_percent: u32,
+    /// The key must be the longest choice in at least this share (percent) of the single-choice
+    /// questions of a pool.
+    pub key_longest_min_percent: u32,
+    /// Years after its review date a question is due for review again.
+    pub review_years: u32,
 }
 
 /// Quiz sittings run in the workspace.
@@ -300,9 +355,30 @@ impl Default for SittingsPolicy {
 closed_set! {
     /// How answers make an item's level.
     pub enum QuizScoring {
-        /// The level of the last question answered right going up from the lowest level.
+        /// Going up the levels, each level reached while its share of credit is enough.
         Ascending,
     }
+}
+
+/// What the quiz decides a level for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuizEvidence {
+    /// Each item on its own answers.
+    Item,
+    /// Each environment of annexe 3 (technologique, réglementaire, commercial…) on the answers
+    /// to all its items; every item of the environment assessed in the sitting takes that level.
+    Environment,
+}
+
+/// Credit for a multiple-answer question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartialCredit {
+    /// 1 when the letters given are exactly the key, 0 otherwise.
+    None,
+    /// (right letters given − wrong letters given) / keys, never below 0.
+    Proportional,
 }
 
 /// Which phases of Annexe 2 §III a certificate requires (a titre professionnel has no quiz).
@@ -741,7 +817,21 @@ fn check_ranges(policy: &Policy, r: &mut RangeCheck) {
     r.range("commission.employeurs", com.employeurs, 1..=100, "art. 5 says 2");
     let quiz = &policy.quiz;
     r.range("quiz.minutes", quiz.minutes, 1..=24 * 60, "Annexe 2 §III says 30 minutes");
-    r.range("quiz.questions_per_item", quiz.questions_per_item, 1..=100, "Decision");
+    r.range("quiz.max_questions", quiz.max_questions, 1..=1_000, "Decision");
+    r.range("quiz.min_answers", quiz.min_answers, 1..=100, "Decision");
+    r.range("quiz.pass_percent", quiz.pass_percent, 1..=100, "Decision");
+    r.range("quiz.exposure_percent", quiz.exposure_percent, 1..=100, "Decision");
+    r.range("quiz.writing.key_length_percent", quiz.writing.key_length_percent, 100..=1_000, "Decision");
+    r.range("quiz.writing.near_duplicate_percent", quiz.writing.near_duplicate_percent, 1..=100, "Decision");
+    r.range("quiz.writing.key_count_percent", quiz.writing.key_count_percent, 1..=100, "Decision");
+    r.range("quiz.writing.key_rank_percent", quiz.writing.key_rank_percent, 1..=100, "Decision");
+    r.range(
+        "quiz.writing.key_longest_min_percent",
+        quiz.writing.key_longest_min_percent,
+        0..=100,
+        "Decision",
+    );
+    r.range("quiz.writing.review_years", quiz.writing.review_years, 1..=20, "Decision");
     r.range("quiz.min_questions_per_item", quiz.min_questions_per_item, 0..=1_000, "Decision");
 }
 

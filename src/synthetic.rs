@@ -830,3 +830,55 @@ mod tests {
         ));
     }
 }
+
+/// A simulated question of the quiz (item response theory, two-parameter logistic model): a
+/// candidate of ability θ answers right with probability 1 / (1 + e^(−a·(θ − b))).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulatedQuestion {
+    /// The bank's question id.
+    pub question: String,
+    /// Its difficulty b (on the ability scale: 0 is the average candidate).
+    pub difficulty: f64,
+    /// Its discrimination a (0: chance alone decides; 2 and more: sharp).
+    pub discrimination: f64,
+}
+
+/// `n` candidate abilities drawn from the standard normal distribution (Box–Muller).
+pub fn quiz_abilities(n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Rng::new(seed);
+    let mut uniform = || ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    (0..n).map(|_| (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos()).collect()
+}
+
+/// The results of candidates of known `abilities` who all sat `questions` (one result each, as
+/// `cqpt quiz stats` reads them): right answers given as the bank's first choice shown as A,
+/// wrong ones as B.
+pub fn quiz_results(
+    questions: &[SimulatedQuestion],
+    abilities: &[f64],
+    seed: u64,
+) -> Vec<crate::quiz::stats::SittingResult> {
+    let mut rng = Rng::new(seed);
+    abilities
+        .iter()
+        .map(|theta| crate::quiz::stats::SittingResult {
+            sitting: "simulation".to_string(),
+            answers: questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| {
+                    let p = 1.0 / (1.0 + (-q.discrimination * (theta - q.difficulty)).exp());
+                    let correct = rng.chance(p);
+                    crate::quiz::stats::ResultAnswer {
+                        number: i + 1,
+                        question: q.question.clone(),
+                        given: if correct { "A" } else { "B" }.to_string(),
+                        correct,
+                        late: false,
+                        order: Some("ABCD".to_string()),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,4 +1,4 @@
-//! `cqpt quiz validate | coverage | draw | paper | score`.
+//! `cqpt quiz validate | coverage | draw | paper | score | stats`.
 
 use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::{Args, Subcommand, ValueEnum};
@@ -6,7 +6,7 @@ use cqpt::Error;
 use cqpt::context;
 use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
-use cqpt::quiz::{self, Answers, Purpose, SittingId};
+use cqpt::quiz::{self, Answers, Purpose, SittingSpec};
 use cqpt::render::{self, Templates};
 use cqpt::source::{self, DataSource};
 use std::path::PathBuf;
@@ -19,31 +19,50 @@ pub enum PurposeArg {
     Evaluation,
 }
 
-/// Which sitting: drawn again from its certificate, purpose and seed.
+/// Which sitting: drawn again from its certificate, purpose and secret seed.
 #[derive(Debug, Args)]
 pub struct SittingArgs {
     /// Certificate.
     #[arg(long)]
     certificate: String,
-    /// Seed.
+    /// The secret seed: keep it with the evaluator, never on the candidate's paper.
     #[arg(long)]
     seed: u64,
-    /// Prédiagnostic (phase 0) or evaluation (phase 2B): the same bank, different draws.
+    /// Prédiagnostic (phase 0) or evaluation (phase 2B): disjoint pools of the bank.
     #[arg(long, value_enum, default_value = "evaluation")]
     purpose: PurposeArg,
+    /// The public reference printed for the candidate (rebuilds nothing); default
+    /// `<certificate>-<p0|2b>`.
+    #[arg(long)]
+    reference: Option<String>,
 }
 
 impl SittingArgs {
-    fn id(&self) -> SittingId {
-        SittingId { certificate: self.certificate.clone(), purpose: purpose(self.purpose), seed: self.seed }
+    fn spec(&self) -> SittingSpec {
+        let purpose = purpose(self.purpose);
+        SittingSpec {
+            certificate: self.certificate.clone(),
+            purpose,
+            reference: self
+                .reference
+                .clone()
+                .unwrap_or_else(|| format!("{}-{}", self.certificate, purpose.code())),
+            ..SittingSpec::default()
+        }
     }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum QuizCommand {
-    /// Check the bank: every question tied to an existing item, exactly one key for a single
-    /// choice, 3 to 5 choices, unique ids. Exit 0 when valid, 3 otherwise.
-    Validate,
+    /// Check the bank: every question tied to existing items, exactly one key for a single
+    /// choice, 3 to 5 choices, unique ids, and the writing rules Q01–Q12 (key longer than the
+    /// distractors, absolute words, near-duplicates, fixed key counts, source, savoir-faire in
+    /// 2B, reviews, pool leaks, Angoff ratings, key among the two longest too often, or the longest too rarely). Exit 0 when no error, 3 otherwise.
+    Validate {
+        /// Today (YYYY-MM-DD): questions due for review on this date are listed (Q08).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Questions per item and level for every transversal and partly specific item; items below
     /// the minimum are flagged (exit 3).
     Coverage {
@@ -51,7 +70,7 @@ pub enum QuizCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Draw a sitting (reproducible from its seed) and print it, without the key.
+    /// Draw a sitting (reproducible from its secret seed) and print it, without the key.
     Draw {
         #[command(flatten)]
         sitting: SittingArgs,
@@ -89,9 +108,8 @@ pub enum QuizCommand {
     /// separated by `,` or `;` (the header line tells which). Every bad row is reported with
     /// its line. Writes the result as a `quiz:` section for the dossier, every answer as given.
     Score {
-        /// The sitting id, e.g. distance-2b-42 (certificate, p0 or 2b, seed).
-        #[arg(long)]
-        sitting: String,
+        #[command(flatten)]
+        sitting: SittingArgs,
         /// The answers typed in.
         #[arg(long)]
         answers: PathBuf,
@@ -114,6 +132,23 @@ pub enum QuizCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Item statistics over result files of real sittings: facility, discrimination
+    /// (point-biserial, upper-lower), choice rates, KR-20 per group of identical sittings, and
+    /// the questions to review. CSV on the standard output (or --csv), PDF with --pdf.
+    Stats {
+        /// Result files (`quiz:` sections written by `cqpt quiz score` or the server).
+        #[arg(required = true)]
+        results: Vec<PathBuf>,
+        /// Write the CSV here instead of printing it.
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
+        /// Also write a PDF report.
+        #[arg(long, value_name = "FILE.pdf")]
+        pdf: Option<PathBuf>,
+        /// Date of the report (YYYY-MM-DD), for the PDF.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 fn purpose(p: PurposeArg) -> Purpose {
@@ -131,11 +166,26 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
     let (library, policy) = context::load_context(source)?;
     let bank = quiz::load(source, &library)?;
     match cmd {
-        QuizCommand::Validate => {
+        QuizCommand::Validate { date } => {
+            let today: Option<Date> = date.as_deref().map(|d| parse("--date", d)).transpose()?;
+            let findings = quiz::rules::check(&bank, &library, &policy, today);
+            for f in &findings {
+                println!("{f}");
+            }
+            let errors = findings.iter().filter(|f| f.severity == cqpt::diag::Severity::Error).count();
+            let due = findings.iter().filter(|f| f.rule == quiz::rules::Rule::ReviewDue).count();
             let items: std::collections::BTreeSet<&str> =
-                bank.questions.iter().map(|q| q.item.as_str()).collect();
-            println!("ok: {} question(s) on {} item(s)", bank.questions.len(), items.len());
-            Ok(EXIT_OK)
+                bank.questions.iter().flat_map(|q| q.items.iter().map(String::as_str)).collect();
+            let live = bank.questions.iter().filter(|q| q.drawable_for_evaluation()).count();
+            let p0 = bank.questions.iter().filter(|q| q.pool == quiz::Pool::P0).count();
+            let verdict = if errors == 0 { "ok" } else { "not fit" };
+            println!(
+                "{verdict}: {} question(s) on {} item(s), {live} live in the 2B pool, {p0} in the phase 0 pool; {errors} writing error(s), {due} due for review{}",
+                bank.questions.len(),
+                items.len(),
+                if today.is_none() { " (no --date: reviews not checked)" } else { "" }
+            );
+            Ok(if errors == 0 { EXIT_OK } else { EXIT_INVALID })
         }
         QuizCommand::Coverage { format } => {
             let rows = quiz::coverage(&bank, &library, &policy);
@@ -143,25 +193,35 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             if *format == Format::Json {
                 print_json(&rows)?;
             } else {
-                println!("{:<48} {:>4} {:>4} {:>4}  ", "ITEM", "N1", "N2", "N3");
+                println!("{:<48} {:>4} {:>4} {:>4} {:>4}  ", "ITEM", "N1", "N2", "N3", "P0");
                 for r in &rows {
                     let flag = if r.short { "  ← below the minimum" } else { "" };
                     println!(
-                        "{:<48} {:>4} {:>4} {:>4}{flag}",
-                        r.item, r.per_level[0], r.per_level[1], r.per_level[2]
+                        "{:<48} {:>4} {:>4} {:>4} {:>4}{flag}",
+                        r.item, r.per_level[0], r.per_level[1], r.per_level[2], r.prediagnostic
                     );
                 }
                 println!(
-                    "{} item(s), {} below the minimum of {} question(s) spanning levels 1 to 3",
+                    "{} savoir(s) assessed in phase 2B, {} below the minimum of {} live 2B question(s) spanning levels 1 to 3 (N1–N3: live 2B questions per level; P0: phase 0 questions)",
                     rows.len(),
                     short,
                     policy.quiz.min_questions_per_item
                 );
+                for c in library.certificates().filter(|c| policy.for_certificate(&c.id).phases.quiz) {
+                    let items = quiz::quiz_items(&library, &policy, Some(&c.id)).len();
+                    println!(
+                        "{}: {items} savoir(s) to assess in at most {} questions ({} s a question in {} minutes)",
+                        c.id,
+                        policy.quiz.max_questions,
+                        u64::from(policy.quiz.minutes) * 60 / policy.quiz.max_questions.max(1) as u64,
+                        policy.quiz.minutes
+                    );
+                }
             }
             Ok(if short == 0 { EXIT_OK } else { EXIT_INVALID })
         }
         QuizCommand::Draw { sitting, format } => {
-            let sitting = quiz::draw(&bank, &library, &policy, &sitting.id())?;
+            let sitting = quiz::draw(&bank, &library, &policy, &sitting.spec(), sitting.seed)?;
             if *format == Format::Json {
                 return print_json(&sitting);
             }
@@ -180,7 +240,7 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             Ok(EXIT_OK)
         }
         QuizCommand::Paper { sitting, with_key, output, date } => {
-            let sitting = quiz::draw(&bank, &library, &policy, &sitting.id())?;
+            let sitting = quiz::draw(&bank, &library, &policy, &sitting.spec(), sitting.seed)?;
             let templates = Templates::load(source)?;
             let created: Date = parse("--date", date)?;
             let bytes = render::pdf(
@@ -219,8 +279,7 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             Ok(EXIT_OK)
         }
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
-            let id: SittingId = parse("--sitting", sitting)?;
-            let sitting = quiz::draw(&bank, &library, &policy, &id)?;
+            let sitting = quiz::draw(&bank, &library, &policy, &sitting.spec(), sitting.seed)?;
             let text = cqpt::limits::read_text(answers, cqpt::limits::ANSWERS.bytes)?;
             let started = started.as_deref().map(|s| parse::<TimeOfDay>("--started", s)).transpose()?;
             let ended = ended.as_deref().map(|s| parse::<TimeOfDay>("--ended", s)).transpose()?;
@@ -243,13 +302,61 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             };
             let result = quiz::score(&sitting, &answers, &policy);
             let yaml = quiz::scoring::to_yaml(&result, by);
-            match output {
-                Some(path) => {
-                    write_atomic(path, yaml.as_bytes())?;
-                    let right = result.answers.iter().filter(|a| a.correct).count();
-                    eprintln!("wrote {}: {right}/{} right", path.display(), result.answers.len());
+            let right = result.answers.iter().filter(|a| a.correct).count();
+            let cut = result.cut.map_or(String::new(), |c| format!(", Angoff cut {c:.1}"));
+            let summary = format!("{right}/{} right, credit {:.1}{cut}", result.answers.len(), result.credit);
+            if let Some(path) = output {
+                write_atomic(path, yaml.as_bytes())?;
+                eprintln!("wrote {}: {summary}", path.display());
+            } else {
+                print!("{yaml}");
+                eprintln!("{summary}");
+            }
+            if !result.insufficient.is_empty() {
+                eprintln!("no level from the quiz (too few answers): {}", result.insufficient.join(", "));
+            }
+            Ok(EXIT_OK)
+        }
+        QuizCommand::Stats { results, csv, pdf, date } => {
+            let mut read = Vec::new();
+            let mut problems = Vec::new();
+            for path in results {
+                let text = cqpt::limits::read_text(path, cqpt::limits::ANSWERS.bytes)?;
+                match quiz::stats::read_result(&path.display().to_string(), &text) {
+                    Ok(r) => read.push(r),
+                    Err(e) => problems.push(e),
                 }
-                None => print!("{yaml}"),
+            }
+            if !problems.is_empty() {
+                return Err(Error::Usage(problems.join("\n")));
+            }
+            let stats = quiz::stats::stats(&bank, &read, &policy);
+            let text = quiz::stats::to_csv(&stats);
+            match csv {
+                Some(path) => write_atomic(path, text.as_bytes())?,
+                None => print!("{text}"),
+            }
+            for r in &stats.reliability {
+                eprintln!(
+                    "{}: {} candidate(s), {} question(s), KR-20 {}",
+                    r.sitting,
+                    r.candidates,
+                    r.questions,
+                    r.kr20.map_or("—".to_string(), |k| format!("{k:.2}"))
+                );
+            }
+            let to_review = stats.questions.iter().filter(|q| !q.review.is_empty()).count();
+            eprintln!("{} question(s) met, {to_review} to review", stats.questions.len());
+            if let Some(path) = pdf {
+                let created: Date = parse(
+                    "--date",
+                    date.as_deref().ok_or_else(|| Error::Usage("--pdf needs --date".into()))?,
+                )?;
+                let templates = Templates::load(source)?;
+                let bytes =
+                    render::pdf(&templates, "quiz-statistiques", &quiz::stats::view(&stats), created)?;
+                write_atomic(path, &bytes)?;
+                eprintln!("wrote {}", path.display());
             }
             Ok(EXIT_OK)
         }

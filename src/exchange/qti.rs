@@ -510,7 +510,17 @@ fn to_question(r: &mut Reading, read: ItemRead, item: String, level: Option<u8>)
     }
     Some(Question {
         id: read.identifier?,
+        items: vec![item.clone()],
         item,
+        pool: crate::quiz::bank::Pool::Evaluation,
+        status: crate::quiz::bank::Status::Live,
+        author: None,
+        reviewers: Vec::new(),
+        source: None,
+        reviewed: None,
+        recheck: None,
+        family: None,
+        angoff: None,
         level: level?,
         kind: kind?,
         question: read.prompt?,

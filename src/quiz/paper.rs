@@ -80,7 +80,11 @@ pub fn view(sitting: &Sitting, library: &Library, with_key: bool) -> PaperView {
                 offers: letters.iter().map(|l| q.choices.iter().any(|c| c.letter == *l)).collect(),
                 key: if with_key { q.key.iter().collect() } else { String::new() },
                 item_label: if with_key {
-                    library.item(&q.item).map_or(q.item.clone(), |i| i.label.clone())
+                    q.items
+                        .iter()
+                        .map(|id| library.item(id).map_or(id.clone(), |i| i.label.clone()))
+                        .collect::<Vec<_>>()
+                        .join(" ; ")
                 } else {
                     String::new()
                 },

@@ -1,10 +1,13 @@
-//! Scoring a sitting: each answer checked against the key, answers after the time limit left
-//! out, and a level 0–3 per item by the policy's rule (levels 4 and 5 never come from the quiz).
+//! Scoring a sitting: each answer checked against the key (partial credit for a multiple-answer
+//! question when the policy says so), answers after the time limit left out, and a level 0–3
+//! from enough evidence: per environment of annexe 3 or per item as the policy sets, a unit
+//! with fewer than the policy's answers getting no level (levels 4 and 5 never come from the
+//! quiz, nor does any savoir-faire). Level 3 also needs the Angoff cut of the unit's questions.
 //! The result is written as a `quiz:` section a dossier takes in, every answer as given.
 
 use super::sitting::Sitting;
 use crate::date::{Date, TimeOfDay};
-use crate::policy::{Policy, QuizScoring};
+use crate::policy::{PartialCredit, Policy, QuizScoring};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -35,7 +38,7 @@ pub struct Answers {
 }
 
 /// An answer, checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckedAnswer {
     /// Number in the sitting.
     pub number: usize,
@@ -50,8 +53,13 @@ pub struct CheckedAnswer {
     pub at: Option<TimeOfDay>,
     /// Right.
     pub correct: bool,
+    /// Credit earned, 0 to 1 (partial for a multiple-answer question when the policy says so).
+    pub credit: f64,
     /// Given after the time limit (not counted).
     pub late: bool,
+    /// The bank's choices shown under A, B, C…, as the bank's letters (`CADB`: the bank's
+    /// third choice was shown as A…), for the item statistics.
+    pub order: String,
 }
 
 /// The result of a sitting.
@@ -73,6 +81,13 @@ pub struct QuizScore {
     pub answers: Vec<CheckedAnswer>,
     /// Level per item (0 to 3).
     pub levels: BTreeMap<String, u8>,
+    /// Units (environments or items) with too few answers for a level.
+    pub insufficient: Vec<String>,
+    /// Credit earned over the sitting.
+    pub credit: f64,
+    /// The Angoff cut score of the sitting (the credit a minimally competent candidate earns),
+    /// when every question is rated.
+    pub cut: Option<f64>,
 }
 
 /// The letters of an answer, normalised: upper case, sorted, no separators.
@@ -119,31 +134,39 @@ pub fn mark(
             let late = answer.is_some_and(|(_, late)| *late);
             let mut key = q.key.clone();
             key.sort_unstable();
+            let letters = letters(&given);
+            let counted = !late && !given.trim().is_empty();
+            let correct = counted && letters == key;
+            let credit = if correct {
+                1.0
+            } else if counted && policy.quiz.partial_credit == PartialCredit::Proportional && key.len() > 1 {
+                let right = letters.iter().filter(|l| key.contains(l)).count() as f64;
+                let wrong = letters.len() as f64 - right;
+                ((right - wrong) / key.len() as f64).max(0.0)
+            } else {
+                0.0
+            };
             CheckedAnswer {
                 number: q.number,
                 question: q.question.clone(),
                 item: q.item.clone(),
-                correct: !late && !given.trim().is_empty() && letters(&given) == key,
+                correct,
+                credit,
                 given,
                 at,
                 late,
+                order: q.order.iter().map(|&i| char::from(b'A' + u8::try_from(i).unwrap_or(25))).collect(),
             }
         })
         .collect();
-    let mut levels = BTreeMap::new();
-    let mut by_item: BTreeMap<&str, Vec<(u8, usize, bool)>> = BTreeMap::new();
-    for (q, a) in sitting.questions.iter().zip(&checked) {
-        by_item.entry(q.item.as_str()).or_default().push((q.level, q.number, a.correct));
-    }
-    for (item, mut list) in by_item {
-        list.sort_unstable();
-        let level = match policy.quiz.scoring {
-            QuizScoring::Ascending => {
-                list.iter().take_while(|(_, _, ok)| *ok).map(|(l, _, _)| *l).last().unwrap_or(0)
-            }
-        };
-        levels.insert(item.to_string(), level.min(policy.levels.quiz_max));
-    }
+    let (levels, insufficient) = levels(sitting, &checked, policy);
+    let credit = checked.iter().map(|a| a.credit).sum();
+    let cut = sitting
+        .questions
+        .iter()
+        .map(|q| q.angoff.map(|a| f64::from(a) / 100.0))
+        .sum::<Option<f64>>()
+        .filter(|_| !sitting.questions.is_empty());
     QuizScore {
         sitting: sitting.id.clone(),
         seed: sitting.seed,
@@ -153,7 +176,81 @@ pub fn mark(
         limit,
         answers: checked,
         levels,
+        insufficient,
+        credit,
+        cut,
     }
+}
+
+/// One answer as evidence for a unit: the question's level, the credit earned, its Angoff rating.
+type Evidence = (u8, f64, Option<u8>);
+
+/// The level of one unit from its questions (level, credit, Angoff rating): going up the
+/// levels, each level with questions reached when their share of credit is the policy's, level
+/// 3 also needing the unit's Angoff cut when every question is rated.
+fn unit_level(list: &[Evidence], policy: &Policy) -> u8 {
+    let QuizScoring::Ascending = policy.quiz.scoring;
+    let mut level = 0;
+    for l in 1..=3u8 {
+        let at: Vec<f64> = list.iter().filter(|(x, _, _)| *x == l).map(|(_, c, _)| *c).collect();
+        if at.is_empty() {
+            continue;
+        }
+        if at.iter().sum::<f64>() * 100.0 < f64::from(policy.quiz.pass_percent) * at.len() as f64 - 1e-9 {
+            break;
+        }
+        if l == 3 {
+            let cut: Option<f64> = list.iter().map(|(_, _, a)| a.map(|a| f64::from(a) / 100.0)).sum();
+            let earned: f64 = list.iter().map(|(_, c, _)| *c).sum();
+            if cut.is_some_and(|cut| earned + 1e-9 < cut) {
+                break;
+            }
+        }
+        level = l;
+    }
+    level
+}
+
+/// The level of every item the sitting assessed, decided per unit; the units with too few
+/// answers.
+fn levels(
+    sitting: &Sitting,
+    checked: &[CheckedAnswer],
+    policy: &Policy,
+) -> (BTreeMap<String, u8>, Vec<String>) {
+    fn unit<'s>(sitting: &'s Sitting, item: &'s str) -> &'s str {
+        sitting.units.get(item).map_or(item, String::as_str)
+    }
+    let mut by_unit: BTreeMap<&str, Vec<Evidence>> = BTreeMap::new();
+    let mut assessed: BTreeMap<&str, &str> = BTreeMap::new();
+    for (q, a) in sitting.questions.iter().zip(checked) {
+        let mut units: Vec<&str> = Vec::new();
+        for item in q.items.iter().filter(|i| sitting.items.is_empty() || sitting.items.contains(i)) {
+            assessed.insert(item, unit(sitting, item));
+            if !units.contains(&unit(sitting, item)) {
+                units.push(unit(sitting, item));
+            }
+        }
+        for u in units {
+            by_unit.entry(u).or_default().push((q.level, a.credit, q.angoff));
+        }
+    }
+    let mut insufficient = Vec::new();
+    let mut unit_levels: BTreeMap<&str, u8> = BTreeMap::new();
+    for (u, list) in &by_unit {
+        if list.len() < policy.quiz.min_answers {
+            insufficient.push((*u).to_string());
+        } else {
+            unit_levels.insert(u, unit_level(list, policy));
+        }
+    }
+    let levels = assessed
+        .into_iter()
+        .filter_map(|(item, u)| {
+            unit_levels.get(u).map(|l| (item.to_string(), (*l).min(policy.levels.quiz_max)))
+        })
+        .collect();
+    (levels, insufficient)
 }
 
 /// Whether `given` only uses letters of the question's choices.
@@ -188,6 +285,7 @@ struct SectionAnswer<'a> {
     at: Option<TimeOfDay>,
     correct: bool,
     late: bool,
+    order: &'a str,
 }
 
 /// The result as YAML, written by a serialiser (every text quoted as YAML needs): a `quiz:`
@@ -211,6 +309,7 @@ pub fn to_yaml(score: &QuizScore, by: &str) -> String {
                 at: a.at,
                 correct: a.correct,
                 late: a.late,
+                order: &a.order,
             })
             .collect(),
     };

@@ -34,6 +34,8 @@ pub struct NewSeat {
     pub dossier_id: String,
     /// The secret seed of this seat's draw.
     pub seed: u64,
+    /// The questions drawn and their choices' order (JSON).
+    pub drawn: String,
     /// SHA-256 of the normalised access code.
     pub code_sha256: [u8; 32],
 }
@@ -70,6 +72,8 @@ pub struct SeatRow {
     pub name: String,
     /// Secret seed.
     pub seed: u64,
+    /// The questions drawn and their choices' order (JSON).
+    pub drawn: String,
     /// Extra minutes granted.
     pub extra_minutes: u32,
     /// First login (wall clock).
@@ -193,6 +197,9 @@ pub trait QuizStore {
     fn set_sitting_state(&mut self, actor: &str, sitting: &str, state: &str) -> Result<()>;
     /// Seats started and not closed, and seats of closing sittings: what a restart finishes.
     fn unfinished_seats(&self) -> Result<Vec<SeatRow>>;
+    /// Every seat's drawn questions (JSON) for a certificate and purpose, with its dossier: the
+    /// exposure of the bank's questions, and what a candidate saw in phase 0.
+    fn drawn_lists(&self, certificate: &str, purpose: Purpose) -> Result<Vec<(String, String)>>;
 }
 
 fn purpose_code(p: Purpose) -> &'static str {
@@ -220,7 +227,8 @@ const SITTING_COLUMNS: &str = "id, certificate, purpose, body_id, created_by, cr
 
 const SEAT_COLUMNS: &str = "s.sitting_id, s.dossier_id, coalesce(c.family_name || ' ' || c.given_name, ''), s.seed, \
      s.extra_minutes, s.started_ms, s.elapsed_ms, s.checkpoint_ms, s.closed_ms, s.closed_by, s.result, \
-     (SELECT count(DISTINCT a.number) FROM quiz_answers a WHERE a.sitting_id = s.sitting_id AND a.dossier_id = s.dossier_id)";
+     (SELECT count(DISTINCT a.number) FROM quiz_answers a WHERE a.sitting_id = s.sitting_id AND a.dossier_id = s.dossier_id), \
+     s.drawn";
 const SEAT_FROM: &str = "FROM quiz_seats s LEFT JOIN dossiers d ON d.id = s.dossier_id \
      LEFT JOIN candidates c ON c.id = d.candidate_id";
 
@@ -240,6 +248,7 @@ fn seat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRow> {
         closed_by: r.get(9)?,
         result: r.get(10)?,
         answered: usize::try_from(answered).unwrap_or(0),
+        drawn: r.get(12)?,
     })
 }
 
@@ -260,8 +269,14 @@ impl QuizStore for SqliteStore {
             .map_err(&e)?;
             for seat in &s.seats {
                 let inserted = tx.execute(
-                    "INSERT INTO quiz_seats (sitting_id, dossier_id, seed, code_sha256) VALUES (?1, ?2, ?3, ?4)",
-                    params![s.id, seat.dossier_id, i64::from_ne_bytes(seat.seed.to_ne_bytes()), seat.code_sha256.as_slice()],
+                    "INSERT INTO quiz_seats (sitting_id, dossier_id, seed, drawn, code_sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        s.id,
+                        seat.dossier_id,
+                        i64::from_ne_bytes(seat.seed.to_ne_bytes()),
+                        seat.drawn,
+                        seat.code_sha256.as_slice()
+                    ],
                 );
                 if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted
                     && f.code == rusqlite::ErrorCode::ConstraintViolation
@@ -536,6 +551,15 @@ impl QuizStore for SqliteStore {
             p.detail = Some(state.to_string());
             Ok(((), Some(p)))
         })
+    }
+
+    fn drawn_lists(&self, certificate: &str, purpose: Purpose) -> Result<Vec<(String, String)>> {
+        self.rows(
+            "SELECT s.dossier_id, s.drawn FROM quiz_seats s JOIN quiz_sittings q ON q.id = s.sitting_id \
+             WHERE q.certificate = ?1 AND q.purpose = ?2 ORDER BY q.created_ms, s.dossier_id",
+            [certificate, purpose_code(purpose)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     fn unfinished_seats(&self) -> Result<Vec<SeatRow>> {

@@ -133,7 +133,7 @@ fn a_broken_answer_sheet_shows_every_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("answers.csv"), "numero,reponse,heure\n1,B,10:02\nx,A\n3,7,25:00\n")
         .unwrap();
-    let args = ["quiz", "score", "--sitting", "distance-2b-42", "--answers", "answers.csv"];
+    let args = ["quiz", "score", "--certificate", "distance", "--seed", "42", "--answers", "answers.csv"];
     let r = run_cmd(cqpt().current_dir(dir.path()).args(args).args(["--date", "2026-01-10", "--by", "X"]));
     assert_eq!(r.code, 3);
     insta::assert_snapshot!("quiz-score-broken-answers", transcript_in(&r, dir.path()));

@@ -64,7 +64,10 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("salaries", "commission.salaries", 1, 100),
     ("employeurs", "commission.employeurs", 1, 100),
     ("minutes", "quiz.minutes", 1, 1_440),
-    ("questions_per_item", "quiz.questions_per_item", 1, 100),
+    ("max_questions", "quiz.max_questions", 1, 1_000),
+    ("min_answers", "quiz.min_answers", 1, 100),
+    ("pass_percent", "quiz.pass_percent", 1, 100),
+    ("exposure_percent", "quiz.exposure_percent", 1, 100),
     ("min_questions_per_item", "quiz.min_questions_per_item", 0, 1_000),
 ];
 
@@ -225,7 +228,14 @@ fn every_yaml_loader_has_its_size_budget() {
 fn answer_sheet(text: &str) -> Vec<cqpt::diag::Diagnostic> {
     let (library, policy) = context();
     let bank = cqpt::quiz::load(&cqpt::source::DataSource::Embedded, library).unwrap();
-    let sitting = cqpt::quiz::draw(&bank, library, policy, &"distance-2b-1".parse().unwrap()).unwrap();
+    let sitting = cqpt::quiz::draw(
+        &bank,
+        library,
+        policy,
+        &"distance-2b-1".parse::<cqpt::quiz::SittingId>().unwrap().spec(),
+        1,
+    )
+    .unwrap();
     cqpt::quiz::answer_sheet::read_answers("r.csv", text, &sitting).err().map(|d| d.0).unwrap_or_default()
 }
 

@@ -103,7 +103,8 @@ fn load(loader: Loader, name: &str, text: String) -> Vec<String> {
                 &cqpt::quiz::load(&cqpt::source::DataSource::Embedded, library).unwrap(),
                 library,
                 &context().1,
-                &"distance-2b-1".parse().unwrap(),
+                &"distance-2b-1".parse::<cqpt::quiz::SittingId>().unwrap().spec(),
+                1,
             )
             .unwrap();
             cqpt::quiz::answer_sheet::read_answers(name, &text, &sitting)

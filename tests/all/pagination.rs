@@ -157,7 +157,7 @@ fn a_quiz_question_and_its_answers_share_a_page() {
             purpose: cqpt::quiz::Purpose::Evaluation,
             seed,
         };
-        let sitting = cqpt::quiz::draw(&bank, library, policy, &id).unwrap();
+        let sitting = cqpt::quiz::draw(&bank, library, policy, &id.spec(), seed).unwrap();
         let view = cqpt::quiz::paper::view(&sitting, library, false);
         let bytes =
             cqpt::render::pdf(&templates(), "quiz-papier", &view, "2026-10-05".parse().unwrap()).unwrap();

@@ -3,17 +3,25 @@
 
 use crate::builder::{Spec, context};
 use crate::common::{cqpt, root, run, run_cmd};
-use cqpt::quiz::{self, Answer, Answers, Purpose, Sitting, SittingId};
+use cqpt::quiz::{self, Answer, Answers, Purpose, Sitting, SittingSpec};
 use cqpt::source::DataSource;
 
 fn bank() -> quiz::Bank {
     quiz::load(&DataSource::Embedded, &context().0).expect("the shipped bank is valid")
 }
 
+pub fn spec(certificate: &str, purpose: Purpose) -> SittingSpec {
+    SittingSpec {
+        certificate: certificate.into(),
+        purpose,
+        reference: format!("{certificate}-{}", purpose.code()),
+        ..SittingSpec::default()
+    }
+}
+
 fn sitting(certificate: &str, seed: u64, purpose: Purpose) -> Sitting {
     let (library, policy) = context();
-    quiz::draw(&bank(), library, policy, &SittingId { certificate: certificate.into(), purpose, seed })
-        .unwrap()
+    quiz::draw(&bank(), library, policy, &spec(certificate, purpose), seed).unwrap()
 }
 
 fn answers(s: &Sitting, pick: impl Fn(&quiz::sitting::SittingQuestion) -> Option<String>) -> Answers {
@@ -36,15 +44,19 @@ fn right(q: &quiz::sitting::SittingQuestion) -> String {
     q.key.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(";")
 }
 
+/// A wrong answer: a letter off the key, or only the first key when every choice is a key.
 fn wrong(q: &quiz::sitting::SittingQuestion) -> String {
-    q.choices.iter().find(|c| !q.key.contains(&c.letter)).map(|c| c.letter.to_string()).unwrap()
+    q.choices
+        .iter()
+        .find(|c| !q.key.contains(&c.letter))
+        .map_or_else(|| q.key[0].to_string(), |c| c.letter.to_string())
 }
 
 #[test]
 fn every_transversal_and_partly_specific_item_has_three_questions_spanning_levels_1_to_3() {
     let (library, policy) = context();
     let rows = quiz::coverage(&bank(), library, policy);
-    assert!(rows.len() >= 80, "{} items", rows.len());
+    assert!(rows.len() >= 50, "{} items", rows.len());
     let short: Vec<&str> = rows.iter().filter(|r| r.short).map(|r| r.item.as_str()).collect();
     assert!(short.is_empty(), "items below the minimum: {short:?}");
     assert!(rows.iter().all(|r| r.per_level.iter().all(|n| *n >= 1)));
@@ -70,9 +82,9 @@ fn a_sitting_represents_every_assessed_item_and_is_reproducible() {
     );
     let items = quiz::quiz_items(library, policy, Some("distance"));
     for item in &items {
-        let n = a.questions.iter().filter(|q| &q.item == item).count();
-        assert_eq!(n, policy.quiz.questions_per_item, "{item}");
+        assert!(a.questions.iter().any(|q| q.items.contains(&(*item).to_string())), "{item} not assessed");
     }
+    assert!(a.questions.len() <= policy.quiz.max_questions, "{} questions", a.questions.len());
     assert_eq!(a.minutes, 30);
     // Answers are shuffled: the right answer is not always in the same place.
     let firsts = a.questions.iter().filter(|q| q.key == vec!['A']).count();
@@ -89,21 +101,19 @@ fn scoring_all_right_all_wrong_level_one_only_missing_and_late() {
     assert!(all_wrong.levels.values().all(|l| *l == 0));
     let level_one =
         quiz::score(&s, &answers(&s, |q| Some(if q.level == 1 { right(q) } else { wrong(q) })), policy);
-    for (item, level) in &level_one.levels {
-        let has_level_one = s.questions.iter().any(|q| &q.item == item && q.level == 1);
-        assert_eq!(*level, u8::from(has_level_one), "{item}");
-    }
+    assert!(level_one.levels.values().all(|l| *l <= 1), "{:?}", level_one.levels);
+    assert!(level_one.levels.values().any(|l| *l == 1), "{:?}", level_one.levels);
     let missing = quiz::score(&s, &answers(&s, |q| (q.number % 2 == 0).then(|| right(q))), policy);
     for a in missing.answers.iter().filter(|a| a.number % 2 == 1) {
         assert!(!a.correct && a.given.is_empty());
     }
     assert!(missing.levels.values().any(|l| *l < 3));
     let mut late = answers(&s, |q| Some(right(q)));
-    for a in late.answers.iter_mut().filter(|a| a.number <= 5) {
+    for a in late.answers.iter_mut().filter(|a| a.number <= 20) {
         a.at = Some("09:31".parse().unwrap());
     }
     let scored = quiz::score(&s, &late, policy);
-    assert!(scored.answers.iter().filter(|a| a.number <= 5).all(|a| a.late && !a.correct));
+    assert!(scored.answers.iter().filter(|a| a.number <= 20).all(|a| a.late && !a.correct));
     assert!(scored.levels.values().any(|l| *l < 3));
     late.extra_minutes = 5;
     assert!(quiz::score(&s, &late, policy).levels.values().all(|l| *l == 3), "extra time granted");
@@ -131,9 +141,16 @@ fn a_paper_sitting_has_its_questions_and_an_answer_sheet_and_the_key_only_on_req
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = crate::documents::pdf_text(&std::fs::read(&paper).unwrap());
     let s = sitting("distance", 42, Purpose::Evaluation);
-    let first_words: String = s.questions[0].text.split(' ').take(4).collect::<Vec<_>>().join(" ");
+    let first_words: String = s.questions[0]
+        .text
+        .split(' ')
+        .take_while(|w| w.chars().all(|c| c.is_alphanumeric() || c == '\''))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains(&first_words), "{first_words:?} not in the paper");
-    assert!(text.contains("Feuille de réponses") && text.contains("distance-2b-42"));
+    assert!(text.contains("Feuille de réponses") && text.contains("distance-2b"));
+    assert!(!text.contains("distance-2b-42"), "the paper shows no seed");
     assert!(!text.contains("Corrigé"), "no key by default");
     let keyed = dir.path().join("quiz-key.pdf");
     let r = run_cmd(
@@ -178,8 +195,10 @@ fn typed_answers_are_scored_and_the_result_goes_into_a_dossier() {
             .args([
                 "quiz",
                 "score",
-                "--sitting",
-                "distance-2b-42",
+                "--certificate",
+                "distance",
+                "--seed",
+                "42",
                 "--date",
                 "2026-04-14",
                 "--started",
@@ -198,7 +217,7 @@ fn typed_answers_are_scored_and_the_result_goes_into_a_dossier() {
     let cqpt::yaml::Value::Map(top) = &parsed.value else { panic!("{result}") };
     let key =
         |k: &str| &top.iter().find(|(key, _)| key.value == cqpt::yaml::Value::Str(k.into())).unwrap().1.value;
-    assert_eq!(key("sitting"), &cqpt::yaml::Value::Str("distance-2b-42".into()));
+    assert_eq!(key("sitting"), &cqpt::yaml::Value::Str("distance-2b".into()));
     assert_eq!(key("seed"), &cqpt::yaml::Value::Int(42));
     assert_eq!(key("started"), &cqpt::yaml::Value::Str("09:00".into()), "a time stays text");
     // Every answer is kept as given (lower case here).
@@ -268,8 +287,10 @@ fn score_sheet(sheet: &str, extra: &[&str]) -> crate::common::Run {
     cmd.args([
         "quiz",
         "score",
-        "--sitting",
-        "distance-2b-42",
+        "--certificate",
+        "distance",
+        "--seed",
+        "42",
         "--date",
         "2026-04-14",
         "--by",
@@ -380,4 +401,9 @@ fn the_key_pages_carry_no_candidate_footer() {
         assert!(!page.contains("Candidat\u{a0}:"), "no candidate footer on the key:\n{page}");
         assert!(page.contains("réservé à l'évaluateur"), "{page}");
     }
+}
+
+/// Every question answered right.
+pub fn all_right(s: &Sitting) -> Answers {
+    answers(s, |q| Some(right(q)))
 }

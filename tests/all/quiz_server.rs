@@ -294,5 +294,8 @@ fn the_evaluator_grants_time_and_closes_a_sitting_whose_result_is_written() {
         410
     );
     let result = std::fs::read_to_string(dir.path().join("quiz-state/CQ-001-resultat.yaml")).unwrap();
-    assert!(result.contains("sitting: distance-2b-1") && result.contains("levels:"), "{result}");
+    assert!(
+        result.contains("sitting: distance-2b\n") && result.contains("seed: 1") && result.contains("levels:"),
+        "{result}"
+    );
 }

@@ -134,7 +134,9 @@ fn recorded_answer(d: &mut Decoder, node: &Node, field: &str) -> Option<Recorded
     let at = m.optional("at").and_then(|n| d.time(n, &format!("{field}.at")));
     let correct = bool_req(d, &mut m, "correct");
     let late = bool_opt(d, &mut m, "late");
-    m.finish(d, &["number", "question", "given", "at", "correct", "late"]);
+    // `order` (the bank's choices shown under A, B…) is for the quiz's item statistics.
+    let _ = m.optional("order");
+    m.finish(d, &["number", "question", "given", "at", "correct", "late", "order"]);
     Some(RecordedAnswer {
         number: number? as u32,
         question: question?,

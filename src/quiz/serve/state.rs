@@ -143,7 +143,7 @@ impl Sittings {
         let mut candidates = Vec::new();
         let mut by_code = HashMap::new();
         for (i, seat) in session.seats.iter().enumerate() {
-            let sitting = draw(bank, library, policy, &seat.sitting)?;
+            let sitting = draw(bank, library, policy, &seat.sitting.spec(), seat.sitting.seed)?;
             let path = session.state_dir.join(format!("{}.journal", seat.id));
             let (journal, events) =
                 Journal::open(&path).map_err(|source| crate::Error::Read { path: path.clone(), source })?;

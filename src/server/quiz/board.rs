@@ -229,46 +229,60 @@ pub async fn create(
             _ => errors.push(format!("Candidats : le dossier {id} n'est pas confié à votre organisme.")),
         }
     }
-    if let (true, Some(p)) = (errors.is_empty(), purpose)
-        && let Err(e) = super::check_draw(&state, &certificate, p)
-    {
-        errors.push(match e {
-            AppError::BadRequest(m) => m,
-            other => format!("{other:?}"),
-        });
-    }
-    let Some(purpose) = purpose.filter(|_| errors.is_empty()) else {
+    let refused = |errors: Vec<String>| async {
         let view = list_view(&state, &me, errors).await?;
         let mut r = state.pages.render("quiz-seances", &view)?.into_response();
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+        Ok::<Response, AppError>(r)
+    };
+    let Some(purpose) = purpose.filter(|_| errors.is_empty()) else {
+        return refused(errors).await;
     };
     let random = |e: getrandom::Error| AppError::Internal(e.to_string());
     let id = format!("S-{}", codes::new_code().map_err(random)?.replace('-', ""));
-    let mut seats = Vec::new();
-    let mut shown = Vec::new();
-    for (dossier, name) in chosen.iter().zip(names) {
-        let code = codes::new_code().map_err(random)?;
-        let mut seed = [0u8; 8];
-        getrandom::fill(&mut seed).map_err(random)?;
-        seats.push(NewSeat {
-            dossier_id: dossier.clone(),
-            seed: u64::from_le_bytes(seed),
-            code_sha256: codes::digest(&codes::normalise(&code).unwrap_or_default()),
-        });
-        shown.push(CodeLine { dossier: dossier.clone(), name, code });
+    let mut codes_shown = Vec::new();
+    for _ in &chosen {
+        codes_shown.push(codes::new_code().map_err(random)?);
     }
     let minutes = state.policy.for_certificate(&certificate).quiz.minutes;
-    let sitting = NewSitting {
-        id: id.clone(),
-        certificate: certificate.clone(),
-        purpose,
-        body_id: body,
-        minutes,
-        seats,
-    };
     let actor = me.user.login.clone();
-    state.pool.run(move |s| Ok(s.create_sitting(&actor, &sitting)?)).await?;
+    let (st, cert, sitting_id, typed) = (state.clone(), certificate.clone(), id.clone(), codes_shown.clone());
+    let dossiers = chosen.clone();
+    // The draws (which read the bank's exposure) and the sitting are one step on one
+    // connection: two evaluators creating sittings at once each see the other's draws.
+    let created = state
+        .pool
+        .run(move |s| {
+            let drawn = match super::draw_seats(&st, s, &cert, purpose, &sitting_id, &dossiers) {
+                Ok(d) => d,
+                Err(AppError::BadRequest(why)) => return Ok(Err(why)),
+                Err(other) => return Err(other),
+            };
+            let seats = drawn
+                .into_iter()
+                .zip(&typed)
+                .map(|((dossier_id, seed, drawn), code)| NewSeat {
+                    dossier_id,
+                    seed,
+                    drawn,
+                    code_sha256: codes::digest(&codes::normalise(code).unwrap_or_default()),
+                })
+                .collect();
+            let sitting =
+                NewSitting { id: sitting_id, certificate: cert, purpose, body_id: body, minutes, seats };
+            s.create_sitting(&actor, &sitting)?;
+            Ok(Ok(()))
+        })
+        .await?;
+    if let Err(why) = created {
+        return refused(vec![why]).await;
+    }
+    let shown = chosen
+        .iter()
+        .zip(names)
+        .zip(codes_shown)
+        .map(|((dossier, name), code)| CodeLine { dossier: dossier.clone(), name, code })
+        .collect();
     let view = CodesView {
         me: Me::of(&me),
         id,
@@ -320,8 +334,7 @@ async fn seat_lines(state: &Arc<AppState>, row: &SittingRow) -> Result<Vec<SeatL
     let max_extra = state.policy.sittings.max_extra_minutes;
     let mut lines = Vec::new();
     for seat in seats {
-        let count =
-            state.quiz.sitting_of(state, row, seat.seed, &seat.dossier_id).map_or(0, |s| s.questions.len());
+        let count = state.quiz.sitting_of(state, row, &seat).map_or(0, |s| s.questions.len());
         let (label, time_left) = match (seat.started_ms, seat.closed_ms) {
             (_, Some(_)) if seat.result.as_deref() == Some(super::ABSENT) => ("absent", String::new()),
             (_, Some(_)) => ("terminé", String::new()),

@@ -207,7 +207,7 @@ pub async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Err(AppError::Unauthenticated) => return Ok(Redirect::to("/quiz").into_response()),
         Err(e) => return Err(e),
     };
-    let drawn = state.quiz.sitting_of(&state, &row, seat.seed, &seat.dossier_id)?;
+    let drawn = state.quiz.sitting_of(&state, &row, &seat)?;
     let (sitting_id, dossier) = (seat.sitting_id.clone(), seat.dossier_id.clone());
     let answers = state.pool.run(move |s| Ok(s.answers(&sitting_id, &dossier)?)).await?;
     let latest =
@@ -319,7 +319,7 @@ pub async fn answer(
 ) -> Result<Response, AppError> {
     let (row, seat, token) = seat_of(&state, &headers).await?;
     check_csrf(&headers, &token)?;
-    let drawn = state.quiz.sitting_of(&state, &row, seat.seed, &seat.dossier_id)?;
+    let drawn = state.quiz.sitting_of(&state, &row, &seat)?;
     let Some(question) = drawn.questions.iter().find(|q| q.number == form.number) else {
         return Err(AppError::BadRequest(format!("Pas de question {} dans cette épreuve.", form.number)));
     };

@@ -18,7 +18,8 @@ pub mod writer;
 use super::AppState;
 use super::error::AppError;
 use crate::dossier::{edit, load_dossier};
-use crate::quiz::{Bank, Purpose, Sitting, SittingId};
+use crate::quiz::sitting::{Exposure, SittingSpec};
+use crate::quiz::{Bank, Purpose, Sitting};
 use crate::registry::sha256;
 use crate::source::SourceFile;
 use crate::store::quiz::{DossierUpdate, QuizStore, SeatRow, SittingRow};
@@ -67,21 +68,32 @@ impl Room {
         })
     }
 
-    /// The questions of a seat (drawn with its secret seed, kept for the server's life).
+    /// The questions of a seat as drawn when the sitting was created (rebuilt from the bank
+    /// once, then kept for the server's life).
     pub fn sitting_of(
         &self,
         state: &AppState,
         sitting: &SittingRow,
-        seed: u64,
-        dossier: &str,
+        seat: &SeatRow,
     ) -> Result<Arc<Sitting>, AppError> {
-        let key = (sitting.id.clone(), dossier.to_string());
+        let key = (sitting.id.clone(), seat.dossier_id.clone());
         if let Some(s) = self.drawn.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return Ok(s.clone());
         }
-        let drawn = Arc::new(draw(state, &self.bank, &sitting.certificate, sitting.purpose, seed)?);
-        self.drawn.lock().unwrap_or_else(PoisonError::into_inner).insert(key, drawn.clone());
-        Ok(drawn)
+        let questions: Vec<(String, Vec<usize>)> = serde_json::from_str(&seat.drawn).map_err(|e| {
+            AppError::Internal(format!(
+                "seat {}/{}: drawn questions unreadable: {e}",
+                sitting.id, seat.dossier_id
+            ))
+        })?;
+        let spec = spec(&sitting.certificate, sitting.purpose, &sitting.id);
+        let policy = state.policy.for_certificate(&sitting.certificate);
+        let rebuilt =
+            crate::quiz::sitting::rebuild(&self.bank, &state.library, policy, &spec, seat.seed, &questions)
+                .map_err(|e| AppError::Internal(format!("seat {}/{}: {e}", sitting.id, seat.dossier_id)))?;
+        let rebuilt = Arc::new(rebuilt);
+        self.drawn.lock().unwrap_or_else(PoisonError::into_inner).insert(key, rebuilt.clone());
+        Ok(rebuilt)
     }
 
     /// Time used and time allowed of a started seat, in milliseconds.
@@ -117,22 +129,64 @@ impl Room {
     }
 }
 
-/// Draws the questions of a seat.
-fn draw(
-    state: &AppState,
-    bank: &Bank,
-    certificate: &str,
-    purpose: Purpose,
-    seed: u64,
-) -> Result<Sitting, AppError> {
-    let id = SittingId { certificate: certificate.to_string(), purpose, seed };
-    crate::quiz::draw(bank, &state.library, state.policy.for_certificate(certificate), &id)
-        .map_err(|e| AppError::BadRequest(format!("Le tirage des questions est impossible : {e}")))
+/// What to draw for a seat of the sitting `reference` (its public id: nothing of the seed).
+fn spec(certificate: &str, purpose: Purpose, reference: &str) -> SittingSpec {
+    SittingSpec {
+        certificate: certificate.to_string(),
+        purpose,
+        reference: reference.to_string(),
+        ..SittingSpec::default()
+    }
 }
 
-/// Whether the bank can draw a sitting of `certificate` (checked before seating anyone).
-pub fn check_draw(state: &AppState, certificate: &str, purpose: Purpose) -> Result<(), AppError> {
-    draw(state, &state.quiz.bank, certificate, purpose, 1).map(drop)
+/// Draws the seats of a new sitting, each with its own secret seed: the questions each
+/// candidate saw in phase 0 are left out of their 2B sitting, and the bank's exposure (every
+/// sitting drawn so far for the certificate and purpose, these ones included) is taken into
+/// account. The seats, with what the store keeps of their draws.
+pub fn draw_seats(
+    state: &AppState,
+    store: &dyn QuizStore,
+    certificate: &str,
+    purpose: Purpose,
+    reference: &str,
+    dossiers: &[String],
+) -> Result<Vec<(String, u64, String)>, AppError> {
+    let parse = |json: &str| serde_json::from_str::<Vec<(String, Vec<usize>)>>(json).unwrap_or_default();
+    let mut exposure = Exposure::default();
+    for (_, drawn) in store.drawn_lists(certificate, purpose)? {
+        exposure.sittings += 1;
+        for (id, _) in parse(&drawn) {
+            *exposure.drawn.entry(id).or_default() += 1;
+        }
+    }
+    let seen_in_phase_0 = if purpose == Purpose::Evaluation {
+        store.drawn_lists(certificate, Purpose::Prediagnostic)?
+    } else {
+        Vec::new()
+    };
+    let policy = state.policy.for_certificate(certificate);
+    let mut seats = Vec::new();
+    for dossier in dossiers {
+        let mut s = spec(certificate, purpose, reference);
+        s.seen = seen_in_phase_0
+            .iter()
+            .filter(|(d, _)| d == dossier)
+            .flat_map(|(_, j)| parse(j))
+            .map(|(id, _)| id)
+            .collect();
+        s.exposure = exposure.clone();
+        let mut seed = [0u8; 8];
+        getrandom::fill(&mut seed).map_err(|e| AppError::Internal(e.to_string()))?;
+        let seed = u64::from_le_bytes(seed);
+        let sitting = crate::quiz::draw(&state.quiz.bank, &state.library, policy, &s, seed).map_err(|e| {
+            AppError::BadRequest(format!("Le tirage des questions est impossible pour {dossier} : {e}"))
+        })?;
+        exposure.record(&sitting);
+        let drawn = serde_json::to_string(&crate::quiz::sitting::drawn_questions(&sitting))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        seats.push((dossier.clone(), seed, drawn));
+    }
+    Ok(seats)
 }
 
 /// Closes a seat: scores it and writes the result into its dossier, one transaction. A seat
@@ -161,7 +215,7 @@ pub async fn close_seat(
                     s.close_seat(&by, &sitting, &dossier, &by, ABSENT, None, margin)?;
                     return Ok(());
                 }
-                let drawn = st.quiz.sitting_of(&st, &row, seat.seed, &dossier)?;
+                let drawn = st.quiz.sitting_of(&st, &row, &seat)?;
                 let answers = s.answers(&sitting, &dossier)?;
                 let examiner =
                     s.user(&row.created_by)?.map_or_else(|| row.created_by.clone(), |u| u.display_name);
