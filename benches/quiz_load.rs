@@ -45,15 +45,24 @@ fn seated(path: &std::path::Path) -> Vec<String> {
             .join("examples/dossiers/01-distance-attribution.yaml"),
     )
     .unwrap();
+    let bank = cqpt::quiz::load(&DataSource::Embedded, &library).unwrap();
+    let spec = cqpt::quiz::sitting::SittingSpec {
+        certificate: "distance".into(),
+        purpose: Purpose::Evaluation,
+        reference: "S-BANC".into(),
+        ..Default::default()
+    };
     let mut seats = Vec::new();
     let mut typed = Vec::new();
     for i in 0..CANDIDATES {
+        let drawn = cqpt::quiz::draw(&bank, &library, &policy, &spec, i as u64).unwrap();
         let file = SourceFile { name: format!("banc-{i:03}.yaml"), text: text.clone() };
         store::import_dossier(&mut s, "banc", &file, &library, &policy).unwrap();
         let code = codes::new_code().unwrap();
         seats.push(NewSeat {
             dossier_id: format!("banc-{i:03}"),
             seed: i as u64,
+            drawn: serde_json::to_string(&cqpt::quiz::sitting::drawn_questions(&drawn)).unwrap(),
             code_sha256: codes::digest(&codes::normalise(&code).unwrap()),
         });
         typed.push(code);

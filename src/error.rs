@@ -60,14 +60,6 @@ pub enum Error {
         /// Every character the font lacks.
         chars: Vec<char>,
     },
-    /// The quiz server could not listen on its address, or stopped.
-    #[error("failed to serve on {address} ({source})")]
-    Serve {
-        /// The address.
-        address: String,
-        /// The cause.
-        source: std::io::Error,
-    },
     /// The data in use cannot do what was asked (e.g. the quiz bank has no question on an item).
     #[error("{0}")]
     Data(String),

@@ -30,8 +30,7 @@
 //!    cores, with the tableau récapitulatif; [`session::bilan`] for the CPNE's annual review.
 //! 9. **Quiz** — [`quiz::load`] reads the bank, [`quiz::draw`] draws a sitting from its
 //!    [`quiz::SittingSpec`] and a secret seed, [`quiz::score`] turns answers into levels that a
-//!    dossier takes in;
-//!    [`quiz::serve`] seats candidates in front of a browser.
+//!    dossier takes in; sittings in a browser run in the workspace ([`server::quiz`]).
 //! 10. **Store** — [`store::Store`] keeps dossiers, people, [`accounts`] and files in one `SQLite`
 //!     file, every change with its hash-chained [`registry`] entry and [`retention`] periods.
 //!

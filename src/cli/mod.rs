@@ -12,6 +12,7 @@ mod quiz;
 mod referentiel;
 mod serve;
 mod session;
+mod sittings;
 mod store;
 
 use clap::{Parser, Subcommand, ValueEnum};

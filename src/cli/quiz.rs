@@ -8,7 +8,7 @@ use cqpt::date::{Date, TimeOfDay};
 use cqpt::output::write_atomic;
 use cqpt::quiz::{self, Answers, Purpose, SittingSpec};
 use cqpt::render::{self, Templates};
-use cqpt::source::{self, DataSource};
+use cqpt::source::DataSource;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -92,16 +92,16 @@ pub enum QuizCommand {
         #[arg(long)]
         date: String,
     },
-    /// Serve sittings in the browser: candidates log in with their one-time code, the server
-    /// keeps time and journals every answer before acknowledging it; the evaluator's page is at
-    /// /evaluateur. Results are written beside the journals at the end of each sitting.
-    Serve {
-        /// The sittings file: date, evaluator's code, candidates with sitting and code.
-        #[arg(long)]
-        sittings: PathBuf,
-        /// The address to listen on (keep it on the evaluating body's network).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
+    /// Rebuild the results of a sitting run in the workspace (`cqpt serve`) from the answers
+    /// its store kept, and compare them with the results written at closing: prints each
+    /// seat's result and whether it is the same. Exit 1 when one differs.
+    Rescore {
+        #[command(flatten)]
+        store: super::store::StoreArgs,
+        /// The sitting's reference (S-…, as on its board).
+        sitting: String,
+        /// One dossier of the sitting only.
+        dossier: Option<String>,
     },
     /// Score a paper sitting typed in afterwards: answers.csv has a header line and the columns
     /// numero, reponse (letters, e.g. B or A;C; empty when none) and optionally heure (HH:MM),
@@ -253,30 +253,8 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             eprintln!("wrote {} ({} questions)", output.display(), sitting.questions.len());
             Ok(EXIT_OK)
         }
-        QuizCommand::Serve { sittings, bind } => {
-            use cqpt::quiz::serve;
-            let file = source::SourceFile::read(sittings)?;
-            let session = serve::load_session(&file, sittings).map_err(Error::Invalid)?;
-            let state_dir = session.state_dir.clone();
-            let count = session.seats.len();
-            let state = serve::Sittings::open(session, &bank, &library, &policy, Box::new(SystemClock))?;
-            let pages = serve::pages(source)?;
-            let listener = std::net::TcpListener::bind(bind)
-                .map_err(|source| Error::Serve { address: bind.clone(), source })?;
-            let address =
-                listener.local_addr().map_err(|source| Error::Serve { address: bind.clone(), source })?;
-            eprintln!(
-                "quiz: {count} candidate(s) on http://{address}/ — evaluator: http://{address}/evaluateur — journals in {}",
-                state_dir.display()
-            );
-            serve::serve(
-                listener,
-                std::sync::Arc::new(state),
-                std::sync::Arc::new(pages),
-                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-            )
-            .map_err(|source| Error::Serve { address: address.to_string(), source })?;
-            Ok(EXIT_OK)
+        QuizCommand::Rescore { store, sitting, dossier } => {
+            super::sittings::rescore(source, store, sitting, dossier.as_deref())
         }
         QuizCommand::Score { sitting, answers, date, started, ended, extra_minutes, by, output } => {
             let sitting = quiz::draw(&bank, &library, &policy, &sitting.spec(), sitting.seed)?;
@@ -360,16 +338,5 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             }
             Ok(EXIT_OK)
         }
-    }
-}
-
-/// The server's clock (the library never reads it: it is given this one).
-struct SystemClock;
-
-impl cqpt::quiz::serve::Clock for SystemClock {
-    // The one clock of the quiz server: sittings are timed on the real time of day.
-    #[allow(clippy::disallowed_methods)]
-    fn now_ms(&self) -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
     }
 }

@@ -154,7 +154,7 @@ fn open_or_create(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
 }
 
 /// Opens a store that must exist: a mistyped `--store` is an error, not a new empty store.
-fn open(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
+pub fn open(args: &StoreArgs) -> Result<SqliteStore, StoreError> {
     if !args.store.is_file() {
         return Err(StoreError::Io {
             path: args.store.clone(),

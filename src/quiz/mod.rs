@@ -12,7 +12,6 @@ pub mod coverage;
 pub mod paper;
 pub mod rules;
 pub mod scoring;
-pub mod serve;
 pub mod sitting;
 pub mod stats;
 

@@ -7,16 +7,11 @@ fn an_address_in_use_is_a_failure_to_run_not_a_usage_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let sittings = dir.path().join("sittings.yaml");
-    std::fs::write(
-        &sittings,
-        "date: 2026-10-05\nby: Sophie Bernard\nevaluator_code: EVAL-2026-7QXM\nstate: quiz-state\ncandidates:\n  \
-         - { id: CQ-2026-0001, name: Léa Fontaine, sitting: distance-2b-42, code: KP4M-7QXZ, extra_minutes: 0 }\n",
-    )
-    .unwrap();
-    let r = run_cmd(cqpt().args(["quiz", "serve", "--sittings"]).arg(&sittings).args(["--bind", &address]));
+    let r = run_cmd(
+        cqpt().args(["serve", "--store"]).arg(dir.path().join("cqpt.sqlite")).args(["--addr", &address]),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("failed to serve on {address}")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("cannot listen on {address}")), "{}", r.stderr);
 }
 
 #[test]

@@ -211,13 +211,6 @@ fn every_yaml_loader_has_its_size_budget() {
         ("dossier", DOSSIER.bytes, Box::new(|f| errors(cqpt::dossier::load_dossier(&f, library).map(drop)))),
         ("bank", QUIZ_BANK.bytes, Box::new(|f| errors(cqpt::quiz::load_bank(&[f], library).map(drop)))),
         ("référentiel", DATA.bytes, Box::new(|f| errors(cqpt::referentiel::load(&[f]).map(drop)))),
-        (
-            "sittings",
-            DATA.bytes,
-            Box::new(|f| {
-                errors(cqpt::quiz::serve::load_session(&f, std::path::Path::new("f.yaml")).map(drop))
-            }),
-        ),
     ];
     for (what, limit, load) in &loaders {
         assert!(!too_large(load, comment(*limit)), "{what}: {limit} bytes refused");

@@ -19,7 +19,6 @@
 
 mod application_form;
 mod bodies_admin;
-mod browser;
 mod builder;
 mod candidate_page;
 mod case_export;
@@ -50,7 +49,6 @@ mod quiz_draw;
 mod quiz_durability;
 mod quiz_rules;
 mod quiz_scoring;
-mod quiz_server;
 mod quiz_stats;
 mod readme_tour;
 mod referentiel_cli;

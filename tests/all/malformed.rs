@@ -1,4 +1,4 @@
-//! Malformed input of every loader (référentiels, dossiers, quiz bank, sittings, policy, grids,
+//! Malformed input of every loader (référentiels, dossiers, quiz bank, policy, grids,
 //! templates, answer sheets, raw bytes): never a panic, and every diagnostic names the file.
 
 use crate::builder::context;
@@ -12,18 +12,16 @@ enum Loader {
     Referentiel,
     Dossier,
     Bank,
-    Sittings,
     Policy,
     Grids,
     Template,
     Answers,
 }
 
-const LOADERS: [Loader; 8] = [
+const LOADERS: [Loader; 7] = [
     Loader::Referentiel,
     Loader::Dossier,
     Loader::Bank,
-    Loader::Sittings,
     Loader::Policy,
     Loader::Grids,
     Loader::Template,
@@ -39,7 +37,6 @@ fn sample(loader: Loader) -> String {
         Loader::Referentiel => read("referentiels/distance.yaml"),
         Loader::Dossier => read("examples/dossiers/01-distance-attribution.yaml"),
         Loader::Bank => read("quiz/technologique-reglementaire.yaml"),
-        Loader::Sittings => "date: 2026-10-05\nby: Sophie Bernard\nevaluator_code: EVAL-TEST-2026\nduration_seconds: 60\ncandidates:\n  - {id: CQ-001, name: Candidat 1, sitting: distance-2b-1, code: CODE-0001-XYZW}\n".into(),
         Loader::Policy => read("referentiels/politique.toml"),
         Loader::Grids => read("grids/distance.yaml"),
         Loader::Template => read("templates/synthese.hbs"),
@@ -74,10 +71,6 @@ fn load(loader: Loader, name: &str, text: String) -> Vec<String> {
             cqpt::dossier::load_dossier(&file, library).err().map(files_of).unwrap_or_default()
         }
         Loader::Bank => cqpt::quiz::load_bank(&[file], library).err().map(files_of).unwrap_or_default(),
-        Loader::Sittings => cqpt::quiz::serve::load_session(&file, std::path::Path::new(name))
-            .err()
-            .map(files_of)
-            .unwrap_or_default(),
         Loader::Policy => cqpt::policy::load_policy(&file, library).err().map(files_of).unwrap_or_default(),
         Loader::Grids => {
             let dir = folder("grids", "distance.yaml");

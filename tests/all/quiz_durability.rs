@@ -33,9 +33,17 @@ fn seated_store(store: &Path, seats: usize) -> (String, BTreeMap<String, String>
     let text =
         std::fs::read_to_string(crate::common::root().join("examples/dossiers/01-distance-attribution.yaml"))
             .unwrap();
+    let bank = cqpt::quiz::load(&DataSource::Embedded, &library).unwrap();
+    let spec = cqpt::quiz::sitting::SittingSpec {
+        certificate: "distance".into(),
+        purpose: Purpose::Evaluation,
+        reference: SITTING.into(),
+        ..Default::default()
+    };
     let mut codes_by_dossier = BTreeMap::new();
     let mut new_seats = Vec::new();
     for i in 0..seats {
+        let drawn = cqpt::quiz::draw(&bank, &library, &policy, &spec, 1000 + i as u64).unwrap();
         let id = format!("quiz-{i:02}");
         let file = SourceFile { name: format!("{id}.yaml"), text: text.clone() };
         cqpt::store::import_dossier(&mut s, "test", &file, &library, &policy).unwrap();
@@ -43,6 +51,7 @@ fn seated_store(store: &Path, seats: usize) -> (String, BTreeMap<String, String>
         new_seats.push(NewSeat {
             dossier_id: id.clone(),
             seed: 1000 + i as u64,
+            drawn: serde_json::to_string(&cqpt::quiz::sitting::drawn_questions(&drawn)).unwrap(),
             code_sha256: codes::digest(&codes::normalise(&code).unwrap()),
         });
         codes_by_dossier.insert(id, code);

@@ -4,19 +4,19 @@
 //! port, opens a session and ends both when dropped. Its methods are synchronous and panic with
 //! the selector in the message, so a test reads as a sequence of steps; conditions are waited
 //! for with a bounded timeout, never a sleep. If Chromium or chromedriver is missing, the test
-//! fails and says what to install. `text`, `click`, `fill` and `type_keys` panic when nothing
+//! fails and says what to install. `text`, `click`, `fill` panic when nothing
 //! matches: in a `wait_until` condition on an element that may not exist yet, use `visible` or
 //! `find`. `http_get_status` checks a status code (which `WebDriver` cannot read) with a plain
 //! HTTP request; `client()` and `block_on` reach the rest of fantoccini.
 //!
 //! ```ignore
 //! let browser = Browser::start();
-//! browser.goto(&format!("http://{addr}/"));
-//! browser.fill("#code", "CODE-0001-XYZW");
-//! browser.click("#login-form button");
-//! browser.wait_until("the quiz", WAIT, |b| b.visible("#quiz"));
-//! assert!(browser.text("#progress").starts_with("Question 1 /"));
-//! assert_eq!(http_get_status(&format!("http://{addr}/api/state"), None), 401);
+//! browser.goto(&format!("http://{addr}/quiz"));
+//! browser.fill("#code", "K7PQM-3XWTA");
+//! browser.click("form[action='/quiz'] button");
+//! browser.wait_until("the questions", WAIT, |b| b.visible("fieldset.question"));
+//! assert!(browser.text("#avancement").ends_with("sur 40"));
+//! assert_eq!(http_get_status(&format!("http://{addr}/quiz/epreuve/etat"), None), 401);
 //! ```
 
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
@@ -199,13 +199,6 @@ impl Browser {
         .unwrap_or_else(|e| panic!("cannot fill {css}: {e}"));
     }
 
-    /// Sends keys to the element `css` as a user would type them (a `fantoccini::key::Key`
-    /// as a `char` for the arrows and such), keeping what the element holds.
-    pub fn type_keys(&self, css: &str, keys: &str) {
-        let element = self.element(css);
-        self.block_on(element.send_keys(keys)).unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
-    }
-
     /// Clicks the element `css`.
     pub fn click(&self, css: &str) {
         let element = self.element(css);
@@ -227,18 +220,6 @@ impl Browser {
     pub fn execute(&self, script: &str) -> Value {
         self.block_on(self.client.execute(script, Vec::new()))
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-    }
-
-    /// Waits at most `timeout` for an element matching `css`, and returns it.
-    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
-        self.block_on(
-            self.client
-                .wait()
-                .at_most(timeout)
-                .every(Duration::from_millis(100))
-                .for_element(Locator::Css(css)),
-        )
-        .unwrap_or_else(|e| panic!("no {css} after {timeout:?}: {e}"))
     }
 
     /// Waits at most `timeout` until `ok` holds, checking every 100 ms; `what` names it.
@@ -322,27 +303,27 @@ fn get(url: &str, cookie: Option<&str>) -> std::io::Result<(u16, String)> {
 #[test]
 fn the_harness_opens_a_phone_size_window_and_reads_status_codes() {
     let dir = tempfile::tempdir().unwrap();
-    let server = crate::quiz_server::start(&crate::quiz_server::sittings(dir.path(), 1, 600));
+    let server = crate::workspace_durability::Server::start(&dir.path().join("cqpt.sqlite"));
     let browser = Browser::phone();
-    let url = format!("http://{}/", server.addr);
+    let url = format!("http://{}/quiz", server.addr);
     browser.goto(&url);
-    browser.wait_for("#login-form", WAIT);
-    browser.wait_until("the login form", WAIT, |b| b.visible("#login"));
+    browser.wait_until("the code form", WAIT, |b| b.visible("#code"));
     assert_eq!(browser.current_url(), url);
-    assert_eq!(browser.block_on(browser.client().title()).unwrap(), "Quiz CQPT");
+    assert_eq!(browser.block_on(browser.client().title()).unwrap(), "Quiz — code d'accès — cqpt");
     let size = browser.execute("return [window.innerWidth, window.innerHeight]");
     assert_eq!(size, json!([PHONE.0, PHONE.1]));
     browser.fill("#code", "not a code");
-    browser.fill("#code", "GUESS-0001-AAAA");
-    assert_eq!(browser.execute("return document.getElementById('code').value"), "GUESS-0001-AAAA");
-    browser.click("#login-form button");
-    browser.wait_until("the refusal", WAIT, |b| !b.text("#login-error").is_empty());
+    browser.fill("#code", "GUESS-0001");
+    assert_eq!(browser.execute("return document.getElementById('code').value"), "GUESS-0001");
+    browser.click("form[action='/quiz'] button");
+    browser.wait_until("the refusal", WAIT, |b| b.visible(".alert"));
     let shot = dir.path().join("phone.png");
     browser.screenshot(&shot);
     assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
     assert_eq!(http_get_status(&url, None), 200);
-    assert_eq!(http_get_status(&format!("{url}api/state"), None), 401);
-    assert_eq!(http_get_status(&format!("{url}api/state"), Some("cqpt=forged")), 401);
+    assert_eq!(http_get_status(&format!("{url}/epreuve/etat"), None), 401);
+    assert_eq!(http_get_status(&format!("{url}/epreuve/etat"), Some("cqpt_place=forged")), 401);
+    server.kill();
 }
 
 #[test]

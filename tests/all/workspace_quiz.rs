@@ -359,3 +359,45 @@ fn a_restart_takes_the_time_up_and_finishes_closing_a_sitting() {
         "an absent candidate gets no result"
     );
 }
+
+#[test]
+fn rescore_rebuilds_each_result_from_the_answers_kept_and_finds_a_changed_one() {
+    let ws = Ws::new();
+    let evaluator = ws.login("evaluateur");
+    let (id, codes) = sitting(&ws, &evaluator, &SEATED);
+    let (_, seat) = seat_login(&ws, &codes[0]);
+    let (body, csrf) = page(&ws, &seat);
+    for number in 1..=questions(&body) {
+        answer(&ws, &seat, &csrf, number, if number % 2 == 0 { "A" } else { "B" });
+    }
+    post_with_token(&ws, "/quiz/epreuve/terminer", &seat, &csrf);
+    let board_csrf = hidden(&ws.send("GET", &format!("/seances/{id}"), &evaluator, None).body, "csrf");
+    ws.send("POST", &format!("/seances/{id}/clore"), &evaluator, Some(&[("csrf", &board_csrf)]));
+    let rescore = |args: &[&str]| {
+        crate::common::run_cmd(
+            crate::common::cqpt().args(["quiz", "rescore", "--store"]).arg(&ws.store).arg(&id).args(args),
+        )
+    };
+    let same = rescore(&[]);
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    assert!(
+        same.stdout.contains(&format!("== {}: the same as the result written at closing", SEATED[0])),
+        "{}",
+        same.stdout
+    );
+    assert!(same.stdout.contains(&format!("== {}: absent", SEATED[1])), "{}", same.stdout);
+    // An answer changed behind the server's back: the rebuilt result differs, and says so.
+    let conn = rusqlite::Connection::open(&ws.store).unwrap();
+    conn.execute("UPDATE quiz_answers SET given = 'C' WHERE number = 1 AND dossier_id = ?1", [SEATED[0]])
+        .unwrap();
+    drop(conn);
+    let differs = rescore(&[SEATED[0]]);
+    assert_eq!(differs.code, 1, "{}{}", differs.stdout, differs.stderr);
+    assert!(differs.stdout.contains("DIFFERS from the result written at closing"), "{}", differs.stdout);
+    assert!(!differs.stdout.contains(SEATED[1]), "one dossier only");
+    let unknown = crate::common::run_cmd(
+        crate::common::cqpt().args(["quiz", "rescore", "--store"]).arg(&ws.store).arg("S-INCONNUE"),
+    );
+    assert_ne!(unknown.code, 0);
+    assert!(unknown.stderr.contains("no sitting `S-INCONNUE`"), "{}", unknown.stderr);
+}

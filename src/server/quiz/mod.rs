@@ -130,7 +130,7 @@ impl Room {
 }
 
 /// What to draw for a seat of the sitting `reference` (its public id: nothing of the seed).
-fn spec(certificate: &str, purpose: Purpose, reference: &str) -> SittingSpec {
+pub fn spec(certificate: &str, purpose: Purpose, reference: &str) -> SittingSpec {
     SittingSpec {
         certificate: certificate.to_string(),
         purpose,
