@@ -59,6 +59,7 @@ impl SqliteStore {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         }
+        create_private(path)?;
         let conn = Connection::open(path).map_err(db(path))?;
         let mut store = SqliteStore { conn, path: path.to_path_buf(), clock };
         store.configure()?;
@@ -292,6 +293,21 @@ pub(super) fn put_in(
     p.after = Some(after);
     p.detail = Some(dossier_state(dossier, &facts).to_string());
     Ok((outcome, Some(p)))
+}
+
+/// Creates the store file readable and writable by its owner only (0600 on Unix) when it does
+/// not exist yet: it holds personal data, access-code and session hashes. SQLite gives its
+/// journal files the permissions of the database file.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }),
+    }
 }
 
 /// A registry entry to append with a write.
@@ -1030,6 +1046,7 @@ impl Store for SqliteStore {
         }
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
+        create_private(&tmp)?;
         {
             // All pages in one step, under one read transaction: a consistent snapshot that
             // writers in WAL mode do not block, and that their commits cannot restart (copying

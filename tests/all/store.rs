@@ -436,3 +436,15 @@ fn two_stores_on_one_file_give_two_applications_of_one_candidate_two_ids() {
     assert!(stored.contains(&"dupont-jean".to_string()) && stored.contains(&"dupont-jean-20".to_string()));
     assert_eq!(store.verify_registry().unwrap(), 20);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_store_and_its_journal_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path, mut store) = scratch_store();
+    import_examples(&mut store);
+    for file in [path.clone(), PathBuf::from(format!("{}-wal", path.display()))] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
