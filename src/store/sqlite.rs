@@ -296,7 +296,7 @@ pub(super) fn put_in(
 }
 
 /// Creates the store file readable and writable by its owner only (0600 on Unix) when it does
-/// not exist yet: it holds personal data, access-code and session hashes. SQLite gives its
+/// not exist yet: it holds personal data, access-code and session hashes. `SQLite` gives its
 /// journal files the permissions of the database file.
 fn create_private(path: &Path) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
