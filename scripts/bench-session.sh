@@ -1,19 +1,70 @@
 #!/usr/bin/env bash
-# The whole process, timed with its peak memory (GNU time, Debian package `time`):
-# 10,000 generated dossiers end to end without PDFs, then 1,000 with their synthesis PDFs.
-# Targets on the 2-core machine: under 3 s and under 2 s; memory that does not grow with the
-# number of dossiers beyond the summary rows.
+# A commission session against the floor of its disk work, in one run (issue 19):
+# - with PDFs, `cqpt session` against the copy floor: read the inputs, write the same output
+#   bytes (a copy of the folder the session wrote), sync;
+# - without PDFs, `cqpt session --documents none` against reading the inputs;
+# at 1,000 and 10,000 generated dossiers (and 50,000 with BENCH_50K=1), each pair run
+# alternately (session, floor, session, floor…) so that a machine whose speed drifts moves
+# both; the ratio of each pair, their median, and the session's peak memory (GNU time, Debian
+# package `time`). Targets: within 2× the copy floor with PDFs, under 4× the reading without;
+# peak memory under 100 MB at 50,000 dossiers with PDFs.
+# Usage: scripts/bench-session.sh [PAIRS] (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+pairs=${1:-3}
 cargo build --quiet --release
+cqpt=$PWD/target/release/cqpt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-./target/release/cqpt example generate --count 10000 --seed 1 --out "$work/in-10000" >/dev/null
-./target/release/cqpt example generate --count 1000 --seed 2 --out "$work/in-1000" >/dev/null
-./target/release/cqpt example generate --count 2000 --seed 3 --out "$work/in-2000" >/dev/null
-run() {
-  /usr/bin/time -f "  %e s wall, %M KB peak" ./target/release/cqpt session "$1" --out "$2" --documents "$3" 2>&1 >/dev/null | tail -1
+
+# Wall seconds and peak KB of one command, as "seconds kb".
+measure() {
+  local t="$work/time.txt"
+  /usr/bin/time -o "$t" -f "%e %M" "$@" >/dev/null 2>&1
+  cat "$t"
 }
-echo "10,000 dossiers, no PDF:";            run "$work/in-10000" "$work/out-10000" none
-echo "1,000 dossiers with synthesis PDFs:"; run "$work/in-1000" "$work/out-1000" standard
-echo "2,000 dossiers with synthesis PDFs (memory growth):"; run "$work/in-2000" "$work/out-2000" standard
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+read_inputs() { cat "$1"/* >/dev/null; }
+copy_floor() { # INPUT REFERENCE_OUTPUT DESTINATION
+  read_inputs "$1"
+  cp -r "$2" "$3"
+  sync
+}
+export -f read_inputs copy_floor
+
+bench() { # COUNT DOCUMENTS
+  local count=$1 documents=$2 in="$work/in-$1" out="$work/out-$1-$2"
+  [ -d "$in" ] || "$cqpt" example generate --count "$count" --seed 1 --out "$in" >/dev/null
+  rm -rf "$out"
+  "$cqpt" session "$in" --out "$out" --documents "$documents" >/dev/null 2>&1 || true # warm-up
+  local ratios=() peaks=() session floor
+  for _ in $(seq "$pairs"); do
+    # Both write into a fresh folder (removed outside the timing).
+    rm -rf "$out" "$work/floor"
+    read -r session peak < <(measure "$cqpt" session "$in" --out "$out" --documents "$documents")
+    if [ "$documents" = none ]; then
+      read -r floor _ < <(measure bash -c 'read_inputs "$0"' "$in")
+    else
+      read -r floor _ < <(measure bash -c 'copy_floor "$0" "$1" "$2"' "$in" "$out" "$work/floor")
+    fi
+    ratios+=("$(ratio "$session" "$floor")")
+    peaks+=("$peak")
+    echo "  pair: session ${session} s, floor ${floor} s, ratio $(ratio "$session" "$floor")"
+  done
+  local bytes
+  bytes=$(du -sb "$out" | cut -f1)
+  printf '%s dossiers, documents %s: median ratio %s (session / %s), peak memory %s MB, %s MB written\n' \
+    "$count" "$documents" "$(printf '%s\n' "${ratios[@]}" | median)" \
+    "$([ "$documents" = none ] && echo 'reading the inputs' || echo 'copy floor')" \
+    "$(( $(printf '%s\n' "${peaks[@]}" | sort -n | tail -1) / 1024 ))" "$(( bytes / 1000000 ))"
+  rm -rf "$out" "$work/floor"
+}
+
+counts=(1000 10000)
+[ "${BENCH_50K:-0}" = 1 ] && counts+=(50000)
+for n in "${counts[@]}"; do
+  bench "$n" standard
+  bench "$n" none
+done

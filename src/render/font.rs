@@ -25,6 +25,8 @@ pub struct Metrics {
     /// Advances of the characters U+0000–U+FFFF that the face has, 0 for the others.
     advances: Vec<u16>,
     present: Vec<bool>,
+    /// Glyph ids of the characters U+0000–U+FFFF, 0 (`.notdef`) for those the face lacks.
+    glyphs: Vec<u16>,
 }
 
 impl Metrics {
@@ -32,6 +34,7 @@ impl Metrics {
         let face = ttf_parser::Face::parse(bytes, 0).expect("the shipped font parses");
         let mut advances = vec![0u16; 0x1_0000];
         let mut present = vec![false; 0x1_0000];
+        let mut glyphs = vec![0u16; 0x1_0000];
         if let Some(table) = face.tables().cmap {
             for subtable in table.subtables.into_iter().filter(ttf_parser::cmap::Subtable::is_unicode) {
                 subtable.codepoints(|cp| {
@@ -40,11 +43,27 @@ impl Metrics {
                     {
                         advances[i] = face.glyph_hor_advance(gid).unwrap_or(0);
                         present[i] = true;
+                        glyphs[i] = gid.0;
                     }
                 });
             }
         }
-        Metrics { units_per_em: f32::from(face.units_per_em()), advances, present }
+        Metrics { units_per_em: f32::from(face.units_per_em()), advances, present, glyphs }
+    }
+
+    /// The glyph id of `c` in the face, 0 (`.notdef`) when it has none.
+    pub fn glyph(&self, c: char) -> u16 {
+        self.glyphs.get(c as usize).copied().unwrap_or(0)
+    }
+
+    /// Every character the face has a glyph for (controls left out), in ascending order.
+    pub fn chars(&self) -> impl DoubleEndedIterator<Item = char> + '_ {
+        self.present
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p)
+            .filter_map(|(i, _)| char::from_u32(i as u32))
+            .filter(|c| !c.is_control())
     }
 
     /// Whether the face has a glyph for `c`.

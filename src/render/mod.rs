@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod font;
+pub mod font_subset;
 pub mod french;
 pub mod layout;
 pub mod markup;
@@ -11,6 +12,7 @@ pub mod paginate;
 pub mod pdf;
 pub mod pdf_fonts;
 pub mod pdf_meta;
+pub mod pdf_write;
 pub mod qr;
 pub mod template;
 pub mod template_limits;

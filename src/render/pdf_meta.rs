@@ -1,53 +1,52 @@
-//! What printpdf 0.12.8 cannot write, added to the PDF objects it builds: the document's
-//! language (`/Lang (fr-FR)`), XMP metadata consistent with the information dictionary, the
-//! title shown in the reader's window, PDF 1.7, a file identifier derived from the content;
-//! and what it writes wrongly, removed: an empty
-//! `GTS_PDFXVersion` (a PDF/X claim the documents do not meet), empty keys.
+//! The document's metadata as the PDF writer prints it: the information dictionary, the XMP
+//! packet consistent with it (language `fr-FR`, dates, title shown in the reader's window), and
+//! the file identifier derived from the content. No PDF/X claim, no empty keys.
 //!
 //! Everything written derives from the document, never from the clock or a random source, so
 //! the same document always gives the same bytes.
 
 use super::layout::Document;
-use lopdf::{Dictionary, Object, Stream, StringFormat};
+use super::pdf_write::{literal, text_string};
 
 /// The language of every document.
 pub const LANGUAGE: &str = "fr-FR";
 
-/// Finishes `pdf` (as built by printpdf) with the metadata of `doc`.
-pub fn finish(pdf: &mut lopdf::Document, doc: &Document) {
-    pdf.version = "1.7".to_string();
-    let xmp = pdf.add_object(Stream::new(
-        Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Metadata".to_vec())),
-            ("Subtype", Object::Name(b"XML".to_vec())),
-        ]),
-        xmp(doc).into_bytes(),
-    ));
-    if let Ok(catalog) = pdf.catalog_mut() {
-        catalog.set("Lang", Object::String(LANGUAGE.as_bytes().to_vec(), StringFormat::Literal));
-        catalog.set("Metadata", Object::Reference(xmp));
-        catalog.set(
-            "ViewerPreferences",
-            Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
-        );
-    }
-    // The file identifier (ISO 32000-1, 14.4), from the content rather than printpdf's random one.
-    let id = identifier(doc).replace('-', "");
-    let id = Object::String(id.into_bytes(), StringFormat::Hexadecimal);
-    pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let info = pdf.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    if let Some(info) = info.and_then(|id| pdf.get_dictionary_mut(id).ok()) {
-        for key in [&b"GTS_PDFXVersion"[..], b"Identifier", b"Keywords", b"Trapped"] {
-            info.remove(key);
-        }
-    }
+/// A date of the document as PDF writes it (7.9.4): `D:20260226000000+00'00'`.
+fn pdf_date(doc: &Document) -> String {
+    format!("D:{}000000+00'00'", doc.created.to_string().replace('-', ""))
+}
+
+/// Writes the information dictionary (14.3.3): title, author, subject, creator, producer, dates.
+pub fn info(buf: &mut Vec<u8>, doc: &Document) {
+    buf.extend_from_slice(b"<</Title ");
+    text_string(buf, &doc.title);
+    buf.extend_from_slice(b"/Author ");
+    text_string(buf, &doc.author);
+    buf.extend_from_slice(b"/Subject ");
+    text_string(buf, &doc.subject);
+    buf.extend_from_slice(b"/Creator (cqpt)/Producer ");
+    literal(buf, concat!("cqpt ", env!("CARGO_PKG_VERSION")).as_bytes());
+    let date = pdf_date(doc);
+    buf.extend_from_slice(b"/CreationDate ");
+    literal(buf, date.as_bytes());
+    buf.extend_from_slice(b"/ModDate ");
+    literal(buf, date.as_bytes());
+    buf.extend_from_slice(b">>");
+}
+
+/// The file identifier as a UUID (`8-4-4-4-12` hexadecimal digits).
+pub fn uuid(id: &[u8; 16]) -> String {
+    let mut hex = Vec::with_capacity(32);
+    super::pdf_write::hex(&mut hex, id);
+    let hex = String::from_utf8(hex).expect("hexadecimal digits").to_ascii_lowercase();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 /// The XMP packet (ISO 16684-1): Dublin Core title, author, subject and language, the dates,
-/// the producer, and identifiers derived from the content.
-fn xmp(doc: &Document) -> String {
+/// the producer, and identifiers derived from the content (`id`, the file identifier).
+pub fn xmp(doc: &Document, id: &[u8; 16]) -> String {
     let date = format!("{}T00:00:00Z", doc.created);
-    let id = identifier(doc);
+    let id = uuid(id);
     format!(
         r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -79,26 +78,6 @@ fn xmp(doc: &Document) -> String {
         subject = escape(&doc.subject),
         version = env!("CARGO_PKG_VERSION"),
     )
-}
-
-/// A UUID-shaped identifier digested from the document's metadata and text.
-fn identifier(doc: &Document) -> String {
-    let seed = format!(
-        "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-        doc.title,
-        doc.author,
-        doc.subject,
-        doc.created,
-        doc.text()
-    );
-    let a = fnv1a(seed.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let b = fnv1a(seed.as_bytes(), 0x8422_2325_cbf2_9ce4);
-    let hex = format!("{a:016x}{b:016x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
-}
-
-fn fnv1a(data: &[u8], basis: u64) -> u64 {
-    data.iter().fold(basis, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// `text` with the XML special characters escaped (and control characters dropped).
@@ -133,15 +112,21 @@ mod tests {
 
     #[test]
     fn xmp_escapes_the_text_and_carries_language_and_date() {
-        let x = xmp(&doc("Dupont & <Fils> \"SA\""));
+        let x = xmp(&doc("Dupont & <Fils> \"SA\""), &[0xAB; 16]);
         assert!(x.contains("Dupont &amp; &lt;Fils&gt; &quot;SA&quot;"), "{x}");
         assert!(x.contains("<rdf:li>fr-FR</rdf:li>") && x.contains("2026-02-26T00:00:00Z"), "{x}");
         assert!(!x.contains("pdfx") && !x.contains("GTS_PDFX"), "no PDF/X claim");
     }
 
     #[test]
-    fn identifiers_follow_the_content() {
-        assert_eq!(identifier(&doc("A")), identifier(&doc("A")));
-        assert_ne!(identifier(&doc("A")), identifier(&doc("B")));
+    fn identifiers_print_as_uuids_and_dates_as_pdf_dates() {
+        let id: [u8; 16] = core::array::from_fn(|i| i as u8 * 17);
+        assert_eq!(uuid(&id), "00112233-4455-6677-8899-aabbccddeeff");
+        let mut buf = Vec::new();
+        info(&mut buf, &doc("Synthèse"));
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("/CreationDate (D:20260226000000+00'00')"), "{text}");
+        assert!(text.contains("/Title <FEFF0053"), "{text}");
+        assert!(!text.contains("GTS_PDFX") && !text.contains("Keywords"), "{text}");
     }
 }

@@ -1,6 +1,7 @@
 //! A commission session at scale: a folder of dossiers in; every decision, report and the
-//! tableau récapitulatif out — spread over the cores, each output written atomically, one bad
-//! dossier reported without stopping the others.
+//! tableau récapitulatif out — spread over the cores, each output written atomically (in
+//! batches: one sync for many files, see [`Batch`]), one bad dossier reported without stopping
+//! the others.
 
 pub mod bilan;
 pub mod entries;
@@ -11,7 +12,7 @@ pub mod summary;
 use crate::documents::{self, Context, ReportKind};
 use crate::dossier::Dossier;
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output::Batch;
 use crate::phases::Evaluation;
 use crate::render;
 use std::collections::BTreeMap;
@@ -169,6 +170,7 @@ fn process(
     path: &Path,
     out: &Path,
     options: SessionOptions,
+    batch: &Batch,
 ) -> std::result::Result<Processed, Failure> {
     let (dossier, e) = load_and_evaluate(ctx, path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -198,7 +200,7 @@ fn process(
         })?;
         for kind in kinds {
             documents::report_pdf(ctx, kind, &dossier, &e)
-                .and_then(|b| write_atomic(&folder.join(format!("{}.pdf", kind.template())), &b))
+                .and_then(|b| batch.write(&folder.join(format!("{}.pdf", kind.template())), &b))
                 .map_err(|err| Failure { file: path.display().to_string(), message: err.to_string() })?;
             written.push(format!("{}/{}.pdf", stem(path), kind.template()));
         }
@@ -220,7 +222,9 @@ pub fn run(
     let files = entries.dossiers;
     let planned = planned(ctx, &files, options);
     folder.plan(planned.iter().cloned())?;
-    let results = parallel::map(&files, options.threads, |path| process(ctx, path, out, options), progress);
+    let batch = Batch::new(out);
+    let results =
+        parallel::map(&files, options.threads, |path| process(ctx, path, out, options, &batch), progress);
     let mut rows = Vec::with_capacity(results.len());
     let mut failures = entries.refused;
     let mut written = Vec::new();
@@ -245,10 +249,10 @@ pub fn run(
     }
     failures.sort_by(|a, b| a.file.cmp(&b.file));
     let documents = written.len();
-    write_atomic(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows, options.csv))?;
+    batch.write(&out.join("tableau-recapitulatif.csv"), &summary::to_csv(&rows, options.csv))?;
     written.push("tableau-recapitulatif.csv".into());
     let report = error_report(&failures, &entries.ignored);
-    write_atomic(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
+    batch.write(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
     written.push("dossiers-en-erreur.txt".into());
     if options.documents != Documents::None {
         let epoch = crate::date::Date::new(1970, 1, 1).expect("epoch");
@@ -258,14 +262,16 @@ pub fn run(
             let failed: Vec<String> =
                 if main { failures.iter().map(|f| f.file.clone()).collect() } else { Vec::new() };
             let created = options.date.or(t.decided).or(t.latest).unwrap_or(epoch);
-            let own: Vec<SummaryRow> = t.rows.iter().map(|i| rows[*i].clone()).collect();
+            // The rows by reference: a tableau of 50,000 rows is not copied.
+            let own: Vec<&SummaryRow> = t.rows.iter().map(|i| &rows[*i]).collect();
             let certificate = if main { None } else { t.certificate.as_deref() };
             let view = summary::tableau_view(ctx, &own, &failed, created, certificate)?;
             let bytes = render::pdf(ctx.templates, "tableau-recapitulatif", &view, created)?;
-            write_atomic(&out.join(file), &bytes)?;
+            batch.write(&out.join(file), &bytes)?;
             written.push(file.clone());
         }
     }
+    batch.commit()?;
     let removed = folder.finish(&written, planned)?;
     Ok(SessionReport { rows, failures, documents, written, ignored: entries.ignored, removed })
 }

@@ -354,7 +354,7 @@ fn subtotals<'a>(rows: &[&'a SummaryRow], key: impl Fn(&'a SummaryRow) -> &'a st
 /// is that of `certificate`'s texts when given, else the default one.
 pub fn tableau_view(
     ctx: &Context,
-    rows: &[SummaryRow],
+    rows: &[&SummaryRow],
     failures: &[String],
     date: crate::date::Date,
     certificate: Option<&str>,
@@ -362,7 +362,6 @@ pub fn tableau_view(
     let labels: &Labels = ctx.labels()?;
     let texts = ctx.texts()?;
     let texts = certificate.map_or(texts, |c| texts.for_certificate(c));
-    let all: Vec<&SummaryRow> = rows.iter().collect();
     Ok(TableauView {
         sender: texts.auvicom.nom.clone(),
         place: texts.tableau.lieu.clone(),
@@ -388,8 +387,8 @@ pub fn tableau_view(
         recevables: french::count(rows.iter().filter(|r| r.is_recevable()).count()),
         attributions: french::count(rows.iter().filter(|r| r.proposes_attribution()).count()),
         montant: french::euros(rows.iter().map(|r| r.montant_euros).sum()),
-        per_certificate: subtotals(&all, |r| r.certificat.as_str()),
-        per_body: subtotals(&all, |r| r.organisme_evaluateur.as_str()),
+        per_certificate: subtotals(rows, |r| r.certificat.as_str()),
+        per_body: subtotals(rows, |r| r.organisme_evaluateur.as_str()),
         failures: failures.to_vec(),
         members: crate::documents::views::commission_members(ctx, labels),
     })

@@ -368,3 +368,65 @@ fn the_tableau_csv_opens_in_french_spreadsheets_by_default_and_rfc4180_on_reques
     assert!(text.contains(",300.00,"), "{text}");
     assert_eq!(summary::from_csv(&bytes).unwrap(), rows, "both dialects hold the same rows");
 }
+
+/// The files of an output folder a person sees (the lock, the manifest and the hidden
+/// temporaries left out), by path relative to it.
+fn visible(dir: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| (p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_session_killed_midway_leaves_each_file_old_or_new_and_complete() {
+    let dossiers = generated(120, 5, &[2026]);
+    let old_input = tempfile::tempdir().unwrap();
+    write_all(old_input.path(), &dossiers);
+    // The same dossiers, each candidate renamed: every document changes.
+    let new_input = tempfile::tempdir().unwrap();
+    for g in &dossiers {
+        let text = g.yaml.replacen("family_name: ", "family_name: Neuf", 1);
+        assert_ne!(text, g.yaml);
+        std::fs::write(new_input.path().join(&g.file_name), text).unwrap();
+    }
+    let session = |input: &Path, out: &Path| {
+        let mut cmd = cqpt();
+        cmd.args(["session"]).arg(input).arg("--out").arg(out).args(["--documents", "all"]);
+        cmd
+    };
+    let reference = |input: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        assert_eq!(run_cmd(&mut session(input, out.path())).code, 0);
+        visible(out.path())
+    };
+    let (old, new) = (reference(old_input.path()), reference(new_input.path()));
+    assert_eq!(old.keys().collect::<Vec<_>>(), new.keys().collect::<Vec<_>>());
+    assert!(old.iter().all(|(k, v)| new[k] != *v || k.ends_with("dossiers-en-erreur.txt")));
+    // Killed (SIGKILL) at several points of a run over the old outputs; no assertion depends
+    // on where the kill lands.
+    for delay_ms in [0, 30, 100, 250, 600] {
+        let out = tempfile::tempdir().unwrap();
+        assert_eq!(run_cmd(&mut session(old_input.path(), out.path())).code, 0);
+        let mut child = session(new_input.path(), out.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for (path, bytes) in visible(out.path()) {
+            assert!(
+                old.get(&path) == Some(&bytes) || new.get(&path) == Some(&bytes),
+                "killed after {delay_ms} ms: {} is neither the old nor the new file",
+                path.display()
+            );
+        }
+        // The next run cleans up and gives the new outputs.
+        assert_eq!(run_cmd(&mut session(new_input.path(), out.path())).code, 0);
+        assert!(visible(out.path()) == new, "the run after the kill gives the new outputs");
+        assert!(!walk(out.path()).iter().any(|p| p.to_string_lossy().ends_with(".tmp")), "no temporary left");
+    }
+}
