@@ -253,7 +253,7 @@ fn a_full_disk_refuses_an_answer_visibly_and_saves_it_once_there_is_room() {
         "{}",
         sent.body
     );
-    assert!(server.log.lock().unwrap().contains("answers not written"), "{}", server.log.lock().unwrap());
+    assert!(server.logged("answers not written"), "{}", server.log.lock().unwrap());
     // Room again: the page's retry of the same answer is saved.
     std::fs::remove_file(disk.path.join("filler")).unwrap();
     let again = answer(server.addr, &seat, number, given).unwrap();

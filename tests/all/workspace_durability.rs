@@ -80,6 +80,19 @@ impl Server {
         Server { child, addr, password, log }
     }
 
+    /// Whether the server's standard error says `text` within [`WAIT`] (its reader thread
+    /// may lag behind the answer that followed the line).
+    pub fn logged(&self, text: &str) -> bool {
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if self.log.lock().unwrap().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// SIGKILL: no shutdown, no flush, no destructor.
     pub fn kill(mut self) {
         self.child.kill().unwrap();
@@ -425,7 +438,7 @@ fn a_full_disk_gives_a_clear_error_page_records_nothing_and_loses_nothing_acknow
     // The server keeps serving what it has, and says why on its standard error.
     let page = send(server.addr, "GET", &format!("/dossiers/{}", acknowledged[0].1), &session, None).unwrap();
     assert_eq!(page.status, 200);
-    assert!(server.log.lock().unwrap().contains("store full"), "{}", server.log.lock().unwrap());
+    assert!(server.logged("store full"), "{}", server.log.lock().unwrap());
     server.kill();
     // Nothing acknowledged lost, nothing refused recorded, the chain intact.
     check_store(&store, &acknowledged);
