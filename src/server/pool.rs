@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// Connections kept idle at most.
-const MAX_IDLE: usize = 8;
+const MAX_IDLE: usize = 32;
 
 /// Connections to one store file.
 pub struct StorePool {

@@ -180,8 +180,9 @@ pub trait QuizStore {
     /// A new access code for a seat (the old one no longer opens it).
     fn new_code(&mut self, actor: &str, sitting: &str, dossier: &str, code_sha256: &[u8; 32]) -> Result<()>;
     /// Closes a seat with its result, and writes the dossier's new text when given: one step.
-    /// The seat's session ends `session_margin_ms` later. `Ok(false)` when the dossier changed
-    /// since it was read (read it again and retry).
+    /// The seat's session ends `session_margin_ms` later. `Ok(false)` when the dossier, or the
+    /// seat's answers (`answers_scored` of them were scored), changed since they were read:
+    /// read them again and retry. An answer written after the closing is kept, marked late.
     #[allow(clippy::too_many_arguments)]
     fn close_seat(
         &mut self,
@@ -192,6 +193,7 @@ pub trait QuizStore {
         result: &str,
         update: Option<&DossierUpdate>,
         session_margin_ms: i64,
+        answers_scored: usize,
     ) -> Result<bool>;
     /// Sets a sitting's state (`closing`, `closed`).
     fn set_sitting_state(&mut self, actor: &str, sitting: &str, state: &str) -> Result<()>;
@@ -410,7 +412,8 @@ impl QuizStore for SqliteStore {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO quiz_answers (sitting_id, dossier_id, number, given, at_ms, elapsed_ms, late) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 OR EXISTS (SELECT 1 FROM quiz_seats \
+                       WHERE sitting_id = ?1 AND dossier_id = ?2 AND closed_ms IS NOT NULL))",
                 )
                 .map_err(&e)?;
             let mut checkpoint = tx
@@ -497,6 +500,7 @@ impl QuizStore for SqliteStore {
         result: &str,
         update: Option<&DossierUpdate>,
         session_margin_ms: i64,
+        answers_scored: usize,
     ) -> Result<bool> {
         let path = self.path.clone();
         let now = self.clock.now_ms();
@@ -512,6 +516,16 @@ impl QuizStore for SqliteStore {
             if changed == 0 {
                 // Closed already (by the timer and the evaluator at once): nothing to do.
                 return Ok((true, None));
+            }
+            let answers: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM quiz_answers WHERE sitting_id = ?1 AND dossier_id = ?2",
+                    [sitting, dossier],
+                    |r| r.get(0),
+                )
+                .map_err(&e)?;
+            if usize::try_from(answers).ok() != Some(answers_scored) {
+                return Err(StoreError::Stale(format!("the answers of `{dossier}`")));
             }
             if let Some(u) = update {
                 let current: Option<Vec<u8>> = tx

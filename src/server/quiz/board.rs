@@ -418,6 +418,7 @@ pub async fn extra(
     let actor = me.user.login.clone();
     let (s_id, d) = (row.id.clone(), dossier.clone());
     state.pool.run(move |s| Ok(s.set_extra_minutes(&actor, &s_id, &d, total)?)).await?;
+    state.quiz.changed(&(row.id.clone(), dossier.clone()));
     Ok(Redirect::to(&format!("/seances/{id}")).into_response())
 }
 

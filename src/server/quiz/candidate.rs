@@ -157,6 +157,9 @@ async fn seat_of(
 ) -> Result<(SittingRow, SeatRow, String), AppError> {
     let token = cookie(headers, SEAT_COOKIE).ok_or(AppError::Unauthenticated)?.to_string();
     let hash = accounts::token_hash(&Secret::new(token.clone()));
+    if let Some((row, seat)) = state.quiz.open_seat(&hash) {
+        return Ok((row, seat, token));
+    }
     let now = state.clock.now_ms();
     let (row, seat) = state
         .pool
@@ -167,6 +170,7 @@ async fn seat_of(
             Ok((row, seat))
         })
         .await?;
+    state.quiz.remember_open_seat(hash, &row, &seat);
     Ok((row, seat, token))
 }
 

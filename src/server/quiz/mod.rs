@@ -50,6 +50,9 @@ pub struct Room {
     running: Mutex<HashMap<SeatKey, Running>>,
     throttle: Mutex<throttle::Throttle>,
     writer: writer::AnswerWriter,
+    /// Open seats by the hash of their session token: an answer needs no read of the store.
+    /// A seat leaves it when it closes or when the evaluator changes it.
+    open: Mutex<HashMap<crate::registry::Hash, (SittingRow, SeatRow)>>,
 }
 
 impl Room {
@@ -65,6 +68,7 @@ impl Room {
             running: Mutex::new(HashMap::new()),
             throttle: Mutex::new(throttle::Throttle::default()),
             writer: writer::AnswerWriter::start(path, clock)?,
+            open: Mutex::new(HashMap::new()),
         })
     }
 
@@ -112,8 +116,32 @@ impl Room {
         ((mono - r.origin).max(0), allowed_ms)
     }
 
+    /// The open seat of a session token, as last read from the store.
+    pub fn open_seat(&self, token_hash: &crate::registry::Hash) -> Option<(SittingRow, SeatRow)> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner).get(token_hash).cloned()
+    }
+
+    /// Keeps an open seat read from the store for its session's next requests.
+    pub fn remember_open_seat(&self, token_hash: crate::registry::Hash, row: &SittingRow, seat: &SeatRow) {
+        if seat.closed_ms.is_none() && row.state == "open" {
+            self.open
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(token_hash, (row.clone(), seat.clone()));
+        }
+    }
+
+    /// The seat changed in the store (extra time, closing): its next request reads it again.
+    pub fn changed(&self, key: &SeatKey) {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, (row, seat)| row.id != key.0 || seat.dossier_id != key.1);
+    }
+
     /// The seat is closed: its time no longer runs.
     fn forget(&self, key: &SeatKey) {
+        self.changed(key);
         self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
     }
 
@@ -200,6 +228,8 @@ pub async fn close_seat(
     let st = state.clone();
     let (sitting, dossier, by) = (sitting.to_string(), dossier.to_string(), by.to_string());
     let key = (sitting.clone(), dossier.clone());
+    // Its next answers read the seat from the store again (and learn it is closed).
+    state.quiz.changed(&key);
     let margin = i64::from(state.policy.sittings.seat_session_margin_minutes) * 60_000;
     state
         .pool
@@ -212,7 +242,16 @@ pub async fn close_seat(
                 }
                 if seat.started_ms.is_none() {
                     // Never logged in: absent, nothing goes into the dossier.
-                    s.close_seat(&by, &sitting, &dossier, &by, ABSENT, None, margin)?;
+                    s.close_seat(
+                        &by,
+                        &sitting,
+                        &dossier,
+                        &by,
+                        ABSENT,
+                        None,
+                        margin,
+                        s.answers(&sitting, &dossier)?.len(),
+                    )?;
                     return Ok(());
                 }
                 let drawn = st.quiz.sitting_of(&st, &row, &seat)?;
@@ -225,7 +264,16 @@ pub async fn close_seat(
                     Some(Some(yaml)) => dossier_update(&st, &dossier, &yaml, &section),
                     _ => None,
                 };
-                if s.close_seat(&by, &sitting, &dossier, &by, &section, update.as_ref(), margin)? {
+                if s.close_seat(
+                    &by,
+                    &sitting,
+                    &dossier,
+                    &by,
+                    &section,
+                    update.as_ref(),
+                    margin,
+                    answers.len(),
+                )? {
                     return Ok(());
                 }
             }
