@@ -25,7 +25,10 @@
 //! (IMS MD 1.3.2), whose vocabularies are open.
 //!
 //! [`import`] reads such a package back into questions; exporting a bank then importing it
-//! gives the same bank ([`to_bank_yaml`] writes it in the bank's format).
+//! gives the same bank, field for field ([`to_bank_yaml`] writes it in the bank's format). An
+//! item with no CASE link, no level, pool or status, or a value the bank cannot hold (an
+//! unknown status, a date that is not YYYY-MM-DD, an Angoff rating over 100, a family that is
+//! not an id) is reported with the file, line and field of the value, all at once.
 
 use super::case;
 use crate::date::Date;
@@ -208,14 +211,14 @@ fn lom_xml(q: &Question) -> String {
     if let Some(author) = &q.author {
         let _ = writeln!(x, "{i}  <imsmd:contribute>");
         vocabulary(&mut x, "              ", "role", "LOMv1.0", "author");
-        let _ = writeln!(x, "{i}    <imsmd:entity>{}</imsmd:entity>", partial_escape(&vcard(author)));
+        let _ = writeln!(x, "{i}    <imsmd:entity>{}</imsmd:entity>", partial_escape(vcard(author)));
         let _ = writeln!(x, "{i}  </imsmd:contribute>");
     }
     if !q.reviewers.is_empty() || q.reviewed.is_some() {
         let _ = writeln!(x, "{i}  <imsmd:contribute>");
         vocabulary(&mut x, "              ", "role", "LOMv1.0", "validator");
         for r in &q.reviewers {
-            let _ = writeln!(x, "{i}    <imsmd:entity>{}</imsmd:entity>", partial_escape(&vcard(r)));
+            let _ = writeln!(x, "{i}    <imsmd:entity>{}</imsmd:entity>", partial_escape(vcard(r)));
         }
         if let Some(date) = q.reviewed {
             let _ = writeln!(
@@ -490,6 +493,12 @@ struct Scratch {
     kind: Option<String>,
 }
 
+/// Whether `path` is a resource of the package (`manifest/resources/resource`), not a LOM
+/// relation's resource.
+fn is_package_resource(path: &[String]) -> bool {
+    path.len() >= 2 && path[path.len() - 2] == "resources"
+}
+
 fn read_manifest(r: &mut Reading) -> Vec<Resource> {
     let mut out: Vec<Resource> = Vec::new();
     let mut current: Option<Resource> = None;
@@ -500,7 +509,7 @@ fn read_manifest(r: &mut Reading) -> Vec<Resource> {
         Step::Open(path, a, pos) => {
             leaf = pos;
             match path.last().map_or("", String::as_str) {
-                "resource" => {
+                "resource" if is_package_resource(path) => {
                     if a.get("type").is_some_and(|t| t == ITEM_RESOURCE_TYPE) {
                         current = Some(Resource {
                             href: a.get("href").cloned().unwrap_or_default(),
@@ -549,7 +558,7 @@ fn read_manifest(r: &mut Reading) -> Vec<Resource> {
                 "relation" if s.role.as_deref() == Some("isbasedon") => res.source = s.text.take(),
                 "annotation" if s.kind.as_deref() == Some("recheck") => res.recheck = s.date.take(),
                 "classification" if s.role.as_deref() == Some("angoff") => res.angoff = s.entry.take(),
-                "resource" => out.extend(current.take()),
+                "resource" if is_package_resource(path) => out.extend(current.take()),
                 _ => {}
             }
         }
@@ -597,7 +606,10 @@ fn pick<T: Copy>(
         m.error(
             found.map_or(res.pos, |(_, p)| *p),
             field,
-            format!("the resource `{}` has no {what}", res.href),
+            match found {
+                Some(_) => format!("the resource `{}` has a {what} the bank does not know", res.href),
+                None => format!("the resource `{}` has no {what}", res.href),
+            },
             expected,
             found.map_or_else(|| "none".to_string(), |(v, _)| format!("`{v}`")),
         );
@@ -949,4 +961,28 @@ pub fn to_bank_yaml(questions: &[Question]) -> String {
         let _ = writeln!(y, "    explanation: {}", quote(&q.explanation));
     }
     y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_survives_its_vcard() {
+        for name in ["A. Auteur", "Relecture rédactionnelle, règles Q01 à Q12", "a;b\\c\nd", ""] {
+            assert_eq!(vcard_name(&vcard(name)), name);
+        }
+        // A tool that puts a plain name in the entity.
+        assert_eq!(vcard_name("  R. Relecteur "), "R. Relecteur");
+    }
+
+    #[test]
+    fn every_status_and_pool_has_its_code() {
+        for (code, status) in STATUSES {
+            assert_eq!(status_code(status), code);
+        }
+        for (code, pool) in POOLS {
+            assert_eq!(pool_code(pool), code);
+        }
+    }
 }
