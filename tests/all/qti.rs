@@ -13,9 +13,34 @@ fn export(dir: &Path) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-/// The fields a bank question carries (its location aside), as JSON.
+/// Every field a bank question carries (its location aside), as JSON; the round trip compares
+/// them all, the list below checked against the struct so a new field cannot slip past.
 fn fields(q: &Question) -> serde_json::Value {
-    serde_json::to_value(q).unwrap()
+    let v = serde_json::to_value(q).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = [
+        "id",
+        "item",
+        "items",
+        "level",
+        "kind",
+        "question",
+        "choices",
+        "explanation",
+        "pool",
+        "status",
+        "author",
+        "reviewers",
+        "source",
+        "reviewed",
+        "recheck",
+        "family",
+        "angoff",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    v
 }
 
 #[test]
@@ -23,7 +48,16 @@ fn export_then_import_gives_the_same_bank() {
     let dir = tempfile::tempdir().unwrap();
     let package = dir.path().join("package");
     export(&package);
-    let out = dir.path().join("bank.yaml");
+    // The imported bank goes into a data folder of its own, in place of the sample's files.
+    let data = dir.path().join("data");
+    assert_eq!(run_cmd(cqpt().args(["data", "export"]).arg(&data)).code, 0);
+    for e in std::fs::read_dir(data.join("quiz")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = data.join("quiz/bank.yaml");
     let r = run_cmd(cqpt().args(["qti", "import"]).arg(&package).arg("-o").arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (library, _) = cqpt::context::load_context(&DataSource::Embedded).unwrap();
@@ -33,8 +67,24 @@ fn export_then_import_gives_the_same_bank() {
     let imported = cqpt::quiz::load_bank(&[file], &library).unwrap();
     assert_eq!(imported.questions.len(), original.questions.len());
     for (a, b) in original.questions.iter().zip(&imported.questions) {
-        assert_eq!(fields(a), fields(b));
+        assert_eq!(fields(a), fields(b), "{}", a.id);
     }
+    // The sample exercises every field: several items, both pools, every optional field.
+    let qs = &original.questions;
+    assert!(qs.iter().any(|q| q.items.len() > 1));
+    assert!(qs.iter().any(|q| q.pool == cqpt::quiz::Pool::P0));
+    assert!(qs.iter().any(|q| q.pool == cqpt::quiz::Pool::Evaluation));
+    assert!(qs.iter().any(|q| q.status != cqpt::quiz::Status::Live));
+    assert!(qs.iter().any(|q| q.family.is_some()));
+    assert!(qs.iter().any(|q| q.recheck.is_some()));
+    assert!(qs.iter().any(|q| q.angoff.is_some() && q.author.is_some() && q.source.is_some()));
+    assert!(qs.iter().any(|q| q.reviewers.len() == 2 && q.reviewed.is_some()));
+    assert!(qs.iter().any(|q| q.reviewers.iter().any(|r| r.contains(','))));
+    // The written bank passes `quiz validate` as the shipped one does.
+    let shipped = run_cmd(cqpt().args(["quiz", "validate"]));
+    let written = run_cmd(cqpt().arg("--data").arg(&data).args(["quiz", "validate"]));
+    assert_eq!(written.code, shipped.code, "{}", written.stderr);
+    assert_eq!(written.code, 0, "{}", written.stderr);
 }
 
 #[test]
@@ -89,13 +139,24 @@ fn a_broken_package_is_reported_with_files_and_lines() {
     let package = dir.path().join("package");
     export(&package);
     // An unknown CASE identifier, a missing item file, an interaction the bank cannot hold,
-    // a key naming no choice.
+    // a key naming no choice, a status, a date and an Angoff rating the bank cannot hold.
     let manifest = package.join("imsmanifest.xml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let guid = cqpt::exchange::case::identifier("item", "sf-reformuler").to_string();
     let text =
         text.replacen(&format!("<csm:GUID>{guid}"), "<csm:GUID>00000000-0000-5000-8000-000000000000", 1);
-    std::fs::write(&manifest, text).unwrap();
+    // In the resource of q-cc-001: a status, a review date and an Angoff rating out of range.
+    let at = text.find("res-q-cc-001").unwrap();
+    let (before, after) = text.split_at(at);
+    let after = after
+        .replacen("<imsmd:value>live</imsmd:value>", "<imsmd:value>vivante</imsmd:value>", 1)
+        .replacen(
+            "<imsmd:dateTime>2026-11-30</imsmd:dateTime>",
+            "<imsmd:dateTime>2026-11-31</imsmd:dateTime>",
+            1,
+        )
+        .replacen("<imsmd:id>80</imsmd:id>", "<imsmd:id>180</imsmd:id>", 1);
+    std::fs::write(&manifest, format!("{before}{after}")).unwrap();
     std::fs::remove_file(package.join("items/q-sf-001.xml")).unwrap();
     let item = package.join("items/q-sf-002.xml");
     let text = std::fs::read_to_string(&item)
