@@ -384,16 +384,7 @@ pub fn draw(
     };
     shuffle(&mut drawn, &mut rng);
     let questions = drawn.into_iter().enumerate().map(|(i, q)| shown(i + 1, q, &mut rng)).collect();
-    Ok(Sitting {
-        id: spec.reference.clone(),
-        certificate: spec.certificate.clone(),
-        purpose: spec.purpose,
-        seed,
-        minutes: policy.quiz.minutes,
-        items: items.iter().map(ToString::to_string).collect(),
-        units: items.iter().map(|i| ((*i).to_string(), unit_of(library, policy, i))).collect(),
-        questions,
-    })
+    Ok(assemble(library, policy, spec, seed, &items, questions))
 }
 
 /// What a server keeps of a drawn sitting to show it again after a restart, whatever the bank's
@@ -437,7 +428,19 @@ pub fn rebuild(
             spec.purpose == Purpose::Evaluation || questions.iter().any(|q| q.items.iter().any(|x| x == i))
         })
         .collect();
-    Ok(Sitting {
+    Ok(assemble(library, policy, spec, seed, &items, questions))
+}
+
+/// The sitting of `spec` drawn with `seed`: its `items` (with their units) and `questions`.
+fn assemble(
+    library: &Library,
+    policy: &Policy,
+    spec: &SittingSpec,
+    seed: u64,
+    items: &[&str],
+    questions: Vec<SittingQuestion>,
+) -> Sitting {
+    Sitting {
         id: spec.reference.clone(),
         certificate: spec.certificate.clone(),
         purpose: spec.purpose,
@@ -446,7 +449,7 @@ pub fn rebuild(
         items: items.iter().map(ToString::to_string).collect(),
         units: items.iter().map(|i| ((*i).to_string(), unit_of(library, policy, i))).collect(),
         questions,
-    })
+    }
 }
 
 /// A question as shown, its choices shuffled.
