@@ -417,8 +417,18 @@ pub async fn extra(
     }
     let actor = me.user.login.clone();
     let (s_id, d) = (row.id.clone(), dossier.clone());
-    state.pool.run(move |s| Ok(s.set_extra_minutes(&actor, &s_id, &d, total)?)).await?;
+    let seat = state
+        .pool
+        .run(move |s| {
+            s.set_extra_minutes(&actor, &s_id, &d, total)?;
+            s.seat(&s_id, &d)?.ok_or(AppError::NotFound)
+        })
+        .await?;
     state.quiz.changed(&(row.id.clone(), dossier.clone()));
+    // The end of time the server watches moves now, not at the candidate's next request.
+    if seat.started_ms.is_some() {
+        state.quiz.times(&state, &row, &seat);
+    }
     Ok(Redirect::to(&format!("/seances/{id}")).into_response())
 }
 
