@@ -22,10 +22,30 @@ fn temporary(path: &Path) -> PathBuf {
 
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temporary(path, bytes, false)
+}
+
+/// [`write_atomic`], the file readable and writable by its owner only (0600 on Unix): keys
+/// and other secrets.
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temporary(path, bytes, true)
+}
+
+fn write_through_temporary(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     let tmp = temporary(path);
     let fail = |source| Error::Write { path: path.to_path_buf(), source };
+    // A leftover of a killed run would keep its permissions: the temporary is made anew.
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)

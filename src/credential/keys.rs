@@ -8,7 +8,6 @@ use super::proof::{public_from_multikey, public_multikey, secret_from_multikey, 
 use crate::error::{Error, Result};
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The public profile of the certifier.
@@ -90,7 +89,7 @@ impl Folder {
         };
         let secret =
             SecretKeyFile { controller: id.to_string(), secret_key_multibase: secret_multikey(&key) };
-        write_private(&secret_path, &json_bytes(&secret))?;
+        crate::output::write_atomic_private(&secret_path, &json_bytes(&secret))?;
         crate::output::write_atomic(&self.path("issuer.json"), &json_bytes(&profile))?;
         crate::output::write_atomic(&self.path("state.json"), &json_bytes(&State::default()))?;
         Ok(profile)
@@ -144,27 +143,4 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
         std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.to_path_buf(), source: e })?;
     serde_json::from_str(&text)
         .map_err(|e| Error::Data(format!("{}:{}:{}: {e}", path.display(), e.line(), e.column())))
-}
-
-/// Writes a file only its owner can read (mode 0600 on Unix), atomically.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |source| Error::Write { path: path.to_path_buf(), source };
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
 }
