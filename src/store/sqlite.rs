@@ -295,6 +295,16 @@ pub(super) fn put_in(
     Ok((outcome, Some(p)))
 }
 
+/// `id` if it can name a `what` (a dossier, a body): letters, digits, `-`, `_` and `.`, as a
+/// file name would give it.
+fn checked_id(id: &str, what: &str) -> Result<()> {
+    if super::dossier_id(id).as_deref() == Some(id) {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(format!("`{id}` is not a {what} id (letters, digits, -, _ and .)")))
+    }
+}
+
 /// Creates the store file readable and writable by its owner only (0600 on Unix) when it does
 /// not exist yet: it holds personal data, access-code and session hashes. `SQLite` gives its
 /// journal files the permissions of the database file.
@@ -477,11 +487,7 @@ impl Store for SqliteStore {
         dossier: &Dossier,
         facts: &DossierFacts,
     ) -> Result<PutOutcome> {
-        if super::dossier_id(id).as_deref() != Some(id) {
-            return Err(StoreError::Refused(format!(
-                "`{id}` is not a dossier id (letters, digits, -, _ and .)"
-            )));
-        }
+        checked_id(id, "dossier")?;
         too_large(id, yaml.len())?;
         let path = self.path.clone();
         let now = self.clock.now_ms();
@@ -496,11 +502,7 @@ impl Store for SqliteStore {
         dossier: &Dossier,
         facts: &DossierFacts,
     ) -> Result<String> {
-        if super::dossier_id(base).as_deref() != Some(base) {
-            return Err(StoreError::Refused(format!(
-                "`{base}` is not a dossier id (letters, digits, -, _ and .)"
-            )));
-        }
+        checked_id(base, "dossier")?;
         too_large(base, yaml.len())?;
         let path = self.path.clone();
         let now = self.clock.now_ms();
@@ -601,11 +603,7 @@ impl Store for SqliteStore {
     }
 
     fn create_body(&mut self, actor: &str, id: &str, name: &str) -> Result<()> {
-        if super::dossier_id(id).as_deref() != Some(id) {
-            return Err(StoreError::Refused(format!(
-                "`{id}` is not a body id (letters, digits, -, _ and .)"
-            )));
-        }
+        checked_id(id, "body")?;
         let path = self.path.clone();
         self.write(actor, |tx| {
             let inserted = tx.execute("INSERT INTO evaluating_bodies (id, name) VALUES (?1, ?2)", [id, name]);
