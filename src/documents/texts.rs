@@ -67,6 +67,8 @@ pub struct Cpne {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RecevabiliteLetter {
+    /// Its name where the candidate finds it (the workspace).
+    pub titre: String,
     /// Object line of an acceptance.
     pub objet_recevable: String,
     /// Object line of a rejection.
@@ -95,6 +97,8 @@ pub struct RecevabiliteLetter {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DecisionLetter {
+    /// Its name where the candidate finds it (the workspace).
+    pub titre: String,
     /// Object line.
     pub objet: String,
     /// Salutation.

@@ -78,6 +78,8 @@ pub async fn page(
         })
         .await?;
     let labels = &state.labels;
+    let ctx = crate::documents::Context::new(&state.library, &state.policy, &state.templates, &state.data);
+    let texts = ctx.texts()?;
     let mut name = me.user.display_name.clone();
     let mut applications = Vec::new();
     for (summary, yaml, documents, seats) in found {
@@ -121,24 +123,20 @@ pub async fn page(
             letters: documents
                 .iter()
                 .filter(|x| x.kind.starts_with("lettre"))
-                .map(|x| Letter {
-                    href: format!("/espace-candidat/documents/{}", x.id),
-                    label: labels_of_letter(&x.kind).to_string(),
+                .map(|x| {
+                    let t = texts.for_certificate(&d.certificate);
+                    let label = match x.kind.as_str() {
+                        "lettre-recevabilite" => t.lettre_recevabilite.titre.clone(),
+                        "lettre-decision" => t.lettre_decision.titre.clone(),
+                        other => other.to_string(),
+                    };
+                    Letter { href: format!("/espace-candidat/documents/{}", x.id), label }
                 })
                 .collect(),
         });
     }
     let view = View { me: Me::of(&me), name, applications };
     Ok(state.pages.render("espace-candidat", &view)?.into_response())
-}
-
-/// The French name of a letter kind.
-fn labels_of_letter(kind: &str) -> &str {
-    match kind {
-        "lettre-recevabilite" => "Lettre de décision de recevabilité",
-        "lettre-decision" => "Lettre de décision de la commission",
-        other => other,
-    }
 }
 
 /// `GET /espace-candidat/documents/{n}`: one of the candidate's letters (404 for anything else,

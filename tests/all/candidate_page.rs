@@ -41,6 +41,10 @@ fn a_candidate_sees_their_dossier_the_decision_and_their_letters_and_nothing_els
     assert!(page.body.contains("Décision de la commission du"), "{}", page.body);
     assert!(page.body.contains(&format!("/espace-candidat/documents/{own_letter}")), "{}", page.body);
     assert!(
+        page.body.contains("Lettre de décision de recevabilité</a>"),
+        "the letter's name from documents.toml"
+    );
+    assert!(
         !page.body.contains(&other.id) && !page.body.contains(&other.candidate),
         "another candidate shown"
     );
