@@ -309,6 +309,12 @@ pub struct QuizResult {
 pub struct Contact {
     /// Its number.
     pub number: u32,
+    /// When it started, as the observer noted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<TimeOfDay>,
+    /// When it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<TimeOfDay>,
     /// Levels observed.
     pub assessments: Vec<Assessment>,
     /// The path of its number in the file.

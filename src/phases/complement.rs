@@ -44,7 +44,7 @@ fn after_round(dossier: &Dossier) -> Option<Dossier> {
     if !observed.is_empty() {
         let number = d.observed_contacts().map(|c| c.number).max().unwrap_or(0) + 1;
         let contact =
-            Contact { number, assessments: observed, field: String::new(), location: round.location.clone() };
+            Contact { number, start: None, end: None, assessments: observed, field: String::new(), location: round.location.clone() };
         match &mut d.interview {
             Some(i) => i.contacts.push(contact),
             None => {

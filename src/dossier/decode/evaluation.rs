@@ -220,10 +220,26 @@ fn contact_list(
             .into_iter()
             .filter_map(|(af, an)| assessment(d, an, &af, ctx, date, by))
             .collect();
-        cm.finish(d, &["number", "assessments"]);
+        let start = cm.optional("start").and_then(|x| d.time(x, &format!("{f}.start")));
+        let end_node = cm.optional("end");
+        let end = end_node.and_then(|x| d.time(x, &format!("{f}.end")));
+        cm.finish(d, &["number", "start", "end", "assessments"]);
+        if let (Some(s), Some(e), Some(n)) = (start, end, end_node)
+            && e < s
+        {
+            let diag = Diagnostic::error(
+                Code::DatesOutOfOrder,
+                d.location(n),
+                format!("{f}.end"),
+                format!("the contact ends ({e}) before it starts ({s})"),
+            )
+            .expected(format!("a time from {s}"))
+            .found(e.to_string());
+            d.report(diag);
+        }
         if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
             let location = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
-            contacts.push(Contact { number, assessments, field: format!("{f}.number"), location });
+            contacts.push(Contact { number, start, end, assessments, field: format!("{f}.number"), location });
         }
     }
     contacts
