@@ -26,10 +26,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
+    (8, "evaluation", include_str!("../../migrations/0008_evaluation.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -955,6 +956,15 @@ impl Store for SqliteStore {
                 .map_err(&e)?;
             tx.execute(&format!("DELETE FROM dossier_employers WHERE dossier_id IN ({in_dossiers})"), [candidate])
                 .map_err(&e)?;
+            tx.execute(&format!("DELETE FROM assessment_history WHERE dossier_id IN ({in_dossiers})"), [candidate])
+                .map_err(&e)?;
+            tx.execute(
+                &format!(
+                    "UPDATE evaluation_versions SET yaml = NULL, reopen_reason = NULL WHERE dossier_id IN ({in_dossiers})"
+                ),
+                [candidate],
+            )
+            .map_err(&e)?;
             let dossiers = tx
                 .execute(
                     "UPDATE dossiers SET yaml = NULL, search = lower(id || ' ' || candidate_id) \
