@@ -139,6 +139,8 @@ struct DossierView {
     can_assign: bool,
     can_write_letter: bool,
     can_upload: bool,
+    /// The evaluator's desk is open to them for this dossier.
+    can_evaluate: bool,
     bodies: Vec<BodyChoice>,
     notice: String,
 }
@@ -298,6 +300,7 @@ pub async fn render(
         can_assign: auvicom && decided && r.recevable && d.evaluating_body.is_none(),
         can_write_letter: auvicom && decided,
         can_upload: auvicom,
+        can_evaluate: super::evaluation::may_evaluate(me) && d.evaluating_body.is_some(),
         bodies: bodies
             .iter()
             .map(|b| BodyChoice { id: b.id.clone(), label: format!("{} ({})", b.name, b.id) })

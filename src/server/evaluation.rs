@@ -16,8 +16,8 @@ use crate::dossier::history::assessment_changes;
 use crate::dossier::{Dossier, SyntheseRecord};
 use crate::phases::Evaluation;
 use crate::registry::sha256;
-use crate::store::{DossierFacts, Store};
 use crate::store::evaluation::{EvaluationUpdate, SaveOutcome};
+use crate::store::{DossierFacts, Store};
 use std::sync::Arc;
 
 /// How many times a change is computed again when the dossier keeps changing under it.
@@ -42,7 +42,11 @@ pub fn may_evaluate(me: &CurrentUser) -> bool {
 }
 
 /// The dossier `id` for the evaluator's desk: in `me`'s scope, assigned to a body.
-pub async fn load_for_evaluation(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
+pub async fn load_for_evaluation(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<Loaded, AppError> {
     if !may_evaluate(me) {
         return Err(AppError::Forbidden);
     }
@@ -63,6 +67,10 @@ pub async fn apply_change(
     let by = me.user.display_name.clone();
     for _ in 0..ATTEMPTS {
         let Loaded { yaml, dossier: before, .. } = load_for_evaluation(state, me, id).await?;
+        let key = id.to_string();
+        if state.pool.run(move |s| Ok(s.evaluation_versions(&key)?.0)).await? {
+            return Err(AppError::Conflict(FROZEN.into()));
+        }
         let (text, after) = apply(&yaml, &state.library, &change, &by).map_err(refused)?;
         let changes = assessment_changes(Some(&before), &after);
         let facts = DossierFacts::of(&after, &state.library, &state.policy);
@@ -71,13 +79,20 @@ pub async fn apply_change(
         let outcome = state
             .pool
             .run(move |s| {
-                let u = EvaluationUpdate { expected_sha256: expected, yaml: &text, dossier: &saved, facts, changes: &changes };
+                let u = EvaluationUpdate {
+                    expected_sha256: expected,
+                    yaml: &text,
+                    dossier: &saved,
+                    facts,
+                    changes: &changes,
+                };
                 Ok(s.save_evaluation(&actor, &key, &u)?)
             })
             .await?;
         match outcome {
             SaveOutcome::Saved => {
-                let evaluation = crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
+                let evaluation =
+                    crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
                 return Ok(Changed { dossier: after, evaluation });
             }
             SaveOutcome::Frozen => return Err(AppError::Conflict(FROZEN.into())),
@@ -87,20 +102,32 @@ pub async fn apply_change(
     Err(AppError::Conflict("le dossier a été modifié par d'autres en même temps : réessayez".into()))
 }
 
-/// What still prevents sending the evaluation of `loaded` as `me` today, in French (empty when
-/// nothing does): the engine's blocking findings and the body's accreditation (art. 5,
-/// Annexe 2 §IV).
-pub async fn blockers(state: &Arc<AppState>, loaded: &Loaded) -> Result<Vec<String>, AppError> {
+/// What still prevents `me` from sending the evaluation of `loaded` today, in French (empty
+/// when nothing does): the engine's blocking findings on the dossier as it would be sent (with
+/// its synthesis record, so that a phase missing before the synthesis is named), and the body's
+/// accreditation today (art. 5, Annexe 2 §IV).
+pub async fn blockers(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    loaded: &Loaded,
+) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     let d = &loaded.dossier;
     if !d.has_evaluation() {
         out.push("aucune évaluation n'est enregistrée (dossier de preuves, quiz ou observation)".into());
     }
-    for f in loaded.evaluation.findings.iter().filter(|f| f.severity == crate::diag::Severity::Error) {
-        out.push(format!("{} ({})", f.message, f.article));
+    let today = today(state);
+    match apply(&loaded.yaml, &state.library, &synthese_change(me, today), &me.user.display_name) {
+        Ok((_, sent)) => {
+            let evaluation =
+                crate::phases::evaluate(&sent, &state.library, &state.policy, sent.latest_date());
+            for f in evaluation.findings.iter().filter(|f| f.severity == crate::diag::Severity::Error) {
+                out.push(format!("{} ({})", crate::render::french::dates_in(&f.message), f.article));
+            }
+        }
+        Err(e) => out.push(e.to_string()),
     }
     if let Some(body) = &d.evaluating_body {
-        let today = today(state);
         let years = state.policy.for_certificate(&d.certificate).accreditation.years;
         let id = body.id.clone();
         let summary = state.pool.run(move |s| Ok(s.bodies()?.into_iter().find(|b| b.id == id))).await?;
@@ -116,31 +143,42 @@ pub async fn blockers(state: &Arc<AppState>, loaded: &Loaded) -> Result<Vec<Stri
     Ok(out)
 }
 
+/// The synthesis record `me` writes by sending on `today`.
+fn synthese_change(me: &CurrentUser, today: crate::date::Date) -> EvaluationChange {
+    EvaluationChange::Synthese(SyntheseRecord {
+        date: today,
+        by: me.user.display_name.clone(),
+        location: crate::diag::Location::default(),
+    })
+}
+
 /// Sends the evaluation of `id` to AUVICOM as `me`: the synthesis record (today, by `me`)
 /// written and the text frozen as the next version. Refused while something blocks.
 pub async fn send(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<i64, AppError> {
     for _ in 0..ATTEMPTS {
         let loaded = load_for_evaluation(state, me, id).await?;
-        let blocking = blockers(state, &loaded).await?;
+        let blocking = blockers(state, me, &loaded).await?;
         if !blocking.is_empty() {
             return Err(AppError::Conflict(format!(
                 "l'évaluation ne peut pas être envoyée : {}",
                 blocking.join(" ; ")
             )));
         }
-        let record = SyntheseRecord {
-            date: today(state),
-            by: me.user.display_name.clone(),
-            location: crate::diag::Location::default(),
-        };
-        let change = EvaluationChange::Synthese(record);
-        let (text, after) = apply(&loaded.yaml, &state.library, &change, &me.user.display_name).map_err(refused)?;
+        let change = synthese_change(me, today(state));
+        let (text, after) =
+            apply(&loaded.yaml, &state.library, &change, &me.user.display_name).map_err(refused)?;
         let facts = DossierFacts::of(&after, &state.library, &state.policy);
         let (actor, key, expected) = (me.user.login.clone(), id.to_string(), sha256(loaded.yaml.as_bytes()));
         let (outcome, version) = state
             .pool
             .run(move |s| {
-                let u = EvaluationUpdate { expected_sha256: expected, yaml: &text, dossier: &after, facts, changes: &[] };
+                let u = EvaluationUpdate {
+                    expected_sha256: expected,
+                    yaml: &text,
+                    dossier: &after,
+                    facts,
+                    changes: &[],
+                };
                 Ok(s.send_evaluation(&actor, &key, &u)?)
             })
             .await?;
@@ -154,7 +192,12 @@ pub async fn send(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<i
 }
 
 /// Reopens the sent evaluation of `id` for a correction, with its reason.
-pub async fn reopen(state: &Arc<AppState>, me: &CurrentUser, id: &str, reason: String) -> Result<i64, AppError> {
+pub async fn reopen(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    id: &str,
+    reason: String,
+) -> Result<i64, AppError> {
     load_for_evaluation(state, me, id).await?;
     if reason.trim().is_empty() {
         return Err(AppError::BadRequest("indiquez le motif de la correction".into()));

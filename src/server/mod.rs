@@ -21,6 +21,7 @@ pub mod desk;
 pub mod dossier_page;
 pub mod error;
 pub mod evaluation;
+pub mod evaluator;
 pub mod listen;
 pub mod pages;
 pub mod pool;
@@ -116,6 +117,8 @@ const AUVICOM: &[Role] = &[Role::AuvicomOfficer, Role::Administrator];
 const ADMIN: &[Role] = &[Role::Administrator];
 /// The candidates' page.
 const CANDIDATES: &[Role] = &[Role::Candidate];
+/// The roles that fill evaluations (an evaluator within their body's dossiers).
+const EVALUATORS: &[Role] = &[Role::Evaluator, Role::Administrator];
 /// The roles that run quiz sittings.
 const SITTINGS: &[Role] = &[Role::Evaluator, Role::Administrator];
 /// The roles that work on dossiers (everyone but candidates).
@@ -147,6 +150,22 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/seances/{id}/places/{dossier}/code", post(quiz::board::new_code))
         .route("/seances/{id}/places/{dossier}/clore", post(quiz::board::close_one))
         .route_layer(middleware::from_fn(|req, next| auth::require(SITTINGS, req, next)));
+    let evaluators = Router::new()
+        .route("/dossiers/{id}/evaluation", get(evaluator::page))
+        .route("/dossiers/{id}/evaluation/convention", post(evaluator::convention))
+        .route("/dossiers/{id}/evaluation/preuves", post(evaluator::piece))
+        .route("/dossiers/{id}/evaluation/preuves/{piece}", post(evaluator::piece))
+        .route("/dossiers/{id}/evaluation/preuves/{piece}/supprimer", post(evaluator::remove_piece))
+        .route("/dossiers/{id}/evaluation/observation", post(evaluator::observation))
+        .route("/dossiers/{id}/evaluation/grille", post(evaluator::grid))
+        .route("/dossiers/{id}/evaluation/niveau", post(evaluator::level))
+        .route("/dossiers/{id}/evaluation/contacts/{n}/supprimer", post(evaluator::remove_contact))
+        .route("/dossiers/{id}/evaluation/entretien", post(evaluator::interview))
+        .route("/dossiers/{id}/evaluation/derogations", post(evaluator::add_override))
+        .route("/dossiers/{id}/evaluation/derogations/{n}/supprimer", post(evaluator::remove_override))
+        .route("/dossiers/{id}/evaluation/envoi", post(evaluator::send_to_auvicom))
+        .route("/dossiers/{id}/evaluation/correction", post(evaluator::correction))
+        .route_layer(middleware::from_fn(|req, next| auth::require(EVALUATORS, req, next)));
     let candidates = Router::new()
         .route("/espace-candidat", get(candidate_page::page))
         .route("/espace-candidat/documents/{n}", get(candidate_page::document))
@@ -164,6 +183,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(admin)
         .merge(staff)
         .merge(sittings)
+        .merge(evaluators)
         .merge(candidates)
         .route_layer(middleware::from_fn(auth::csrf_checked))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));

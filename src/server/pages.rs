@@ -33,10 +33,14 @@ impl Pages {
         handlebars.register_helper("plus1", Box::new(plus1));
         for file in data.files(PAGES_FOLDER, "hbs")? {
             let name = file.file_name().trim_end_matches(".hbs").to_string();
+            // Every page is also a partial, so that a page can hold another (the evaluator's
+            // synthesis panel is a page of its own, sent alone after each level saved).
             let registered = if name == "layout" {
                 handlebars.register_partial(&name, file.text.clone())
             } else {
-                handlebars.register_template_string(&name, file.text.clone())
+                handlebars
+                    .register_template_string(&name, file.text.clone())
+                    .and_then(|()| handlebars.register_partial(&name, file.text.clone()))
             };
             registered.map_err(|e| crate::error::Error::Data(format!("{}: {e}", file.name)))?;
         }

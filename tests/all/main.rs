@@ -33,6 +33,7 @@ mod credential;
 mod documents;
 mod dossier_diagnostics;
 mod evaluation_edit;
+mod evaluator_desk;
 mod examples;
 mod exit_codes;
 mod fonts;

@@ -261,7 +261,7 @@ pub async fn close_seat(
                 let now = st.clock.now_ms();
                 let section = result::section(&st.policy, &row, &seat, &drawn, &answers, &examiner, now);
                 let update = match s.dossier_yaml(&dossier)? {
-                    Some(Some(yaml)) => dossier_update(&st, &dossier, &yaml, &section),
+                    Some(Some(yaml)) => dossier_update(&st, &dossier, &yaml, &section, &examiner),
                     _ => None,
                 };
                 if s.close_seat(
@@ -287,10 +287,26 @@ pub async fn close_seat(
 }
 
 /// The dossier with the section in place, if it still loads (otherwise the result stays with
-/// the seat, and the evaluator's board says it was not carried over).
-fn dossier_update(state: &AppState, id: &str, yaml: &str, section: &str) -> Option<DossierUpdate> {
+/// the seat, and the evaluator's board says it was not carried over). The examiner joins the
+/// body's evaluators, whose levels alone count.
+fn dossier_update(
+    state: &AppState,
+    id: &str,
+    yaml: &str,
+    section: &str,
+    examiner: &str,
+) -> Option<DossierUpdate> {
     let key = section.split(':').next().unwrap_or("quiz");
-    let text = edit::set_top_level(yaml, key, section);
+    let mut text = edit::set_top_level(yaml, key, section);
+    let before =
+        load_dossier(&SourceFile { name: format!("{id}.yaml"), text: yaml.to_string() }, &state.library);
+    if let Ok(Some(mut body)) = before.map(|d| d.evaluating_body)
+        && !body.evaluators.iter().any(|e| e == examiner)
+    {
+        body.evaluators.push(examiner.to_string());
+        let block = crate::dossier::evaluation_edit::body_block(&body);
+        text = edit::set_top_level(&text, "evaluating_body", &block);
+    }
     let file = SourceFile { name: format!("{id}.yaml"), text };
     match load_dossier(&file, &state.library) {
         Ok(dossier) => {
