@@ -251,19 +251,18 @@ fn parchemin(
     let c: Value = read_json(credential)?;
     let key = proof::public_from_multikey(&profile.public_key_multibase)?;
     proof::verify_signature(&c, &key).map_err(|e| Error::Data(format!("{}: {e}", credential.display())))?;
-    let url = match verify_url {
-        Some(url) => url.to_string(),
-        None => {
-            let id = c["id"].as_str().unwrap_or_default();
-            let token = Folder::new(dir).state()?.verification.get(id).cloned().ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: no verification address for {id} in {}/state.json: issue the credential with this folder (cqpt credential issue), or give --verify-url",
-                    credential.display(),
-                    dir.display()
-                ))
-            })?;
-            keys::verification_url(&profile, &token)
-        }
+    let url = if let Some(url) = verify_url {
+        url.to_string()
+    } else {
+        let id = c["id"].as_str().unwrap_or_default();
+        let token = Folder::new(dir).state()?.verification.get(id).cloned().ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no verification address for {id} in {}/state.json: issue the credential with this folder (cqpt credential issue), or give --verify-url",
+                credential.display(),
+                dir.display()
+            ))
+        })?;
+        keys::verification_url(&profile, &token)
     };
     let templates = cqpt::render::Templates::load(source)?;
     let pdf = cqpt::credential::parchemin::pdf(&templates, &c, &url)?;

@@ -70,7 +70,11 @@ pub fn verification_token(key: &SigningKey, credential_id: &str) -> String {
     bytes.push(0);
     bytes.extend_from_slice(credential_id.as_bytes());
     let hash = crate::registry::sha256(&bytes);
-    hash.iter().take(TOKEN_LEN / 2).map(|b| format!("{b:02x}")).collect()
+    hash.iter().take(TOKEN_LEN / 2).fold(String::with_capacity(TOKEN_LEN), |mut hex, b| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// Whether `text` has the form of a verification token (never a path: hexadecimal digits only).

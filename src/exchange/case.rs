@@ -14,8 +14,8 @@
 //! kinds of knowledge and the categories; the structural types (activité, compétence…) are
 //! named by [`STRUCTURE_TYPES`].
 //!
-//! **Why the categories are `CFConcepts`, not `CFItemTypes`** (issue 18 asked for "categories
-//! and kinds as CFItemTypes"). In CASE 1.1 an item has one type: `CFItemType` is a single string
+//! **Why the categories are `CFConcepts`, not `CFItemTypes`** (issue 18 asked for the categories
+//! and kinds as item types). In CASE 1.1 an item has one type: `CFItemType` is a single string
 //! and `CFItemTypeURI` a single `LinkURI` (`CFPckgItem` of the vendored package schema), while
 //! every knowledge item has both a kind (connaissance, savoir procédural, savoir expérientiel,
 //! savoir-faire) and a category (transversal, partiellement spécifique, spécifique), two

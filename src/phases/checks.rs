@@ -311,9 +311,15 @@ fn quiz_levels_on_savoir_faire<'d>(
         .filter(|(_, item)| quiz_may_not_assess(item, policy))
 }
 
-/// A warning at each quiz level on a savoir-faire (art. 6-2): the level is not counted.
+/// A warning at each quiz level on a savoir-faire of the certificate (art. 6-2): the level is
+/// not counted. (A level on an item the certificate does not list is `item-not-in-certificate`.)
 fn quiz_savoirs_only(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(r) = library.referentiel(&dossier.certificate) else { return };
+    let core: BTreeSet<&str> = core_items(r).into_iter().collect();
     for (a, item) in quiz_levels_on_savoir_faire(dossier, library, policy) {
+        if !core.contains(a.item.as_str()) {
+            continue;
+        }
         out.push(Finding::warning(
             FindingCode::QuizOnSavoirFaire,
             format!(

@@ -62,6 +62,12 @@ fn a_simulated_population_gives_facility_and_discrimination_back_in_order() {
         "{:?}",
         of(&ids[5]).review
     );
+    // Each reason to review is a code with its French label (referentiels/libelles.toml).
+    let labels = cqpt::context::load_labels(&cqpt::source::DataSource::Embedded).unwrap();
+    let easy = of(&ids[0]).review.iter().find(|r| r.reason == stats::ReviewReason::TooEasy).unwrap();
+    assert!(easy.describe(&labels).starts_with("trop facile ("), "{}", easy.describe(&labels));
+    let csv = stats::to_csv(&s, &labels);
+    assert!(csv.contains("discrimine mal (r = 0,"), "{csv}");
     let kr = s.reliability[0].kr20.unwrap();
     assert!(kr > 0.3 && kr < 0.9, "KR-20 {kr}");
 }
