@@ -623,11 +623,22 @@ fn evaluation(
             2
         },
     };
-    let preuves = preuves(&general, &gaps, &plan.assessed, rng);
+    // The quiz assesses savoirs only (art. 6-2): the savoir-faire of the general items take their
+    // level from the dossier de preuves.
+    let savoir_faire: Vec<&str> = general
+        .iter()
+        .copied()
+        .filter(|id| library.item(id).is_some_and(|i| i.kind == crate::referentiel::ItemKind::SavoirFaire))
+        .collect();
+    let preuves = preuves(&general, &savoir_faire, &gaps, &plan.assessed, rng);
     let quiz = Quiz {
         sitting: format!("Q-{year}-{:05}", plan.index + 1),
         date: plan.assessed.clone(),
-        levels: general.iter().map(|id| (id.to_string(), gaps.general(id))).collect(),
+        levels: general
+            .iter()
+            .filter(|id| !savoir_faire.contains(id))
+            .map(|id| (id.to_string(), gaps.general(id)))
+            .collect(),
     };
     let observation = observation(policy, plan, &specific, &gaps, rng);
     let decision = blocked_by.is_none().then(|| decision(plan, rng, intended)).flatten();
@@ -648,9 +659,19 @@ fn evaluation(
     }
 }
 
-/// Three pieces of the dossier de preuves, each assessing a share of the general items.
-fn preuves(general: &[&str], gaps: &Gaps, assessed: &str, rng: &mut Rng) -> Vec<Piece> {
+/// Three pieces of the dossier de preuves, each assessing a share of the general items, and
+/// between them every general savoir-faire (the quiz does not assess them).
+fn preuves(
+    general: &[&str],
+    savoir_faire: &[&str],
+    gaps: &Gaps,
+    assessed: &str,
+    rng: &mut Rng,
+) -> Vec<Piece> {
     const PIECES: usize = 3;
+    let share = |p: usize| general.iter().copied().skip(p).step_by(PIECES).take(6).collect::<Vec<_>>();
+    let shared: Vec<&str> = (0..PIECES).flat_map(share).collect();
+    let rest: Vec<&str> = savoir_faire.iter().copied().filter(|id| !shared.contains(id)).collect();
     ["description", "document", "temoignage"]
         .into_iter()
         .enumerate()
@@ -664,11 +685,9 @@ fn preuves(general: &[&str], gaps: &Gaps, assessed: &str, rng: &mut Rng) -> Vec<
                     role: "superviseur",
                 })
             }),
-            assessments: general
-                .iter()
-                .skip(p)
-                .step_by(PIECES)
-                .take(6)
+            assessments: share(p)
+                .into_iter()
+                .chain(rest.iter().copied().skip(p).step_by(PIECES))
                 .map(|id| {
                     FlowMap(Assessment {
                         item: id.to_string(),
@@ -828,6 +847,35 @@ mod tests {
         assert!(texts(5)[0].starts_with(
             "# Dossier synthétique n° 1 (cqpt example generate)\ncandidate: {id: SYN-2026-00001"
         ));
+    }
+
+    #[test]
+    fn generated_dossiers_give_no_quiz_level_on_a_savoir_faire() {
+        // Art. 6-2: the quiz assesses savoirs; the savoir-faire take their level from the
+        // dossier de preuves, so every one still has a level and no finding reports the quiz.
+        let (library, policy) = load_context(&DataSource::Embedded).unwrap();
+        let mut preuves_on_savoir_faire = 0;
+        for g in generate(&library, &policy, 60, 9, &[2026]) {
+            let file = crate::source::SourceFile { name: g.file_name.clone(), text: g.yaml.clone() };
+            let dossier = crate::dossier::load_dossier(&file, &library).unwrap();
+            let kind = |id: &str| library.item(id).map(|i| i.kind);
+            let on_savoir_faire = |id: &str| kind(id) == Some(crate::referentiel::ItemKind::SavoirFaire);
+            let quiz = dossier.quiz.iter().flat_map(|q| &q.levels);
+            assert!(quiz.clone().all(|a| !on_savoir_faire(&a.item)), "{}", g.file_name);
+            preuves_on_savoir_faire += dossier
+                .preuves
+                .iter()
+                .flat_map(|p| &p.assessments)
+                .filter(|a| on_savoir_faire(&a.item))
+                .count();
+            let e = crate::phases::evaluate(&dossier, &library, &policy, dossier.latest_date());
+            assert!(
+                e.findings.iter().all(|f| f.code != crate::phases::FindingCode::QuizOnSavoirFaire),
+                "{}",
+                g.file_name
+            );
+        }
+        assert!(preuves_on_savoir_faire > 0, "the savoir-faire are evaluated from the dossier de preuves");
     }
 }
 

@@ -5,7 +5,7 @@ use super::{EXIT_INVALID, EXIT_OK, Format, Outcome, print_json};
 use clap::Subcommand;
 use cqpt::Error;
 use cqpt::context;
-use cqpt::credential::keys::{Folder, json_bytes, read_json};
+use cqpt::credential::keys::{self, Folder, json_bytes, read_json};
 use cqpt::credential::{badge, proof, status, verify};
 use cqpt::date::Date;
 use cqpt::source::DataSource;
@@ -69,7 +69,9 @@ pub enum CredentialCommand {
         /// The certifier's folder.
         #[arg(long, default_value = DEFAULT_DIR)]
         dir: PathBuf,
-        /// The address the QR code carries; by default `{issuer}/verification/{credential uuid}`.
+        /// The address the QR code carries; by default the credential's verification address,
+        /// `{origin of the issuer's id}/verification/{token}`, the token given when it was issued
+        /// (DIR/state.json): the workspace's page `GET /verification/{token}`.
         #[arg(long, value_name = "URL")]
         verify_url: Option<String>,
         /// The PDF file to write.
@@ -176,11 +178,25 @@ fn issue(source: &DataSource, dossier: &Path, dir: &Path, output: Option<&Path>)
         Some(path) => cqpt::output::write_atomic(path, &bytes)?,
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
+    // The copy the verification page serves, under a token a stranger cannot guess.
+    let credential_id = signed["id"].as_str().unwrap_or_default().to_string();
+    let token = keys::verification_token(&key, &credential_id);
+    if let Some(path) = folder.published(&token) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::Write { path: parent.to_path_buf(), source: e })?;
+        }
+        cqpt::output::write_atomic(&path, &bytes)?;
+    }
+    let new_token = state.verification.get(&credential_id) != Some(&token);
+    state.verification.insert(credential_id, token);
     if known.is_none() {
         if let Some(id) = id {
             state.issued.insert(id, index);
         }
         state.next_status_index += 1;
+    }
+    if known.is_none() || new_token {
         folder.save_state(&state)?;
     }
     write_status_list(&folder, &state.revoked, &date)?;
@@ -235,9 +251,19 @@ fn parchemin(
     let c: Value = read_json(credential)?;
     let key = proof::public_from_multikey(&profile.public_key_multibase)?;
     proof::verify_signature(&c, &key).map_err(|e| Error::Data(format!("{}: {e}", credential.display())))?;
-    let id = c["id"].as_str().unwrap_or_default().trim_start_matches("urn:uuid:");
-    let url = verify_url
-        .map_or_else(|| format!("{}/verification/{id}", profile.id.trim_end_matches('/')), str::to_string);
+    let url = if let Some(url) = verify_url {
+        url.to_string()
+    } else {
+        let id = c["id"].as_str().unwrap_or_default();
+        let token = Folder::new(dir).state()?.verification.get(id).cloned().ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no verification address for {id} in {}/state.json: issue the credential with this folder (cqpt credential issue), or give --verify-url",
+                credential.display(),
+                dir.display()
+            ))
+        })?;
+        keys::verification_url(&profile, &token)
+    };
     let templates = cqpt::render::Templates::load(source)?;
     let pdf = cqpt::credential::parchemin::pdf(&templates, &c, &url)?;
     cqpt::output::write_atomic(output, &pdf)?;

@@ -5,6 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use cqpt::Error;
 use cqpt::context;
 use cqpt::date::{Date, TimeOfDay};
+use cqpt::documents::labels::LabelSet;
 use cqpt::output::write_atomic;
 use cqpt::quiz::{self, Answers, Purpose, SittingSpec};
 use cqpt::render::{self, Templates};
@@ -137,8 +138,15 @@ pub enum QuizCommand {
     /// the questions to review. CSV on the standard output (or --csv), PDF with --pdf.
     Stats {
         /// Result files (`quiz:` sections written by `cqpt quiz score` or the server).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "store")]
         results: Vec<PathBuf>,
+        /// Also read the results of the seats the workspace closed in this store, rebuilt from
+        /// the answers it kept (absent candidates left out), oldest sitting first.
+        #[arg(long, value_name = "FILE")]
+        store: Option<PathBuf>,
+        /// With --store: the sittings of this evaluating body only.
+        #[arg(long, value_name = "BODY", requires = "store")]
+        body: Option<String>,
         /// Write the CSV here instead of printing it.
         #[arg(long, value_name = "FILE.csv")]
         csv: Option<PathBuf>,
@@ -169,8 +177,9 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
         QuizCommand::Validate { date } => {
             let today: Option<Date> = date.as_deref().map(|d| parse("--date", d)).transpose()?;
             let findings = quiz::rules::check(&bank, &library, &policy, today);
+            let labels = context::load_labels(source)?;
             for f in &findings {
-                println!("{f}");
+                println!("{f} ({})", labels.get(LabelSet::RegleQuiz, f.rule.code()));
             }
             let errors = findings.iter().filter(|f| f.severity == cqpt::diag::Severity::Error).count();
             let due = findings.iter().filter(|f| f.rule == quiz::rules::Rule::ReviewDue).count();
@@ -185,6 +194,18 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
                 items.len(),
                 if today.is_none() { " (no --date: reviews not checked)" } else { "" }
             );
+            let count = |pool: quiz::Pool, status: quiz::Status| {
+                bank.questions.iter().filter(|q| q.pool == pool && q.status == status).count()
+            };
+            for (pool_code, pool) in quiz::Pool::CHOICES {
+                let by_status: Vec<String> = quiz::Status::CHOICES
+                    .iter()
+                    .map(|(code, status)| {
+                        format!("{} {}", labels.get(LabelSet::StatutQuestion, code), count(pool, *status))
+                    })
+                    .collect();
+                println!("{} : {}", labels.get(LabelSet::ReserveQuestion, pool_code), by_status.join(", "));
+            }
             Ok(if errors == 0 { EXIT_OK } else { EXIT_INVALID })
         }
         QuizCommand::Coverage { format } => {
@@ -295,7 +316,7 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             }
             Ok(EXIT_OK)
         }
-        QuizCommand::Stats { results, csv, pdf, date } => {
+        QuizCommand::Stats { results, store, body, csv, pdf, date } => {
             let mut read = Vec::new();
             let mut problems = Vec::new();
             for path in results {
@@ -308,8 +329,20 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
             if !problems.is_empty() {
                 return Err(Error::Usage(problems.join("\n")));
             }
+            if let Some(path) = store {
+                let opened = super::store::open(&super::store::StoreArgs { store: path.clone() })
+                    .map_err(|e| Error::Data(e.to_string()))?;
+                read.extend(cqpt::server::quiz::stats::store_results(
+                    &opened,
+                    &bank,
+                    &library,
+                    &policy,
+                    body.as_deref(),
+                )?);
+            }
             let stats = quiz::stats::stats(&bank, &read, &policy);
-            let text = quiz::stats::to_csv(&stats);
+            let labels = context::load_labels(source)?;
+            let text = quiz::stats::to_csv(&stats, &labels);
             match csv {
                 Some(path) => write_atomic(path, text.as_bytes())?,
                 None => print!("{text}"),
@@ -331,8 +364,12 @@ pub fn run(source: &DataSource, cmd: &QuizCommand) -> Outcome {
                     date.as_deref().ok_or_else(|| Error::Usage("--pdf needs --date".into()))?,
                 )?;
                 let templates = Templates::load(source)?;
-                let bytes =
-                    render::pdf(&templates, "quiz-statistiques", &quiz::stats::view(&stats), created)?;
+                let bytes = render::pdf(
+                    &templates,
+                    "quiz-statistiques",
+                    &quiz::stats::view(&stats, &labels),
+                    created,
+                )?;
                 write_atomic(path, &bytes)?;
                 eprintln!("wrote {}", path.display());
             }

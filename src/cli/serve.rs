@@ -38,6 +38,10 @@ pub struct ServeCommand {
     /// The private key of --tls-cert (PEM, PKCS#8, PKCS#1 or SEC1).
     #[arg(long, value_name = "FILE.pem", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The certifier's folder (`cqpt credential keygen`/`issue`): the public page
+    /// `/verification/{token}` verifies its credentials (404 without it).
+    #[arg(long, value_name = "DIR")]
+    certifier: Option<PathBuf>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -55,12 +59,13 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
     }
     let tls = cmd.tls_cert.as_ref().zip(cmd.tls_key.as_ref());
     let clock = cmd.clock_start.map_or_else(clock, shifted);
-    let state = AppState::new(
+    let mut state = AppState::new(
         source.clone(),
         store_path.clone(),
         clock.clone(),
         cmd.secure_cookies || tls.is_some(),
     )?;
+    state.certifier.clone_from(&cmd.certifier);
     {
         let mut s =
             SqliteStore::open(&store_path, clock.clone()).map_err(|e| cqpt::Error::Data(e.to_string()))?;

@@ -51,6 +51,45 @@ pub struct State {
     /// award again reuses it (and so gives the same credential, byte for byte).
     #[serde(default)]
     pub issued: std::collections::BTreeMap<String, u32>,
+    /// The verification token of each credential issued, by credential id: the last segment of
+    /// its verification address ([`verification_url`]), the name of its copy in `credentials/`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub verification: std::collections::BTreeMap<String, String>,
+}
+
+/// The length of a verification token: 32 hexadecimal digits (128 bits).
+pub const TOKEN_LEN: usize = 32;
+
+/// The verification token of the credential `credential_id`: 128 bits of SHA-256 over the
+/// certifier's secret key and the id. Credential ids are UUID v5 of the holder's file number,
+/// the certificate and the decision date, which a stranger could enumerate; the token cannot be
+/// guessed without the secret key, and the same award issued again gets the same token.
+pub fn verification_token(key: &SigningKey, credential_id: &str) -> String {
+    let mut bytes = b"cqpt verification token v1\0".to_vec();
+    bytes.extend_from_slice(&key.to_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(credential_id.as_bytes());
+    let hash = crate::registry::sha256(&bytes);
+    hash.iter().take(TOKEN_LEN / 2).fold(String::with_capacity(TOKEN_LEN), |mut hex, b| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
+/// Whether `text` has the form of a verification token (never a path: hexadecimal digits only).
+pub fn is_token(text: &str) -> bool {
+    text.len() == TOKEN_LEN && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The verification address of a credential: the origin of the certifier's id (scheme, host
+/// and port) and `/verification/{token}`, the route of the workspace (`cqpt serve
+/// --certifier DIR`) served at that origin.
+pub fn verification_url(issuer: &IssuerProfile, token: &str) -> String {
+    let id = issuer.id.as_str();
+    let host_start = id.find("://").map_or(0, |i| i + 3);
+    let origin = id[host_start..].find('/').map_or(id, |i| &id[..host_start + i]);
+    format!("{origin}/verification/{token}")
 }
 
 /// The files of a certifier folder.
@@ -122,6 +161,12 @@ impl Folder {
     /// Writes the state.
     pub fn save_state(&self, state: &State) -> Result<()> {
         crate::output::write_atomic(&self.path("state.json"), &json_bytes(state))
+    }
+
+    /// Where the copy of the credential of verification token `token` is kept, for the
+    /// verification page (`credentials/{token}.json`); `None` when `token` is not one.
+    pub fn published(&self, token: &str) -> Option<PathBuf> {
+        is_token(token).then(|| self.path("credentials").join(format!("{token}.json")))
     }
 
     /// Where the signed status list is written.

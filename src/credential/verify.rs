@@ -46,6 +46,10 @@ pub struct Report {
     pub achievement: Option<String>,
     /// The date it is valid from, from the graph.
     pub valid_from: Option<String>,
+    /// The holder's name as the credential gives it (an identity of type `name`, not hashed),
+    /// from the graph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
 }
 
 impl Report {
@@ -186,6 +190,14 @@ fn read_graph(
     for holder in objects(&nquads, subject, &format!("{CRED}credentialSubject")) {
         for achievement in objects(&nquads, holder, &format!("{OB}achievement")) {
             report.achievement = objects(&nquads, achievement, NAME).first().map(|t| literal(t));
+        }
+        for identity in objects(&nquads, holder, &format!("{OB}identifier")) {
+            let field =
+                |name: &str| objects(&nquads, identity, &format!("{OB}{name}")).first().map(|t| literal(t));
+            if field("identityType").as_deref() == Some("name") && field("hashed").as_deref() == Some("false")
+            {
+                report.holder = field("identityHash");
+            }
         }
     }
     Ok(format!("{} quads; issuer {}", nquads.lines().count(), issuer.id))

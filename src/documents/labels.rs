@@ -69,6 +69,14 @@ pub enum LabelSet {
     Diagnostic,
     /// States of a dossier in the workspace ([`crate::store::DOSSIER_STATES`]).
     EtatDossier,
+    /// Where a quiz question is in its life ([`crate::quiz::Status`]).
+    StatutQuestion,
+    /// The pools of the quiz bank, phase 0 or 2B ([`crate::quiz::Pool`]).
+    ReserveQuestion,
+    /// The writing rules of the quiz bank, Q01… ([`crate::quiz::rules::Rule`]).
+    RegleQuiz,
+    /// Why item statistics send a question to review ([`crate::quiz::stats::ReviewReason`]).
+    RevueQuestion,
 }
 
 /// The code of an item status (its serde name; the enum derives no name list).
@@ -158,6 +166,12 @@ impl LabelSet {
             LabelSet::Nature => ItemKind::ALL.iter().map(|k| k.as_str()).collect(),
             LabelSet::Diagnostic => Code::ALL.iter().map(|c| c.as_str()).collect(),
             LabelSet::EtatDossier => crate::store::DOSSIER_STATES.to_vec(),
+            LabelSet::StatutQuestion => crate::quiz::Status::CHOICES.iter().map(|(c, _)| *c).collect(),
+            LabelSet::ReserveQuestion => crate::quiz::Pool::CHOICES.iter().map(|(c, _)| *c).collect(),
+            LabelSet::RegleQuiz => crate::quiz::rules::Rule::ALL.iter().map(|r| r.code()).collect(),
+            LabelSet::RevueQuestion => {
+                crate::quiz::stats::ReviewReason::ALL.iter().map(|r| r.as_str()).collect()
+            }
         }
     }
 }

@@ -13,6 +13,20 @@
 //! The French titles of the item types are the labels of `referentiels/libelles.toml` for the
 //! kinds of knowledge and the categories; the structural types (activité, compétence…) are
 //! named by [`STRUCTURE_TYPES`].
+//!
+//! **Why the categories are `CFConcepts`, not `CFItemTypes`** (issue 18 asked for the categories
+//! and kinds as item types). In CASE 1.1 an item has one type: `CFItemType` is a single string
+//! and `CFItemTypeURI` a single `LinkURI` (`CFPckgItem` of the vendored package schema), while
+//! every knowledge item has both a kind (connaissance, savoir procédural, savoir expérientiel,
+//! savoir-faire) and a category (transversal, partiellement spécifique, spécifique), two
+//! independent axes. Categories as item types would take the kind off the items, or need one
+//! type per (kind, category) pair (twelve types whose titles a consumer would have to parse to
+//! filter by kind or by category). CASE's place for a second, controlled classification of an
+//! item is `conceptKeywordsURI`, a link to a `CFConcept` of the package's `CFDefinitions`: so
+//! the kinds (and the structural levels) are the `CFItemTypes`, and each category is a
+//! `CFConcept` that every knowledge item of that category links to. Both are in the package's
+//! definitions with UUID v5 identifiers (`item-type:{kind}`, `category:{category}`), so both
+//! axes survive an import and stay reproducible.
 
 use crate::date::Date;
 use crate::documents::{Labels, Texts};

@@ -6,9 +6,10 @@ use super::carry_over::CarryOver;
 use super::finding::{Finding, FindingCode};
 use super::synthese::core_items;
 use crate::date::Date;
+use crate::dossier::Assessment;
 use crate::dossier::Dossier;
-use crate::policy::Policy;
-use crate::referentiel::Library;
+use crate::policy::{Modality, Policy};
+use crate::referentiel::{Item, ItemKind, Library};
 use std::collections::BTreeSet;
 
 /// Every phase-2 finding, and the order of the phases.
@@ -32,6 +33,7 @@ pub fn phase2_findings(
     transmissions(dossier, policy, recevable, &mut out);
     observation(dossier, policy, &mut out);
     levels(dossier, library, policy, &mut out);
+    quiz_savoirs_only(dossier, library, policy, &mut out);
     if let Some(c) = carry_over
         && !c.applies
     {
@@ -237,6 +239,10 @@ fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<F
             }
             continue;
         }
+        if modality == Modality::Quiz && quiz_may_not_assess(item, policy) {
+            // Reported by `quiz_savoirs_only`, and not counted.
+            continue;
+        }
         if !policy.modalities.for_category(item.category).contains(&modality)
             && reported.insert((FindingCode::ModalityNotAssigned, format!("{}:{modality:?}", a.item)))
         {
@@ -277,6 +283,72 @@ fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<F
             ));
         }
     }
+}
+
+/// Whether a phase 2B quiz level on `item` is one the quiz may not give: a savoir-faire of a
+/// category the policy gives the quiz. Art. 6-2 gives the quiz « l'évaluation des savoirs
+/// transversaux sous forme de quiz » and annexe 2 §III, phase 2B, the savoirs: a savoir-faire's
+/// level comes from the dossier de preuves and the observation. (A savoir-faire of a category
+/// the policy does not give the quiz is the general rule's `modality-not-assigned`; the phase 0
+/// prédiagnostic is advice and may ask about savoir-faire.)
+fn quiz_may_not_assess(item: &Item, policy: &Policy) -> bool {
+    item.kind == ItemKind::SavoirFaire
+        && policy.modalities.for_category(item.category).contains(&Modality::Quiz)
+}
+
+/// The quiz levels of phase 2B and of the complementary round that the quiz may not give.
+fn quiz_levels_on_savoir_faire<'d>(
+    dossier: &'d Dossier,
+    library: &'d Library,
+    policy: &'d Policy,
+) -> impl Iterator<Item = (&'d Assessment, &'d Item)> + 'd {
+    let phase_2b = dossier.quiz.iter().flat_map(|q| &q.levels);
+    let round = dossier.complement.iter().flat_map(|c| &c.assessments);
+    let round = round.filter(|(m, _)| *m == Modality::Quiz).map(|(_, a)| a);
+    phase_2b
+        .chain(round)
+        .filter_map(|a| library.item(&a.item).map(|item| (a, item)))
+        .filter(|(_, item)| quiz_may_not_assess(item, policy))
+}
+
+/// A warning at each quiz level on a savoir-faire of the certificate (art. 6-2): the level is
+/// not counted. (A level on an item the certificate does not list is `item-not-in-certificate`.)
+fn quiz_savoirs_only(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(r) = library.referentiel(&dossier.certificate) else { return };
+    let core: BTreeSet<&str> = core_items(r).into_iter().collect();
+    for (a, item) in quiz_levels_on_savoir_faire(dossier, library, policy) {
+        if !core.contains(a.item.as_str()) {
+            continue;
+        }
+        out.push(Finding::warning(
+            FindingCode::QuizOnSavoirFaire,
+            format!(
+                "« {} » ({}) est un savoir-faire : le quiz n'évalue que les savoirs, son niveau {} n'est pas retenu (le dossier de preuves ou l'observation l'établissent)",
+                item.label, a.item, a.level
+            ),
+            Some(&a.location),
+        ));
+    }
+}
+
+/// The dossier the synthesis reads: without the quiz levels on savoir-faire (they are reported,
+/// not counted); `None` when there are none, the dossier then read as it is.
+pub fn without_quiz_on_savoir_faire(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+) -> Option<Dossier> {
+    quiz_levels_on_savoir_faire(dossier, library, policy).next()?;
+    let mut d = dossier.clone();
+    let counted =
+        |a: &Assessment| library.item(&a.item).is_none_or(|item| !quiz_may_not_assess(item, policy));
+    if let Some(q) = &mut d.quiz {
+        q.levels.retain(counted);
+    }
+    if let Some(c) = &mut d.complement {
+        c.assessments.retain(|(m, a)| *m != Modality::Quiz || counted(a));
+    }
+    Some(d)
 }
 
 fn phase_order(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {

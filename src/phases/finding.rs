@@ -37,6 +37,8 @@ code_set! {
         LevelNotFromEvaluator,
         /// A quiz level above the cap.
         QuizLevelCapped,
+        /// A phase 2B quiz level on a savoir-faire: the quiz assesses savoirs only.
+        QuizOnSavoirFaire,
         /// A level from a modality the policy does not assign to the item's category.
         ModalityNotAssigned,
         /// A level for an item the certificate does not list.
@@ -75,6 +77,7 @@ impl FindingCode {
             }
             FindingCode::InterviewMissing => "annexe 2 §III, phase 2C, NB",
             FindingCode::LevelNotFromEvaluator => "art. 6-2 ; annexe 2 §III, phase 2C, remarque",
+            FindingCode::QuizOnSavoirFaire => "art. 6-2 ; annexe 2 §III, phase 2B",
             FindingCode::JustificationMissing
             | FindingCode::QuizLevelCapped
             | FindingCode::ModalityNotAssigned

@@ -128,8 +128,12 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let mut findings =
         checks::phase2_findings(dossier, library, policy, recevabilite.recevable, carry_over.as_ref());
     let blocked = findings.iter().any(Finding::is_error);
+    // The synthesis reads the levels that count: a quiz level on a savoir-faire is reported, not
+    // counted (art. 6-2).
+    let counted = checks::without_quiz_on_savoir_faire(dossier, library, policy);
+    let counted = counted.as_ref().unwrap_or(dossier);
     let synthese = (recevabilite.recevable && dossier.has_evaluation() && !blocked)
-        .then(|| synthese::synthese(dossier, library, policy, carry_over.as_ref(), synthesis_date))
+        .then(|| synthese::synthese(counted, library, policy, carry_over.as_ref(), synthesis_date))
         .flatten();
     if let Some(r) = library.referentiel(&dossier.certificate) {
         findings.extend(units::kept_units(dossier, r, policy, synthesis_date).1);
@@ -139,7 +143,7 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let complement = synthese
         .as_ref()
         .filter(|_| !findings.iter().any(Finding::is_error))
-        .and_then(|_| complement::complement(dossier, library, policy, carry_over.as_ref()));
+        .and_then(|_| complement::complement(counted, library, policy, carry_over.as_ref()));
     let last = complement.as_ref().or(synthese.as_ref());
     let decision = dossier.decision.as_ref().map(|d| DecisionRecord {
         date: d.date,

@@ -47,6 +47,39 @@ pub enum Status {
     Retired,
 }
 
+impl Pool {
+    /// Every pool, with its code in the bank (`pool:`), the code of its French label.
+    pub const CHOICES: [(&'static str, Pool); 2] = [("p0", Pool::P0), ("2b", Pool::Evaluation)];
+
+    /// Its code in the bank.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pool::P0 => "p0",
+            Pool::Evaluation => "2b",
+        }
+    }
+}
+
+impl Status {
+    /// Every status, with its code in the bank (`status:`), the code of its French label.
+    pub const CHOICES: [(&'static str, Status); 4] = [
+        ("draft", Status::Draft),
+        ("pilot", Status::Pilot),
+        ("live", Status::Live),
+        ("retired", Status::Retired),
+    ];
+
+    /// Its code in the bank.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Pilot => "pilot",
+            Status::Live => "live",
+            Status::Retired => "retired",
+        }
+    }
+}
+
 /// A choice of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
@@ -315,21 +348,11 @@ fn question(d: &mut Decoder, node: &Node, field: &str, library: &Library) -> Opt
     }
     let explanation =
         m.required(d, "explanation", "one line").and_then(|n| d.string(n, &format!("{field}.explanation")));
-    let pool = m
-        .required(d, "pool", "p0 or 2b")
-        .and_then(|n| d.choice(n, &format!("{field}.pool"), &[("p0", Pool::P0), ("2b", Pool::Evaluation)]));
-    let status = m.required(d, "status", "draft, pilot, live or retired").and_then(|n| {
-        d.choice(
-            n,
-            &format!("{field}.status"),
-            &[
-                ("draft", Status::Draft),
-                ("pilot", Status::Pilot),
-                ("live", Status::Live),
-                ("retired", Status::Retired),
-            ],
-        )
-    });
+    let pool =
+        m.required(d, "pool", "p0 or 2b").and_then(|n| d.choice(n, &format!("{field}.pool"), &Pool::CHOICES));
+    let status = m
+        .required(d, "status", "draft, pilot, live or retired")
+        .and_then(|n| d.choice(n, &format!("{field}.status"), &Status::CHOICES));
     let author = m.optional("author").and_then(|n| d.string(n, &format!("{field}.author")));
     let reviewers =
         m.optional("reviewers").map(|n| texts(d, n, &format!("{field}.reviewers"))).unwrap_or_default();

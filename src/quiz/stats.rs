@@ -5,6 +5,7 @@
 //! that answered the same questions, the reliability KR-20; and the questions to review.
 
 use super::bank::Bank;
+use crate::documents::labels::{LabelSet, Labels};
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,7 +66,58 @@ pub struct QuestionStats {
     /// Share of candidates who picked each choice, in the bank's order (A is the bank's first).
     pub choices: Vec<ChoiceRate>,
     /// Why to review it (empty: nothing seen).
-    pub review: Vec<String>,
+    pub review: Vec<Review>,
+}
+
+/// Why a question is to be reviewed: a stable code (its French label in the `[revue-question]`
+/// table of `referentiels/libelles.toml`) and the figure that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewReason {
+    /// Fewer candidates right than the policy's minimum facility.
+    TooHard,
+    /// More candidates right than the policy's maximum facility.
+    TooEasy,
+    /// A point-biserial correlation under the policy's minimum.
+    PoorDiscrimination,
+    /// A distractor picked by fewer candidates than the policy's minimum.
+    RareDistractor,
+}
+
+impl ReviewReason {
+    /// Every reason.
+    pub const ALL: [ReviewReason; 4] = [
+        ReviewReason::TooHard,
+        ReviewReason::TooEasy,
+        ReviewReason::PoorDiscrimination,
+        ReviewReason::RareDistractor,
+    ];
+
+    /// Its stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewReason::TooHard => "too-hard",
+            ReviewReason::TooEasy => "too-easy",
+            ReviewReason::PoorDiscrimination => "poor-discrimination",
+            ReviewReason::RareDistractor => "rare-distractor",
+        }
+    }
+}
+
+/// A reason to review a question, with its figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    /// The reason.
+    pub reason: ReviewReason,
+    /// The figure, in French (`12 % de bonnes réponses`, `r = 0,12`, `C : 3 %`).
+    pub figure: String,
+}
+
+impl Review {
+    /// The review as a reader sees it: the French label of its reason and its figure.
+    pub fn describe(&self, labels: &Labels) -> String {
+        format!("{} ({})", labels.get(LabelSet::RevueQuestion, self.reason.as_str()), self.figure)
+    }
 }
 
 /// How often a choice was picked.
@@ -208,20 +260,27 @@ pub fn stats(bank: &Bank, results: &[SittingResult], policy: &Policy) -> Stats {
         let mut review = Vec::new();
         if n >= limits.min_answers {
             let pct = |x: f64| x * 100.0;
+            let flag = |reason, figure: String| Review { reason, figure };
             if pct(facility) < f64::from(limits.facility_min_percent) {
-                review.push(format!("too hard: {:.0} % right", pct(facility)));
+                review
+                    .push(flag(ReviewReason::TooHard, format!("{:.0} % de bonnes réponses", pct(facility))));
             }
             if pct(facility) > f64::from(limits.facility_max_percent) {
-                review.push(format!("too easy: {:.0} % right", pct(facility)));
+                review
+                    .push(flag(ReviewReason::TooEasy, format!("{:.0} % de bonnes réponses", pct(facility))));
             }
-            if point_biserial.is_some_and(|r| pct(r) < f64::from(limits.discrimination_min_percent)) {
-                review.push(format!("discriminates poorly: r = {:.2}", point_biserial.unwrap_or(0.0)));
+            if let Some(r) = point_biserial.filter(|r| pct(*r) < f64::from(limits.discrimination_min_percent))
+            {
+                review.push(flag(ReviewReason::PoorDiscrimination, format!("r = {}", french(Some(r)))));
             }
             let has_order =
                 results.iter().any(|r| r.answers.iter().any(|a| a.question == q.id && a.order.is_some()));
             for c in choices.iter().filter(|c| !c.key && has_order) {
                 if pct(c.rate) < f64::from(limits.distractor_min_percent) {
-                    review.push(format!("distractor {} picked by {:.0} %", c.letter, pct(c.rate)));
+                    review.push(flag(
+                        ReviewReason::RareDistractor,
+                        format!("{} : {:.0} %", c.letter, pct(c.rate)),
+                    ));
                 }
             }
         }
@@ -258,8 +317,8 @@ pub fn stats(bank: &Bank, results: &[SittingResult], policy: &Policy) -> Stats {
     Stats { questions, reliability }
 }
 
-/// The statistics as CSV: one row per question.
-pub fn to_csv(stats: &Stats) -> String {
+/// The statistics as CSV: one row per question, the reasons to review in French.
+pub fn to_csv(stats: &Stats, labels: &Labels) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let f = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.3}"));
     let _ = w.write_record([
@@ -288,7 +347,7 @@ pub fn to_csv(stats: &Stats) -> String {
             f(q.point_biserial),
             f(q.upper_lower),
             choices.join(" "),
-            q.review.join("; "),
+            q.review.iter().map(|r| r.describe(labels)).collect::<Vec<_>>().join("; "),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -330,8 +389,8 @@ fn french(x: Option<f64>) -> String {
     x.map_or("—".to_string(), |x| format!("{x:.2}").replace('.', ","))
 }
 
-/// Builds the view of the PDF report.
-pub fn view(stats: &Stats) -> StatsView {
+/// Builds the view of the PDF report (and of the workspace's page).
+pub fn view(stats: &Stats, labels: &Labels) -> StatsView {
     StatsView {
         questions: stats
             .questions
@@ -349,7 +408,7 @@ pub fn view(stats: &Stats) -> StatsView {
                     .map(|c| format!("{}{} {:.0} %", c.letter, if c.key { "*" } else { "" }, c.rate * 100.0))
                     .collect::<Vec<_>>()
                     .join(" · "),
-                review: q.review.join(" ; "),
+                review: q.review.iter().map(|r| r.describe(labels)).collect::<Vec<_>>().join(" ; "),
             })
             .collect(),
         reliability: stats

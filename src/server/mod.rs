@@ -27,6 +27,7 @@ pub mod pages;
 pub mod pool;
 pub mod quiz;
 pub mod scope;
+pub mod verification;
 
 use crate::accounts::Role;
 use crate::clock::Clock;
@@ -76,6 +77,9 @@ pub struct AppState {
     pub secure: bool,
     /// The quiz sittings under way.
     pub quiz: quiz::Room,
+    /// The certifier's folder whose credentials `/verification/{token}` verifies (`cqpt serve
+    /// --certifier DIR`); without it that page answers 404.
+    pub certifier: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -107,6 +111,7 @@ impl AppState {
             data,
             secure,
             quiz,
+            certifier: None,
         })
     }
 }
@@ -143,6 +148,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
     let sittings = Router::new()
         .route("/seances", get(quiz::board::list).post(quiz::board::create))
+        .route("/seances/statistiques", get(quiz::stats::page))
+        .route("/seances/statistiques.csv", get(quiz::stats::csv))
+        .route("/seances/statistiques.pdf", get(quiz::stats::pdf))
         .route("/seances/{id}", get(quiz::board::board))
         .route("/seances/{id}/etat", get(quiz::board::board_state))
         .route("/seances/{id}/clore", post(quiz::board::close_all))
@@ -190,6 +198,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/connexion", get(auth::login_page).post(auth::login))
         .route("/static/{name}", get(asset))
+        // The credentials' verification page: public, no login (the parchemin's QR code).
+        .route("/verification/{token}", get(verification::page))
         // The candidates' side of a sitting: no account, a one-time code; the seat's session
         // has its own cookie and CSRF token (checked by the handlers).
         .route("/quiz", get(quiz::candidate::code_page).post(quiz::candidate::code_login))

@@ -204,12 +204,25 @@ impl Spec {
                 y,
                 "preuves:\n  - id: P1\n    title: Description d'activité\n    kind: description\n    assessments:"
             );
-            for id in general.iter().take(3) {
+            // The quiz assesses savoirs only (art. 6-2): the general savoir-faire take their level
+            // from the dossier de preuves.
+            let savoir_faire =
+                |id: &&str| library.item(id).unwrap().kind == cqpt::referentiel::ItemKind::SavoirFaire;
+            for id in general.iter().take(3).filter(|id| !savoir_faire(id)) {
                 let l = level(id).min(3);
                 let _ = writeln!(y, "      - {{item: {id}, level: {l}, on: {}}}", self.assessed_on);
             }
+            for id in general.iter().filter(|id| savoir_faire(id)) {
+                let l = level(id);
+                let justification = if l >= 4 { ", justification: pièce probante" } else { "" };
+                let _ = writeln!(
+                    y,
+                    "      - {{item: {id}, level: {l}, on: {}{justification}}}",
+                    self.assessed_on
+                );
+            }
             let _ = writeln!(y, "quiz:\n  sitting: Q-1\n  date: {}\n  levels:", self.assessed_on);
-            for id in &general {
+            for id in general.iter().filter(|id| !savoir_faire(id)) {
                 let _ = writeln!(y, "    {id}: {}", level(id));
             }
             let _ = writeln!(

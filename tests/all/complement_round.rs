@@ -85,3 +85,32 @@ fn the_synthesis_report_shows_the_new_synthesis_after_the_first() {
     assert!(first < then, "{text}");
     assert!(text.contains("La mercatique : 3"), "{text}");
 }
+
+#[test]
+fn a_quiz_level_on_a_savoir_faire_in_the_round_is_reported_and_not_counted() {
+    // sf-reformuler short by one level (preuves 2): sent back; the round's quiz level 3 on it is
+    // refused (art. 6-2: the quiz assesses savoirs), a preuves level 3 in its place counts.
+    let run = |round: &str| {
+        let mut spec = Spec::complete("distance");
+        spec.levels.insert("sf-reformuler".into(), 2);
+        let yaml = format!("{}{round}", spec.yaml());
+        let (library, policy) = context();
+        let dossier = load_dossier(&SourceFile { name: "c.yaml".into(), text: yaml }, library).unwrap();
+        evaluate(&dossier, library, policy, dossier.latest_date())
+    };
+    let round = "complement:
+  items: [sf-reformuler]
+  assessments:
+    - {item: sf-reformuler, level: 3, modality: quiz, on: 2026-05-04}
+  synthese: {date: 2026-05-06}
+";
+    let e = run(round);
+    assert_eq!(codes(&e), ["quiz-on-savoir-faire"]);
+    assert!(e.findings[0].location.as_ref().is_some_and(|l| l.line > 0));
+    let c = e.complement.as_ref().expect("a new synthesis");
+    // The round replaces the item's earlier levels, and its only new one is refused.
+    assert_eq!(c.item("sf-reformuler").unwrap().level, None, "the quiz level is not counted");
+    let e = run(&round.replace("modality: quiz", "modality: preuves"));
+    assert!(e.findings.is_empty(), "{:?}", codes(&e));
+    assert_eq!(e.complement.as_ref().unwrap().item("sf-reformuler").unwrap().level, Some(3));
+}

@@ -54,6 +54,23 @@ fn the_shipped_bank_passes_every_writing_rule() {
     let r = run(&["quiz", "validate", "--date", "2026-11-30"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("0 writing error(s), 0 due for review"), "{}", r.stdout);
+    // Pools and statuses by their French labels (referentiels/libelles.toml).
+    assert!(
+        r.stdout.contains("\névaluation des savoirs (phase 2B) : en rédaction 0, en essai "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("\nprédiagnostic (phase 0) : "), "{}", r.stdout);
+    assert!(r.stdout.contains(", retirée "), "{}", r.stdout);
+    // A finding names its rule by code and French label: ten years on, every review is due.
+    let due = run(&["quiz", "validate", "--date", "2036-11-30"]);
+    assert_eq!(due.code, 0, "review dates are warnings: {}", due.stderr);
+    assert!(due.stdout.contains("warning[Q08 review-due]"), "{}", due.stdout);
+    assert!(
+        due.stdout.lines().any(|l| l.contains("[Q08 review-due]") && l.ends_with(" (relecture à refaire)")),
+        "{}",
+        due.stdout
+    );
     let (library, _) = context();
     let bank = cqpt::quiz::load(&cqpt::source::DataSource::Embedded, library).unwrap();
     let live_2b = bank.questions.iter().filter(|q| q.drawable_for_evaluation()).count();

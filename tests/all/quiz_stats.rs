@@ -52,12 +52,22 @@ fn a_simulated_population_gives_facility_and_discrimination_back_in_order() {
     assert!(pbis.windows(2).all(|w| w[0] < w[1]), "point-biserial rises with discrimination: {pbis:?}");
     let ul: Vec<f64> = ids[5..].iter().map(|id| of(id).upper_lower.unwrap()).collect();
     assert!(ul.windows(2).all(|w| w[0] < w[1]), "upper-lower rises with discrimination: {ul:?}");
-    assert!(of(&ids[0]).review.iter().any(|r| r.starts_with("too easy")), "{:?}", of(&ids[0]).review);
     assert!(
-        of(&ids[5]).review.iter().any(|r| r.starts_with("discriminates poorly")),
+        of(&ids[0]).review.iter().any(|r| r.reason == stats::ReviewReason::TooEasy),
+        "{:?}",
+        of(&ids[0]).review
+    );
+    assert!(
+        of(&ids[5]).review.iter().any(|r| r.reason == stats::ReviewReason::PoorDiscrimination),
         "{:?}",
         of(&ids[5]).review
     );
+    // Each reason to review is a code with its French label (referentiels/libelles.toml).
+    let labels = cqpt::context::load_labels(&cqpt::source::DataSource::Embedded).unwrap();
+    let easy = of(&ids[0]).review.iter().find(|r| r.reason == stats::ReviewReason::TooEasy).unwrap();
+    assert!(easy.describe(&labels).starts_with("trop facile ("), "{}", easy.describe(&labels));
+    let csv = stats::to_csv(&s, &labels);
+    assert!(csv.contains("discrimine mal (r = 0,"), "{csv}");
     let kr = s.reliability[0].kr20.unwrap();
     assert!(kr > 0.3 && kr < 0.9, "KR-20 {kr}");
 }

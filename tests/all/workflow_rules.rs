@@ -368,6 +368,61 @@ fn specific_items_count_only_from_the_observation() {
     assert!(item.sources.iter().any(|s| !s.counted && s.level == 1));
 }
 
+/// A dossier built by `Spec` with `extra` levels after the quiz's (and `before` inserted before
+/// the quiz), evaluated.
+fn with_quiz_levels(spec: &Spec, before: &str, extra: &str) -> (String, cqpt::phases::Evaluation) {
+    let yaml = spec.yaml().replace(
+        "quiz:\n  sitting: Q-1\n  date: 2026-04-14\n  levels:\n",
+        &format!("{before}quiz:\n  sitting: Q-1\n  date: 2026-04-14\n  levels:\n{extra}"),
+    );
+    let (library, policy) = context();
+    let file = cqpt::source::SourceFile { name: "t.yaml".into(), text: yaml.clone() };
+    let dossier = cqpt::dossier::load_dossier(&file, library).unwrap_or_else(|e| panic!("{e}"));
+    (yaml, evaluate(&dossier, library, policy, dossier.latest_date()))
+}
+
+#[test]
+fn the_quiz_assesses_savoirs_only() {
+    // sf-reformuler: a transversal savoir-faire (the policy gives its category the quiz); its
+    // level comes from the dossier de preuves (2 here), and a quiz level 3 must not raise it.
+    let (library, _) = context();
+    let item = library.item("sf-reformuler").unwrap();
+    assert_eq!(item.kind, cqpt::referentiel::ItemKind::SavoirFaire);
+    assert_eq!(item.category, cqpt::referentiel::Category::Transversal);
+    let mut spec = Spec::complete("distance");
+    spec.levels.insert("sf-reformuler".into(), 2);
+    let (_, e) = with_quiz_levels(&spec, "", "");
+    assert!(!codes(&e).contains(&"quiz-on-savoir-faire"), "{:?}", codes(&e));
+    let reference = e.synthese.as_ref().unwrap().item("sf-reformuler").unwrap().clone();
+    assert_eq!(reference.level, Some(2));
+
+    let (yaml, e) = with_quiz_levels(&spec, "", "    sf-reformuler: 3\n");
+    assert_eq!(codes(&e), ["quiz-on-savoir-faire"]);
+    let f = &e.findings[0];
+    assert_eq!(f.article, "art. 6-2 ; annexe 2 §III, phase 2B");
+    assert!(f.message.contains("sf-reformuler") && f.message.contains(&item.label), "{}", f.message);
+    let line = yaml.lines().position(|l| l == "    sf-reformuler: 3").unwrap() + 1;
+    let at = f.location.as_ref().unwrap();
+    assert_eq!((at.file.as_str(), at.line as usize), ("t.yaml", line), "reported at its line");
+    assert!(!e.blocked(), "a warning: the synthesis goes on without it");
+    let counted = e.synthese.as_ref().unwrap().item("sf-reformuler").unwrap();
+    assert_eq!(counted, &reference, "the quiz level is not counted");
+    assert!(counted.sources.iter().all(|s| s.modality != cqpt::policy::Modality::Quiz));
+
+    // A savoir at the same place is counted (c-deontologie: the builder gives it a quiz level).
+    let (yaml, e) = with_quiz_levels(&spec, "", "");
+    assert!(yaml.contains("\n    c-deontologie: 3\n"), "{yaml}");
+    assert!(codes(&e).is_empty(), "{:?}", codes(&e));
+    let savoir = e.synthese.as_ref().unwrap().item("c-deontologie").unwrap();
+    assert!(savoir.sources.iter().any(|s| s.modality == cqpt::policy::Modality::Quiz && s.counted));
+
+    // Phase 0: the prédiagnostic is advice and may ask about savoir-faire.
+    let prediagnostic =
+        "prediagnostic:\n  date: 2026-03-20\n  by: Eva Luatrice\n  levels:\n    sf-reformuler: 2\n";
+    let (_, e) = with_quiz_levels(&spec, prediagnostic, "");
+    assert!(codes(&e).is_empty(), "{:?}", codes(&e));
+}
+
 // ---- Synthèse (phase 3) --------------------------------------------------------------------
 
 #[test]

@@ -12,6 +12,7 @@ pub mod board;
 pub mod candidate;
 pub mod codes;
 pub mod result;
+pub mod stats;
 pub mod throttle;
 pub mod writer;
 
@@ -70,6 +71,11 @@ impl Room {
             writer: writer::AnswerWriter::start(path, clock)?,
             open: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The bank the sittings are drawn from.
+    pub fn bank(&self) -> &Bank {
+        &self.bank
     }
 
     /// The questions of a seat as drawn when the sitting was created (rebuilt from the bank
