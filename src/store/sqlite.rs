@@ -26,10 +26,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
+    (10, "commission", include_str!("../../migrations/0010_commission.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
