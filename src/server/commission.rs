@@ -251,7 +251,7 @@ fn members_of_form(
         match code.parse::<College>() {
             Ok(college) => members.push(SessionMember { name, college, login: None }),
             Err(_) => {
-                errors.push(format!("Membre saisi {n} (collège) : choisissez le collège de « {name} »."))
+                errors.push(format!("Membre saisi {n} (collège) : choisissez le collège de « {name} »."));
             }
         }
     }
@@ -1108,7 +1108,7 @@ pub async fn appeal(
             french::date(decided.on)
         )),
         Some(f) if f > today => {
-            errors.push(format!("Recours (déposé le) : le {} est à venir.", french::date(f)))
+            errors.push(format!("Recours (déposé le) : le {} est à venir.", french::date(f)));
         }
         Some(_) => {}
     }

@@ -468,7 +468,7 @@ impl SqliteStore {
                     .rows_with(
                         "SELECT attendance FROM commission_attendance WHERE decision_id = ?1 ORDER BY position",
                         [d.id],
-                        |r| Ok(r.get::<_, String>(0)?),
+                        |r| r.get::<_, String>(0),
                     )?
                     .iter()
                     .map(|a| Attendance::parse(a).unwrap_or(Attendance::Absent))
