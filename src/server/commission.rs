@@ -38,7 +38,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Members typed by name (not chosen among accounts) the form offers.
-const TYPED_ROWS: usize = 4;
+const TYPED_ROWS: usize = 6;
 
 /// The session `id` if `me` may see it: 404 when there is none, 403 for a commission member
 /// who does not sit in it.

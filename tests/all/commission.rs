@@ -344,3 +344,49 @@ fn an_appeal_is_admitted_on_the_procedure_only_and_reviewed_in_a_later_session()
         entries.iter().map(|e| e.change.action.as_str()).filter(|a| a.starts_with("commission.")).collect();
     assert_eq!(actions, ["commission.decision", "commission.appeal", "commission.decision"]);
 }
+
+#[test]
+fn a_member_who_evaluated_the_candidate_withdraws_and_the_quorum_is_counted_without_them() {
+    let ws = Ws::new();
+    let admin = ws.login("admin");
+    let dossier = ready(&ws).into_iter().next().unwrap();
+    let yaml = store(&ws).dossier_yaml(&dossier).unwrap().flatten().unwrap();
+    let file = cqpt::source::SourceFile { name: "d.yaml".into(), text: yaml };
+    let evaluator = cqpt::dossier::load_dossier(&file, &ws.state.library).unwrap().synthese.unwrap().by;
+    let five = [(evaluator.as_str(), "salaries"), FOUR[0], FOUR[1], FOUR[2], FOUR[3]];
+    let id = opened(&open(&ws, &admin, "2026-11-30", &[], &five));
+    assert_eq!(agenda_add(&ws, &admin, &id, &dossier).status, StatusCode::SEE_OTHER);
+    let page = ws.send("GET", &format!("/commission/{id}/dossiers/{dossier}"), &admin, None);
+    assert!(page.body.contains("(a évalué le candidat)"), "{}", page.body);
+    let with = |first: &'static str, second: &'static str| {
+        let fields = [
+            ("presence-0", first),
+            ("presence-1", second),
+            ("presence-2", "siege"),
+            ("presence-3", "siege"),
+            ("presence-4", "siege"),
+            ("decision", "attribution"),
+        ];
+        post(&ws, &admin, &id, &dossier, "decision", &fields)
+    };
+    // The evaluator sits (with one other salarié): refused, by name.
+    let sitting = with("siege", "absent");
+    assert_eq!(sitting.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        sitting.body.contains(&format!("{evaluator} a évalué le candidat et ne peut pas siéger")),
+        "{}",
+        sitting.body
+    );
+    // They withdraw, and one salarié is missing: no quorum.
+    let short = with("retire", "absent");
+    assert!(short.body.contains("Membres présents : la commission siège avec 2"), "{}", short.body);
+    // They withdraw and the other two salariés sit: decided; the withdrawal is recorded.
+    assert_eq!(with("retire", "siege").status, StatusCode::SEE_OTHER);
+    let decision = store(&ws).session_decisions(&id).unwrap().remove(0);
+    assert_eq!(decision.attendance[0], cqpt::store::commission::Attendance::Retire);
+    let yaml = store(&ws).dossier_yaml(&dossier).unwrap().flatten().unwrap();
+    assert!(
+        !yaml.contains(&format!("name: \"{evaluator}\"")),
+        "a member who withdrew is not among those who decided"
+    );
+}
