@@ -526,7 +526,13 @@ async fn eligible(state: &Arc<AppState>, session: &SessionRow) -> Result<Vec<Cho
                 let q =
                     DossierQuery { state: Some(st.to_string()), limit: 10_000, ..DossierQuery::default() };
                 for d in s.find_dossiers(&q)?.0 {
-                    if on_agenda.contains(&d.id) {
+                    // Cheap filters first: a synthesis the engine computed (phase 3), or an
+                    // appeal it admitted; the engine then decides on each one left.
+                    let worth = match st {
+                        "synthesised" => d.phase >= 3,
+                        _ => s.dossier_appeals(&d.id)?.iter().any(|a| a.admitted),
+                    };
+                    if on_agenda.contains(&d.id) || !worth {
                         continue;
                     }
                     let yaml = s.dossier_yaml(&d.id)?.flatten();
