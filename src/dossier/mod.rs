@@ -2,6 +2,7 @@
 //! name the file, line and field of every problem.
 
 pub mod application_form;
+pub mod decision_edit;
 pub mod decode;
 pub mod edit;
 pub mod evaluation_edit;

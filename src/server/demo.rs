@@ -20,9 +20,11 @@ pub struct DemoAccount {
 }
 
 /// Fills `store` with the dossiers of `examples` (when that folder exists, else 40 generated
-/// ones) and one account per role; the evaluator belongs to the body of most dossiers.
+/// ones) and one account per role; the evaluator belongs to the body of most dossiers; the
+/// commission member sits, with three members typed by name, in a session opened on the day of
+/// a dossier ready for the commission, which is on its agenda.
 pub fn fill(
-    store: &mut dyn Store,
+    store: &mut store::SqliteStore,
     examples: &Path,
     library: &Library,
     policy: &Policy,
@@ -84,5 +86,34 @@ pub fn fill(
         )?;
         accounts.push(DemoAccount { login: login.into(), role, password });
     }
+    commission_session(store)?;
     Ok((imported, accounts))
+}
+
+/// The commission member's college, and a session (2 + 2) with a dossier whose synthesis is
+/// done on its agenda, on that dossier's latest date.
+fn commission_session(store: &mut store::SqliteStore) -> store::Result<()> {
+    use crate::dossier::College;
+    use crate::store::commission::{AgendaPurpose, NewSession, SessionMember};
+    store.set_college("demo", "commission", College::Salaries)?;
+    let Some(ready) = store.dossiers()?.into_iter().find(|d| d.state == "synthesised" && d.phase >= 3) else {
+        return Ok(());
+    };
+    let typed = |name: &str, college| SessionMember { name: name.into(), college, login: None };
+    let session = NewSession {
+        on: ready.latest_date,
+        place: "Paris, siège de la CPNE".into(),
+        members: vec![
+            SessionMember {
+                name: "Membre de la commission".into(),
+                college: College::Salaries,
+                login: Some("commission".into()),
+            },
+            typed("Bruno Nguyen", College::Salaries),
+            typed("Catherine Delmas", College::Employeurs),
+            typed("Didier Fabre", College::Employeurs),
+        ],
+    };
+    let id = store.open_commission_session("demo", &session)?;
+    store.add_to_agenda("demo", &id, &ready.id, AgendaPurpose::Examen)
 }

@@ -84,6 +84,8 @@ pub struct Me {
     pub quiz: bool,
     /// Whether they are a candidate (their page only).
     pub candidate: bool,
+    /// Whether the commission's sessions are theirs (administrators, commission members).
+    pub commission: bool,
 }
 
 impl Me {
@@ -100,6 +102,10 @@ impl Me {
                 crate::accounts::Role::Evaluator | crate::accounts::Role::Administrator
             ),
             candidate: me.user.role == crate::accounts::Role::Candidate,
+            commission: matches!(
+                me.user.role,
+                crate::accounts::Role::CommissionMember | crate::accounts::Role::Administrator
+            ),
         }
     }
 }

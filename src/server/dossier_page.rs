@@ -146,7 +146,7 @@ struct DossierView {
 }
 
 /// Milliseconds since the epoch as « 30/11/2026 14:05:09 UTC ».
-fn moment(ms: i64) -> String {
+pub fn moment(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let rest = ms.rem_euclid(86_400_000) / 1000;
     let date = crate::date::Date::new(1970, 1, 1).map(|d| d.add_days(days));

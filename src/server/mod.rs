@@ -16,6 +16,7 @@ pub mod auth;
 pub mod auvicom;
 pub mod bodies;
 pub mod candidate_page;
+pub mod commission;
 pub mod demo;
 pub mod desk;
 pub mod dossier_page;
@@ -126,6 +127,8 @@ const CANDIDATES: &[Role] = &[Role::Candidate];
 const EVALUATORS: &[Role] = &[Role::Evaluator, Role::Administrator];
 /// The roles that run quiz sittings.
 const SITTINGS: &[Role] = &[Role::Evaluator, Role::Administrator];
+/// The roles of the commission's sessions (each member sees their own sessions only).
+const COMMISSION: &[Role] = &[Role::Administrator, Role::CommissionMember];
 /// The roles that work on dossiers (everyone but candidates).
 const STAFF: &[Role] = &[Role::Administrator, Role::AuvicomOfficer, Role::Evaluator, Role::CommissionMember];
 
@@ -174,6 +177,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/dossiers/{id}/evaluation/envoi", post(evaluator::send_to_auvicom))
         .route("/dossiers/{id}/evaluation/correction", post(evaluator::correction))
         .route_layer(middleware::from_fn(|req, next| auth::require(EVALUATORS, req, next)));
+    let commission = Router::new()
+        .route("/commission", get(commission::list).post(commission::open))
+        .route("/commission/{id}", get(commission::session))
+        .route("/commission/{id}/tableau", get(commission::tableau))
+        .route("/commission/{id}/ordre-du-jour", post(commission::add_to_agenda))
+        .route("/commission/{id}/proces-verbal", post(commission::minutes))
+        .route("/commission/{id}/proces-verbal/{n}", get(commission::minutes_pdf))
+        .route("/commission/{id}/dossiers/{dossier}", get(commission::dossier))
+        .route("/commission/{id}/dossiers/{dossier}/synthese", get(commission::synthese_pdf))
+        .route("/commission/{id}/dossiers/{dossier}/decision", post(commission::decide))
+        .route("/commission/{id}/dossiers/{dossier}/recours", post(commission::appeal))
+        .route_layer(middleware::from_fn(|req, next| auth::require(COMMISSION, req, next)));
+    let commission_admin = Router::new()
+        .route("/commission/colleges", post(commission::set_college))
+        .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
     let candidates = Router::new()
         .route("/espace-candidat", get(candidate_page::page))
         .route("/espace-candidat/documents/{n}", get(candidate_page::document))
@@ -193,6 +211,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(sittings)
         .merge(evaluators)
         .merge(candidates)
+        .merge(commission)
+        .merge(commission_admin)
         .route_layer(middleware::from_fn(auth::csrf_checked))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticated));
     Router::new()
@@ -253,7 +273,8 @@ fn always(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<Hea
 async fn home(Extension(me): Extension<CurrentUser>) -> Response {
     match me.user.role {
         Role::AuvicomOfficer | Role::Administrator => Redirect::to("/auvicom").into_response(),
-        Role::Evaluator | Role::CommissionMember => Redirect::to("/dossiers").into_response(),
+        Role::Evaluator => Redirect::to("/dossiers").into_response(),
+        Role::CommissionMember => Redirect::to("/commission").into_response(),
         Role::Candidate => Redirect::to("/espace-candidat").into_response(),
     }
 }

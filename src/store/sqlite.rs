@@ -27,10 +27,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
     (8, "evaluation", include_str!("../../migrations/0008_evaluation.sql")),
+    (10, "commission", include_str!("../../migrations/0010_commission.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;

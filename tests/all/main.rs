@@ -27,6 +27,7 @@ mod cli_generated;
 mod cli_snapshots;
 mod closed_values;
 mod codes;
+mod commission;
 mod common;
 mod complement_round;
 mod credential;
