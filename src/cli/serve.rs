@@ -72,6 +72,14 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
             for a in &accounts {
                 println!("  {:<12} {:<28} mot de passe : {}", a.login, a.role.label(), a.password.expose());
             }
+            // One API token per account (a day), for scripts that try the API on the demo.
+            let now = clock.now_ms();
+            for a in &accounts {
+                let (_, token) =
+                    cqpt::server::api::tokens_page::issue(&mut s, "demo", &a.login, "démonstration", 1, now)
+                        .map_err(|e| cqpt::Error::Data(e.to_string()))?;
+                println!("  jeton d'API de {} : {}", a.login, token.expose());
+            }
         } else if let Some(password) =
             store::first_administrator(&mut s, "serve").map_err(|e| cqpt::Error::Data(e.to_string()))?
         {

@@ -26,10 +26,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
+    (9, "api_tokens", include_str!("../../migrations/0009_api_tokens.sql")),
 ];
 
 /// The schema version this build writes (the last migration).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// `PRAGMA application_id` of a cqpt store ("cqpt" in ASCII).
 pub const APPLICATION_ID: i64 = 0x6371_7074;
@@ -386,7 +387,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
     let role = role.parse::<Role>().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
@@ -403,7 +404,8 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-const USER_COLUMNS: &str = "id, login, display_name, role, body_id, password_hash, disabled, candidate_id";
+pub(super) const USER_COLUMNS: &str =
+    "id, login, display_name, role, body_id, password_hash, disabled, candidate_id";
 
 fn file_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFile> {
     Ok(StoredFile {
