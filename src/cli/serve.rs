@@ -111,11 +111,9 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         let listener = tokio::net::TcpListener::bind(cmd.addr)
             .await
             .map_err(|e| cqpt::Error::Data(format!("cannot listen on {}: {e}", cmd.addr)))?;
-        println!(
-            "cqpt serve : http://{} (magasin : {}) — Ctrl-C pour arrêter",
-            cmd.addr,
-            store_path.display()
-        );
+        // The address bound (port 0 asks the system for a free one).
+        let bound = listener.local_addr().unwrap_or(cmd.addr);
+        println!("cqpt serve : http://{bound} (magasin : {}) — Ctrl-C pour arrêter", store_path.display());
         serve(listener, state).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
     })?;
     drop(scratch);

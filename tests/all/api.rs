@@ -1,6 +1,6 @@
 //! The JSON API (`/api/v1/…`) through the workspace's router, in process, with the fake clock:
 //! tokens (issued once, kept hashed, revoked, expired, of a disabled account, throttled), the
-//! scopes of the pages, problem details everywhere, and the OpenAPI document: every route of
+//! scopes of the pages, problem details everywhere, and the `OpenAPI` document: every route of
 //! the router is in it and nothing else, and the server's answers validate against its schemas.
 
 use crate::workspace::{Answer, Ws};
@@ -339,6 +339,15 @@ fn check(doc: &Value, answer: &Answer, method: &str, path: &str) {
 fn the_servers_answers_validate_against_the_documents_schemas() {
     let ws = Ws::new();
     let doc = api::served_document(&ws.state);
+    // The validators do refuse: a dossier without its fields, a problem with a stray field.
+    let dossier_schema = validator(&doc, "get", "/api/v1/dossiers/{id}", 200, "application/json");
+    assert!(!dossier_schema.is_valid(&json!({"id": "x"})));
+    let problem_schema = validator(&doc, "get", "/api/v1/compte", 401, "application/problem+json");
+    let p = json!({"type": "about:blank", "title": "t", "status": 401, "detail": "d"});
+    assert!(problem_schema.is_valid(&p));
+    let mut stray = p.clone();
+    stray["secret"] = json!("x");
+    assert!(!problem_schema.is_valid(&stray));
     let served = json_of(&get(&ws, DOCUMENT_ROUTE, ""));
     assert_eq!(served, doc, "the document served is the one checked");
     let certificates: Vec<String> = ws.state.library.certificates().map(|r| r.id.clone()).collect();

@@ -5,7 +5,7 @@
 //!   account (`/admin/jetons`, [`tokens_page`]); it acts as that account. No cookie, so no CSRF.
 //!   Refused tokens are throttled per address as failed logins are.
 //! - Every answer is JSON; every refusal is an RFC 9457 problem ([`problem::Problem`]).
-//! - The OpenAPI 3.1 document `api/openapi.yaml` is the contract, served as JSON at
+//! - The `OpenAPI` 3.1 document `api/openapi.yaml` is the contract, served as JSON at
 //!   `/api/v1/openapi.json`; [`ROUTES`] lists the routes the router serves, and a test checks
 //!   that both say the same.
 //!
@@ -38,7 +38,7 @@ pub const TOKEN_FAILURE_LOGIN: &str = "(jeton API)";
 /// The prefix of every token (so that secret scanners recognise one pasted in the wrong place).
 pub const TOKEN_PREFIX: &str = "cqpt_";
 
-/// The OpenAPI document as written (YAML).
+/// The `OpenAPI` document as written (YAML).
 pub const OPENAPI_YAML: &str = include_str!("../../../api/openapi.yaml");
 
 macro_rules! api_routes {
@@ -113,16 +113,15 @@ async fn document(State(state): State<Arc<AppState>>) -> Response {
     response
 }
 
-/// The token of `Authorization: Bearer <token>`, if the header says so.
-fn bearer_token(req: &Request) -> Option<Option<String>> {
+/// The token of `Authorization: Bearer <token>`: `None` without the header, an empty text
+/// when the header holds no bearer token.
+fn bearer_token(req: &Request) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?;
     let text = value.to_str().ok().unwrap_or_default().trim();
     let (scheme, token) = text.split_once(' ').unwrap_or((text, ""));
     let token = token.trim();
-    Some(
-        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 200)
-            .then(|| token.to_string()),
-    )
+    let usable = scheme.eq_ignore_ascii_case("bearer") && token.len() <= 200;
+    Some(if usable { token.to_string() } else { String::new() })
 }
 
 /// Middleware of the API's routes: the account of the bearer token, as a [`CurrentUser`] (no
@@ -138,7 +137,7 @@ pub async fn bearer(
     };
     let address = peer.ip().to_string();
     let now = state.clock.now_ms();
-    let hash = given.as_ref().map(|t| accounts::token_hash(&Secret::new(t.clone())));
+    let hash = (!given.is_empty()).then(|| accounts::token_hash(&Secret::new(given)));
     let outcome = state
         .pool
         .run(move |s| {
@@ -151,13 +150,11 @@ pub async fn bearer(
                 Some(h) => s.api_token_user(h, now)?,
                 None => None,
             };
-            match user {
-                Some(user) => Ok(Ok((user, hash.unwrap_or_default()))),
-                None => {
-                    s.record_login_failure(TOKEN_FAILURE_LOGIN, &address)?;
-                    Ok(Err(Problem::unauthenticated(true)))
-                }
+            if let Some(user) = user {
+                return Ok(Ok((user, hash.unwrap_or_default())));
             }
+            s.record_login_failure(TOKEN_FAILURE_LOGIN, &address)?;
+            Ok(Err(Problem::unauthenticated(true)))
         })
         .await;
     match outcome {
