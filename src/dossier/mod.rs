@@ -4,7 +4,10 @@
 pub mod application_form;
 pub mod decode;
 pub mod edit;
+pub mod evaluation_edit;
 pub mod future;
+pub mod grid;
+pub mod history;
 pub mod model;
 pub mod values;
 

@@ -17,6 +17,8 @@ pub enum AppError {
     BadRequest(String),
     /// A file over the limit.
     TooLarge(String),
+    /// The change conflicts with the state of what it changes (an evaluation already sent).
+    Conflict(String),
     /// Something failed on the server; the detail is logged, not shown.
     Internal(String),
     /// The store's disk (or the database's size limit) is full: the change was rolled back.
@@ -60,6 +62,7 @@ impl AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "Introuvable", "Aucune page ni aucun dossier à cette adresse.".into()),
             AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Requête refusée", why.clone()),
             AppError::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, "Fichier trop volumineux", why.clone()),
+            AppError::Conflict(why) => (StatusCode::CONFLICT, "Modification impossible", why.clone()),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Erreur du serveur",

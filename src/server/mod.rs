@@ -21,6 +21,7 @@ pub mod demo;
 pub mod desk;
 pub mod dossier_page;
 pub mod error;
+pub mod evaluation;
 pub mod listen;
 pub mod pages;
 pub mod pool;

@@ -6,6 +6,7 @@
 //! Every write is one transaction that also appends its [`crate::registry`] entry: no change
 //! without its entry, no entry without its change.
 
+pub mod evaluation;
 pub mod query;
 pub mod quiz;
 pub mod sqlite;

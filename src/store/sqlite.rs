@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "list_covering", include_str!("../../migrations/0005_list_covering.sql")),
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
+    (8, "evaluation", include_str!("../../migrations/0008_evaluation.sql")),
     (9, "api_tokens", include_str!("../../migrations/0009_api_tokens.sql")),
 ];
 
@@ -957,6 +958,15 @@ impl Store for SqliteStore {
                 .map_err(&e)?;
             tx.execute(&format!("DELETE FROM dossier_employers WHERE dossier_id IN ({in_dossiers})"), [candidate])
                 .map_err(&e)?;
+            tx.execute(&format!("DELETE FROM assessment_history WHERE dossier_id IN ({in_dossiers})"), [candidate])
+                .map_err(&e)?;
+            tx.execute(
+                &format!(
+                    "UPDATE evaluation_versions SET yaml = NULL, reopen_reason = NULL WHERE dossier_id IN ({in_dossiers})"
+                ),
+                [candidate],
+            )
+            .map_err(&e)?;
             let dossiers = tx
                 .execute(
                     "UPDATE dossiers SET yaml = NULL, search = lower(id || ' ' || candidate_id) \

@@ -33,6 +33,7 @@ mod complement_round;
 mod credential;
 mod documents;
 mod dossier_diagnostics;
+mod evaluation_edit;
 mod examples;
 mod exit_codes;
 mod fonts;
