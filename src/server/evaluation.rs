@@ -16,8 +16,8 @@ use crate::dossier::history::assessment_changes;
 use crate::dossier::{Dossier, SyntheseRecord};
 use crate::phases::Evaluation;
 use crate::registry::sha256;
-use crate::store::{DossierFacts, Store};
 use crate::store::evaluation::{EvaluationUpdate, SaveOutcome};
+use crate::store::{DossierFacts, Store};
 use std::sync::Arc;
 
 /// How many times a change is computed again when the dossier keeps changing under it.
@@ -42,7 +42,11 @@ pub fn may_evaluate(me: &CurrentUser) -> bool {
 }
 
 /// The dossier `id` for the evaluator's desk: in `me`'s scope, assigned to a body.
-pub async fn load_for_evaluation(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
+pub async fn load_for_evaluation(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<Loaded, AppError> {
     if !may_evaluate(me) {
         return Err(AppError::Forbidden);
     }
@@ -71,13 +75,20 @@ pub async fn apply_change(
         let outcome = state
             .pool
             .run(move |s| {
-                let u = EvaluationUpdate { expected_sha256: expected, yaml: &text, dossier: &saved, facts, changes: &changes };
+                let u = EvaluationUpdate {
+                    expected_sha256: expected,
+                    yaml: &text,
+                    dossier: &saved,
+                    facts,
+                    changes: &changes,
+                };
                 Ok(s.save_evaluation(&actor, &key, &u)?)
             })
             .await?;
         match outcome {
             SaveOutcome::Saved => {
-                let evaluation = crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
+                let evaluation =
+                    crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
                 return Ok(Changed { dossier: after, evaluation });
             }
             SaveOutcome::Frozen => return Err(AppError::Conflict(FROZEN.into())),
@@ -134,13 +145,20 @@ pub async fn send(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<i
             location: crate::diag::Location::default(),
         };
         let change = EvaluationChange::Synthese(record);
-        let (text, after) = apply(&loaded.yaml, &state.library, &change, &me.user.display_name).map_err(refused)?;
+        let (text, after) =
+            apply(&loaded.yaml, &state.library, &change, &me.user.display_name).map_err(refused)?;
         let facts = DossierFacts::of(&after, &state.library, &state.policy);
         let (actor, key, expected) = (me.user.login.clone(), id.to_string(), sha256(loaded.yaml.as_bytes()));
         let (outcome, version) = state
             .pool
             .run(move |s| {
-                let u = EvaluationUpdate { expected_sha256: expected, yaml: &text, dossier: &after, facts, changes: &[] };
+                let u = EvaluationUpdate {
+                    expected_sha256: expected,
+                    yaml: &text,
+                    dossier: &after,
+                    facts,
+                    changes: &[],
+                };
                 Ok(s.send_evaluation(&actor, &key, &u)?)
             })
             .await?;
@@ -154,7 +172,12 @@ pub async fn send(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<i
 }
 
 /// Reopens the sent evaluation of `id` for a correction, with its reason.
-pub async fn reopen(state: &Arc<AppState>, me: &CurrentUser, id: &str, reason: String) -> Result<i64, AppError> {
+pub async fn reopen(
+    state: &Arc<AppState>,
+    me: &CurrentUser,
+    id: &str,
+    reason: String,
+) -> Result<i64, AppError> {
     load_for_evaluation(state, me, id).await?;
     if reason.trim().is_empty() {
         return Err(AppError::BadRequest("indiquez le motif de la correction".into()));

@@ -398,3 +398,112 @@ fn no_secret_in_an_answer() {
         assert!(!a.body.contains(&hash) && !a.body.contains(&t), "{path}: {}", a.body);
     }
 }
+
+/// `method path` with the token and a body of `content_type`.
+fn send_body(ws: &Ws, method: &str, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Answer {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    ws.call(req)
+}
+
+fn send_json(ws: &Ws, method: &str, path: &str, token: &str, body: &Value) -> Answer {
+    send_body(ws, method, path, token, "application/json", serde_json::to_vec(body).unwrap())
+}
+
+/// A dossier of the evaluator's body with a piece of evidence: its id and an item it assesses.
+fn evaluators_dossier(ws: &Ws, evaluator: &str) -> (String, String) {
+    let list = json_of(&get(ws, "/api/v1/dossiers?par_page=500", evaluator));
+    for row in list["items"].as_array().unwrap() {
+        let id = row["id"].as_str().unwrap();
+        let one = json_of(&get(ws, &format!("/api/v1/dossiers/{id}"), evaluator));
+        if let Some(item) = one["dossier"]["preuves"][0]["assessments"][0]["item"].as_str() {
+            return (id.to_string(), item.to_string());
+        }
+    }
+    panic!("no dossier of the evaluator's body has a piece of evidence: {list}");
+}
+
+#[test]
+fn an_evaluators_tool_pushes_evidence_and_levels_through_the_desks_path() {
+    let ws = Ws::new();
+    let evaluator = token(&ws, "evaluateur");
+    let (id, item) = evaluators_dossier(&ws, &evaluator);
+    let doc = api::served_document(&ws.state);
+    let preuves = format!("/api/v1/dossiers/{id}/preuves");
+    let piece = json!({
+        "id": "api-1",
+        "title": "Compte rendu d'appels",
+        "kind": "description",
+        "assessments": [{"item": item, "level": 3}]
+    });
+    let before = json_of(&get(&ws, &format!("/api/v1/dossiers/{id}/historique"), &evaluator))
+        .as_array()
+        .unwrap()
+        .len();
+    let done = send_json(&ws, "POST", &preuves, &evaluator, &piece);
+    check(&doc, &done, "post", "/api/v1/dossiers/{id}/preuves");
+    let after = json_of(&done);
+    let pushed = after["dossier"]["preuves"].as_array().unwrap().iter().find(|p| p["id"] == "api-1").cloned();
+    let pushed = pushed.unwrap_or_else(|| panic!("the piece is in the dossier: {after}"));
+    assert_eq!(pushed["assessments"][0]["level"], json!(3));
+    assert_eq!(pushed["assessments"][0]["by"], "Évaluatrice de l'organisme");
+    let history = json_of(&get(&ws, &format!("/api/v1/dossiers/{id}/historique"), &evaluator));
+    assert!(history.as_array().unwrap().len() > before, "the change is in the registry: {history}");
+    assert_eq!(history.as_array().unwrap().last().unwrap()["actor"], "evaluateur");
+
+    // One level of one contact of the observation.
+    let level = format!("/api/v1/dossiers/{id}/observation/niveau");
+    let answer = send_json(&ws, "PUT", &level, &evaluator, &json!({"contact": 1, "item": item, "level": 2}));
+    assert!(answer.status == StatusCode::OK || answer.status == StatusCode::BAD_REQUEST, "{}", answer.body);
+    check(&doc, &answer, "put", "/api/v1/dossiers/{id}/observation/niveau");
+
+    // Refused bodies name their field; nothing is written.
+    for (body, field) in [
+        (
+            json!({"id": "x", "title": "t", "kind": "description", "assessments": [{"item": item, "level": "trois"}]}),
+            "assessments[0].level",
+        ),
+        (
+            json!({"id": "x", "title": "t", "kind": "description", "assessments": [{"item": item, "level": 6}]}),
+            "assessments[0].level",
+        ),
+        (json!({"id": "x", "title": "t", "kind": "photo"}), "kind"),
+        (json!({"id": "x", "title": "t", "kind": "description", "secret": 1}), "secret"),
+        (json!({"id": "", "title": "t", "kind": "description"}), "id"),
+    ] {
+        let refused = send_json(&ws, "POST", &preuves, &evaluator, &body);
+        let p = assert_problem(&refused, StatusCode::BAD_REQUEST);
+        check(&doc, &refused, "post", "/api/v1/dossiers/{id}/preuves");
+        assert_eq!(p["errors"][0]["field"], json!(field), "{body}: {p}");
+    }
+    let broken = send_body(&ws, "POST", &preuves, &evaluator, "application/json", b"{\"id\": ".to_vec());
+    assert_problem(&broken, StatusCode::BAD_REQUEST);
+    let text = send_body(&ws, "POST", &preuves, &evaluator, "text/plain", b"{}".to_vec());
+    assert_problem(&text, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Over 1 MiB: refused before it is read whole.
+    let huge = format!(
+        "{{\"id\": \"x\", \"title\": \"{}\", \"kind\": \"description\"}}",
+        "a".repeat(api::API_MAX_BODY)
+    );
+    let oversize = send_body(&ws, "POST", &preuves, &evaluator, "application/json", huge.into_bytes());
+    assert_problem(&oversize, StatusCode::PAYLOAD_TOO_LARGE);
+    check(&doc, &oversize, "post", "/api/v1/dossiers/{id}/preuves");
+
+    // The commission reads, it does not evaluate; a candidate neither.
+    for login in ["commission", "candidat"] {
+        let refused = send_json(&ws, "POST", &preuves, &token(&ws, login), &piece);
+        assert_problem(&refused, StatusCode::FORBIDDEN);
+    }
+    // Once the evaluation is sent (frozen), a change is refused: 409.
+    let conn = rusqlite::Connection::open(&ws.store).unwrap();
+    conn.execute("UPDATE dossiers SET evaluation_frozen = 1 WHERE id = ?1", [&id]).unwrap();
+    drop(conn);
+    let frozen = send_json(&ws, "POST", &preuves, &evaluator, &piece);
+    assert_problem(&frozen, StatusCode::CONFLICT);
+    check(&doc, &frozen, "post", "/api/v1/dossiers/{id}/preuves");
+}

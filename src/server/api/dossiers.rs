@@ -282,7 +282,8 @@ fn decision_of(state: &AppState, summary: &DossierSummary, e: &Evaluation) -> Op
     })
 }
 
-fn view(state: &AppState, loaded: Loaded) -> Result<DossierView, Problem> {
+/// The API's view of a dossier read by [`load_scoped`].
+pub fn view(state: &AppState, loaded: Loaded) -> Result<DossierView, Problem> {
     let Loaded { summary, dossier, evaluation: e, .. } = loaded;
     let labels = &state.labels;
     let synthese = e.complement.as_ref().or(e.synthese.as_ref()).map(|s| {

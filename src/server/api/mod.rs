@@ -13,6 +13,7 @@
 //! through [`crate::server::dossier_page::load_scoped`], the engine and the store do the rest.
 
 pub mod dossiers;
+pub mod evaluation;
 pub mod problem;
 pub mod tokens_page;
 
@@ -58,6 +59,8 @@ api_routes! {
     get "/api/v1/dossiers/{id}" => dossiers::one,
     get "/api/v1/dossiers/{id}/historique" => dossiers::history,
     get "/api/v1/decisions" => dossiers::decisions,
+    post "/api/v1/dossiers/{id}/preuves" => evaluation::put_preuve,
+    put "/api/v1/dossiers/{id}/observation/niveau" => evaluation::put_contact_level,
 }
 
 /// The public route of the document.

@@ -118,6 +118,7 @@ impl From<AppError> for Problem {
             ),
             AppError::NotFound => Problem::not_found(),
             AppError::BadRequest(why) => Problem::new(StatusCode::BAD_REQUEST, "Requête refusée", why),
+            AppError::Conflict(why) => Problem::new(StatusCode::CONFLICT, "Modification impossible", why),
             AppError::TooLarge(why) => {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Corps trop volumineux", why)
             }
