@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 examples="${API_FUZZ_EXAMPLES:-40}"
-venv="target/api-fuzz/venv"
-work="target/api-fuzz"
+work="$PWD/target/api-fuzz"
+venv="$work/venv"
 mkdir -p "$work"
 
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
@@ -48,7 +48,8 @@ for login in admin auvicom evaluateur commission candidat; do
   token=$(sed -n "s|^  jeton d'API de $login : \(cqpt_[0-9a-f]*\)$|\1|p" "$log")
   [ -n "$token" ] || { echo "api-fuzz: no token for $login" >&2; exit 1; }
   echo "api-fuzz: as $login"
-  "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+  # Run from target/api-fuzz: schemathesis and Hypothesis keep their caches in the working folder.
+  (cd "$work" && "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,unsupported_method \
     --max-examples "$examples" \
@@ -57,7 +58,7 @@ for login in admin auvicom evaluateur commission candidat; do
     --phases examples,coverage,fuzzing \
     --suppress-health-check too_slow \
     --warnings off \
-    --report junit --report-junit-path "$work/junit-$login.xml" \
+    --report junit --report-junit-path "$work/junit-$login.xml") \
     || status=1
 done
 echo "api-fuzz: schemathesis $SCHEMATHESIS_VERSION, $examples examples per operation, $((SECONDS - start)) s"
