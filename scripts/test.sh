@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 cargo test --locked "$@"
+# Property-based tests of the JSON API against its served OpenAPI document (schemathesis).
+bash scripts/api-fuzz.sh

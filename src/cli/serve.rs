@@ -77,6 +77,14 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
             for a in &accounts {
                 println!("  {:<12} {:<28} mot de passe : {}", a.login, a.role.label(), a.password.expose());
             }
+            // One API token per account (a day), for scripts that try the API on the demo.
+            let now = clock.now_ms();
+            for a in &accounts {
+                let (_, token) =
+                    cqpt::server::api::tokens_page::issue(&mut s, "demo", &a.login, "démonstration", 1, now)
+                        .map_err(|e| cqpt::Error::Data(e.to_string()))?;
+                println!("  jeton d'API de {} : {}", a.login, token.expose());
+            }
         } else if let Some(password) =
             store::first_administrator(&mut s, "serve").map_err(|e| cqpt::Error::Data(e.to_string()))?
         {
@@ -108,11 +116,9 @@ pub fn run(source: &DataSource, cmd: &ServeCommand) -> Outcome {
         let listener = tokio::net::TcpListener::bind(cmd.addr)
             .await
             .map_err(|e| cqpt::Error::Data(format!("cannot listen on {}: {e}", cmd.addr)))?;
-        println!(
-            "cqpt serve : http://{} (magasin : {}) — Ctrl-C pour arrêter",
-            cmd.addr,
-            store_path.display()
-        );
+        // The address bound (port 0 asks the system for a free one).
+        let bound = listener.local_addr().unwrap_or(cmd.addr);
+        println!("cqpt serve : http://{bound} (magasin : {}) — Ctrl-C pour arrêter", store_path.display());
         serve(listener, state).await.map_err(|e| cqpt::Error::Data(format!("server: {e}")))
     })?;
     drop(scratch);

@@ -12,6 +12,7 @@
 //! ([`crate::store`]) keeps, the handler reads a form and renders a page.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod auvicom;
 pub mod bodies;
@@ -148,6 +149,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/comptes/{login}/{action}", post(admin::set_disabled))
         .route("/admin/organismes", get(bodies::list).post(bodies::create))
         .route("/admin/organismes/{id}/habilitation", post(bodies::record))
+        .route("/admin/jetons", get(api::tokens_page::list).post(api::tokens_page::create))
+        .route("/admin/jetons/{id}/revoquer", post(api::tokens_page::revoke))
         .route_layer(middleware::from_fn(|req, next| auth::require(ADMIN, req, next)));
     let sittings = Router::new()
         .route("/seances", get(quiz::board::list).post(quiz::board::create))
@@ -228,6 +231,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/quiz/epreuve/reponse", post(quiz::candidate::answer))
         .route("/quiz/epreuve/terminer", post(quiz::candidate::finish))
         .merge(private)
+        // The JSON API: bearer tokens, no cookie, no CSRF; problems as JSON.
+        .merge(api::router(state.clone()))
         .fallback(|| async { AppError::NotFound })
         // No framing, no sniffing, no referrer, scripts and styles from the server only,
         // nothing cached (pages hold personal data).

@@ -12,6 +12,7 @@ pub mod query;
 pub mod quiz;
 pub mod sqlite;
 pub mod subject;
+pub mod tokens;
 
 use crate::accounts::Role;
 use crate::date::Date;

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "quiz", include_str!("../../migrations/0006_quiz.sql")),
     (7, "candidate_accounts", include_str!("../../migrations/0007_candidate_accounts.sql")),
     (8, "evaluation", include_str!("../../migrations/0008_evaluation.sql")),
+    (9, "api_tokens", include_str!("../../migrations/0009_api_tokens.sql")),
     (10, "commission", include_str!("../../migrations/0010_commission.sql")),
 ];
 
@@ -388,7 +389,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
     let role = role.parse::<Role>().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
@@ -405,7 +406,8 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-const USER_COLUMNS: &str = "id, login, display_name, role, body_id, password_hash, disabled, candidate_id";
+pub(super) const USER_COLUMNS: &str =
+    "id, login, display_name, role, body_id, password_hash, disabled, candidate_id";
 
 fn file_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFile> {
     Ok(StoredFile {

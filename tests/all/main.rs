@@ -17,6 +17,7 @@
     clippy::default_trait_access
 )]
 
+mod api;
 mod application_form;
 mod bodies_admin;
 mod builder;
