@@ -10,6 +10,7 @@ use cqpt::dossier::{self, Dossier};
 use cqpt::exchange::sheet::{self, GridImport, SheetContext, layout};
 use cqpt::render::french;
 use cqpt::source::{DataSource, SourceFile};
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -141,23 +142,25 @@ fn summary(import: &GridImport, dossier: &Dossier) -> String {
     let mut out = format!("Dossier {} — {}\n", sheet::dossier_id(dossier), dossier.candidate_name());
     if let Some(o) = &import.observation {
         let levels: usize = o.contacts.iter().map(|c| c.assessments.len()).sum();
-        out.push_str(&format!(
-            "Observation du {}, {}–{}, par {} : {} contact(s) ({}), {levels} niveau(x)\n",
+        let _ = writeln!(
+            out,
+            "Observation du {}, {}–{}, par {} : {} contact(s) ({}), {levels} niveau(x)",
             french::date(o.date),
             o.start,
             o.end,
             o.by,
             o.contacts.len(),
             o.contacts.iter().map(|c| c.number.to_string()).collect::<Vec<_>>().join(", "),
-        ));
+        );
     }
     if let Some(p) = &import.preuves {
         let levels: usize = p.iter().map(|p| p.assessments.len()).sum();
-        out.push_str(&format!(
-            "Dossier de preuves : {} pièce(s) ({}), {levels} niveau(x)\n",
+        let _ = writeln!(
+            out,
+            "Dossier de preuves : {} pièce(s) ({}), {levels} niveau(x)",
             p.len(),
             p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+        );
     }
     if import.observation.is_none() && import.preuves.is_none() {
         out.push_str("Aucune grille remplie : rien à importer\n");

@@ -76,7 +76,10 @@ pub fn column_letters(col: u32) -> String {
 
 /// The 0-based column of letters (`A` → 0), for sorting.
 fn column_index(letters: &str) -> u32 {
-    letters.bytes().fold(0u32, |n, b| n.saturating_mul(26).saturating_add(u32::from(b - b'A') + 1)).saturating_sub(1)
+    letters
+        .bytes()
+        .fold(0u32, |n, b| n.saturating_mul(26).saturating_add(u32::from(b - b'A') + 1))
+        .saturating_sub(1)
 }
 
 /// A cell's value as read.
@@ -132,7 +135,7 @@ pub struct Table {
     /// The cells that hold something.
     pub cells: BTreeMap<(u32, u32), Value>,
     /// Why the reading stopped early (a value past the bounds, too many cells).
-    pub overflow: Option<String>,
+    pub overflow: Option<CellError>,
 }
 
 static EMPTY: Value = Value::Empty;
@@ -240,7 +243,10 @@ impl Errors {
             self.list.push(CellError::whole(
                 "",
                 "",
-                format!("… and {} more refused cell(s), left out (at most {MAX_ERRORS} are listed)", self.dropped),
+                format!(
+                    "… and {} more refused cell(s), left out (at most {MAX_ERRORS} are listed)",
+                    self.dropped
+                ),
             ));
         }
         Refused(self.list)
@@ -304,7 +310,10 @@ pub fn level(value: &Value) -> Result<Level, Bad> {
 pub fn contact_number(value: &Value) -> Result<u32, Bad> {
     let expected = || "a whole number from 1 to 999".to_string();
     let n = whole(value).ok_or_else(|| ("not a contact number".to_string(), expected()))?;
-    u32::try_from(n).ok().filter(|n| (1..=999).contains(n)).ok_or_else(|| ("a contact number out of range".into(), expected()))
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (1..=999).contains(n))
+        .ok_or_else(|| ("a contact number out of range".into(), expected()))
 }
 
 /// A time of day: a spreadsheet time (the fraction of a day) or text `HH:MM` (`9h30` too).

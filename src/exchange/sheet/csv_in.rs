@@ -37,8 +37,10 @@ pub fn import_csv(
 ) -> Result<GridImport, Refused> {
     let whole = |message: String| CellError::whole(name, "", message);
     if bytes.len() > l::MAX_CSV_BYTES {
-        return Err(Refused(vec![whole(format!("the file is too large for a grid ({} bytes)", bytes.len()))
-            .expected(format!("at most {} bytes", l::MAX_CSV_BYTES), format!("{} bytes", bytes.len()))]));
+        return Err(Refused(vec![
+            whole(format!("the file is too large for a grid ({} bytes)", bytes.len()))
+                .expected(format!("at most {} bytes", l::MAX_CSV_BYTES), format!("{} bytes", bytes.len())),
+        ]));
     }
     if dossier.certificate != ctx.grids.certificate {
         return Err(Refused(vec![whole(format!(
@@ -49,11 +51,14 @@ pub fn import_csv(
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        Refused(vec![whole(format!("the file is not UTF-8 at byte {at} (save it as UTF-8 CSV)"))
-            .expected("UTF-8 text", format!("byte 0x{:02X}", bytes.get(at).copied().unwrap_or(0)))])
+        Refused(vec![
+            whole(format!("the file is not UTF-8 at byte {at} (save it as UTF-8 CSV)"))
+                .expected("UTF-8 text", format!("byte 0x{:02X}", bytes.get(at).copied().unwrap_or(0))),
+        ])
     })?;
-    let table = parse(name, text).map_err(|e| Refused(vec![e]))?;
-    let header: Vec<String> = (0..8).map(|c| cells::text(table.get(0, c)).unwrap_or_default().to_lowercase()).collect();
+    let table = parse(name, text).map_err(|e| Refused(vec![*e]))?;
+    let header: Vec<String> =
+        (0..8).map(|c| cells::text(table.get(0, c)).unwrap_or_default().to_lowercase()).collect();
     let is = |columns: &[&str]| columns.iter().enumerate().all(|(i, c)| header[i] == *c);
     let mut errors = Errors::default();
     let mut import = GridImport::default();
@@ -63,19 +68,21 @@ pub fn import_csv(
     } else if is(&l::PRE_COLUMNS) {
         import.preuves = super::preuves::read(&table, 1, ctx, &mut errors, by, on);
     } else {
-        return Err(Refused(vec![table
-            .at(0, 0)
-            .error("", "the header row is neither the observation's nor the dossier de preuves'")
-            .expected(
-                format!("`{}` or `{}`", l::OBS_CSV_COLUMNS.join(";"), l::PRE_COLUMNS.join(";")),
-                crate::limits::quote(&header.join(";").trim_end_matches(';').to_string()),
-            )]));
+        return Err(Refused(vec![
+            table
+                .at(0, 0)
+                .error("", "the header row is neither the observation's nor the dossier de preuves'")
+                .expected(
+                    format!("`{}` or `{}`", l::OBS_CSV_COLUMNS.join(";"), l::PRE_COLUMNS.join(";")),
+                    crate::limits::quote(header.join(";").trim_end_matches(';')),
+                ),
+        ]));
     }
     if errors.is_empty() { Ok(import) } else { Err(errors.into_refused(&[name])) }
 }
 
 /// The CSV as a table of text cells (row 0 the header), `;` or `,` as the header row uses.
-fn parse(name: &str, text: &str) -> Result<Table, CellError> {
+fn parse(name: &str, text: &str) -> Result<Table, Box<CellError>> {
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()
@@ -88,19 +95,23 @@ fn parse(name: &str, text: &str) -> Result<Table, CellError> {
         let row = row as u32;
         let record = record.map_err(|e| {
             let line = e.position().map_or(row + 1, |p| p.line() as u32);
-            CellError::whole(name, "", format!("the CSV cannot be read at line {line} ({e})"))
+            Box::new(CellError::whole(name, "", format!("the CSV cannot be read at line {line} ({e})")))
         })?;
         if row >= MAX_ROWS {
-            return Err(CellError::whole(name, "", "the file has too many rows")
-                .expected(format!("at most {MAX_ROWS} rows"), format!("more than {MAX_ROWS}")));
+            return Err(Box::new(
+                CellError::whole(name, "", "the file has too many rows")
+                    .expected(format!("at most {MAX_ROWS} rows"), format!("more than {MAX_ROWS}")),
+            ));
         }
         if record.len() > 8 {
             let extra = record.iter().skip(8).any(|f| !f.trim().is_empty());
             if extra {
-                return Err(table
-                    .at(row, 8)
-                    .error("", "a value after the last column")
-                    .expected("at most 8 columns", format!("{} columns", record.len())));
+                return Err(Box::new(
+                    table
+                        .at(row, 8)
+                        .error("", "a value after the last column")
+                        .expected("at most 8 columns", format!("{} columns", record.len())),
+                ));
             }
         }
         for (col, field) in record.iter().take(8).enumerate() {
@@ -131,25 +142,41 @@ fn read_observation(table: &Table, errors: &mut Errors) -> Option<ObservationDra
         let get = |c: u32| table.get(row, c);
         let number = cells::read(errors, &at(CONTACT), "contact", get(CONTACT), cells::contact_number);
         if get(CONTACT).is_empty() {
-            errors.push(at(CONTACT).error("contact", "a row without a contact number").expected("a whole number from 1 to 999", "an empty cell"));
+            errors.push(
+                at(CONTACT)
+                    .error("contact", "a row without a contact number")
+                    .expected("a whole number from 1 to 999", "an empty cell"),
+            );
         }
         let start = cells::read(errors, &at(START), "debut", get(START), cells::time);
         let end = cells::read(errors, &at(END), "fin", get(END), cells::time);
         let item = cells::read(errors, &at(ITEM), "item", get(ITEM), cells::text);
         let level = cells::read(errors, &at(LEVEL), "niveau", get(LEVEL), cells::level);
-        let justification = cells::read(errors, &at(JUSTIFICATION), "justification", get(JUSTIFICATION), cells::text);
+        let justification =
+            cells::read(errors, &at(JUSTIFICATION), "justification", get(JUSTIFICATION), cells::text);
         let Some(number) = number else { continue };
         let index = contacts.iter().position(|c| c.number == number).unwrap_or_else(|| {
-            contacts.push(ContactDraft { number, number_at: at(CONTACT), start: None, end: None, levels: Vec::new() });
+            contacts.push(ContactDraft {
+                number,
+                number_at: at(CONTACT),
+                start: None,
+                end: None,
+                levels: Vec::new(),
+            });
             contacts.len() - 1
         });
         let contact = &mut contacts[index];
-        for (time, col, field, slot) in [(start, START, "debut", &mut contact.start), (end, END, "fin", &mut contact.end)] {
+        for (time, col, field, slot) in
+            [(start, START, "debut", &mut contact.start), (end, END, "fin", &mut contact.end)]
+        {
             let Some(time) = time else { continue };
             match slot {
                 Some((first, t)) if *t != time => errors.push(
                     at(col)
-                        .error(field, format!("contact {number} has another {field} at row {}", first.row + 1))
+                        .error(
+                            field,
+                            format!("contact {number} has another {field} at row {}", first.row + 1),
+                        )
                         .expected(t.to_string(), time.to_string()),
                 ),
                 Some(_) => {}
@@ -166,10 +193,14 @@ fn read_observation(table: &Table, errors: &mut Errors) -> Option<ObservationDra
                 justification_at: at(JUSTIFICATION),
             }),
             (Some(item), None) if get(LEVEL).is_empty() => errors.push(
-                at(LEVEL).error("niveau", format!("item `{item}` has no level")).expected("a whole number from 0 to 5", "an empty cell"),
+                at(LEVEL)
+                    .error("niveau", format!("item `{item}` has no level"))
+                    .expected("a whole number from 0 to 5", "an empty cell"),
             ),
             (None, Some(_)) if get(ITEM).is_empty() => errors.push(
-                at(ITEM).error("item", "a level without an item").expected("the id of an item of the observation grid", "an empty cell"),
+                at(ITEM)
+                    .error("item", "a level without an item")
+                    .expected("the id of an item of the observation grid", "an empty cell"),
             ),
             _ => {}
         }

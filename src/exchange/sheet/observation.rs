@@ -110,9 +110,16 @@ pub fn assemble(
             if let Some(first) = items.insert(l.item.as_str(), &l.item_at) {
                 errors.push(
                     l.item_at
-                        .error("item", format!("item `{}` is given twice for contact {}", l.item, contact.number))
+                        .error(
+                            "item",
+                            format!("item `{}` is given twice for contact {}", l.item, contact.number),
+                        )
                         .expected(
-                            format!("one level per item and contact (first at {}{})", col(first), first.row + 1),
+                            format!(
+                                "one level per item and contact (first at {}{})",
+                                col(first),
+                                first.row + 1
+                            ),
                             crate::limits::quote(&l.item),
                         ),
                 );
@@ -132,22 +139,28 @@ pub fn assemble(
             }
         }
     }
-    let start = draft.start.or_else(|| draft.contacts.iter().filter_map(|c| c.start.as_ref().map(|s| s.1)).min());
-    let end = draft.end.as_ref().map(|e| e.1).or_else(|| draft.contacts.iter().filter_map(|c| c.end.as_ref().map(|s| s.1)).max());
+    let start =
+        draft.start.or_else(|| draft.contacts.iter().filter_map(|c| c.start.as_ref().map(|s| s.1)).min());
+    let end = draft
+        .end
+        .as_ref()
+        .map(|e| e.1)
+        .or_else(|| draft.contacts.iter().filter_map(|c| c.end.as_ref().map(|s| s.1)).max());
     let missing = |at: &Option<At>, field: &str, what: &str| match at {
         Some(at) => at.error(field, format!("the observation's {what} is missing")),
         None => super::cells::CellError::whole("", field, format!("the observation's {what} is missing")),
     };
     if start.is_none() {
-        errors.push(missing(&draft.start_at, "debut", "start time").expected(
-            "a time HH:MM (or the contacts' start times)",
-            "an empty cell",
-        ));
+        errors.push(
+            missing(&draft.start_at, "debut", "start time")
+                .expected("a time HH:MM (or the contacts' start times)", "an empty cell"),
+        );
     }
     if end.is_none() {
         let at = draft.end.as_ref().map(|e| e.0.clone()).or(draft.start_at.clone());
         errors.push(
-            missing(&at, "fin", "end time").expected("a time HH:MM (or the contacts' end times)", "an empty cell"),
+            missing(&at, "fin", "end time")
+                .expected("a time HH:MM (or the contacts' end times)", "an empty cell"),
         );
     }
     if let (Some(start), Some((end_at, end))) = (start, &draft.end)

@@ -176,7 +176,9 @@ pub fn read(
                         at(JUSTIFICATION)
                             .error(
                                 "justification",
-                                format!("level {level} of `{item}` needs a justification (from level {from})"),
+                                format!(
+                                    "level {level} of `{item}` needs a justification (from level {from})"
+                                ),
                             )
                             .expected("a justification", "an empty cell"),
                     );

@@ -244,7 +244,7 @@ impl SheetTexts {
                     Diagnostic::error(
                         Code::InvalidValue,
                         Location { file: file.name.clone(), line: line_of(&format!("{key} =")), column: 1 },
-                        &format!("feuilles.{key}"),
+                        format!("feuilles.{key}"),
                         "a sheet name a spreadsheet cannot hold",
                     )
                     .expected("a distinct name of 1 to 31 characters, none of [ ] : * ? / \\")

@@ -25,7 +25,7 @@ pub fn import_workbook(
     on: Date,
 ) -> Result<GridImport, Refused> {
     let order = ctx.sheet_order();
-    let (tables, epoch_1904) = open(bytes, ctx).map_err(|e| Refused(vec![e]))?;
+    let (tables, epoch_1904) = open(bytes, ctx).map_err(|e| Refused(vec![*e]))?;
     let mut errors = Errors::default();
     let mut tables = tables.into_iter();
     let (identity, observation, preuves) = (
@@ -51,25 +51,29 @@ pub fn import_workbook(
 
 /// The error a table recorded when it went past its bounds.
 fn overflow(table: &Table) -> Option<CellError> {
-    table.overflow.as_ref().map(|message| CellError::whole(&table.name, "", message.clone()))
+    table.overflow.clone()
 }
 
 /// Opens the workbook and reads its identity, observation and preuves sheets.
-fn open(bytes: &[u8], ctx: &SheetContext) -> Result<(Vec<Table>, bool), CellError> {
+fn open(bytes: &[u8], ctx: &SheetContext) -> Result<(Vec<Table>, bool), Box<CellError>> {
     let file = |message: String| CellError::whole("", "", message);
     if bytes.len() > l::MAX_XLSX_BYTES {
-        return Err(file(format!("the file is too large for a filled grid ({} bytes)", bytes.len()))
-            .expected(format!("at most {} bytes", l::MAX_XLSX_BYTES), format!("{} bytes", bytes.len())));
-    }
-    if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(file("the file is not an .xlsx workbook".into()).expected(
-            "an Excel workbook (.xlsx, a ZIP archive), or a CSV file named .csv",
-            describe(bytes),
+        return Err(Box::new(
+            file(format!("the file is too large for a filled grid ({} bytes)", bytes.len()))
+                .expected(format!("at most {} bytes", l::MAX_XLSX_BYTES), format!("{} bytes", bytes.len())),
         ));
     }
-    check_archive(bytes).map_err(|(message, expected, found)| file(message).expected(expected, found))?;
-    let mut workbook: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| file(format!("the workbook cannot be read ({e})")).expected("an .xlsx workbook", "a damaged file"))?;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(Box::new(file("the file is not an .xlsx workbook".into()).expected(
+            "an Excel workbook (.xlsx, a ZIP archive), or a CSV file named .csv",
+            describe(bytes),
+        )));
+    }
+    check_archive(bytes)
+        .map_err(|(message, expected, found)| Box::new(file(message).expected(expected, found)))?;
+    let mut workbook: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        file(format!("the workbook cannot be read ({e})")).expected("an .xlsx workbook", "a damaged file")
+    })?;
     let epoch_1904 = workbook.has_1904_epoch();
     let names = workbook.sheet_names();
     let f = &ctx.texts.feuilles;
@@ -77,8 +81,12 @@ fn open(bytes: &[u8], ctx: &SheetContext) -> Result<(Vec<Table>, bool), CellErro
     let mut budget = MAX_CELLS;
     for name in [&f.identite, &f.observation, &f.preuves] {
         if !names.iter().any(|n| n == name) {
-            return Err(CellError::whole(name, "", format!("the workbook has no sheet `{name}`"))
-                .expected(format!("the sheets of `cqpt grille tableur` ({})", ctx.sheet_order().join(", ")), names.join(", ")));
+            return Err(Box::new(
+                CellError::whole(name, "", format!("the workbook has no sheet `{name}`")).expected(
+                    format!("the sheets of `cqpt grille tableur` ({})", ctx.sheet_order().join(", ")),
+                    names.join(", "),
+                ),
+            ));
         }
         tables.push(read_sheet(&mut workbook, name, &mut budget)?);
     }
@@ -102,8 +110,13 @@ fn describe(bytes: &[u8]) -> String {
 
 /// Checks the archive's declared sizes and number of parts before anything is inflated.
 fn check_archive(bytes: &[u8]) -> Result<(), (String, String, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| (format!("the workbook is not a valid archive ({e})"), "an .xlsx workbook".into(), "a damaged ZIP archive".into()))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        (
+            format!("the workbook is not a valid archive ({e})"),
+            "an .xlsx workbook".into(),
+            "a damaged ZIP archive".into(),
+        )
+    })?;
     if archive.len() > l::MAX_XLSX_PARTS {
         return Err((
             "the workbook has too many parts".into(),
@@ -113,9 +126,13 @@ fn check_archive(bytes: &[u8]) -> Result<(), (String, String, String)> {
     }
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let part = archive
-            .by_index_raw(i)
-            .map_err(|e| (format!("the workbook is not a valid archive ({e})"), "an .xlsx workbook".into(), "a damaged ZIP archive".into()))?;
+        let part = archive.by_index_raw(i).map_err(|e| {
+            (
+                format!("the workbook is not a valid archive ({e})"),
+                "an .xlsx workbook".into(),
+                "a damaged ZIP archive".into(),
+            )
+        })?;
         total = total.saturating_add(part.size());
     }
     if total > l::MAX_XLSX_UNCOMPRESSED {
@@ -130,9 +147,15 @@ fn check_archive(bytes: &[u8]) -> Result<(), (String, String, String)> {
 
 /// Streams the cells of one sheet within [`MAX_ROWS`] × [`MAX_COLS`] and the shared cell
 /// budget; a value beyond is recorded as the table's overflow error and ends the reading.
-fn read_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut usize) -> Result<Table, CellError> {
-    let damaged =
-        |e: calamine::XlsxError| CellError::whole(name, "", format!("the sheet cannot be read ({e})")).expected("a sheet written by a spreadsheet", "a damaged sheet");
+fn read_sheet(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut usize,
+) -> Result<Table, Box<CellError>> {
+    let damaged = |e: calamine::XlsxError| {
+        CellError::whole(name, "", format!("the sheet cannot be read ({e})"))
+            .expected("a sheet written by a spreadsheet", "a damaged sheet")
+    };
     let mut table = Table { name: name.to_string(), cells: BTreeMap::new(), overflow: None };
     let mut reader = workbook.worksheet_cells_reader(name).map_err(damaged)?;
     while let Some(cell) = reader.next_cell().map_err(damaged)? {
@@ -142,17 +165,18 @@ fn read_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut usize
             continue;
         }
         if row >= MAX_ROWS || col >= MAX_COLS {
-            let message = format!(
-                "a value outside the grid at {}{} (a sheet is read up to row {MAX_ROWS}, column {})",
-                cells::column_letters(col),
-                row.saturating_add(1),
-                cells::column_letters(MAX_COLS - 1)
+            let error = table.at(row, col).error("", "a value outside the grid").expected(
+                format!("values up to row {MAX_ROWS}, column {}", cells::column_letters(MAX_COLS - 1)),
+                format!("a value at {}{}", cells::column_letters(col), row.saturating_add(1)),
             );
-            table.overflow = Some(message);
+            table.overflow = Some(error);
             break;
         }
         if *budget == 0 {
-            table.overflow = Some(format!("the workbook holds more than {MAX_CELLS} filled cells"));
+            table.overflow = Some(
+                CellError::whole(name, "", "the workbook holds too many filled cells")
+                    .expected(format!("at most {MAX_CELLS} filled cells"), format!("more than {MAX_CELLS}")),
+            );
             break;
         }
         *budget -= 1;
@@ -192,8 +216,17 @@ fn check_identity(table: &Table, dossier: &Dossier, errors: &mut Errors) {
             errors.push(
                 table
                     .at(row, col)
-                    .error(field, format!("this workbook is for {what}: it is not imported into dossier {}", super::dossier_id(dossier)))
-                    .expected(crate::limits::quote(&want), if v.is_empty() { "an empty cell".into() } else { crate::limits::quote(&found) }),
+                    .error(
+                        field,
+                        format!(
+                            "this workbook is for {what}: it is not imported into dossier {}",
+                            super::dossier_id(dossier)
+                        ),
+                    )
+                    .expected(
+                        crate::limits::quote(&want),
+                        if v.is_empty() { "an empty cell".into() } else { crate::limits::quote(&found) },
+                    ),
             );
         }
     }
@@ -201,13 +234,22 @@ fn check_identity(table: &Table, dossier: &Dossier, errors: &mut Errors) {
 
 /// Reads the observation sheet: the header cells, one column per contact, one row per item,
 /// then the justifications table. `None` when nothing is filled.
-fn read_observation(table: &Table, ctx: &SheetContext, epoch_1904: bool, errors: &mut Errors) -> Option<ObservationDraft> {
+fn read_observation(
+    table: &Table,
+    ctx: &SheetContext,
+    epoch_1904: bool,
+    errors: &mut Errors,
+) -> Option<ObservationDraft> {
     let vcol = u32::from(l::OBS_VALUE_COL);
     let at = |row: u32, col: u32| table.at(row, col);
-    let date = cells::read(errors, &at(l::OBS_DATE, vcol), "date", table.get(l::OBS_DATE, vcol), |v| cells::date(v, epoch_1904));
-    let start = cells::read(errors, &at(l::OBS_START, vcol), "debut", table.get(l::OBS_START, vcol), cells::time);
+    let date = cells::read(errors, &at(l::OBS_DATE, vcol), "date", table.get(l::OBS_DATE, vcol), |v| {
+        cells::date(v, epoch_1904)
+    });
+    let start =
+        cells::read(errors, &at(l::OBS_START, vcol), "debut", table.get(l::OBS_START, vcol), cells::time);
     let end = cells::read(errors, &at(l::OBS_END, vcol), "fin", table.get(l::OBS_END, vcol), cells::time);
-    let observer = cells::read(errors, &at(l::OBS_BY, vcol), "observateur", table.get(l::OBS_BY, vcol), cells::text);
+    let observer =
+        cells::read(errors, &at(l::OBS_BY, vcol), "observateur", table.get(l::OBS_BY, vcol), cells::text);
     let first = u32::from(l::OBS_FIRST_CONTACT);
     let last = first + ctx.contact_columns();
     // The item rows: from the first one down to the first row without an id.
@@ -225,37 +267,60 @@ fn read_observation(table: &Table, ctx: &SheetContext, epoch_1904: bool, errors:
         }
         any = true;
         let number_at = at(l::OBS_NUMBERS, col);
-        let number = cells::read(errors, &number_at, "contact", table.get(l::OBS_NUMBERS, col), cells::contact_number);
+        let number =
+            cells::read(errors, &number_at, "contact", table.get(l::OBS_NUMBERS, col), cells::contact_number);
         if number.is_none() && table.get(l::OBS_NUMBERS, col).is_empty() {
-            errors.push(number_at.error("contact", "a filled contact has no number").expected("a whole number from 1 to 999", "an empty cell"));
+            errors.push(
+                number_at
+                    .error("contact", "a filled contact has no number")
+                    .expected("a whole number from 1 to 999", "an empty cell"),
+            );
         }
-        let start = cells::read(errors, &at(l::OBS_STARTS, col), "debut", table.get(l::OBS_STARTS, col), cells::time)
-            .map(|t| (at(l::OBS_STARTS, col), t));
+        let start =
+            cells::read(errors, &at(l::OBS_STARTS, col), "debut", table.get(l::OBS_STARTS, col), cells::time)
+                .map(|t| (at(l::OBS_STARTS, col), t));
         let end = cells::read(errors, &at(l::OBS_ENDS, col), "fin", table.get(l::OBS_ENDS, col), cells::time)
             .map(|t| (at(l::OBS_ENDS, col), t));
         let mut levels = Vec::new();
         for row in l::OBS_ITEMS..items_end {
             let level_at = at(row, col);
-            let Some(level) = cells::read(errors, &level_at, "niveau", table.get(row, col), cells::level) else { continue };
+            let Some(level) = cells::read(errors, &level_at, "niveau", table.get(row, col), cells::level)
+            else {
+                continue;
+            };
             let item_at = at(row, item_col);
             let item = cells::text(table.get(row, item_col)).unwrap_or_default();
-            levels.push(LevelDraft { item, item_at, level, justification_at: level_at.clone(), level_at, justification: None });
+            levels.push(LevelDraft {
+                item,
+                item_at,
+                level,
+                justification_at: level_at.clone(),
+                level_at,
+                justification: None,
+            });
         }
         contacts.push(ContactDraft { number: number.unwrap_or(0), number_at, start, end, levels });
     }
     // The justifications: (contact number, item, text) rows under the grid.
     let just_first = items_end + l::OBS_JUSTIFICATIONS_AFTER;
     for row in just_first..table.height().min(MAX_ROWS) {
-        let text = cells::read(errors, &at(row, u32::from(l::JUST_TEXT_COL)), "justification", table.get(row, u32::from(l::JUST_TEXT_COL)), cells::text);
+        let text = cells::read(
+            errors,
+            &at(row, u32::from(l::JUST_TEXT_COL)),
+            "justification",
+            table.get(row, u32::from(l::JUST_TEXT_COL)),
+            cells::text,
+        );
         let number_at = at(row, u32::from(l::JUST_CONTACT_COL));
-        let number = cells::read(errors, &number_at, "contact", table.get(row, number_at.col), cells::contact_number);
+        let number =
+            cells::read(errors, &number_at, "contact", table.get(row, number_at.col), cells::contact_number);
         let item_at = at(row, u32::from(l::JUST_ITEM_COL));
         let item = cells::read(errors, &item_at, "item", table.get(row, item_at.col), cells::text);
         if table.row_is_empty(row, 0..u32::from(l::JUST_TEXT_COL) + 1) {
             continue;
         }
         any = true;
-        attach(&mut contacts, row, number, number_at, item, item_at, text, errors, table);
+        attach(&mut contacts, row, number, &number_at, item, &item_at, text, errors, table);
     }
     any.then(|| ObservationDraft {
         date,
@@ -274,9 +339,9 @@ fn attach(
     contacts: &mut [ContactDraft],
     row: u32,
     number: Option<u32>,
-    number_at: At,
+    number_at: &At,
     item: Option<String>,
-    item_at: At,
+    item_at: &At,
     text: Option<String>,
     errors: &mut Errors,
     table: &Table,
@@ -284,15 +349,27 @@ fn attach(
     let text_at = table.at(row, u32::from(l::JUST_TEXT_COL));
     let (Some(number), Some(item)) = (number, item) else {
         if table.get(row, number_at.col).is_empty() {
-            errors.push(number_at.error("contact", "a justification names no contact").expected("the contact's number", "an empty cell"));
+            errors.push(
+                number_at
+                    .error("contact", "a justification names no contact")
+                    .expected("the contact's number", "an empty cell"),
+            );
         }
         if table.get(row, item_at.col).is_empty() {
-            errors.push(item_at.error("item", "a justification names no item").expected("the id of the item justified", "an empty cell"));
+            errors.push(
+                item_at
+                    .error("item", "a justification names no item")
+                    .expected("the id of the item justified", "an empty cell"),
+            );
         }
         return;
     };
     let Some(text) = text else {
-        errors.push(text_at.error("justification", "an empty justification").expected("the justification", "an empty cell"));
+        errors.push(
+            text_at
+                .error("justification", "an empty justification")
+                .expected("the justification", "an empty cell"),
+        );
         return;
     };
     let level = contacts

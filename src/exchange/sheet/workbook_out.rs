@@ -7,8 +7,8 @@ use super::layout as l;
 use super::texts::fill;
 use super::{SheetContext, dossier_id};
 use crate::dossier::Dossier;
-use crate::error::{Error, Result};
 use crate::dossier::PreuveKind;
+use crate::error::{Error, Result};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Workbook, Worksheet, XlsxError,
@@ -36,7 +36,11 @@ impl Formats {
             title: Format::new().set_bold().set_font_size(14),
             note: Format::new().set_text_wrap(),
             label: cell.clone().set_bold().set_background_color(grey),
-            heading: cell.clone().set_bold().set_background_color(Color::RGB(0x00D9_D9D9)).set_align(FormatAlign::Center),
+            heading: cell
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0x00D9_D9D9))
+                .set_align(FormatAlign::Center),
             locked: cell.clone().set_background_color(grey),
             level: input.clone().set_align(FormatAlign::Center),
             time: input.clone().set_num_format("hh:mm").set_align(FormatAlign::Center),
@@ -67,8 +71,8 @@ fn build(dossier: &Dossier, ctx: &SheetContext) -> std::result::Result<Vec<u8>, 
     let f = Formats::new();
     let mut workbook = Workbook::new();
     let date = dossier.latest_date();
-    let created = ExcelDateTime::parse_from_str(&date.to_string())
-        .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+    let created =
+        ExcelDateTime::parse_from_str(&date.to_string()).or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
     workbook.set_properties(
         &DocProperties::new()
             .set_title(fill(&ctx.texts.identite.titre, &[("certificat", title)]))
@@ -173,7 +177,9 @@ fn observation(
     // Headings, then one column per contact: number, start, end, a level per item.
     ws.write_string_with_format(l::OBS_HEADINGS, l::OBS_ITEM_COL, &t.savoir, &f.heading)?;
     ws.write_string_with_format(l::OBS_HEADINGS, l::OBS_LABEL_COL, &t.libelle, &f.heading)?;
-    for (row, label) in [(l::OBS_NUMBERS, &t.numero), (l::OBS_STARTS, &t.debut_contact), (l::OBS_ENDS, &t.fin_contact)] {
+    for (row, label) in
+        [(l::OBS_NUMBERS, &t.numero), (l::OBS_STARTS, &t.debut_contact), (l::OBS_ENDS, &t.fin_contact)]
+    {
         ws.write_blank(row, l::OBS_ITEM_COL, &f.locked)?;
         ws.write_string_with_format(row, l::OBS_LABEL_COL, label, &f.label)?;
     }
@@ -237,7 +243,8 @@ fn observation(
     ws.add_data_validation(just_first, l::JUST_CONTACT_COL, just_last, l::JUST_CONTACT_COL, &number)?;
     if !items.is_empty() {
         let level = help(
-            DataValidation::new().allow_whole_number(DataValidationRule::Between(0, i32::from(crate::scale::Level::MAX))),
+            DataValidation::new()
+                .allow_whole_number(DataValidationRule::Between(0, i32::from(crate::scale::Level::MAX))),
             &a.niveau_titre,
             &a.niveau,
         )?;
@@ -283,7 +290,11 @@ fn preuves_sheet(
     let last = headings.len() as u16 - 1;
     let heading = fill(
         &t.titre,
-        &[("titre", &ctx.grids.preuves.title), ("candidat", &dossier.candidate_name()), ("dossier", &dossier_id(dossier))],
+        &[
+            ("titre", &ctx.grids.preuves.title),
+            ("candidat", &dossier.candidate_name()),
+            ("dossier", &dossier_id(dossier)),
+        ],
     );
     ws.write_string_with_format(l::PRE_TITLE, 0, heading, &f.title)?;
     ws.merge_range(l::PRE_INSTRUCTION, 0, l::PRE_INSTRUCTION, last, &t.consigne, &f.note)?;
@@ -305,7 +316,8 @@ fn preuves_sheet(
     let kind = help(DataValidation::new().allow_list_strings(&kinds)?, &a.nature_titre, &a.nature)?;
     ws.add_data_validation(first, 2, end, 2, &kind)?;
     let level = help(
-        DataValidation::new().allow_whole_number(DataValidationRule::Between(0, i32::from(crate::scale::Level::MAX))),
+        DataValidation::new()
+            .allow_whole_number(DataValidationRule::Between(0, i32::from(crate::scale::Level::MAX))),
         &a.niveau_titre,
         &a.niveau,
     )?;
