@@ -509,3 +509,45 @@ fn the_cli_writes_the_blank_workbook_and_checks_a_filled_one() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 contact(s) (1), 1 niveau(x)"), "{}", r.stdout);
 }
+
+/// The workbook with the cached value of the cell `cell` of the observation sheet turned into a
+/// spreadsheet error (`#DIV/0!`), as a formula dividing by zero leaves it.
+fn with_error_value(bytes: &[u8], cell: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = Vec::new();
+        part.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet2.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            let start = xml.find(&format!("<c r=\"{cell}\"")).expect("the cell is written");
+            let end = start + xml[start..].find("</c>").unwrap() + "</c>".len();
+            text = format!(
+                "{}<c r=\"{cell}\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>{}",
+                &xml[..start],
+                &xml[end..]
+            )
+            .into_bytes();
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_formula_error_is_refused_at_its_cell_and_never_evaluated() {
+    let (library, policy) = data();
+    let d = dossier(&library);
+    let ctx = SheetContext::load(&DataSource::Embedded, &library, &policy, &d.certificate).unwrap();
+    let (edits, ..) = good();
+    let bytes = filled(&blank_workbook(&d, &ctx).unwrap(), &edits);
+    let r = import_workbook(&with_error_value(&bytes, "C13"), &d, &ctx, BY, on()).unwrap_err();
+    assert_eq!(places(&r), ["Observation!C13"]);
+    assert_eq!(r.0[0].found, "#DIV/0!");
+    assert!(r.0[0].message.contains("error value"), "{r}");
+}
