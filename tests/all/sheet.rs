@@ -551,3 +551,34 @@ fn a_formula_error_is_refused_at_its_cell_and_never_evaluated() {
     assert_eq!(r.0[0].found, "#DIV/0!");
     assert!(r.0[0].message.contains("error value"), "{r}");
 }
+
+#[test]
+fn a_workbook_whose_parts_inflate_past_the_budget_is_refused_before_reading() {
+    use std::io::{Read, Write};
+    let (library, policy) = data();
+    let d = dossier(&library);
+    let ctx = SheetContext::load(&DataSource::Embedded, &library, &policy, &d.certificate).unwrap();
+    let bytes = blank_workbook(&d, &ctx).unwrap();
+    // The blank workbook with one more part: zeros that deflate to a few kilobytes.
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.start_file("xl/media/zeros.bin", options).unwrap();
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..=(l::MAX_XLSX_UNCOMPRESSED / (1024 * 1024)) {
+        out.write_all(&zeros).unwrap();
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < l::MAX_XLSX_BYTES, "the file itself is small: {} bytes", bomb.len());
+    let r = import_workbook(&bomb, &d, &ctx, BY, on()).unwrap_err();
+    assert!(r.0[0].message.contains("too large once uncompressed"), "{r}");
+}

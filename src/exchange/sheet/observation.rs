@@ -247,7 +247,7 @@ pub fn check_item(
             at.error(
                 "item",
                 format!(
-                    "item `{item}` is not in the {grid} grid of {} ({} items are not evaluated so)",
+                    "item `{item}` is not in the {grid} grid of {}: its category ({}) is evaluated by another modality",
                     ctx.grids.certificate,
                     ctx.labels.category(found.category)
                 ),
