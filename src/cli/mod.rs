@@ -7,6 +7,7 @@ mod data;
 mod documents;
 mod dossier;
 mod exchange;
+mod grille;
 mod man;
 mod quiz;
 mod referentiel;
@@ -72,6 +73,10 @@ enum Command {
     Synthese(dossier::DossierArgs),
     /// Print a blank grid (observation, dossier de preuves, global) as PDF.
     Grid(documents::GridCommand),
+    /// A dossier's grids as a spreadsheet: the blank workbook to fill offline (`tableur`), and
+    /// the check of a filled workbook or CSV file (`verifier`).
+    #[command(subcommand)]
+    Grille(grille::GrilleCommand),
     /// Print a report of a dossier as PDF: recevabilité letter, prédiagnostic feedback,
     /// synthesis for the CPNE, or the filled global grid.
     Report(documents::ReportCommand),
@@ -157,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Recevabilite(args) => dossier::recevabilite(&source, &args),
         Command::Synthese(args) => dossier::synthese(&source, &args),
         Command::Grid(cmd) => documents::grid(&source, &cmd),
+        Command::Grille(cmd) => grille::run(&source, &cmd),
         Command::Report(cmd) => documents::report(&source, &cmd),
         Command::Session(cmd) => session::session(&source, &cmd),
         Command::Bilan(cmd) => session::bilan(&source, &cmd),

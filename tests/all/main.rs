@@ -67,6 +67,7 @@ mod referentiel_wordings;
 mod registry;
 mod rgpd;
 mod session;
+mod sheet;
 mod slow_clients;
 mod store;
 mod units_decision;
