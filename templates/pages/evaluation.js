@@ -19,14 +19,26 @@
   function go(target) {
     if (target) { target.focus(); target.select(); }
   }
+  // Saves go one after the other, in the order typed: a level typed then cleared at once
+  // must reach the server in that order.
+  var queue = Promise.resolve();
+  var pending = 0;
   function save(input) {
+    pending += 1;
+    table.setAttribute('data-pending', String(pending));
+    queue = queue.then(function () { return send(input); }).then(function () {
+      pending -= 1;
+      table.setAttribute('data-pending', String(pending));
+    });
+  }
+  function send(input) {
     var value = input.value.trim();
     var contact = Number(input.getAttribute('data-c'));
     var item = input.getAttribute('data-item');
     var justification = document.getElementById('j-' + contact + '-' + item);
     status.textContent = 'Enregistrement…';
     status.classList.remove('ko');
-    fetch(url, {
+    return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },

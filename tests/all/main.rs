@@ -35,6 +35,7 @@ mod credential;
 mod credential_verification;
 mod documents;
 mod dossier_diagnostics;
+mod evaluation_browser;
 mod evaluation_edit;
 mod evaluator_desk;
 mod examples;

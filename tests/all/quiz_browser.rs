@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// `cqpt serve --store` as a child process, killed on drop.
-struct Server {
+pub struct Server {
     child: Child,
     url: String,
 }
@@ -31,7 +31,7 @@ impl Drop for Server {
 
 impl Server {
     /// Starts the server on `port` over `store`, and waits for its address line.
-    fn start(store: &Path, port: u16) -> Server {
+    pub fn start(store: &Path, port: u16) -> Server {
         let mut child = crate::common::cqpt()
             .current_dir(crate::common::root())
             .args(["serve", "--store", store.to_str().unwrap(), "--clock-start", "2026-11-30"])
@@ -64,13 +64,13 @@ impl Server {
         }
     }
 
-    fn at(&self, path: &str) -> String {
+    pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
 }
 
 /// A store with the demo's dossiers and accounts: its path and the passwords.
-fn demo_store(dir: &Path) -> (PathBuf, BTreeMap<String, String>) {
+pub fn demo_store(dir: &Path) -> (PathBuf, BTreeMap<String, String>) {
     let path = dir.join("cqpt.sqlite");
     let (library, policy) = cqpt::context::load_context(&DataSource::Embedded).unwrap();
     let mut store = cqpt::store::SqliteStore::open(&path, crate::store::clock()).unwrap();
@@ -84,7 +84,7 @@ fn demo_store(dir: &Path) -> (PathBuf, BTreeMap<String, String>) {
     (path, accounts.into_iter().map(|a| (a.login, a.password.expose().to_string())).collect())
 }
 
-fn settle(b: &Browser, what: &str, ok: impl Fn(&Browser) -> bool) {
+pub fn settle(b: &Browser, what: &str, ok: impl Fn(&Browser) -> bool) {
     b.wait_until(what, WAIT, |b| {
         let state = b.block_on(b.client().execute("return document.readyState", Vec::new()));
         state.is_ok_and(|s| s == "complete") && ok(b)
@@ -111,17 +111,17 @@ fn axe_violations(b: &Browser) -> Vec<String> {
         .collect()
 }
 
-fn assert_accessible(b: &Browser, page: &str) {
+pub fn assert_accessible(b: &Browser, page: &str) {
     let violations = axe_violations(b);
     assert!(violations.is_empty(), "axe-core on {page}: {violations:#?}");
 }
 
-fn fits_width(b: &Browser) -> bool {
+pub fn fits_width(b: &Browser) -> bool {
     b.execute("return document.documentElement.scrollWidth <= window.innerWidth") == Value::Bool(true)
 }
 
 /// Logs in with the form.
-fn log_in(b: &Browser, server: &Server, login: &str, password: &str) {
+pub fn log_in(b: &Browser, server: &Server, login: &str, password: &str) {
     b.goto(&server.at("/connexion"));
     settle(b, "the login form", |b| b.visible("#login"));
     b.fill("#login", login);
