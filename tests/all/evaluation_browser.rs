@@ -131,7 +131,7 @@ fn the_new_desks_pages_have_no_accessibility_violation_and_fit_a_phone() {
                 "const a = document.querySelector('main a[href^=\"{session}/dossiers/\"]'); return a ? a.getAttribute('href') : ''"
             ));
             let dossier = dossier.as_str().unwrap().to_string();
-            if !dossier.is_empty() && !dossier.ends_with(".pdf") && !dossier.ends_with("/synthese") {
+            if !dossier.is_empty() && !dossier.ends_with("/synthese") {
                 pages.push(dossier);
             }
         }
