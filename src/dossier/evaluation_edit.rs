@@ -69,6 +69,14 @@ pub enum EvaluationChange {
     RemoveContact(u32),
     /// The whole observation (a spreadsheet import).
     Observation(Observation),
+    /// The grids of a spreadsheet, at once: the dossier de preuves and the observation each
+    /// replaced when the sheet carries them.
+    Grids {
+        /// The pieces, when imported.
+        preuves: Option<Vec<Preuve>>,
+        /// The observation, when imported.
+        observation: Option<Observation>,
+    },
     /// The interview after the observation.
     Interview {
         /// Date.
@@ -186,6 +194,17 @@ pub fn apply(
             text = set_top_level(&text, "observation", &observation_block(&o));
         }
         EvaluationChange::Observation(o) => text = set_top_level(&text, "observation", &observation_block(o)),
+        EvaluationChange::Grids { preuves, observation } => {
+            if preuves.is_none() && observation.is_none() {
+                return Err(EditError::Refused("le fichier ne contient aucune grille remplie".into()));
+            }
+            if let Some(p) = preuves {
+                text = set_top_level(&text, "preuves", &preuves_block(p));
+            }
+            if let Some(o) = observation {
+                text = set_top_level(&text, "observation", &observation_block(o));
+            }
+        }
         EvaluationChange::Interview { date, notes } => {
             let mut i = before.interview.clone().unwrap_or(InterviewRecord {
                 date: *date,

@@ -179,6 +179,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/dossiers/{id}/evaluation/derogations/{n}/supprimer", post(evaluator::remove_override))
         .route("/dossiers/{id}/evaluation/envoi", post(evaluator::send_to_auvicom))
         .route("/dossiers/{id}/evaluation/correction", post(evaluator::correction))
+        .route(
+            "/dossiers/{id}/evaluation/tableur",
+            get(evaluator::sheet::blank).post(evaluator::sheet::import),
+        )
         .route_layer(middleware::from_fn(|req, next| auth::require(EVALUATORS, req, next)));
     let commission = Router::new()
         .route("/commission", get(commission::list).post(commission::open))

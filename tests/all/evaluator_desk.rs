@@ -332,3 +332,49 @@ fn only_the_body_s_evaluators_and_administrators_reach_the_desk() {
     let admin = ws.login("admin");
     assert_eq!(ws.send("GET", &path(""), &admin, None).status, StatusCode::OK);
 }
+
+#[test]
+fn the_grids_go_out_as_a_workbook_and_come_back_from_a_spreadsheet_whole_or_not_at_all() {
+    let ws = Ws::new();
+    let (me, _) = assigned(&ws);
+    let blank = ws.send("GET", &path("/tableur"), &me, None);
+    assert_eq!(blank.status, StatusCode::OK);
+    assert!(blank.body.starts_with("PK"), "an xlsx (zip) file");
+    let csrf = ws.csrf(&me);
+    let items = {
+        let header = ws.send(
+            "POST",
+            &path("/observation"),
+            &me,
+            Some(&[("csrf", &csrf), ("date", TODAY), ("start", "09:00"), ("end", "10:40"), ("by", "É. O.")]),
+        );
+        assert_eq!(header.status, StatusCode::SEE_OTHER);
+        grid_items(&ws.send("GET", &path(""), &me, None).body)
+    };
+    let url = format!("{}?csrf={csrf}", path("/tableur"));
+    // One refused level and one refused time: the rows named, nothing saved.
+    let bad = format!(
+        "contact;debut;fin;item;niveau;justification\n1;09:02;09:10;{a};3;\n2;09:12;9h;{b};7;\n",
+        a = items[0],
+        b = items[1]
+    );
+    let answer = ws.upload(&url, &me, "grille.csv", bad.as_bytes());
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
+    let text = answer.body.replace("&#x27;", "'").replace("&quot;", "\"");
+    assert!(text.contains("« grille.csv » n'est pas importé"), "{text}");
+    assert!(text.contains("grille.csv!E3") || text.contains("!E3"), "the level's cell named: {text}");
+    assert!(text.contains("!C3"), "the time's cell named: {text}");
+    let s = SqliteStore::open(&ws.store, ws.clock.clone()).unwrap();
+    assert!(s.assessment_history(DOSSIER).unwrap().is_empty(), "nothing half-imported");
+    drop(s);
+    let good = format!(
+        "contact;debut;fin;item;niveau;justification\n1;09:02;09:10;{a};3;\n2;09:12;09:20;{b};2;\n",
+        a = items[0],
+        b = items[1]
+    );
+    let answer = ws.upload(&url, &me, "grille.csv", good.as_bytes());
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let history =
+        SqliteStore::open(&ws.store, ws.clock.clone()).unwrap().assessment_history(DOSSIER).unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+}

@@ -5,6 +5,7 @@
 //! it. Handlers read a form, call [`super::evaluation`] and render the page.
 
 pub mod forms;
+pub mod sheet;
 pub mod view;
 
 use super::AppState;
@@ -45,6 +46,7 @@ fn notice(done: Option<&str>) -> String {
         Some("derogation") => "La dérogation est enregistrée.",
         Some("derogation-supprimee") => "La dérogation est retirée.",
         Some("envoi") => "L'évaluation est envoyée à l'AUVICOM : elle ne peut plus être modifiée.",
+        Some("tableur") => "Le tableur est importé : ses niveaux sont enregistrés.",
         Some("correction") => {
             "La correction est ouverte : la prochaine transmission sera une nouvelle version."
         }
@@ -53,7 +55,7 @@ fn notice(done: Option<&str>) -> String {
     .to_string()
 }
 
-async fn render(
+pub(super) async fn render(
     state: &Arc<AppState>,
     me: &CurrentUser,
     id: &str,
