@@ -14,8 +14,6 @@
 // Benchmarks build their fixtures the plainest way.
 #![allow(clippy::format_push_string)]
 
-// The workspace benchmark uses the rest of it (its login reads a hidden field).
-#[allow(dead_code)]
 mod support;
 
 use cqpt::context::load_context;

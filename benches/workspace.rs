@@ -17,93 +17,27 @@
 
 mod support;
 
-use cqpt::accounts::{Role, Secret};
-use cqpt::context::load_context;
 use cqpt::server::AppState;
-use cqpt::source::{DataSource, SourceFile};
-use cqpt::store::{self, NewUser, SqliteStore, Store};
+use cqpt::source::DataSource;
+use cqpt::store::{SqliteStore, Store};
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
-use support::{Client, SystemClock, hidden, percentile};
+use support::{Client, DOSSIERS, LOGIN, PASSWORD, SystemClock, login, percentile, workspace_store};
 
 // The same allocator as the `cqpt` binary, so that the figures are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const DOSSIERS: usize = 10_000;
-const SEED: u64 = 14;
 const CLIENTS: usize = 20;
-const LOGIN: &str = "banc";
-const PASSWORD: &str = "mot-de-passe-du-banc-d-essai";
 
 /// The pages asked for, in each client's loop. The generated dossiers are complete (none is
 /// still `applied`), so the search filtered on `applied` finds nothing through the state's index;
 /// the same search without the state reads every candidate's name.
 const PAGES: [&str; 4] = ["/auvicom", "/auvicom?q=…&etat=applied", "/auvicom?q=…", "/dossiers/{id}"];
 
-/// The store with `DOSSIERS` generated dossiers and the bench's account, made once and kept.
-fn store() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
-    let dir = target.join("bench-workspace");
-    let path = dir.join(format!("store-{DOSSIERS}-{SEED}.sqlite"));
-    if path.exists() {
-        return path;
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    let partial = dir.join(format!("store-{DOSSIERS}-{SEED}.partial.sqlite"));
-    for stale in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{stale}", partial.display()));
-    }
-    eprintln!("workspace bench: importing {DOSSIERS} generated dossiers into {} (once)", path.display());
-    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
-    let mut s = SqliteStore::open(&partial, Arc::new(SystemClock)).unwrap();
-    let mut imported = 0;
-    for g in cqpt::synthetic::generate(&library, &policy, DOSSIERS, SEED, &[2025, 2026]) {
-        let file = SourceFile { name: g.file_name, text: g.yaml };
-        if store::import_dossier(&mut s, "banc", &file, &library, &policy).is_ok() {
-            imported += 1;
-        }
-    }
-    assert!(imported >= DOSSIERS * 99 / 100, "{imported} dossiers imported");
-    let hash = cqpt::accounts::hash_password(&Secret::new(PASSWORD)).unwrap();
-    s.create_user(
-        "banc",
-        &NewUser {
-            login: LOGIN.into(),
-            display_name: "Banc d'essai".into(),
-            role: Role::AuvicomOfficer,
-            body: None,
-            password_hash: hash,
-            candidate: None,
-        },
-    )
-    .unwrap();
-    // Closing the last connection checkpoints the WAL into the file, which is then complete.
-    drop(s);
-    std::fs::rename(&partial, &path).unwrap();
-    path
-}
-
-/// Logs the bench's account in: its session cookie.
-fn login(addr: SocketAddr) -> String {
-    let mut c = Client::new(addr, "");
-    let (_, cookies, page) = c.send("GET", "/connexion", "", "");
-    let csrf = hidden(&page, "csrf");
-    c.cookie = cookies.into_iter().find(|k| k.starts_with("cqpt_login=")).unwrap();
-    let form =
-        serde_urlencoded::to_string([("login", LOGIN), ("password", PASSWORD), ("csrf", &csrf)]).unwrap();
-    let (status, cookies, _) =
-        c.send("POST", "/connexion", "Content-Type: application/x-www-form-urlencoded\r\n", &form);
-    assert_eq!(status, 303);
-    cookies.into_iter().find(|k| k.starts_with("cqpt_session=")).unwrap()
-}
-
 fn bench(c: &mut Criterion) {
-    let path = store();
+    let path = workspace_store();
     let (names, ids) = {
         let s = SqliteStore::open(&path, Arc::new(SystemClock)).unwrap();
         let all = s.dossiers().unwrap();
@@ -124,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     runtime.spawn(cqpt::server::serve(listener, Arc::new(state)));
-    let cookie = login(addr);
+    let cookie = login(addr, LOGIN, PASSWORD);
 
     // Two loads: the pages of issue 14 (the list, the list searched on a name among the
     // applications, a dossier page), then the same with a search of a name over every dossier.

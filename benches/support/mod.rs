@@ -1,10 +1,28 @@
 //! What the load benchmarks share: an HTTP/1.1 client on one kept-alive connection, the
 //! system's clocks, percentiles.
 
+// Each bench uses part of what is here.
+#![allow(dead_code)]
+
+use cqpt::accounts::{Role, Secret};
 use cqpt::clock::Clock;
+use cqpt::context::load_context;
+use cqpt::source::{DataSource, SourceFile};
+use cqpt::store::{self, NewUser, SqliteStore, Store};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Dossiers in the workspace benches' store.
+pub const DOSSIERS: usize = 10_000;
+/// The generator's seed for that store.
+pub const SEED: u64 = 14;
+/// The bench's account (an AUVICOM officer).
+pub const LOGIN: &str = "banc";
+/// Its password.
+pub const PASSWORD: &str = "mot-de-passe-du-banc-d-essai";
 
 /// The server's clock.
 pub struct SystemClock;
@@ -102,4 +120,62 @@ pub fn hidden(page: &str, name: &str) -> String {
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The store with `DOSSIERS` generated dossiers and the bench's account, made once and kept.
+pub fn workspace_store() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+    let dir = target.join("bench-workspace");
+    let path = dir.join(format!("store-{DOSSIERS}-{SEED}.sqlite"));
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let partial = dir.join(format!("store-{DOSSIERS}-{SEED}.partial.sqlite"));
+    for stale in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", partial.display()));
+    }
+    eprintln!("bench: importing {DOSSIERS} generated dossiers into {} (once)", path.display());
+    let (library, policy) = load_context(&DataSource::Embedded).unwrap();
+    let mut s = SqliteStore::open(&partial, Arc::new(SystemClock)).unwrap();
+    let mut imported = 0;
+    for g in cqpt::synthetic::generate(&library, &policy, DOSSIERS, SEED, &[2025, 2026]) {
+        let file = SourceFile { name: g.file_name, text: g.yaml };
+        if store::import_dossier(&mut s, "banc", &file, &library, &policy).is_ok() {
+            imported += 1;
+        }
+    }
+    assert!(imported >= DOSSIERS * 99 / 100, "{imported} dossiers imported");
+    let hash = cqpt::accounts::hash_password(&Secret::new(PASSWORD)).unwrap();
+    s.create_user(
+        "banc",
+        &NewUser {
+            login: LOGIN.into(),
+            display_name: "Banc d'essai".into(),
+            role: Role::AuvicomOfficer,
+            body: None,
+            password_hash: hash,
+            candidate: None,
+        },
+    )
+    .unwrap();
+    // Closing the last connection checkpoints the WAL into the file, which is then complete.
+    drop(s);
+    std::fs::rename(&partial, &path).unwrap();
+    path
+}
+
+/// Logs `login` in: its session cookie.
+pub fn login(addr: SocketAddr, login: &str, password: &str) -> String {
+    let mut c = Client::new(addr, "");
+    let (_, cookies, page) = c.send("GET", "/connexion", "", "");
+    let csrf = hidden(&page, "csrf");
+    c.cookie = cookies.into_iter().find(|k| k.starts_with("cqpt_login=")).unwrap();
+    let form =
+        serde_urlencoded::to_string([("login", login), ("password", password), ("csrf", &csrf)]).unwrap();
+    let (status, cookies, _) =
+        c.send("POST", "/connexion", "Content-Type: application/x-www-form-urlencoded\r\n", &form);
+    assert_eq!(status, 303);
+    cookies.into_iter().find(|k| k.starts_with("cqpt_session=")).unwrap()
 }
