@@ -36,7 +36,7 @@ fn ready(ws: &Ws) -> Vec<String> {
 }
 
 /// Opens a session as the administrator with typed members (name, college): the answer.
-fn open(ws: &Ws, admin: &str, date: &str, accounts: &[&str], typed: &[(&str, &str)]) -> Answer {
+pub fn open(ws: &Ws, admin: &str, date: &str, accounts: &[&str], typed: &[(&str, &str)]) -> Answer {
     let csrf = hidden(&ws.send("GET", "/commission", admin, None).body, "csrf");
     let mut form: Vec<(String, String)> =
         vec![("csrf".into(), csrf), ("date".into(), date.into()), ("lieu".into(), "Paris".into())];
@@ -57,13 +57,20 @@ const FOUR: [(&str, &str); 4] = [
 ];
 
 /// The id of a session from the address the opening redirects to.
-fn opened(answer: &Answer) -> String {
+pub fn opened(answer: &Answer) -> String {
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     answer.location.trim_start_matches("/commission/").split('?').next().unwrap().to_string()
 }
 
 /// Posts a form of the session's dossier page (`decision`, `recours`) as `who`.
-fn post(ws: &Ws, who: &str, session: &str, dossier: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+pub fn post(
+    ws: &Ws,
+    who: &str,
+    session: &str,
+    dossier: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Answer {
     let page = ws.send("GET", &format!("/commission/{session}/dossiers/{dossier}"), who, None);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let csrf = hidden(&page.body, "csrf");
@@ -76,13 +83,13 @@ fn post(ws: &Ws, who: &str, session: &str, dossier: &str, action: &str, fields: 
 const ALL_SIT: [(&str, &str); 4] =
     [("presence-0", "siege"), ("presence-1", "siege"), ("presence-2", "siege"), ("presence-3", "siege")];
 
-fn decide(ws: &Ws, who: &str, session: &str, dossier: &str, outcome: &str) -> Answer {
+pub fn decide(ws: &Ws, who: &str, session: &str, dossier: &str, outcome: &str) -> Answer {
     let mut fields = ALL_SIT.to_vec();
     fields.push(("decision", outcome));
     post(ws, who, session, dossier, "decision", &fields)
 }
 
-fn agenda_add(ws: &Ws, admin: &str, session: &str, dossier: &str) -> Answer {
+pub fn agenda_add(ws: &Ws, admin: &str, session: &str, dossier: &str) -> Answer {
     let csrf = hidden(&ws.send("GET", &format!("/commission/{session}"), admin, None).body, "csrf");
     ws.send(
         "POST",

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 const SEATED: [&str; 2] = ["24-funding-phase-2-evaluated-not-sent", "22-distance-accreditation-renewed"];
 
 /// The evaluator creates a 2B sitting for `dossiers`: its id and the codes shown, in order.
-fn sitting(ws: &Ws, evaluator: &str, dossiers: &[&str]) -> (String, Vec<String>) {
+pub fn sitting(ws: &Ws, evaluator: &str, dossiers: &[&str]) -> (String, Vec<String>) {
     let csrf = hidden(&ws.send("GET", "/seances", evaluator, None).body, "csrf");
     let mut form = vec![("csrf", csrf.as_str()), ("certificat", "distance"), ("objet", "evaluation")];
     form.extend(dossiers.iter().map(|d| ("dossier", *d)));
@@ -33,14 +33,14 @@ fn sitting(ws: &Ws, evaluator: &str, dossiers: &[&str]) -> (String, Vec<String>)
 }
 
 /// A candidate types `code` (as typed): the seat's cookie, or the refusal.
-fn seat_login(ws: &Ws, code: &str) -> (Answer, String) {
+pub fn seat_login(ws: &Ws, code: &str) -> (Answer, String) {
     let answer = ws.send("POST", "/quiz", "", Some(&[("code", code)]));
     let cookie = cookie_pair(&answer.cookies, "cqpt_place");
     (answer, cookie)
 }
 
 /// The candidate's page and its CSRF token.
-fn page(ws: &Ws, seat: &str) -> (String, String) {
+pub fn page(ws: &Ws, seat: &str) -> (String, String) {
     let page = ws.send("GET", "/quiz/epreuve", seat, None);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let csrf = page.body.split("data-csrf=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -60,7 +60,7 @@ fn answer(ws: &Ws, seat: &str, csrf: &str, number: usize, given: &str) -> Answer
     ws.call(req)
 }
 
-fn post_with_token(ws: &Ws, path: &str, seat: &str, csrf: &str) -> Answer {
+pub fn post_with_token(ws: &Ws, path: &str, seat: &str, csrf: &str) -> Answer {
     let req = Request::builder()
         .method("POST")
         .uri(path)
