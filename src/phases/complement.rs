@@ -43,8 +43,14 @@ fn after_round(dossier: &Dossier) -> Option<Dossier> {
     let observed: Vec<_> = new(Modality::Observation).collect();
     if !observed.is_empty() {
         let number = d.observed_contacts().map(|c| c.number).max().unwrap_or(0) + 1;
-        let contact =
-            Contact { number, start: None, end: None, assessments: observed, field: String::new(), location: round.location.clone() };
+        let contact = Contact {
+            number,
+            start: None,
+            end: None,
+            assessments: observed,
+            field: String::new(),
+            location: round.location.clone(),
+        };
         match &mut d.interview {
             Some(i) => i.contacts.push(contact),
             None => {

@@ -388,7 +388,10 @@ fn table(b: &mut Builder, t: &Table) {
             items.extend(row.items(y));
             y += row.height();
         }
-        b.push(Piece { keep_next: !t.rows.is_empty() || t.streamed.is_some(), ..Piece::items(0.0, y, items) });
+        b.push(Piece {
+            keep_next: !t.rows.is_empty() || t.streamed.is_some(),
+            ..Piece::items(0.0, y, items)
+        });
     }
     let header_prefix = (!header.is_empty()).then(|| b.pager.add_prefix(Prefix { rows: header.clone() }));
     let mut at = TableAt { widths, header, header_prefix, prefix: header_prefix, min_row: t.min_row };

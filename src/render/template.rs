@@ -226,3 +226,32 @@ mod tests {
         assert_eq!(markup_escape("{grey}"), "{grey }");
     }
 }
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_rows;
+
+    #[test]
+    fn a_rows_loop_alone_on_its_lines_is_split() {
+        let (document, rows) =
+            split_rows("# T\n!table 1,1\n{{#each rows}}\n| {{a}} | {{b}} |\n{{/each}}\n\nfin\n").unwrap();
+        assert_eq!(document, format!("# T\n!table 1,1\n{}\n\nfin\n", super::super::markup::STREAMED_ROWS));
+        assert_eq!(rows, "{{#each rows}}\n| {{a}} | {{b}} |\n{{/each}}\n");
+    }
+
+    #[test]
+    fn a_loop_whose_text_could_differ_is_left_whole() {
+        for text in [
+            "{{#each rows}}\n| {{@index}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{../a}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{#if a}}x{{/if}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{else}}\nnone\n{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{/each}}\n{{#if rows}}x{{/if}}\n",
+            "{{#each rows}}\n| {{~a}} |\n{{/each}}\n",
+            "{{#each rows}}| {{a}} |{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{/each}}",
+        ] {
+            assert!(split_rows(text).is_none(), "{text}");
+        }
+    }
+}

@@ -226,7 +226,8 @@ struct CsvSpill {
 
 impl CsvSpill {
     fn new(dialect: CsvDialect) -> Result<CsvSpill> {
-        let file = tempfile::tempfile().map_err(|source| Error::Write { path: std::env::temp_dir(), source })?;
+        let file =
+            tempfile::tempfile().map_err(|source| Error::Write { path: std::env::temp_dir(), source })?;
         let mut writer = dialect
             .writer_to(std::io::BufWriter::with_capacity(1 << 16, file))
             .map_err(|source| Error::Write { path: std::env::temp_dir(), source })?;
@@ -247,10 +248,15 @@ impl CsvSpill {
         if let Some(e) = self.error {
             return Err(fail(e.into()));
         }
-        let mut file =
-            self.writer.into_inner().map_err(|e| fail(e.into_error()))?.into_inner().map_err(|e| fail(e.into_error()))?;
+        let mut file = self
+            .writer
+            .into_inner()
+            .map_err(|e| fail(e.into_error()))?
+            .into_inner()
+            .map_err(|e| fail(e.into_error()))?;
         file.rewind().map_err(fail)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(file.metadata().map_err(fail)?.len()).unwrap_or(0));
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(file.metadata().map_err(fail)?.len()).unwrap_or(0));
         file.read_to_end(&mut bytes).map_err(fail)?;
         Ok(bytes)
     }
@@ -363,4 +369,85 @@ fn tableau_pdf(
     }
     let view = summary::tableau_view(ctx, rows, true, failed, created, certificate)?;
     render::pdf(ctx.templates, NAME, &view, created)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::DataSource;
+
+    /// A row with varied texts: long names that wrap, reasons, findings, amounts.
+    fn row(i: usize) -> SummaryRow {
+        let recevable = i % 7 != 3;
+        SummaryRow {
+            dossier: format!("d{i}.yaml"),
+            candidat: format!("C-{i:05}"),
+            nom: if i % 11 == 0 {
+                format!("Marie-Éloïse de La Tour d'Auvergne {i}")
+            } else {
+                format!("Nom {i}")
+            },
+            certificat: ["Accueil", "Télévente et relation client à distance"][i % 2].into(),
+            organisme_evaluateur: ["", "Organisme A", "Organisme B"][i % 3].into(),
+            voie_acces: "VAE".into(),
+            voie_acces_code: "vae".into(),
+            recevabilite: if recevable { "recevable" } else { "non recevable" }.into(),
+            recevabilite_code: if recevable { "recevable" } else { "non-recevable" }.into(),
+            motifs_rejet: if recevable {
+                String::new()
+            } else {
+                "Expérience insuffisante ; pièce manquante".into()
+            },
+            motifs_rejet_codes: String::new(),
+            phase: 3,
+            proposition: if i % 2 == 0 { "attribution".into() } else { String::new() },
+            proposition_code: if i % 2 == 0 { "attribution".into() } else { String::new() },
+            decision: String::new(),
+            decision_code: String::new(),
+            date_decision: String::new(),
+            financement: "AUVICOM".into(),
+            montant_euros: if i % 5 == 0 { 0.0 } else { 1400.5 + i as f64 / 3.0 },
+            constats_bloquants: if i % 13 == 0 {
+                "Grille incomplète ; ".repeat(i % 4 + 1)
+            } else {
+                String::new()
+            },
+            remarques: String::new(),
+            constats_codes: String::new(),
+        }
+    }
+
+    /// The tableau streamed a batch at a time gives the very bytes of the tableau rendered
+    /// whole, whatever the number of rows (none, a part of a batch, several batches and pages).
+    #[test]
+    fn the_streamed_tableau_is_the_whole_one() {
+        let (library, policy) = crate::context::load_context(&DataSource::Embedded).unwrap();
+        let templates = render::Templates::load(&DataSource::Embedded).unwrap();
+        let ctx = Context::new(&library, &policy, &templates, &DataSource::Embedded);
+        let created = crate::date::Date::new(2026, 10, 20).unwrap();
+        for n in [0, 1, 37, BATCH, 700] {
+            let mut rows = summary::TableauRows::default();
+            for i in 0..n {
+                rows.push(&row(i));
+            }
+            let failed = vec!["x.yaml".to_string()];
+            let whole = summary::tableau_view(&ctx, &rows, true, &failed, created, None).unwrap();
+            let whole = render::pdf(&templates, "tableau-recapitulatif", &whole, created).unwrap();
+            let streamed = tableau_pdf(&ctx, &rows, &failed, created, None).unwrap();
+            assert!(whole == streamed, "{n} rows: the streamed tableau differs");
+            if n > 0 {
+                let head = summary::tableau_view(&ctx, &rows, false, &failed, created, None).unwrap();
+                let mut once = Some(rows.printed(0..n));
+                let streamed = render::pdf_streamed(
+                    &templates,
+                    "tableau-recapitulatif",
+                    &head,
+                    &mut || once.take(),
+                    created,
+                )
+                .unwrap();
+                assert!(streamed.is_some_and(|s| s == whole), "{n} rows: not streamed");
+            }
+        }
+    }
 }

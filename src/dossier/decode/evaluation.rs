@@ -239,7 +239,14 @@ fn contact_list(
         }
         if let Some(number) = number.and_then(|n| u32::try_from(n).ok()) {
             let location = cm_number_node(c).map_or_else(|| d.location(c), |x| d.location(x));
-            contacts.push(Contact { number, start, end, assessments, field: format!("{f}.number"), location });
+            contacts.push(Contact {
+                number,
+                start,
+                end,
+                assessments,
+                field: format!("{f}.number"),
+                location,
+            });
         }
     }
     contacts
