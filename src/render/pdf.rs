@@ -43,7 +43,7 @@ pub fn to_pdf(doc: &Document) -> Vec<u8> {
     let id = hasher.digest128().to_be_bytes();
     let sizes: Vec<(f32, f32)> = doc.pages.iter().map(|p| (p.width, p.height)).collect();
     let total = streams.iter().map(Vec::len).sum();
-    assemble(doc, &sizes, total, streams.into_iter().map(Ok), &id, tier)
+    assemble(doc, &sizes, total, streams.into_iter().map(Ok), &id, tier, None)
         .expect("streams in memory cannot fail")
 }
 
@@ -59,7 +59,8 @@ fn identifier(doc: &Document) -> xxhash_rust::xxh3::Xxh3 {
 }
 
 /// The PDF file of `doc`'s metadata and pages of `sizes` (width, height in mm) whose deflated
-/// content `streams` (`total` bytes in all) come in order.
+/// content `streams` (`total` bytes in all) come in order: returned, or written to `out` as it
+/// is made (and nothing returned).
 fn assemble(
     doc: &Document,
     sizes: &[(f32, f32)],
@@ -67,6 +68,7 @@ fn assemble(
     streams: impl Iterator<Item = std::io::Result<Vec<u8>>>,
     id: &[u8; 16],
     tier: pdf_fonts::Tier,
+    mut out: Option<&mut dyn std::io::Write>,
 ) -> std::io::Result<Vec<u8>> {
     let fonts = pdf_fonts::prepared(tier);
     let pages = RESOURCES + 1;
@@ -74,7 +76,11 @@ fn assemble(
     let metadata = catalog + 1;
     let info = metadata + 1;
     let first_page = info + 1;
-    let capacity = fonts.bytes.len() + total + sizes.len() * 400 + 4096 + 2 * doc.title.len();
+    let capacity = if out.is_some() {
+        fonts.bytes.len() + (1 << 16)
+    } else {
+        fonts.bytes.len() + total + sizes.len() * 400 + 4096 + 2 * doc.title.len()
+    };
     let mut w = Writer::new(&fonts.bytes, &fonts.offsets, capacity);
 
     w.begin(pages);
@@ -126,8 +132,15 @@ fn assemble(
         w.buf.extend_from_slice(b">>");
         w.end();
         w.stream(id + 1, b"/Filter/FlateDecode", &stream);
+        if let Some(out) = out.as_mut().filter(|_| w.buf.len() >= 1 << 16) {
+            w.drain_to(&mut **out)?;
+        }
     }
-    Ok(w.finish(catalog, info, id))
+    let rest = w.finish(catalog, info, id);
+    match out {
+        Some(out) => out.write_all(&rest).map(|()| Vec::new()),
+        None => Ok(rest),
+    }
 }
 
 /// `data` deflated (zlib) at the fastest level: content streams compress well even so.
@@ -284,10 +297,10 @@ impl Streamed {
         Ok(())
     }
 
-    /// The PDF bytes of the document `doc` (its metadata; its pages are those given): each
-    /// page's body read back, decorated, hashed and deflated into a second temporary file,
-    /// then the file assembled from it.
-    pub fn finish(self, doc: &Document) -> std::io::Result<Vec<u8>> {
+    /// Writes to `out` the PDF of the document `doc` (its metadata; its pages are those
+    /// given): each page's body read back, decorated, hashed and deflated into a second
+    /// temporary file, then the file assembled from it as it is written.
+    pub fn finish(self, doc: &Document, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         use std::io::{Read as _, Seek as _};
         let Streamed { spill, pages, mut buf, .. } = self;
         let mut spill = spill.into_inner().map_err(std::io::IntoInnerError::into_error)?;
@@ -325,6 +338,6 @@ impl Streamed {
             let mut stream = vec![0; len];
             deflated.read_exact(&mut stream).map(|()| stream)
         });
-        assemble(doc, &sizes, total, streams, &id, tier)
+        assemble(doc, &sizes, total, streams, &id, tier, Some(out)).map(drop)
     }
 }

@@ -241,9 +241,9 @@ impl CsvSpill {
         }
     }
 
-    /// The CSV's bytes.
-    fn bytes(self) -> Result<Vec<u8>> {
-        use std::io::{Read as _, Seek as _};
+    /// Writes the CSV to `path` in `batch`, copied from the temporary file.
+    fn write(self, batch: &Batch, path: &Path) -> Result<()> {
+        use std::io::Seek as _;
         let fail = |e: std::io::Error| Error::Write { path: std::env::temp_dir(), source: e };
         if let Some(e) = self.error {
             return Err(fail(e.into()));
@@ -255,10 +255,7 @@ impl CsvSpill {
             .into_inner()
             .map_err(|e| fail(e.into_error()))?;
         file.rewind().map_err(fail)?;
-        let mut bytes =
-            Vec::with_capacity(usize::try_from(file.metadata().map_err(fail)?.len()).unwrap_or(0));
-        file.read_to_end(&mut bytes).map_err(fail)?;
-        Ok(bytes)
+        batch.write_with(path, &mut |out| std::io::copy(&mut file, out).map(drop))
     }
 }
 
@@ -312,7 +309,7 @@ pub fn run(
     );
     failures.sort_by(|a, b| a.file.cmp(&b.file));
     let documents = written.len();
-    batch.write(&out.join("tableau-recapitulatif.csv"), &csv.bytes()?)?;
+    csv.write(&batch, &out.join("tableau-recapitulatif.csv"))?;
     written.push("tableau-recapitulatif.csv".into());
     let report = error_report(&failures, &entries.ignored);
     batch.write(&out.join("dossiers-en-erreur.txt"), report.as_bytes())?;
@@ -326,8 +323,7 @@ pub fn run(
                 if main { failures.iter().map(|f| f.file.clone()).collect() } else { Vec::new() };
             let created = options.date.or(t.decided).or(t.latest).unwrap_or(epoch);
             let certificate = if main { None } else { t.certificate.as_deref() };
-            let bytes = tableau_pdf(ctx, &t.rows, &failed, created, certificate)?;
-            batch.write(&out.join(file), &bytes)?;
+            tableau_pdf(ctx, &batch, &out.join(file), &t.rows, &failed, created, certificate)?;
             written.push(file.clone());
         }
     }
@@ -345,30 +341,73 @@ pub fn run(
     })
 }
 
-/// The PDF of a tableau récapitulatif: streamed, a batch of rows at a time; rendered whole
-/// when it cannot be (a template whose rows loop cannot be split, or an error to report).
+/// Writes the PDF of a tableau récapitulatif to `path` in `batch`: streamed, a batch of
+/// rows at a time, as it is made; rendered whole when it cannot be (a template whose rows loop
+/// cannot be split, or an error to report).
 fn tableau_pdf(
+    ctx: &Context,
+    batch: &Batch,
+    path: &Path,
+    rows: &summary::TableauRows,
+    failed: &[String],
+    created: crate::date::Date,
+    certificate: Option<&str>,
+) -> Result<()> {
+    const NAME: &str = "tableau-recapitulatif";
+    if !rows.is_empty() {
+        let head = summary::tableau_view(ctx, rows, false, failed, created, certificate)?;
+        // Streamed into a temporary of its own, so that a document found not streamable after
+        // all leaves nothing behind.
+        let mut streamed = false;
+        let mut error = None;
+        let written = batch.write_with(path, &mut |out| {
+            let mut next = 0;
+            let mut batches = || {
+                let range = next..(next + BATCH).min(rows.len());
+                next = range.end;
+                (!range.is_empty()).then(|| rows.printed(range))
+            };
+            match render::pdf_streamed(ctx.templates, NAME, &head, &mut batches, created, out, path) {
+                Ok(true) => {
+                    streamed = true;
+                    Ok(())
+                }
+                Ok(false) => Err(std::io::Error::other("not streamable")),
+                Err(e) => {
+                    error = Some(e);
+                    Err(std::io::Error::other("failed"))
+                }
+            }
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        if streamed {
+            return written;
+        }
+    }
+    let view = summary::tableau_view(ctx, rows, true, failed, created, certificate)?;
+    batch.write(path, &render::pdf(ctx.templates, NAME, &view, created)?)
+}
+
+/// The bytes of a tableau récapitulatif, as [`run`] writes them.
+#[cfg(test)]
+fn tableau_bytes(
     ctx: &Context,
     rows: &summary::TableauRows,
     failed: &[String],
     created: crate::date::Date,
     certificate: Option<&str>,
-) -> Result<Vec<u8>> {
-    const NAME: &str = "tableau-recapitulatif";
-    if !rows.is_empty() {
-        let head = summary::tableau_view(ctx, rows, false, failed, created, certificate)?;
-        let mut next = 0;
-        let mut batches = || {
-            let range = next..(next + BATCH).min(rows.len());
-            next = range.end;
-            (!range.is_empty()).then(|| rows.printed(range))
-        };
-        if let Some(bytes) = render::pdf_streamed(ctx.templates, NAME, &head, &mut batches, created)? {
-            return Ok(bytes);
-        }
-    }
-    let view = summary::tableau_view(ctx, rows, true, failed, created, certificate)?;
-    render::pdf(ctx.templates, NAME, &view, created)
+) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("cqpt-tableau-{}-{}", std::process::id(), rows.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let batch = Batch::new(&dir);
+    let path = dir.join("t.pdf");
+    tableau_pdf(ctx, &batch, &path, rows, failed, created, certificate).unwrap();
+    batch.commit().unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    bytes
 }
 
 #[cfg(test)]
