@@ -282,9 +282,7 @@ pub fn layout_streamed(
             }
         }
     }
-    for piece in std::mem::take(&mut b.pieces) {
-        b.pager.push(piece);
-    }
+    b.pager.extend(std::mem::take(&mut b.pieces));
     b.pager.finish();
     (b.sink)(b.pager.take_pages());
     Document {

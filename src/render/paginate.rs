@@ -341,6 +341,13 @@ impl Paginator {
         self.place(false);
     }
 
+    /// Adds pieces without placing any yet (the next [`Paginator::push`] or
+    /// [`Paginator::finish`] places them): the same pages, without looking for the end of a
+    /// chain after each piece.
+    pub fn extend(&mut self, pieces: impl IntoIterator<Item = Piece>) {
+        self.pending.extend(pieces);
+    }
+
     /// The pages finished so far, with their running header and footer, taken away.
     pub fn take_pages(&mut self) -> Vec<(Page, Running)> {
         let pages = std::mem::take(&mut self.pager.pages);
@@ -410,9 +417,7 @@ pub fn paginate(
 ) -> (Vec<Page>, Vec<Running>) {
     let mut p = Paginator::new(frame, first);
     p.pager.prefixes = prefixes.to_vec();
-    for piece in pieces {
-        p.pending.push_back(piece);
-    }
+    p.extend(pieces);
     p.finish();
     (p.pager.pages, p.pager.running)
 }
