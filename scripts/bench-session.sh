@@ -51,7 +51,7 @@ bench() { # COUNT DOCUMENTS
     fi
     ratios+=("$(ratio "$session" "$floor")")
     peaks+=("$peak")
-    echo "  pair: session ${session} s, floor ${floor} s, ratio $(ratio "$session" "$floor")"
+    echo "  pair: session ${session} s, floor ${floor} s, ratio $(ratio "$session" "$floor"), peak ${peak} KB, load $(cut -d' ' -f1 /proc/loadavg)"
   done
   local bytes
   bytes=$(du -sb "$out" | cut -f1)
@@ -62,6 +62,8 @@ bench() { # COUNT DOCUMENTS
   rm -rf "$out" "$work/floor"
 }
 
+# Other work on the machine moves the times (not the peak memory): say how busy it was.
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) core(s)"
 counts=(1000 10000)
 [ "${BENCH_50K:-0}" = 1 ] && counts+=(50000)
 for n in "${counts[@]}"; do

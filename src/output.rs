@@ -78,8 +78,24 @@ impl Batch {
 
     /// Writes `bytes` to a temporary beside `path`; it replaces `path` at the next commit.
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.write_with(path, &mut |out| out.write_all(bytes))
+    }
+
+    /// [`Batch::write`] of the bytes `fill` writes, as it writes them: a long file (a tableau
+    /// of 50,000 rows) is never held in memory whole. If `fill` fails, the temporary is removed
+    /// and nothing replaces `path`.
+    pub fn write_with(
+        &self,
+        path: &Path,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         let tmp = temporary(path);
-        if let Err(source) = std::fs::write(&tmp, bytes) {
+        let written = std::fs::File::create(&tmp).and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            fill(&mut out)?;
+            out.flush()
+        });
+        if let Err(source) = written {
             let _ = std::fs::remove_file(&tmp);
             return Err(Error::Write { path: path.to_path_buf(), source });
         }

@@ -115,6 +115,22 @@ fn duplicate_key(entries: &[(Node, Node)]) -> Option<(String, u32, (u32, u32))> 
     if entries.len() < 2 {
         return None;
     }
+    let text = |i: usize| match &entries[i].0.value {
+        Value::Str(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let found = |first: usize, again: usize| {
+        let k = &entries[again].0;
+        (crate::limits::shorten(&w_key(k)), entries[first].0.line, (k.line, k.column))
+    };
+    if entries.len() <= SHORT_MAPPING {
+        // A short mapping (most of them): each key against those before it, nothing allocated.
+        // The first key met again is the one the sorted search below finds too.
+        return (1..entries.len()).find_map(|again| {
+            let key = text(again)?;
+            (0..again).find(|&first| text(first) == Some(key)).map(|first| found(first, again))
+        });
+    }
     let mut keys: Vec<(&str, usize)> = entries
         .iter()
         .enumerate()
@@ -128,12 +144,11 @@ fn duplicate_key(entries: &[(Node, Node)]) -> Option<(String, u32, (u32, u32))> 
         .filter(|w| w[0].0 == w[1].0)
         .map(|w| (w[0].1, w[1].1))
         .min_by_key(|(_, again)| *again)
-        .map(|(first, again)| {
-            let (first, again) = (first.min(again), first.max(again));
-            let k = &entries[again].0;
-            (crate::limits::shorten(&w_key(k)), entries[first].0.line, (k.line, k.column))
-        })
+        .map(|(first, again)| found(first.min(again), first.max(again)))
 }
+
+/// Mappings up to this many keys are searched for a repeated key pair by pair.
+const SHORT_MAPPING: usize = 16;
 
 fn w_key(node: &Node) -> String {
     match &node.value {
@@ -569,10 +584,10 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Reads one of `choices` (text).
+    /// Reads one of `choices` (text). What was expected is written out only for a diagnostic.
     pub fn choice<T: Copy>(&mut self, node: &Node, field: &str, choices: &[(&str, T)]) -> Option<T> {
-        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-        let expected = format!("one of {}", names.join(", "));
+        let names = || choices.iter().map(|(n, _)| *n);
+        let expected = || format!("one of {}", names().collect::<Vec<_>>().join(", "));
         if let Value::Str(s) = &node.value {
             if let Some((_, v)) = choices.iter().find(|(n, _)| *n == s.trim()) {
                 Some(*v)
@@ -583,14 +598,14 @@ impl<'a> Decoder<'a> {
                     field,
                     format!("unknown value {}", crate::limits::quote(s)),
                 )
-                .expected(expected)
+                .expected(expected())
                 .found(node.value.describe())
-                .help(crate::suggest::did_you_mean(s, names.iter().copied()));
+                .help(crate::suggest::did_you_mean(s, names()));
                 self.report(d);
                 None
             }
         } else {
-            self.wrong_type(node, field, &expected);
+            self.wrong_type(node, field, &expected());
             None
         }
     }
@@ -869,5 +884,33 @@ mod tests {
         assert_eq!(diags.0[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(diags.0[1].help, None);
         assert_eq!(diags.0[1].location.line, 3);
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    fn mapping(keys: &[&str]) -> Vec<(Node, Node)> {
+        let node = |v: Value, line: u32| Node { value: v, line, column: 1 };
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| (node(Value::Str((*k).to_string()), i as u32 + 1), node(Value::Null, i as u32 + 1)))
+            .collect()
+    }
+
+    /// Short mappings are searched pair by pair, long ones sorted: both name the first key met
+    /// again, the line of its first occurrence and the place of the repetition.
+    #[test]
+    fn a_repeated_key_is_found_alike_in_short_and_long_mappings() {
+        let short = ["a", "b", "c", "b", "a"];
+        let mut long: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        long[30] = "k7".into();
+        long[35] = "k3".into();
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        assert_eq!(duplicate_key(&mapping(&short)), Some(("b".into(), 2, (4, 1))));
+        assert_eq!(duplicate_key(&mapping(&long)), Some(("k7".into(), 8, (31, 1))));
+        assert_eq!(duplicate_key(&mapping(&["a", "b"])), None);
+        assert!(short.len() <= SHORT_MAPPING && long.len() > SHORT_MAPPING);
     }
 }

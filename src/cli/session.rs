@@ -153,13 +153,12 @@ pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
     for f in &report.failures {
         eprintln!("error: dossier {} could not be processed:\n{}\n", f.file, f.message);
     }
-    let rows = &report.rows;
     println!(
         "{} dossier(s) processed, {} failed; {} recevable(s), {} proposition(s) d'attribution; {} PDF(s)",
-        rows.len(),
+        report.processed,
         report.failures.len(),
-        rows.iter().filter(|r| r.is_recevable()).count(),
-        rows.iter().filter(|r| r.proposes_attribution()).count(),
+        report.recevables,
+        report.attributions,
         report.documents,
     );
     let written = match options.documents {

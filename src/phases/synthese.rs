@@ -6,11 +6,11 @@ use super::carry_over::CarryOver;
 use super::units::{self, KeptUnit, UnitResult};
 use crate::closed_set::closed_set;
 use crate::date::Date;
-use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
+use crate::dossier::{ActivityStatus, Assessment, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, PassRule, Policy};
 use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 /// A level from one modality.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,7 +129,7 @@ impl Synthese {
 
 /// The items of a certificate's core activities, in order, once each.
 pub fn core_items(r: &Referentiel) -> Vec<&str> {
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::new();
     r.core_activities()
         .filter_map(|a| a.knowledge.as_ref())
         .flat_map(Knowledge::refs)
@@ -138,8 +138,26 @@ pub fn core_items(r: &Referentiel) -> Vec<&str> {
         .collect()
 }
 
-/// The levels given to one item, by modality, each with who gave it and when.
-type LevelsByModality = BTreeMap<Modality, Vec<(u8, String)>>;
+/// The modalities in their order (that of [`Modality`]'s declaration), for arrays indexed by
+/// modality.
+const MODALITIES: [Modality; 3] = [Modality::Preuves, Modality::Quiz, Modality::Observation];
+
+/// A modality's index in [`MODALITIES`].
+fn modality_index(m: Modality) -> usize {
+    match m {
+        Modality::Preuves => 0,
+        Modality::Quiz => 1,
+        Modality::Observation => 2,
+    }
+}
+
+/// What the dossier records of one item: its assessments by modality (in dossier order), and
+/// its level at each observed contact (the best of the contact's levels).
+#[derive(Default)]
+struct ItemRecord<'d> {
+    by_modality: [Vec<&'d Assessment>; 3],
+    contact_levels: Vec<u8>,
+}
 
 /// Computes the synthesis of `dossier` on `date`.
 pub fn synthese(
@@ -163,6 +181,9 @@ pub fn synthese(
             i.status = ItemStatus::UniteAcquise;
         }
     }
+    // The items by id, for the activities (an item may be in several).
+    let index: HashMap<&str, usize> = items.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
+    let index = &index;
     let kept_of = |a: &Activity| {
         kept_activities
             .contains(&a.id)
@@ -170,7 +191,7 @@ pub fn synthese(
             .flatten()
     };
     let activities: Vec<ActivityResult> =
-        r.core_activities().map(|a| activity_result(a, &items, dossier, policy, kept_of(a))).collect();
+        r.core_activities().map(|a| activity_result(a, &items, index, dossier, policy, kept_of(a))).collect();
     let units = units::unit_results(r, &activities, &items, &kept, policy);
     let computed_proposal = if policy.pass_rule == PassRule::PerUnit && !units.is_empty() {
         units::propose_per_unit(&units)
@@ -181,7 +202,7 @@ pub fn synthese(
         OverrideTarget::Proposal { proposal } => Some((*proposal, o.reason.clone())),
         _ => None,
     });
-    let to_evaluate_again = to_evaluate_again(&activities, &items);
+    let to_evaluate_again = to_evaluate_again(&activities, &items, index);
     Some(Synthese {
         certificate: r.id.clone(),
         date,
@@ -196,37 +217,35 @@ pub fn synthese(
     })
 }
 
-/// What the dossier records for the synthesis, gathered by item.
+/// What the dossier records for the synthesis, gathered by item. Found by hash, not kept
+/// sorted: nothing iterates over the items in the order of their ids.
 struct Recorded<'d> {
-    /// The levels of each item, by modality.
-    by_item: BTreeMap<&'d str, LevelsByModality>,
-    /// The level of each item at each observed contact (the best of the contact's levels).
-    contact_levels: BTreeMap<&'d str, Vec<u8>>,
-    /// The evaluator's override of an item's level, with its reason.
-    item_overrides: BTreeMap<&'d str, (u8, &'d str)>,
+    /// The assessments and contact levels of each item.
+    by_item: HashMap<&'d str, ItemRecord<'d>>,
+    /// The evaluator's overrides of items' levels, with their reasons, in dossier order (the
+    /// last one of an item counts).
+    item_overrides: Vec<(&'d str, (u8, &'d str))>,
 }
 
 impl<'d> Recorded<'d> {
     /// Gathers the levels and the item overrides of `dossier`.
     fn of(dossier: &'d Dossier) -> Self {
-        let mut by_item: BTreeMap<&str, LevelsByModality> = BTreeMap::new();
+        let mut by_item: HashMap<&str, ItemRecord<'d>> = HashMap::new();
         for (modality, a) in dossier.assessments() {
-            by_item
-                .entry(a.item.as_str())
-                .or_default()
-                .entry(modality)
-                .or_default()
-                .push((a.level.value(), format!("{} par {} le {}", a.level, a.by, a.on)));
+            by_item.entry(a.item.as_str()).or_default().by_modality[modality_index(modality)].push(a);
         }
-        let mut contact_levels: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+        let mut best: Vec<(&str, u8)> = Vec::new();
         for c in dossier.observed_contacts() {
-            let mut best: BTreeMap<&str, u8> = BTreeMap::new();
+            // A contact's assessments are few: a list searched in order does.
+            best.clear();
             for a in &c.assessments {
-                let e = best.entry(a.item.as_str()).or_default();
-                *e = (*e).max(a.level.value());
+                match best.iter_mut().find(|(item, _)| *item == a.item) {
+                    Some((_, level)) => *level = (*level).max(a.level.value()),
+                    None => best.push((a.item.as_str(), a.level.value())),
+                }
             }
-            for (item, level) in best {
-                contact_levels.entry(item).or_default().push(level);
+            for (item, level) in &best {
+                by_item.entry(item).or_default().contact_levels.push(*level);
             }
         }
         let item_overrides = dossier
@@ -239,7 +258,12 @@ impl<'d> Recorded<'d> {
                 _ => None,
             })
             .collect();
-        Recorded { by_item, contact_levels, item_overrides }
+        Recorded { by_item, item_overrides }
+    }
+
+    /// The override of item `id` that counts (the last), if any.
+    fn item_override(&self, id: &str) -> Option<(u8, &'d str)> {
+        self.item_overrides.iter().rev().find(|(item, _)| *item == id).map(|(_, o)| *o)
     }
 }
 
@@ -261,7 +285,7 @@ fn item_result(
     if let Some(level) = carried {
         computed = Some(computed.map_or(level, |l| l.max(level)));
     }
-    let overridden = recorded.item_overrides.get(id).map(|(l, reason)| (*l, (*reason).to_string()));
+    let overridden = recorded.item_override(id).map(|(l, reason)| (l, reason.to_string()));
     let level = overridden.as_ref().map(|(l, _)| *l).or(computed);
     let optional = policy.activities.is_optional(&r.id, id);
     let status = match level {
@@ -289,20 +313,24 @@ fn item_result(
 /// level under the cap, the policy's aggregate of the observed contacts; each marked counted
 /// when the policy assigns the modality to the item's category.
 fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy) -> Vec<SourceLevel> {
+    use std::fmt::Write as _;
     let assigned = policy.modalities.for_category(item.category);
     let mut sources = Vec::new();
-    for (modality, levels) in recorded.by_item.get(id).into_iter().flatten() {
-        let values: Vec<u8> = levels.iter().map(|(l, _)| *l).collect();
+    let Some(record) = recorded.by_item.get(id) else { return sources };
+    for (modality, levels) in MODALITIES.iter().zip(&record.by_modality).filter(|(_, l)| !l.is_empty()) {
+        let best = levels.iter().map(|a| a.level.value()).max();
         let level = match modality {
-            Modality::Preuves => values.iter().copied().max(),
-            Modality::Quiz => values.iter().copied().max().map(|l| l.min(policy.levels.quiz_max)),
-            Modality::Observation => policy
-                .modalities
-                .observation_aggregate
-                .apply(recorded.contact_levels.get(id).map_or(&[][..], |v| v)),
+            Modality::Preuves => best,
+            Modality::Quiz => best.map(|l| l.min(policy.levels.quiz_max)),
+            Modality::Observation => policy.modalities.observation_aggregate.apply(&record.contact_levels),
         };
         if let Some(level) = level {
-            let detail = levels.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(" ; ");
+            // Who gave each level and when, written once into the detail (no text a level).
+            let mut detail = String::new();
+            for (k, a) in levels.iter().enumerate() {
+                let sep = if k == 0 { "" } else { " ; " };
+                let _ = write!(detail, "{sep}{} par {} le {}", a.level, a.by, a.on);
+            }
             sources.push(SourceLevel {
                 modality: *modality,
                 level,
@@ -325,12 +353,14 @@ fn is_short(item: &ItemResult) -> bool {
 fn activity_result(
     a: &Activity,
     items: &[ItemResult],
+    index: &HashMap<&str, usize>,
     dossier: &Dossier,
     policy: &Policy,
     kept: Option<&KeptUnit>,
 ) -> ActivityResult {
     let ids: Vec<String> = a.knowledge.iter().flat_map(Knowledge::refs).map(|(_, x)| x.id.clone()).collect();
-    let results: Vec<&ItemResult> = ids.iter().filter_map(|id| items.iter().find(|i| i.id == *id)).collect();
+    let results: Vec<&ItemResult> =
+        ids.iter().filter_map(|id| index.get(id.as_str()).map(|k| &items[*k])).collect();
     let computed = if kept.is_some() { ActivityStatus::Acquis } else { items_status(&results, policy) };
     let over = dossier.overrides.iter().rev().find_map(|o| match &o.target {
         OverrideTarget::Activity { activity, status } if *activity == a.id => {
@@ -380,11 +410,15 @@ fn propose(statuses: impl Iterator<Item = ActivityStatus>) -> Proposal {
 }
 
 /// The items short of their level in the activities not acquis, in order, once each.
-fn to_evaluate_again(activities: &[ActivityResult], items: &[ItemResult]) -> Vec<String> {
+fn to_evaluate_again(
+    activities: &[ActivityResult],
+    items: &[ItemResult],
+    index: &HashMap<&str, usize>,
+) -> Vec<String> {
     let mut again = Vec::new();
     for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {
         for id in &a.items {
-            if items.iter().find(|i| i.id == *id).is_some_and(is_short) && !again.contains(id) {
+            if index.get(id.as_str()).is_some_and(|k| is_short(&items[*k])) && !again.contains(id) {
                 again.push(id.clone());
             }
         }

@@ -7,7 +7,7 @@ use super::font::{Style, metrics};
 use super::french::french_spacing;
 use super::layout::{A4_LONG, A4_SHORT, Document, Item, Page};
 use super::markup::{Bar, Block, GREY_CELL, Markup, Row, Table};
-use super::paginate::{Content, Frame, Piece, Prefix, RowSpec, Running, paginate};
+use super::paginate::{Content, Frame, Paginator, Piece, Prefix, RowSpec, Running};
 use crate::date::Date;
 
 const MARGIN: f32 = 15.0;
@@ -59,9 +59,14 @@ pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
 }
 
 /// Blocks turned into measured pieces for [`paginate`].
-struct Builder {
+struct Builder<'s> {
     pieces: Vec<Piece>,
-    prefixes: Vec<Prefix>,
+    /// Where the pieces go once nothing can change them any more.
+    pager: Paginator,
+    /// The rows of a streamed table ([`Table::streamed`]), a batch at a time; `None` at the end.
+    rows: &'s mut dyn FnMut() -> Option<Vec<Row>>,
+    /// Where finished pages go (not yet decorated).
+    sink: &'s mut dyn FnMut(Vec<(Page, Running)>),
     /// Space owed before the next piece.
     gap: f32,
     /// Left edge and width of the body, mm.
@@ -73,7 +78,23 @@ struct Builder {
     keep: Option<usize>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// Hands the pieces to the paginator, but the last one (a later block may still mark it
+    /// `keep_next`), and the finished pages to the sink; only outside a `!keep`.
+    fn flush(&mut self) {
+        if self.keep.is_some() || self.pieces.len() < 2 {
+            return;
+        }
+        let last = self.pieces.len() - 1;
+        for piece in self.pieces.drain(..last) {
+            self.pager.push(piece);
+        }
+        let pages = self.pager.take_pages();
+        if !pages.is_empty() {
+            (self.sink)(pages);
+        }
+    }
+
     fn push(&mut self, mut piece: Piece) {
         piece.gap += std::mem::take(&mut self.gap);
         self.pieces.push(piece);
@@ -133,12 +154,39 @@ fn text_item(x: f32, y: f32, size: f32, style: Style, text: &str) -> Item {
 
 /// Lays `markup` out as a document; `created` is its date.
 pub fn layout(markup: &Markup, created: Date) -> Document {
+    let mut pages = Vec::new();
+    let mut doc = layout_streamed(markup, created, &mut || None, &mut |p| pages.extend(p));
+    let count = pages.len();
+    doc.pages = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut page, r))| {
+            decorate(&mut page, &r, i + 1, count);
+            page
+        })
+        .collect();
+    doc
+}
+
+/// Lays `markup` out page by page: the rows of its streamed table ([`Table::streamed`]) are
+/// taken from `rows` a batch at a time, and the pages handed to `sink` as they are finished,
+/// in order, with their running header and footer, not yet decorated (see [`decorate`]: the
+/// page count is known only at the end). Returns the document's metadata, without pages.
+pub fn layout_streamed(
+    markup: &Markup,
+    created: Date,
+    rows: &mut dyn FnMut() -> Option<Vec<Row>>,
+    sink: &mut dyn FnMut(Vec<(Page, Running)>),
+) -> Document {
     let s = &markup.settings;
     let (width, height) = if s.landscape { (A4_LONG, A4_SHORT) } else { (A4_SHORT, A4_LONG) };
     let running = Running { header: s.header.clone(), footer: s.footer.clone() };
+    let frame = Frame { width, height, top: MARGIN + HEADER, bottom: height - MARGIN - FOOTER };
     let mut b = Builder {
         pieces: Vec::with_capacity(markup.blocks.len() * 2),
-        prefixes: Vec::new(),
+        pager: Paginator::new(frame, running.clone()),
+        rows,
+        sink,
         gap: 0.0,
         left: MARGIN,
         width: width - 2.0 * MARGIN,
@@ -234,22 +282,21 @@ pub fn layout(markup: &Markup, created: Date) -> Document {
             }
         }
     }
-    let frame = Frame { width, height, top: MARGIN + HEADER, bottom: height - MARGIN - FOOTER };
-    let (mut pages, running) = paginate(b.pieces, &b.prefixes, frame, running);
-    let count = pages.len();
-    for (i, (page, r)) in pages.iter_mut().zip(&running).enumerate() {
-        decorate(page, r.header.as_deref(), r.footer.as_deref(), i + 1, count);
-    }
+    b.pager.extend(std::mem::take(&mut b.pieces));
+    b.pager.finish();
+    (b.sink)(b.pager.take_pages());
     Document {
         title: s.title.clone().unwrap_or_default(),
         author: s.author.clone().unwrap_or_default(),
         subject: s.subject.clone().unwrap_or_default(),
         created,
-        pages,
+        pages: Vec::new(),
     }
 }
 
-fn decorate(page: &mut Page, header: Option<&str>, footer: Option<&str>, n: usize, count: usize) {
+/// Adds the running header and footer `r` and "page n / count" to a page.
+pub fn decorate(page: &mut Page, r: &Running, n: usize, count: usize) {
+    let (header, footer) = (r.header.as_deref(), r.footer.as_deref());
     let right = page.width - MARGIN;
     if let Some(h) = header {
         let h = french_spacing(h);
@@ -339,29 +386,23 @@ fn table(b: &mut Builder, t: &Table) {
             items.extend(row.items(y));
             y += row.height();
         }
-        b.push(Piece { keep_next: !t.rows.is_empty(), ..Piece::items(0.0, y, items) });
+        b.push(Piece {
+            keep_next: !t.rows.is_empty() || t.streamed.is_some(),
+            ..Piece::items(0.0, y, items)
+        });
     }
-    let header_prefix = (!header.is_empty()).then(|| {
-        b.prefixes.push(Prefix { rows: header.clone() });
-        b.prefixes.len() - 1
-    });
-    let mut prefix = header_prefix;
-    let full = [b.width];
-    for row in &t.rows {
-        match row {
-            Row::Cells(c) => {
-                let spec = row_spec(b.left, c, &widths, Style::Regular, None, t.min_row);
-                b.push(Piece::row(0.0, spec, prefix));
-            }
-            Row::Group(text) => {
-                let spec = row_spec(b.left, std::slice::from_ref(text), &full, Style::Bold, Some(0.94), 0.0);
-                let mut rows = header.clone();
-                rows.push(spec.clone());
-                b.prefixes.push(Prefix { rows });
-                prefix = Some(b.prefixes.len() - 1);
-                b.push(Piece { keep_next: true, ..Piece::row(0.0, spec, header_prefix) });
-            }
+    let header_prefix = (!header.is_empty()).then(|| b.pager.add_prefix(Prefix { rows: header.clone() }));
+    let mut at = TableAt { widths, header, header_prefix, prefix: header_prefix, min_row: t.min_row };
+    let mut streamed = false;
+    for (k, row) in t.rows.iter().enumerate() {
+        if t.streamed == Some(k) {
+            stream_rows(b, &mut at);
+            streamed = true;
         }
+        table_row(b, &mut at, row);
+    }
+    if t.streamed.is_some() && !streamed {
+        stream_rows(b, &mut at);
     }
     if b.pieces.len() > from
         && let Some(last) = b.pieces.last_mut()
@@ -369,6 +410,44 @@ fn table(b: &mut Builder, t: &Table) {
         last.keep_next = false; // a group heading with no row after it
     }
     b.gap += 3.0;
+}
+
+/// A table being laid out: its columns, its header and the prefix in force.
+struct TableAt {
+    widths: Vec<f32>,
+    header: Vec<RowSpec>,
+    header_prefix: Option<usize>,
+    /// The header and the current group heading.
+    prefix: Option<usize>,
+    min_row: f32,
+}
+
+/// The streamed rows of a table, a batch at a time, handed on as they are laid out.
+fn stream_rows(b: &mut Builder, at: &mut TableAt) {
+    while let Some(rows) = (b.rows)() {
+        for row in &rows {
+            table_row(b, at, row);
+        }
+        b.flush();
+    }
+}
+
+/// One row of a table.
+fn table_row(b: &mut Builder, at: &mut TableAt, row: &Row) {
+    match row {
+        Row::Cells(c) => {
+            let spec = row_spec(b.left, c, &at.widths, Style::Regular, None, at.min_row);
+            b.push(Piece::row(0.0, spec, at.prefix));
+        }
+        Row::Group(text) => {
+            let full = [b.width];
+            let spec = row_spec(b.left, std::slice::from_ref(text), &full, Style::Bold, Some(0.94), 0.0);
+            let mut rows = at.header.clone();
+            rows.push(spec.clone());
+            at.prefix = Some(b.pager.add_prefix(Prefix { rows }));
+            b.push(Piece { keep_next: true, ..Piece::row(0.0, spec, at.header_prefix) });
+        }
+    }
 }
 
 /// A bar chart: the scale, then a piece per bar (with its stretch of the grid lines), all

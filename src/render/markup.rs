@@ -23,6 +23,11 @@
 /// A table cell holding only this is filled with light grey and prints no text.
 pub const GREY_CELL: &str = "{grey}";
 
+/// A line of a table that stands for rows given later, a batch at a time (a long table
+/// streamed: see [`Table::streamed`] and [`streamed_rows`]). Templates never write it: it
+/// replaces a template's rows loop when the document is streamed.
+pub const STREAMED_ROWS: &str = "\u{1}rows\u{1}";
+
 /// Page settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
@@ -60,6 +65,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Smallest height of a body row, mm (room to write by hand).
     pub min_row: f32,
+    /// Where the streamed rows go ([`STREAMED_ROWS`]), before `rows[k]`: none for a table
+    /// whose rows are all here.
+    pub streamed: Option<usize>,
 }
 
 /// A bar of a chart.
@@ -302,9 +310,11 @@ impl<'t> Parser<'t> {
                 _ => return Err(err(i, format!("!table knows rowheight=<mm>, not {k}={v}"))),
             }
         }
-        let mut table = Table { widths, header: Vec::new(), rows: Vec::new(), min_row };
+        let mut table = Table { widths, header: Vec::new(), rows: Vec::new(), min_row, streamed: None };
         for (j, row) in self.take_block() {
-            if let Some(h) = row.strip_prefix("|=") {
+            if row == STREAMED_ROWS && table.streamed.is_none() {
+                table.streamed = Some(table.rows.len());
+            } else if let Some(h) = row.strip_prefix("|=") {
                 table.header.push(checked_cells(j, h, table.widths.len())?);
             } else if let Some(g) = row.strip_prefix("|+") {
                 table.rows.push(Row::Group(g.trim().trim_end_matches('|').trim().to_string()));
@@ -372,6 +382,25 @@ impl<'t> Parser<'t> {
         self.markup.blocks.push(block);
         Ok(())
     }
+}
+
+/// The rows of a table written in `text`, as [`parse`] reads them inside a table of
+/// `columns` columns: `None` when a line is anything else than a row or a group heading (a
+/// blank line, a header row, a row of the wrong length), which only the whole text can place.
+pub fn streamed_rows(text: &str, columns: usize) -> Option<Vec<Row>> {
+    let mut rows = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("|=") || line == STREAMED_ROWS {
+            return None;
+        } else if let Some(g) = line.strip_prefix("|+") {
+            rows.push(Row::Group(g.trim().trim_end_matches('|').trim().to_string()));
+        } else if line.starts_with('|') {
+            rows.push(Row::Cells(checked_cells(0, line, columns).ok()?));
+        } else {
+            return None;
+        }
+    }
+    Some(rows)
 }
 
 /// The cells of a row at 0-based line `i`, which must number `columns`.

@@ -172,9 +172,9 @@ pub struct Frame {
 }
 
 /// The pages being filled.
-struct Pager<'p> {
+struct Pager {
     frame: Frame,
-    prefixes: &'p [Prefix],
+    prefixes: Vec<Prefix>,
     pages: Vec<Page>,
     running: Vec<Running>,
     current: Running,
@@ -184,7 +184,7 @@ struct Pager<'p> {
     empty: bool,
 }
 
-impl Pager<'_> {
+impl Pager {
     fn new_page(&mut self) {
         self.running.push(self.current.clone());
         let items = std::mem::take(&mut self.items);
@@ -296,63 +296,130 @@ fn shifted(mut item: Item, dy: f32) -> Item {
     item
 }
 
+/// Places pieces on pages as they come: a piece is placed once the chain of pieces kept
+/// together with it is complete, and finished pages can be taken away at any time, so that a
+/// long document (a tableau of 50,000 rows) never needs all its pieces or pages at once. The
+/// pages are those [`paginate`] gives for the same pieces.
+pub struct Paginator {
+    pager: Pager,
+    /// Pieces not placed yet: the start of a chain whose end has not come.
+    pending: std::collections::VecDeque<Piece>,
+}
+
+impl Paginator {
+    /// Pages of `frame`, with `first` as the running header and footer of the first page.
+    pub fn new(frame: Frame, first: Running) -> Paginator {
+        Paginator {
+            pager: Pager {
+                frame,
+                prefixes: Vec::new(),
+                pages: Vec::new(),
+                running: Vec::new(),
+                current: first,
+                items: Vec::new(),
+                y: frame.top,
+                empty: true,
+            },
+            pending: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Adds a prefix; returns its index, for [`Piece::prefix`].
+    pub fn add_prefix(&mut self, prefix: Prefix) -> usize {
+        self.pager.prefixes.push(prefix);
+        self.pager.prefixes.len() - 1
+    }
+
+    /// The prefixes added so far.
+    pub fn prefixes(&self) -> &[Prefix] {
+        &self.pager.prefixes
+    }
+
+    /// Adds the next piece; places what can be placed.
+    pub fn push(&mut self, piece: Piece) {
+        self.pending.push_back(piece);
+        self.place(false);
+    }
+
+    /// Adds pieces without placing any yet (the next [`Paginator::push`] or
+    /// [`Paginator::finish`] places them): the same pages, without looking for the end of a
+    /// chain after each piece.
+    pub fn extend(&mut self, pieces: impl IntoIterator<Item = Piece>) {
+        self.pending.extend(pieces);
+    }
+
+    /// The pages finished so far, with their running header and footer, taken away.
+    pub fn take_pages(&mut self) -> Vec<(Page, Running)> {
+        let pages = std::mem::take(&mut self.pager.pages);
+        let running = std::mem::take(&mut self.pager.running);
+        pages.into_iter().zip(running).collect()
+    }
+
+    /// Places every piece left and ends the last page.
+    pub fn finish(&mut self) {
+        self.place(true);
+        self.pager.new_page();
+    }
+
+    /// Places the pending pieces whose chain is complete (all of them when `last`).
+    fn place(&mut self, last: bool) {
+        let p = &mut self.pager;
+        let body = p.frame.bottom - p.frame.top;
+        let pieces = &mut self.pending;
+        while let Some(first) = pieces.front() {
+            match first.content {
+                Content::Break => {
+                    if !p.empty {
+                        p.new_page();
+                    }
+                    pieces.pop_front();
+                    continue;
+                }
+                Content::Running(_) => {
+                    let mut piece = pieces.pop_front().expect("a first piece");
+                    p.place(&mut piece);
+                    continue;
+                }
+                _ => {}
+            }
+            // The chain of pieces kept together from this one.
+            let mut end = 0;
+            while end + 1 < pieces.len() && pieces[end].keep_next && !pieces[end + 1].is_control() {
+                end += 1;
+            }
+            if !last && end + 1 == pieces.len() && pieces[end].keep_next {
+                return; // the chain may go on with the next piece
+            }
+            pieces.make_contiguous();
+            let chain = &pieces.as_slices().0[..=end];
+            if p.height_of(chain, p.empty) <= p.room() + 0.01 {
+                for mut piece in pieces.drain(..=end) {
+                    p.place(&mut piece);
+                }
+            } else if !p.empty && p.height_of(chain, true) <= body + 0.01 {
+                p.new_page();
+            } else {
+                // Longer than a page: broken where it must, from here.
+                let piece = pieces.pop_front().expect("a first piece");
+                p.place_breaking(piece);
+            }
+        }
+    }
+}
+
 /// Places `pieces` on pages of `frame`; returns the pages and each page's running header and
 /// footer (`first` on the first page, until a piece changes them).
 pub fn paginate(
-    mut pieces: Vec<Piece>,
+    pieces: Vec<Piece>,
     prefixes: &[Prefix],
     frame: Frame,
     first: Running,
 ) -> (Vec<Page>, Vec<Running>) {
-    let mut p = Pager {
-        frame,
-        prefixes,
-        pages: Vec::new(),
-        running: Vec::new(),
-        current: first,
-        items: Vec::new(),
-        y: frame.top,
-        empty: true,
-    };
-    let body = frame.bottom - frame.top;
-    let mut i = 0;
-    while i < pieces.len() {
-        match pieces[i].content {
-            Content::Break => {
-                if !p.empty {
-                    p.new_page();
-                }
-                i += 1;
-                continue;
-            }
-            Content::Running(_) => {
-                p.place(&mut pieces[i]);
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        // The chain of pieces kept together from this one.
-        let mut end = i;
-        while end + 1 < pieces.len() && pieces[end].keep_next && !pieces[end + 1].is_control() {
-            end += 1;
-        }
-        let chain = &pieces[i..=end];
-        if p.height_of(chain, p.empty) <= p.room() + 0.01 {
-            for piece in &mut pieces[i..=end] {
-                p.place(piece);
-            }
-            i = end + 1;
-        } else if !p.empty && p.height_of(chain, true) <= body + 0.01 {
-            p.new_page();
-        } else {
-            // Longer than a page: broken where it must, from here.
-            p.place_breaking(std::mem::replace(&mut pieces[i], Piece::control(Content::Break)));
-            i += 1;
-        }
-    }
-    p.new_page();
-    (p.pages, p.running)
+    let mut p = Paginator::new(frame, first);
+    p.pager.prefixes = prefixes.to_vec();
+    p.extend(pieces);
+    p.finish();
+    (p.pager.pages, p.pager.running)
 }
 
 #[cfg(test)]

@@ -13,9 +13,11 @@ pub const HEADER: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
 /// A PDF file being written: its bytes and the offset of each object (object `n` at index
 /// `n - 1`).
 pub struct Writer {
-    /// The bytes written so far.
+    /// The bytes written so far (since the last [`Writer::drain_to`]).
     pub buf: Vec<u8>,
     offsets: Vec<usize>,
+    /// The bytes drained before `buf`.
+    base: usize,
 }
 
 impl Writer {
@@ -25,12 +27,12 @@ impl Writer {
         let mut buf = Vec::with_capacity(capacity.max(HEADER.len() + prefix.len()));
         buf.extend_from_slice(HEADER);
         buf.extend_from_slice(prefix);
-        Writer { buf, offsets: offsets.iter().map(|o| o + HEADER.len()).collect() }
+        Writer { buf, offsets: offsets.iter().map(|o| o + HEADER.len()).collect(), base: 0 }
     }
 
     /// A writer of loose objects (no header), for bytes to be placed after [`HEADER`] later.
     pub fn objects_only() -> Writer {
-        Writer { buf: Vec::new(), offsets: Vec::new() }
+        Writer { buf: Vec::new(), offsets: Vec::new(), base: 0 }
     }
 
     /// The offsets of the objects written, from the start of `buf`.
@@ -43,10 +45,19 @@ impl Writer {
         self.offsets.len() as u32 + 1
     }
 
+    /// Writes the bytes so far to `out` and empties the buffer (offsets go on counting from
+    /// the start of the file): a long file written as it is made.
+    pub fn drain_to(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(&self.buf)?;
+        self.base += self.buf.len();
+        self.buf.clear();
+        Ok(())
+    }
+
     /// Starts object `id`, which must be the next one.
     pub fn begin(&mut self, id: u32) {
         debug_assert_eq!(id, self.next_id(), "objects are written in order");
-        self.offsets.push(self.buf.len());
+        self.offsets.push(self.base + self.buf.len());
         integer(&mut self.buf, i64::from(id));
         self.buf.extend_from_slice(b" 0 obj\n");
     }
@@ -78,8 +89,9 @@ impl Writer {
 
     /// Ends the file: the cross-reference table and the trailer (`/Root`, `/Info`, the file
     /// identifier `id` twice).
+    /// After [`Writer::drain_to`], the bytes returned are those not yet drained.
     pub fn finish(mut self, root: u32, info: u32, id: &[u8; 16]) -> Vec<u8> {
-        let start = self.buf.len();
+        let start = self.base + self.buf.len();
         let count = self.offsets.len() + 1;
         self.buf.extend_from_slice(b"xref\n0 ");
         integer(&mut self.buf, count as i64);

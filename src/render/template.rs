@@ -14,6 +14,36 @@ pub struct Templates {
     registry: Handlebars<'static>,
     /// Each template's file and text, to find the line behind a markup error.
     sources: BTreeMap<String, (String, String)>,
+    /// The templates whose rows can be streamed ([`split_rows`]): their document and rows
+    /// templates, registered under these names.
+    streamed: BTreeMap<String, (String, String)>,
+}
+
+/// A template that prints `{{#each rows}} … {{/each}}` (each tag alone on its line, once)
+/// as two: the document, with the loop replaced by the line [`STREAMED_ROWS`], and the loop
+/// alone, to be filled with the rows a batch at a time. Only when the result cannot differ:
+/// nothing else names `rows`, and the loop's body uses no `@index`/`@first`/`@last`, no
+/// `../`, no partial, no `else`, no nested loop and no whitespace control.
+///
+/// [`STREAMED_ROWS`]: super::markup::STREAMED_ROWS
+fn split_rows(text: &str) -> Option<(String, String)> {
+    const OPEN: &str = "{{#each rows}}";
+    const CLOSE: &str = "{{/each}}";
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let open = lines.iter().position(|l| l.trim() == OPEN)?;
+    let close = open + lines[open..].iter().position(|l| l.trim() == CLOSE)?;
+    let body = lines[open + 1..close].concat();
+    let before = lines[..open].concat();
+    let after = lines[close + 1..].concat();
+    let refused = ["{{#", "{{^", "@", "../", "{{>", "else", "~"];
+    if refused.iter().any(|r| body.contains(r))
+        || [&before, &after].iter().any(|t| t.contains("rows") || t.contains('~'))
+        || !lines[close].ends_with('\n')
+    {
+        return None;
+    }
+    let document = format!("{before}{}\n{after}", super::markup::STREAMED_ROWS);
+    Some((document, lines[open..=close].concat()))
 }
 
 /// What `{{value}}` does to a value: a `|` would end a table cell and a line break a row.
@@ -84,8 +114,18 @@ impl Templates {
         registry.register_helper("date", Box::new(date_helper));
         registry.register_helper("euros", Box::new(euros_helper));
         let mut sources = BTreeMap::new();
+        let mut streamed = BTreeMap::new();
         for file in files {
             let name = file.file_name().trim_end_matches(".hbs").to_string();
+            if let Some((document, rows)) = split_rows(&file.text) {
+                let names = (format!("{name}\u{0}document"), format!("{name}\u{0}rows"));
+                // A split that does not compile leaves the template whole.
+                if registry.register_template_string(&names.0, document).is_ok()
+                    && registry.register_template_string(&names.1, rows).is_ok()
+                {
+                    streamed.insert(name.clone(), names);
+                }
+            }
             registry.register_template_string(&name, &file.text).map_err(|e| Error::Template {
                 template: file.name.clone(),
                 line: e.pos().map(|(line, _)| line),
@@ -93,7 +133,7 @@ impl Templates {
             })?;
             sources.insert(name, (file.name, file.text));
         }
-        Ok(Templates { registry, sources })
+        Ok(Templates { registry, sources, streamed })
     }
 
     /// A markup error in the output of template `name`, placed at the template's line that
@@ -117,6 +157,11 @@ impl Templates {
             line,
             message: format!("{} (line {} of its output)", error.message, error.line),
         }
+    }
+
+    /// The names of the document and rows templates of `name`, when its rows can be streamed.
+    pub fn streamed(&self, name: &str) -> Option<&(String, String)> {
+        self.streamed.get(name)
     }
 
     /// Whether a template of this name exists.
@@ -179,5 +224,34 @@ mod tests {
         assert_eq!(markup_escape("a | b\nc"), "a / b c");
         // A name typed `{grey}` in a dossier prints, it does not grey a grid cell.
         assert_eq!(markup_escape("{grey}"), "{grey }");
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_rows;
+
+    #[test]
+    fn a_rows_loop_alone_on_its_lines_is_split() {
+        let (document, rows) =
+            split_rows("# T\n!table 1,1\n{{#each rows}}\n| {{a}} | {{b}} |\n{{/each}}\n\nfin\n").unwrap();
+        assert_eq!(document, format!("# T\n!table 1,1\n{}\n\nfin\n", super::super::markup::STREAMED_ROWS));
+        assert_eq!(rows, "{{#each rows}}\n| {{a}} | {{b}} |\n{{/each}}\n");
+    }
+
+    #[test]
+    fn a_loop_whose_text_could_differ_is_left_whole() {
+        for text in [
+            "{{#each rows}}\n| {{@index}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{../a}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{#if a}}x{{/if}} |\n{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{else}}\nnone\n{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{/each}}\n{{#if rows}}x{{/if}}\n",
+            "{{#each rows}}\n| {{~a}} |\n{{/each}}\n",
+            "{{#each rows}}| {{a}} |{{/each}}\n",
+            "{{#each rows}}\n| {{a}} |\n{{/each}}",
+        ] {
+            assert!(split_rows(text).is_none(), "{text}");
+        }
     }
 }

@@ -97,12 +97,13 @@ impl OutputFolder {
     /// Records, before anything is written, every file this run may write: if it is
     /// interrupted, the next run still knows them.
     pub fn plan(&self, may_write: impl IntoIterator<Item = String>) -> Result<()> {
-        let mut all = self.previous.clone();
-        all.extend(may_write.into_iter().filter(|p| safe(p)));
-        self.write_manifest(&all)
+        let mut all: BTreeSet<String> = may_write.into_iter().filter(|p| safe(p)).collect();
+        all.extend(self.previous.iter().cloned());
+        self.write_manifest(all.iter().map(String::as_str))
     }
 
-    fn write_manifest(&self, files: &BTreeSet<String>) -> Result<()> {
+    /// Writes the manifest: `files`, in order, one a line.
+    fn write_manifest<'f>(&self, files: impl Iterator<Item = &'f str>) -> Result<()> {
         let mut text = String::new();
         for f in files {
             text.push_str(f);
@@ -118,22 +119,25 @@ impl OutputFolder {
         written: &[String],
         planned: impl IntoIterator<Item = String>,
     ) -> Result<Vec<String>> {
-        let written: BTreeSet<String> = written.iter().cloned().collect();
-        let mut stale: BTreeSet<String> = self.previous.clone();
-        stale.extend(planned.into_iter().filter(|p| safe(p)));
+        let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+        // What earlier runs wrote, then what this one planned (made again, not kept), each
+        // file once, less what this run wrote.
+        let planned = planned.into_iter().filter(|p| safe(p) && !self.previous.contains(p));
+        let stale = self.previous.iter().cloned().chain(planned).filter(|f| !written.contains(f.as_str()));
         let mut removed = Vec::new();
-        for file in stale.difference(&written) {
-            let path = self.path.join(file);
+        for file in stale {
+            let path = self.path.join(&file);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
                 && std::fs::remove_file(&path).is_ok()
             {
-                removed.push(file.clone());
+                removed.push(file);
             }
             if let Some(parent) = path.parent().filter(|p| *p != self.path) {
                 let _ = std::fs::remove_dir(parent);
             }
         }
-        self.write_manifest(&written)?;
+        removed.sort();
+        self.write_manifest(written.iter().copied())?;
         Ok(removed)
     }
 }

@@ -26,11 +26,19 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 impl CsvDialect {
     /// A CSV writer of this dialect into memory, the byte-order mark already written.
     pub fn writer(self) -> csv::Writer<Vec<u8>> {
-        let (delimiter, start) = match self {
-            CsvDialect::French => (b';', BOM.to_vec()),
-            CsvDialect::Rfc4180 => (b',', Vec::new()),
+        self.writer_to(Vec::new()).expect("writing to memory cannot fail")
+    }
+
+    /// A CSV writer of this dialect into `out`, the byte-order mark written first.
+    pub fn writer_to<W: std::io::Write>(self, mut out: W) -> std::io::Result<csv::Writer<W>> {
+        let delimiter = match self {
+            CsvDialect::French => {
+                out.write_all(BOM)?;
+                b';'
+            }
+            CsvDialect::Rfc4180 => b',',
         };
-        csv::WriterBuilder::new().delimiter(delimiter).from_writer(start)
+        Ok(csv::WriterBuilder::new().delimiter(delimiter).from_writer(out))
     }
 
     /// A number with `places` decimals in this dialect: `1400,50` or `1400.50` (no grouping,
@@ -264,11 +272,25 @@ impl SummaryRow {
 /// The rows as CSV in `dialect`, with a header line.
 pub fn to_csv(rows: &[SummaryRow], dialect: CsvDialect) -> Vec<u8> {
     let mut writer = dialect.writer();
-    writer.write_record(HEADER).expect("writing CSV to memory cannot fail");
+    write_header(&mut writer).expect("writing CSV to memory cannot fail");
     for row in rows {
-        writer.write_record(row.record(dialect)).expect("writing CSV to memory cannot fail");
+        write_row(&mut writer, row, dialect).expect("writing CSV to memory cannot fail");
     }
     writer.into_inner().expect("flushing to memory cannot fail")
+}
+
+/// Writes the CSV header line.
+pub fn write_header<W: std::io::Write>(writer: &mut csv::Writer<W>) -> csv::Result<()> {
+    writer.write_record(HEADER)
+}
+
+/// Writes one row as CSV in `dialect`.
+pub fn write_row<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    row: &SummaryRow,
+    dialect: CsvDialect,
+) -> csv::Result<()> {
+    writer.write_record(row.record(dialect))
 }
 
 /// Reads rows back from a CSV file cqpt wrote, in either dialect (a byte-order mark means the
@@ -332,29 +354,146 @@ pub struct TableauView {
     members: Vec<String>,
 }
 
-fn subtotals<'a>(rows: &[&'a SummaryRow], key: impl Fn(&'a SummaryRow) -> &'a str) -> Vec<Subtotal> {
-    let mut groups: BTreeMap<&str, Vec<&SummaryRow>> = BTreeMap::new();
-    for r in rows {
-        groups.entry(key(r)).or_default().push(r);
+/// Strings kept once each, numbered (the labels, certificates and bodies a tableau repeats).
+#[derive(Debug, Default)]
+struct Strings {
+    ids: std::collections::HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Strings {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(id) = self.ids.get(text) {
+            return *id;
+        }
+        let id = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct strings");
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
     }
-    groups
-        .into_iter()
-        .map(|(label, rows)| Subtotal {
-            label: if label.is_empty() { "(aucun)".to_string() } else { label.to_string() },
-            dossiers: french::count(rows.len()),
-            recevables: french::count(rows.iter().filter(|r| r.is_recevable()).count()),
-            attributions: french::count(rows.iter().filter(|r| r.proposes_attribution()).count()),
-            montant: french::euros(rows.iter().map(|r| r.montant_euros).sum()),
-        })
-        .collect()
+
+    fn get(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+}
+
+/// The fields of a row kept by number in [`Strings`]: certificate, body, route,
+/// recevabilité, rejection reasons, proposal, decision, blocking findings.
+const KEPT: usize = 8;
+
+/// A row of a tableau as kept while a session runs: what the tableau prints of it, the
+/// repeated texts by number.
+#[derive(Debug)]
+struct CompactRow {
+    candidat: Box<str>,
+    nom: Box<str>,
+    fields: [u32; KEPT],
+    montant: f64,
+    recevable: bool,
+    attribution: bool,
+}
+
+/// The rows of a tableau récapitulatif, gathered while the dossiers are processed and kept
+/// small (a few dozen bytes a dossier, not its [`SummaryRow`]), so that a session's memory
+/// does not grow with its dossiers.
+#[derive(Debug, Default)]
+pub struct TableauRows {
+    strings: Strings,
+    rows: Vec<CompactRow>,
+}
+
+impl TableauRows {
+    /// Adds a row, after those added before.
+    pub fn push(&mut self, r: &SummaryRow) {
+        let s = &mut self.strings;
+        let fields = [
+            s.id(&r.certificat),
+            s.id(&r.organisme_evaluateur),
+            s.id(&r.voie_acces),
+            s.id(&r.recevabilite),
+            s.id(&r.motifs_rejet),
+            s.id(&r.proposition),
+            s.id(&r.decision),
+            s.id(&r.constats_bloquants),
+        ];
+        self.rows.push(CompactRow {
+            candidat: r.candidat.as_str().into(),
+            nom: r.nom.as_str().into(),
+            fields,
+            montant: r.montant_euros,
+            recevable: r.is_recevable(),
+            attribution: r.proposes_attribution(),
+        });
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Rows `range` as the tableau prints them.
+    pub fn printed(&self, range: std::ops::Range<usize>) -> Vec<TableauRow> {
+        let s = &self.strings;
+        self.rows[range]
+            .iter()
+            .map(|r| {
+                let f = |k: usize| s.get(r.fields[k]).to_string();
+                TableauRow {
+                    candidat: r.candidat.to_string(),
+                    nom: r.nom.to_string(),
+                    certificat: f(0),
+                    organisme_evaluateur: f(1),
+                    voie_acces: f(2),
+                    recevabilite: f(3),
+                    motifs: f(4),
+                    proposition: f(5),
+                    decision: f(6),
+                    montant: french::euros(r.montant),
+                    constats: f(7),
+                }
+            })
+            .collect()
+    }
+
+    /// Subtotals per value of field `k` ([`KEPT`]), sorted by its text; the sums of the
+    /// amounts added in row order.
+    fn subtotals(&self, k: usize) -> Vec<Subtotal> {
+        let mut groups: BTreeMap<&str, (usize, usize, usize, f64)> = BTreeMap::new();
+        for r in &self.rows {
+            // The neutral element of `Sum` (−0.0 in recent Rust), as a `sum()` starts from.
+            let zero = std::iter::empty::<f64>().sum::<f64>();
+            let g = groups.entry(self.strings.get(r.fields[k])).or_insert((0, 0, 0, zero));
+            g.0 += 1;
+            g.1 += usize::from(r.recevable);
+            g.2 += usize::from(r.attribution);
+            g.3 += r.montant;
+        }
+        groups
+            .into_iter()
+            .map(|(label, (dossiers, recevables, attributions, montant))| Subtotal {
+                label: if label.is_empty() { "(aucun)".to_string() } else { label.to_string() },
+                dossiers: french::count(dossiers),
+                recevables: french::count(recevables),
+                attributions: french::count(attributions),
+                montant: french::euros(montant),
+            })
+            .collect()
+    }
 }
 
 /// Builds the tableau's view: the session's `date` (the commission's sitting), its rows in
-/// French, subtotals, the total funding and the commission's signature blocks; the commission
-/// is that of `certificate`'s texts when given, else the default one.
+/// French (all of them when `with_rows`, else none: they are then streamed, see
+/// [`TableauRows::printed`]), subtotals, the total funding and the commission's signature
+/// blocks; the commission is that of `certificate`'s texts when given, else the default one.
 pub fn tableau_view(
     ctx: &Context,
-    rows: &[&SummaryRow],
+    rows: &TableauRows,
+    with_rows: bool,
     failures: &[String],
     date: crate::date::Date,
     certificate: Option<&str>,
@@ -362,33 +501,19 @@ pub fn tableau_view(
     let labels: &Labels = ctx.labels()?;
     let texts = ctx.texts()?;
     let texts = certificate.map_or(texts, |c| texts.for_certificate(c));
+    let montant: f64 = rows.rows.iter().map(|r| r.montant).sum();
     Ok(TableauView {
         sender: texts.auvicom.nom.clone(),
         place: texts.tableau.lieu.clone(),
         session_date: french::date(date),
         commission: texts.cpne.commission.clone(),
-        rows: rows
-            .iter()
-            .map(|r| TableauRow {
-                candidat: r.candidat.clone(),
-                nom: r.nom.clone(),
-                certificat: r.certificat.clone(),
-                organisme_evaluateur: r.organisme_evaluateur.clone(),
-                voie_acces: r.voie_acces.clone(),
-                recevabilite: r.recevabilite.clone(),
-                motifs: r.motifs_rejet.clone(),
-                proposition: r.proposition.clone(),
-                decision: r.decision.clone(),
-                montant: french::euros(r.montant_euros),
-                constats: r.constats_bloquants.clone(),
-            })
-            .collect(),
+        rows: if with_rows { rows.printed(0..rows.len()) } else { Vec::new() },
         total: french::count(rows.len()),
-        recevables: french::count(rows.iter().filter(|r| r.is_recevable()).count()),
-        attributions: french::count(rows.iter().filter(|r| r.proposes_attribution()).count()),
-        montant: french::euros(rows.iter().map(|r| r.montant_euros).sum()),
-        per_certificate: subtotals(rows, |r| r.certificat.as_str()),
-        per_body: subtotals(rows, |r| r.organisme_evaluateur.as_str()),
+        recevables: french::count(rows.rows.iter().filter(|r| r.recevable).count()),
+        attributions: french::count(rows.rows.iter().filter(|r| r.attribution).count()),
+        montant: french::euros(montant),
+        per_certificate: rows.subtotals(0),
+        per_body: rows.subtotals(1),
         failures: failures.to_vec(),
         members: crate::documents::views::commission_members(ctx, labels),
     })
