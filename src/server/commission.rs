@@ -652,8 +652,11 @@ pub async fn tableau(
         .iter()
         .map(|(d, _, r, _)| SummaryRow::new(d, &ctx, &r.dossier, &r.evaluation))
         .collect::<crate::error::Result<Vec<_>>>()?;
-    let refs: Vec<&SummaryRow> = rows.iter().collect();
-    let view = crate::session::summary::tableau_view(&ctx, &refs, &[], session.on, None)?;
+    let mut table = crate::session::summary::TableauRows::default();
+    for r in &rows {
+        table.push(r);
+    }
+    let view = crate::session::summary::tableau_view(&ctx, &table, true, &[], session.on, None)?;
     let bytes = crate::render::pdf(&state.templates, "tableau-recapitulatif", &view, session.on)?;
     Ok(pdf(&format!("tableau-recapitulatif-{id}"), bytes))
 }
