@@ -110,6 +110,16 @@ impl std::fmt::Display for EditError {
     }
 }
 
+/// A change applied: the dossier before, the new text and the dossier it loads as.
+pub struct Applied {
+    /// The dossier before the change.
+    pub before: Dossier,
+    /// The new text.
+    pub text: String,
+    /// The dossier after the change.
+    pub after: Dossier,
+}
+
 /// Applies `change`, made by `by`, to the dossier's text `yaml`: the new text and the
 /// dossier it loads as. `by` is added to the body's evaluators when they give levels.
 pub fn apply(
@@ -118,6 +128,16 @@ pub fn apply(
     change: &EvaluationChange,
     by: &str,
 ) -> Result<(String, Dossier), EditError> {
+    apply_keeping_before(yaml, library, change, by).map(|a| (a.text, a.after))
+}
+
+/// [`apply`], with the dossier as it was before (to tell what changed).
+pub fn apply_keeping_before(
+    yaml: &str,
+    library: &Library,
+    change: &EvaluationChange,
+    by: &str,
+) -> Result<Applied, EditError> {
     let before = load(yaml, library).map_err(EditError::Invalid)?;
     let mut text = yaml.to_string();
     let body = before.evaluating_body.as_ref().ok_or_else(|| {
@@ -234,8 +254,8 @@ pub fn apply(
             text = set_top_level(&text, "synthese", &block);
         }
     }
-    let dossier = load(&text, library).map_err(EditError::Invalid)?;
-    Ok((text, dossier))
+    let after = load(&text, library).map_err(EditError::Invalid)?;
+    Ok(Applied { before, text, after })
 }
 
 /// Whether the change records levels (or observes), so that its author must be one of the

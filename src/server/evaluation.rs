@@ -11,7 +11,7 @@ use super::auvicom::today;
 use super::dossier_page::{Loaded, load_scoped};
 use super::error::AppError;
 use crate::accounts::Role;
-use crate::dossier::evaluation_edit::{EditError, EvaluationChange, apply};
+use crate::dossier::evaluation_edit::{Applied, EditError, EvaluationChange, apply, apply_keeping_before};
 use crate::dossier::history::assessment_changes;
 use crate::dossier::{Dossier, SyntheseRecord};
 use crate::phases::Evaluation;
@@ -57,7 +57,36 @@ pub async fn load_for_evaluation(
     Ok(loaded)
 }
 
-/// Applies `change` as `me` and saves it; the dossier and its live synthesis after it.
+/// The text of dossier `id` for a change by `me`: in their scope, assigned to a body, its
+/// evaluation not sent. One read of the store; nothing parsed.
+async fn text_for_change(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<String, AppError> {
+    if !may_evaluate(me) {
+        return Err(AppError::Forbidden);
+    }
+    let key = id.to_string();
+    let (summary, yaml, frozen) = state
+        .pool
+        .run(move |s| {
+            let summary = s.dossier(&key)?.ok_or(AppError::NotFound)?;
+            let yaml = s.dossier_yaml(&key)?.flatten();
+            Ok((summary, yaml, s.evaluation_frozen(&key)?))
+        })
+        .await?;
+    if !super::scope::may_see(me, &summary) {
+        return Err(AppError::Forbidden);
+    }
+    if summary.body.is_none() {
+        return Err(AppError::Conflict("ce dossier n'est confié à aucun organisme évaluateur".into()));
+    }
+    if frozen {
+        return Err(AppError::Conflict(FROZEN.into()));
+    }
+    yaml.ok_or(AppError::NotFound)
+}
+
+/// Applies `change` as `me` and saves it; the dossier and its live synthesis after it. The
+/// dossier is read once, parsed before and after the change, and evaluated once (the facts the
+/// lists filter on and the synthesis shown both come from that evaluation).
 pub async fn apply_change(
     state: &Arc<AppState>,
     me: &CurrentUser,
@@ -66,35 +95,29 @@ pub async fn apply_change(
 ) -> Result<Changed, AppError> {
     let by = me.user.display_name.clone();
     for _ in 0..ATTEMPTS {
-        let Loaded { yaml, dossier: before, .. } = load_for_evaluation(state, me, id).await?;
-        let key = id.to_string();
-        if state.pool.run(move |s| Ok(s.evaluation_versions(&key)?.0)).await? {
-            return Err(AppError::Conflict(FROZEN.into()));
-        }
-        let (text, after) = apply(&yaml, &state.library, &change, &by).map_err(refused)?;
+        let yaml = text_for_change(state, me, id).await?;
+        let Applied { before, text, after } =
+            apply_keeping_before(&yaml, &state.library, &change, &by).map_err(refused)?;
         let changes = assessment_changes(Some(&before), &after);
-        let facts = DossierFacts::of(&after, &state.library, &state.policy);
+        let evaluation = crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
+        let facts = DossierFacts::from_evaluation(&after, &evaluation);
         let (actor, key, expected) = (me.user.login.clone(), id.to_string(), sha256(yaml.as_bytes()));
-        let saved = after.clone();
-        let outcome = state
+        let (saved, outcome) = state
             .pool
             .run(move |s| {
                 let u = EvaluationUpdate {
                     expected_sha256: expected,
                     yaml: &text,
-                    dossier: &saved,
+                    dossier: &after,
                     facts,
                     changes: &changes,
                 };
-                Ok(s.save_evaluation(&actor, &key, &u)?)
+                let outcome = s.save_evaluation(&actor, &key, &u)?;
+                Ok((after, outcome))
             })
             .await?;
         match outcome {
-            SaveOutcome::Saved => {
-                let evaluation =
-                    crate::phases::evaluate(&after, &state.library, &state.policy, after.latest_date());
-                return Ok(Changed { dossier: after, evaluation });
-            }
+            SaveOutcome::Saved => return Ok(Changed { dossier: saved, evaluation }),
             SaveOutcome::Frozen => return Err(AppError::Conflict(FROZEN.into())),
             SaveOutcome::Stale => {}
         }

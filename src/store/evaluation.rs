@@ -195,17 +195,22 @@ impl SqliteStore {
         })
     }
 
-    /// Whether the evaluation of `id` is frozen, and its versions sent, oldest first.
-    pub fn evaluation_versions(&self, id: &str) -> Result<(bool, Vec<SentVersion>)> {
+    /// Whether the evaluation of `id` is frozen (sent and not reopened).
+    pub fn evaluation_frozen(&self, id: &str) -> Result<bool> {
         let e = db(&self.path);
-        let is_frozen: bool = self
+        Ok(self
             .conn
             .query_row("SELECT evaluation_frozen FROM dossiers WHERE id = ?1", [id], |r| {
                 Ok(r.get::<_, i64>(0)? == 1)
             })
             .optional()
             .map_err(&e)?
-            .unwrap_or(false);
+            .unwrap_or(false))
+    }
+
+    /// Whether the evaluation of `id` is frozen, and its versions sent, oldest first.
+    pub fn evaluation_versions(&self, id: &str) -> Result<(bool, Vec<SentVersion>)> {
+        let is_frozen = self.evaluation_frozen(id)?;
         let versions = self.rows(
             "SELECT version, sent_ms, sent_by, yaml_sha256, reopened_ms, reopened_by, reopen_reason \
              FROM evaluation_versions WHERE dossier_id = ?1 ORDER BY version",

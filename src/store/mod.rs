@@ -166,6 +166,12 @@ impl DossierFacts {
     /// The facts of `dossier`, evaluated by the engine as of its own latest date.
     pub fn of(dossier: &Dossier, library: &Library, policy: &crate::policy::Policy) -> DossierFacts {
         let e = crate::phases::evaluate(dossier, library, policy, dossier.latest_date());
+        DossierFacts::from_evaluation(dossier, &e)
+    }
+
+    /// The facts of `dossier` from the engine's evaluation `e` of it (as of its latest date),
+    /// when the caller has it already.
+    pub fn from_evaluation(dossier: &Dossier, e: &crate::phases::Evaluation) -> DossierFacts {
         DossierFacts {
             phase: e.state.phase,
             recevable: dossier.application.decided.map(|_| e.recevabilite.recevable),
