@@ -104,7 +104,7 @@ pub async fn apply_change(
         let (actor, key, expected) = (me.user.login.clone(), id.to_string(), sha256(yaml.as_bytes()));
         let (saved, outcome) = state
             .pool
-            .run(move |s| {
+            .run_write(move |s| {
                 let u = EvaluationUpdate {
                     expected_sha256: expected,
                     yaml: &text,
@@ -194,7 +194,7 @@ pub async fn send(state: &Arc<AppState>, me: &CurrentUser, id: &str) -> Result<i
         let (actor, key, expected) = (me.user.login.clone(), id.to_string(), sha256(loaded.yaml.as_bytes()));
         let (outcome, version) = state
             .pool
-            .run(move |s| {
+            .run_write(move |s| {
                 let u = EvaluationUpdate {
                     expected_sha256: expected,
                     yaml: &text,

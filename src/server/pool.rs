@@ -15,18 +15,32 @@ pub struct StorePool {
     path: PathBuf,
     clock: Arc<dyn Clock>,
     idle: Mutex<Vec<SqliteStore>>,
+    /// Writes of this process take turns here (first come, first served).
+    writer: tokio::sync::Mutex<()>,
 }
 
 impl StorePool {
     /// Opens (creating and migrating) the store at `path`.
     pub fn open(path: PathBuf, clock: Arc<dyn Clock>) -> crate::store::Result<StorePool> {
         let first = SqliteStore::open(&path, clock.clone())?;
-        Ok(StorePool { path, clock, idle: Mutex::new(vec![first]) })
+        Ok(StorePool { path, clock, idle: Mutex::new(vec![first]), writer: tokio::sync::Mutex::new(()) })
     }
 
     /// The store file.
     pub fn path(&self) -> &std::path::Path {
         &self.path
+    }
+
+    /// Runs the write `f` when this process's earlier writes are done: `SQLite` takes one writer
+    /// at a time, and a writer that finds the database locked waits in its busy handler, which
+    /// sleeps in growing steps; taking turns here first keeps the wait to the writes before.
+    pub async fn run_write<T, F>(self: &Arc<Self>, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<T, AppError> + Send + 'static,
+    {
+        let _turn = self.writer.lock().await;
+        self.run(f).await
     }
 
     /// Runs `f` on a connection, on a blocking thread.

@@ -48,6 +48,7 @@ mod malformed;
 mod mixed_session;
 mod observation_records;
 mod pagination;
+mod procedure_browser;
 mod procedure_walk;
 mod qti;
 mod quiz;

@@ -248,7 +248,7 @@ fn log_in(b: &Browser, server: &DemoServer, login: &str, lands: &str) {
 
 /// Opens the application form from the desk and fills it: a candidate employed since 2022 in
 /// the branch, with `hours` typed in the hours field, and the three pieces the accord asks for.
-fn fill_application(b: &Browser, candidate: &str, hours: &str) {
+pub fn fill_application(b: &Browser, candidate: &str, hours: &str) {
     b.click("a.button[href='/auvicom/demandes/nouvelle']");
     b.settle("the application form", |b| b.visible("form.application"));
     b.fill(&id("f-candidate_id"), candidate);
@@ -278,7 +278,7 @@ fn fill_application(b: &Browser, candidate: &str, hours: &str) {
 }
 
 /// Sends the application form and waits for the dossier page it leads to.
-fn send_application(b: &Browser, candidate: &str) {
+pub fn send_application(b: &Browser, candidate: &str) {
     b.click("form.application button[type=submit]");
     let page = format!("/dossiers/{candidate}?fait=demande");
     b.settle("the new dossier's page", |b| b.current_url().ends_with(&page) && b.visible(".notice"));
