@@ -72,11 +72,26 @@ pub enum SaveOutcome {
     Frozen,
 }
 
-fn frozen(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<(bool, Vec<u8>)>> {
-    tx.query_row("SELECT evaluation_frozen, yaml_sha256 FROM dossiers WHERE id = ?1", [id], |r| {
-        Ok((r.get::<_, i64>(0)? == 1, r.get(1)?))
-    })
-    .optional()
+/// Why the evaluation of `id` cannot take the update computed from the text whose hash is
+/// `expected` (`Frozen`, `Stale`), or `None` when it can.
+fn blocked(
+    tx: &Transaction<'_>,
+    path: &std::path::Path,
+    id: &str,
+    expected: &[u8; 32],
+) -> Result<Option<SaveOutcome>> {
+    let row: Option<(bool, Vec<u8>)> = tx
+        .query_row("SELECT evaluation_frozen, yaml_sha256 FROM dossiers WHERE id = ?1", [id], |r| {
+            Ok((r.get::<_, i64>(0)? == 1, r.get(1)?))
+        })
+        .optional()
+        .map_err(db(path))?;
+    match row {
+        None => Err(StoreError::NotFound { what: "dossier", id: id.to_string() }),
+        Some((true, _)) => Ok(Some(SaveOutcome::Frozen)),
+        Some((false, current)) if current.as_slice() != expected.as_slice() => Ok(Some(SaveOutcome::Stale)),
+        Some(_) => Ok(None),
+    }
 }
 
 impl SqliteStore {
@@ -93,14 +108,8 @@ impl SqliteStore {
         let now = self.clock.now_ms();
         self.write(actor, |tx| {
             let e = db(&path);
-            let Some((is_frozen, current)) = frozen(tx, id).map_err(&e)? else {
-                return Err(StoreError::NotFound { what: "dossier", id: id.to_string() });
-            };
-            if is_frozen {
-                return Ok((SaveOutcome::Frozen, None));
-            }
-            if current.as_slice() != u.expected_sha256.as_slice() {
-                return Ok((SaveOutcome::Stale, None));
+            if let Some(outcome) = blocked(tx, &path, id, &u.expected_sha256)? {
+                return Ok((outcome, None));
             }
             let (_, entry) = put_in(tx, &path, now, id, u.yaml, u.dossier, u.facts)?;
             insert_history(tx, id, now, actor, u.changes).map_err(&e)?;
@@ -126,14 +135,8 @@ impl SqliteStore {
         let now = self.clock.now_ms();
         self.write(actor, |tx| {
             let e = db(&path);
-            let Some((is_frozen, current)) = frozen(tx, id).map_err(&e)? else {
-                return Err(StoreError::NotFound { what: "dossier", id: id.to_string() });
-            };
-            if is_frozen {
-                return Ok(((SaveOutcome::Frozen, 0), None));
-            }
-            if current.as_slice() != u.expected_sha256.as_slice() {
-                return Ok(((SaveOutcome::Stale, 0), None));
+            if let Some(outcome) = blocked(tx, &path, id, &u.expected_sha256)? {
+                return Ok(((outcome, 0), None));
             }
             put_in(tx, &path, now, id, u.yaml, u.dossier, u.facts)?;
             insert_history(tx, id, now, actor, u.changes).map_err(&e)?;
@@ -170,10 +173,13 @@ impl SqliteStore {
         let now = self.clock.now_ms();
         self.write(actor, |tx| {
             let e = db(&path);
-            let Some((is_frozen, _)) = frozen(tx, id).map_err(&e)? else {
-                return Err(StoreError::NotFound { what: "dossier", id: id.to_string() });
-            };
-            if !is_frozen {
+            let is_frozen: Option<bool> = tx
+                .query_row("SELECT evaluation_frozen FROM dossiers WHERE id = ?1", [id], |r| {
+                    Ok(r.get::<_, i64>(0)? == 1)
+                })
+                .optional()
+                .map_err(&e)?;
+            if !is_frozen.ok_or_else(|| StoreError::NotFound { what: "dossier", id: id.to_string() })? {
                 return Err(StoreError::Refused(format!("the evaluation of `{id}` is not sent")));
             }
             let version: i64 = tx

@@ -61,6 +61,17 @@ fn sat_the_quiz(ws: &Ws) {
     s.put_dossier("quiz", DOSSIER, &text, &d, &facts).unwrap();
 }
 
+/// The observation's sequence recorded (today, 09:00–10:40): the grid opens.
+fn observation_header(ws: &Ws, me: &str, csrf: &str) {
+    let header = ws.send(
+        "POST",
+        &path("/observation"),
+        me,
+        Some(&[("csrf", csrf), ("date", TODAY), ("start", "09:00"), ("end", "10:40"), ("by", "É. O.")]),
+    );
+    assert_eq!(header.status, StatusCode::SEE_OTHER, "{}", header.body);
+}
+
 fn path(rest: &str) -> String {
     format!("/dossiers/{DOSSIER}/evaluation{rest}")
 }
@@ -221,19 +232,7 @@ fn the_whole_grid_form_names_every_refused_cell_and_saves_nothing() {
     let ws = Ws::new();
     let (me, _) = assigned(&ws);
     let csrf = ws.csrf(&me);
-    let header = ws.send(
-        "POST",
-        &path("/observation"),
-        &me,
-        Some(&[
-            ("csrf", &csrf),
-            ("date", "2026-11-30"),
-            ("start", "09:00"),
-            ("end", "10:40"),
-            ("by", "É. O."),
-        ]),
-    );
-    assert_eq!(header.status, StatusCode::SEE_OTHER, "{}", header.body);
+    observation_header(&ws, &me, &csrf);
     let items = grid_items(&ws.send("GET", &path(""), &me, None).body);
     let (a, b) = (format!("n-3-{}", items[0]), format!("n-4-{}", items[1]));
     let good = format!("n-1-{}", items[2]);
@@ -269,19 +268,7 @@ fn a_body_without_a_valid_accreditation_cannot_send() {
     let ws = Ws::new();
     let (me, body) = assigned(&ws);
     let csrf = ws.csrf(&me);
-    let header = ws.send(
-        "POST",
-        &path("/observation"),
-        &me,
-        Some(&[
-            ("csrf", &csrf),
-            ("date", "2026-11-30"),
-            ("start", "09:00"),
-            ("end", "10:40"),
-            ("by", "É. O."),
-        ]),
-    );
-    assert_eq!(header.status, StatusCode::SEE_OTHER);
+    observation_header(&ws, &me, &csrf);
     let admin = ws.login("admin");
     let admin_csrf = ws.csrf(&admin);
     let withdrawn = ws.send(
@@ -342,13 +329,7 @@ fn the_grids_go_out_as_a_workbook_and_come_back_from_a_spreadsheet_whole_or_not_
     assert!(blank.body.starts_with("PK"), "an xlsx (zip) file");
     let csrf = ws.csrf(&me);
     let items = {
-        let header = ws.send(
-            "POST",
-            &path("/observation"),
-            &me,
-            Some(&[("csrf", &csrf), ("date", TODAY), ("start", "09:00"), ("end", "10:40"), ("by", "É. O.")]),
-        );
-        assert_eq!(header.status, StatusCode::SEE_OTHER);
+        observation_header(&ws, &me, &csrf);
         grid_items(&ws.send("GET", &path(""), &me, None).body)
     };
     let url = format!("{}?csrf={csrf}", path("/tableur"));

@@ -198,15 +198,5 @@ fn a_dossier_goes_from_its_application_to_the_commission_s_decision_in_a_browser
 
     // `cqpt export` and `cqpt synthese`: the same decision.
     drop(server);
-    let out = tempfile::tempdir().unwrap();
-    let export =
-        crate::common::run(&["export", "--store", store.to_str().unwrap(), out.path().to_str().unwrap()]);
-    assert_eq!(export.code, 0, "{}", export.stderr);
-    let exported = out.path().join(format!("{FILE}.yaml"));
-    let yaml = std::fs::read_to_string(&exported).unwrap();
-    assert!(yaml.contains("outcome: attribution"), "{yaml}");
-    let synthese = crate::common::run(&["synthese", exported.to_str().unwrap()]);
-    assert_eq!(synthese.code, 0, "{}{}", synthese.stdout, synthese.stderr);
-    let shown = synthese.stdout.to_lowercase();
-    assert!(shown.contains("attribution") && !shown.contains("non-attribution"), "{}", synthese.stdout);
+    crate::procedure_walk::export_gives_attribution(&store, FILE);
 }

@@ -206,9 +206,17 @@ fn a_dossier_goes_from_its_application_to_the_commission_s_decision_across_the_f
     assert!(mine.contains("attribution"), "{mine}");
 
     // `cqpt export`, then `cqpt synthese` on the dossier: the same decision.
+    export_gives_attribution(&ws.store, id);
+    assert_eq!(store().dossier(id).unwrap().unwrap().state, "decided");
+    store().verify_registry().unwrap();
+}
+
+/// `cqpt export` of the store at `store`, then `cqpt synthese` on the dossier `id` it wrote:
+/// the decision recorded is attribution and the synthesis says so.
+pub fn export_gives_attribution(store: &std::path::Path, id: &str) {
     let out = tempfile::tempdir().unwrap();
     let export =
-        crate::common::run(&["export", "--store", ws.store.to_str().unwrap(), out.path().to_str().unwrap()]);
+        crate::common::run(&["export", "--store", store.to_str().unwrap(), out.path().to_str().unwrap()]);
     assert_eq!(export.code, 0, "{}", export.stderr);
     let exported = out.path().join(format!("{id}.yaml"));
     let yaml = std::fs::read_to_string(&exported).unwrap();
@@ -217,6 +225,4 @@ fn a_dossier_goes_from_its_application_to_the_commission_s_decision_across_the_f
     assert_eq!(synthese.code, 0, "{}{}", synthese.stdout, synthese.stderr);
     let shown = synthese.stdout.to_lowercase();
     assert!(shown.contains("attribution") && !shown.contains("non-attribution"), "{}", synthese.stdout);
-    assert_eq!(store().dossier(id).unwrap().unwrap().state, "decided");
-    store().verify_registry().unwrap();
 }
