@@ -65,11 +65,7 @@ async fn page(
         created,
         error,
     };
-    let mut response = state.pages.render("comptes", &view)?.into_response();
-    if !view_ok(&view) {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("comptes", &view, !view_ok(&view))
 }
 
 fn view_ok(view: &AccountsView) -> bool {

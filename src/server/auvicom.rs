@@ -99,9 +99,7 @@ fn refused(
     form: ApplicationForm,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
-    let mut response = state.pages.render("demande", &view(state, me, form, errors))?.into_response();
-    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
+    state.pages.render_form("demande", &view(state, me, form, errors), true)
 }
 
 /// Today, by the server's clock.

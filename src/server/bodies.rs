@@ -99,12 +99,7 @@ async fn page(
         errors,
         notice,
     };
-    let failed = !view.errors.is_empty();
-    let mut response = state.pages.render("organismes", &view)?.into_response();
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("organismes", &view, !view.errors.is_empty())
 }
 
 /// `GET /admin/organismes`.

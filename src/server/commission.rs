@@ -31,7 +31,7 @@ use crate::store::commission::{
 use crate::store::{DossierFacts, DossierQuery, Store};
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -200,12 +200,7 @@ async fn list_page(
         notice,
         errors,
     };
-    let failed = !view.errors.is_empty();
-    let mut response = state.pages.render("commission", &view)?.into_response();
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("commission", &view, !view.errors.is_empty())
 }
 
 /// `GET /commission`: the sessions (a member's own only); for the administrator, the form to
@@ -920,12 +915,7 @@ async fn dossier_page(
         errors,
         notice,
     };
-    let failed = !view.errors.is_empty();
-    let mut response = state.pages.render("commission-dossier", &view)?.into_response();
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("commission-dossier", &view, !view.errors.is_empty())
 }
 
 /// `GET /commission/{id}/dossiers/{dossier}`: the synthesis on screen, the decision form or

@@ -63,6 +63,22 @@ impl Pages {
             .map_err(|e| AppError::Internal(format!("page {name}: {e}")))
     }
 
+    /// The page `name` filled with `view` as the answer to a form: 422 when the form was
+    /// `refused` (it comes back with its errors), 200 otherwise.
+    pub fn render_form(
+        &self,
+        name: &str,
+        view: &impl Serialize,
+        refused: bool,
+    ) -> Result<axum::response::Response, AppError> {
+        use axum::response::IntoResponse;
+        let mut response = self.render(name, view)?.into_response();
+        if refused {
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        Ok(response)
+    }
+
     /// A static file by name: its media type and text.
     pub fn asset(&self, name: &str) -> Option<&(&'static str, String)> {
         self.assets.get(name)

@@ -121,11 +121,7 @@ async fn page(
         issued,
         error,
     };
-    let mut response = state.pages.render("jetons", &view)?.into_response();
-    if !view.error.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("jetons", &view, !view.error.is_empty())
 }
 
 /// `GET /admin/jetons`.

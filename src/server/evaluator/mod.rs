@@ -71,11 +71,7 @@ pub(super) async fn render(
     let refused = !errors.is_empty();
     let parts = PageParts { loaded, versions, history, blockers: blocking, columns };
     let view = view::build(state, Me::of(me), parts, errors, notice);
-    let mut response = state.pages.render("evaluation", &view)?.into_response();
-    if refused {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    state.pages.render_form("evaluation", &view, refused)
 }
 
 /// `GET /dossiers/{id}/evaluation`: the page.

@@ -231,8 +231,7 @@ pub async fn create(
     }
     let refused = |errors: Vec<String>| async {
         let view = list_view(&state, &me, errors).await?;
-        let mut r = state.pages.render("quiz-seances", &view)?.into_response();
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        let r = state.pages.render_form("quiz-seances", &view, true)?;
         Ok::<Response, AppError>(r)
     };
     let Some(purpose) = purpose.filter(|_| errors.is_empty()) else {
