@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 examples="${API_FUZZ_EXAMPLES:-40}"
-work="$PWD/target/api-fuzz"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+work="$target/api-fuzz"
 venv="$work/venv"
 mkdir -p "$work"
 
@@ -28,7 +29,7 @@ fi
 cargo build --locked --quiet
 log="$work/serve.log"
 # --clock-start: the examples' dates are in 2026; the server's clock is not today's.
-target/debug/cqpt serve --demo --addr 127.0.0.1:0 --clock-start 2026-11-30 >"$log" 2>&1 &
+"$target/debug/cqpt" serve --demo --addr 127.0.0.1:0 --clock-start 2026-11-30 >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-3}
 cargo build --quiet --release
-cqpt=$PWD/target/release/cqpt
+cqpt=${CARGO_TARGET_DIR:-$PWD/target}/release/cqpt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
