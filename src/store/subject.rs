@@ -1,7 +1,8 @@
 //! The RGPD subject-access export (art. 15): everything the store holds about one candidate,
 //! as one ZIP archive — `candidat.json` (their record, their dossiers' summaries, files and
-//! documents listed, and the registry entries that concern them), each dossier's YAML as it was
-//! imported, and each file and document as it was uploaded or given out.
+//! documents listed, the registry entries that concern them, every level saved from the
+//! workspace and the versions of the evaluation sent), each dossier's YAML as it was imported,
+//! each version sent as it was sent, and each file and document as it was uploaded or given out.
 //!
 //! A ZIP rather than one JSON document: the files are PDFs and scans, which a person opens as
 //! they are; a JSON would carry them as base64 that nobody can read. Entries are stored
@@ -21,6 +22,10 @@ struct Export {
     files: Vec<FileRow>,
     documents: Vec<DocumentRow>,
     registry: Vec<RegistryRow>,
+    /// Every level saved from the workspace: who, when, where, from which level to which.
+    levels_history: Vec<LevelRow>,
+    /// The versions of the evaluation sent to AUVICOM (their texts are in `versions/`).
+    evaluation_versions: Vec<VersionRow>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +69,32 @@ struct DocumentRow {
     sha256: String,
     #[serde(skip)]
     bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct LevelRow {
+    dossier: String,
+    at_ms: i64,
+    actor: String,
+    phase: String,
+    place: String,
+    item: String,
+    before: Option<i64>,
+    after: Option<i64>,
+    by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    dossier: String,
+    version: i64,
+    sent_ms: i64,
+    sent_by: String,
+    reopened_ms: Option<i64>,
+    reopened_by: Option<String>,
+    reopen_reason: Option<String>,
+    #[serde(skip)]
+    yaml: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -212,7 +243,66 @@ pub(super) fn export(conn: &Connection, path: &Path, candidate: &str) -> Result<
         }
         registry.sort_by_key(|r| r.seq);
     }
-    let export = Export { candidate: candidate_row, dossiers, files, documents, registry };
+    let mut levels_history = Vec::new();
+    let mut evaluation_versions = Vec::new();
+    for d in &dossiers {
+        let mut stmt = conn
+            .prepare(
+                "SELECT at_ms, actor, phase, place, item, before_level, after_level, by_name \
+                 FROM assessment_history WHERE dossier_id = ?1 ORDER BY id",
+            )
+            .map_err(e)?;
+        let rows = stmt
+            .query_map([&d.id], |r| {
+                Ok(LevelRow {
+                    dossier: d.id.clone(),
+                    at_ms: r.get(0)?,
+                    actor: r.get(1)?,
+                    phase: r.get(2)?,
+                    place: r.get(3)?,
+                    item: r.get(4)?,
+                    before: r.get(5)?,
+                    after: r.get(6)?,
+                    by: r.get(7)?,
+                })
+            })
+            .map_err(e)?;
+        for row in rows {
+            levels_history.push(row.map_err(e)?);
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT version, sent_ms, sent_by, reopened_ms, reopened_by, reopen_reason, yaml \
+                 FROM evaluation_versions WHERE dossier_id = ?1 ORDER BY version",
+            )
+            .map_err(e)?;
+        let rows = stmt
+            .query_map([&d.id], |r| {
+                Ok(VersionRow {
+                    dossier: d.id.clone(),
+                    version: r.get(0)?,
+                    sent_ms: r.get(1)?,
+                    sent_by: r.get(2)?,
+                    reopened_ms: r.get(3)?,
+                    reopened_by: r.get(4)?,
+                    reopen_reason: r.get(5)?,
+                    yaml: r.get(6)?,
+                })
+            })
+            .map_err(e)?;
+        for row in rows {
+            evaluation_versions.push(row.map_err(e)?);
+        }
+    }
+    let export = Export {
+        candidate: candidate_row,
+        dossiers,
+        files,
+        documents,
+        registry,
+        levels_history,
+        evaluation_versions,
+    };
     archive(&export).map_err(|e| StoreError::Archive(e.to_string()))
 }
 
@@ -224,6 +314,12 @@ fn archive(export: &Export) -> std::result::Result<Vec<u8>, Box<dyn std::error::
     for d in &export.dossiers {
         if let Some(yaml) = &d.yaml {
             zip.start_file(format!("dossiers/{}.yaml", safe(&d.id)), options)?;
+            zip.write_all(yaml.as_bytes())?;
+        }
+    }
+    for v in &export.evaluation_versions {
+        if let Some(yaml) = &v.yaml {
+            zip.start_file(format!("versions/{}-v{}.yaml", safe(&v.dossier), v.version), options)?;
             zip.write_all(yaml.as_bytes())?;
         }
     }

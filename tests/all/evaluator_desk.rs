@@ -225,6 +225,18 @@ fn a_dossier_is_evaluated_on_screen_sent_frozen_and_corrected_as_a_new_version()
     assert!(actions.contains(&"evaluation.reopen".to_string()), "{actions:?}");
     assert!(actions.iter().filter(|a| *a == "evaluation.change").count() >= 34, "{actions:?}");
     s.verify_registry().unwrap();
+    // The candidate's subject-access export holds the levels' history and both versions sent.
+    let candidate = s.dossier(DOSSIER).unwrap().unwrap().candidate;
+    let archive = s.subject_export(&candidate).unwrap();
+    let names = crate::rgpd::archive_names(&archive);
+    for v in [1, 2] {
+        assert!(names.contains(&format!("versions/{DOSSIER}-v{v}.yaml")), "{names:?}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&crate::rgpd::archive_file(&archive, "candidat.json")).unwrap();
+    let saved = s.assessment_history(DOSSIER).unwrap().len();
+    assert_eq!(json["levels_history"].as_array().unwrap().len(), saved);
+    assert_eq!(json["evaluation_versions"][0]["reopen_reason"], "Contact 1 mal saisi");
 }
 
 #[test]

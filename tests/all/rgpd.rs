@@ -7,12 +7,12 @@ use cqpt::retention::Retention;
 use cqpt::store::Store;
 use std::io::Read;
 
-fn archive_names(bytes: &[u8]) -> Vec<String> {
+pub fn archive_names(bytes: &[u8]) -> Vec<String> {
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     zip.file_names().map(|n| n.unwrap().into_owned()).collect()
 }
 
-fn archive_file(bytes: &[u8], name: &str) -> String {
+pub fn archive_file(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut text = String::new();
     zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
