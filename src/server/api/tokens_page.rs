@@ -8,6 +8,7 @@ use crate::accounts::{self, Secret};
 use crate::server::AppState;
 use crate::server::auth::CurrentUser;
 use crate::server::desk::Me;
+use crate::server::dossier_page::moment;
 use crate::server::error::AppError;
 use crate::store::{SqliteStore, Store, StoreError};
 use axum::Extension;
@@ -67,15 +68,6 @@ struct TokensView {
     /// After an issue: the label and the token, shown this once.
     issued: Option<(String, String)>,
     error: String,
-}
-
-/// « 30/11/2026 09:00 UTC ».
-fn moment(ms: i64) -> String {
-    let iso = super::dossiers::rfc3339(ms);
-    let (date, time) = iso.split_once('T').unwrap_or((&iso, ""));
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    format!("{d}/{m}/{y} {} UTC", time.get(..5).unwrap_or(""))
 }
 
 async fn page(

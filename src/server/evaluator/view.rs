@@ -5,7 +5,7 @@
 
 use super::super::AppState;
 use super::super::desk::Me;
-use super::super::dossier_page::Loaded;
+use super::super::dossier_page::{Loaded, moment};
 use crate::dossier::grid::{GridGroup, grid_groups};
 use crate::dossier::{ActivityStatus, Dossier, OverrideTarget, Proposal};
 use crate::phases::Evaluation;
@@ -265,14 +265,6 @@ pub fn synthesis(state: &AppState, d: &Dossier, e: &Evaluation) -> SynthesisView
 /// Minutes as « 1 h 50 ».
 fn hours(minutes: u32) -> String {
     format!("{} h {:02}", minutes / 60, minutes % 60)
-}
-
-/// Milliseconds since the epoch as « 30/11/2026 14:05 UTC ».
-fn moment(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rest = ms.rem_euclid(86_400_000) / 60_000;
-    let date = crate::date::Date::new(1970, 1, 1).map(|d| d.add_days(days));
-    date.map_or_else(String::new, |d| format!("{} {:02}:{:02} UTC", french::date(d), rest / 60, rest % 60))
 }
 
 /// Everything the page shows.
