@@ -41,7 +41,7 @@ pub struct SentVersion {
 }
 
 /// A row of the dossier's history of levels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HistoryRow {
     /// When.
     pub at_ms: i64,
@@ -59,6 +59,25 @@ pub struct HistoryRow {
     pub after: Option<u8>,
     /// The evaluator the dossier names for it.
     pub by: Option<String>,
+}
+
+/// The rows of `assessment_history` of one dossier (`?1`), oldest first, as [`history_row`]
+/// reads them.
+pub(super) const HISTORY_SQL: &str = "SELECT at_ms, actor, phase, place, item, before_level, after_level, by_name \
+     FROM assessment_history WHERE dossier_id = ?1 ORDER BY id";
+
+/// A row of [`HISTORY_SQL`].
+pub(super) fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    Ok(HistoryRow {
+        at_ms: r.get(0)?,
+        actor: r.get(1)?,
+        phase: r.get(2)?,
+        place: r.get(3)?,
+        item: r.get(4)?,
+        before: r.get(5)?,
+        after: r.get(6)?,
+        by: r.get(7)?,
+    })
 }
 
 /// Why an evaluation change was not saved.
@@ -244,23 +263,7 @@ impl SqliteStore {
 
     /// The history of the levels of `id`, oldest first.
     pub fn assessment_history(&self, id: &str) -> Result<Vec<HistoryRow>> {
-        self.rows(
-            "SELECT at_ms, actor, phase, place, item, before_level, after_level, by_name \
-             FROM assessment_history WHERE dossier_id = ?1 ORDER BY id",
-            [id],
-            |r| {
-                Ok(HistoryRow {
-                    at_ms: r.get(0)?,
-                    actor: r.get(1)?,
-                    phase: r.get(2)?,
-                    place: r.get(3)?,
-                    item: r.get(4)?,
-                    before: r.get(5)?,
-                    after: r.get(6)?,
-                    by: r.get(7)?,
-                })
-            },
-        )
+        self.rows(HISTORY_SQL, [id], history_row)
     }
 }
 

@@ -74,14 +74,8 @@ struct DocumentRow {
 #[derive(Serialize)]
 struct LevelRow {
     dossier: String,
-    at_ms: i64,
-    actor: String,
-    phase: String,
-    place: String,
-    item: String,
-    before: Option<i64>,
-    after: Option<i64>,
-    by: Option<String>,
+    #[serde(flatten)]
+    row: super::evaluation::HistoryRow,
 }
 
 #[derive(Serialize)]
@@ -246,25 +240,10 @@ pub(super) fn export(conn: &Connection, path: &Path, candidate: &str) -> Result<
     let mut levels_history = Vec::new();
     let mut evaluation_versions = Vec::new();
     for d in &dossiers {
-        let mut stmt = conn
-            .prepare(
-                "SELECT at_ms, actor, phase, place, item, before_level, after_level, by_name \
-                 FROM assessment_history WHERE dossier_id = ?1 ORDER BY id",
-            )
-            .map_err(e)?;
+        let mut stmt = conn.prepare(super::evaluation::HISTORY_SQL).map_err(e)?;
         let rows = stmt
             .query_map([&d.id], |r| {
-                Ok(LevelRow {
-                    dossier: d.id.clone(),
-                    at_ms: r.get(0)?,
-                    actor: r.get(1)?,
-                    phase: r.get(2)?,
-                    place: r.get(3)?,
-                    item: r.get(4)?,
-                    before: r.get(5)?,
-                    after: r.get(6)?,
-                    by: r.get(7)?,
-                })
+                Ok(LevelRow { dossier: d.id.clone(), row: super::evaluation::history_row(r)? })
             })
             .map_err(e)?;
         for row in rows {

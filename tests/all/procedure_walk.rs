@@ -44,27 +44,8 @@ fn a_dossier_goes_from_its_application_to_the_commission_s_decision_across_the_f
     // AUVICOM: the application, the recevabilité, the assignment.
     let officer = ws.login("auvicom");
     let csrf = ws.csrf(&officer);
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("candidate_id", FILE),
-        ("family_name", "Marchand"),
-        ("given_name", "Inès"),
-        ("certificate", "distance"),
-        ("route", "plan-de-formation"),
-        ("submitted", "2026-11-20"),
-        ("employment.0.employer", "Norvia Télécom SA"),
-        ("employment.0.in_branch", "on"),
-        ("employment.0.contract", "cdi"),
-        ("employment.0.related", "on"),
-        ("employment.0.start", "2022-01-03"),
-        ("employment.0.hours", "6400"),
-        ("documents.0.kind", "contrat-de-travail"),
-        ("documents.0.date", "2022-01-03"),
-        ("documents.1.kind", "attestation-sur-honneur"),
-        ("documents.1.date", "2026-11-18"),
-        ("documents.2.kind", "bulletin-de-paie"),
-        ("documents.2.date", "2026-10-31"),
-    ];
+    let form = crate::workspace_durability::application(FILE, &csrf);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     see_other(&ws.send("POST", "/auvicom/demandes/nouvelle", &officer, Some(&form)));
     let id = FILE;
     see_other(&ws.send(

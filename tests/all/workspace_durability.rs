@@ -212,7 +212,8 @@ fn login(addr: SocketAddr, password: &str) -> (String, String) {
 }
 
 /// A valid application of candidate `candidate`.
-fn application(candidate: &str, csrf: &str) -> Vec<(String, String)> {
+/// A complete application form for `candidate` (recevable), with the session's CSRF token.
+pub fn application(candidate: &str, csrf: &str) -> Vec<(String, String)> {
     [
         ("csrf", csrf),
         ("candidate_id", candidate),
