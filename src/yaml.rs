@@ -8,6 +8,8 @@
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
 
+mod fast;
+
 /// A YAML value with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -189,6 +191,9 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Diagnostic>> {
 /// names the file, line and column. The events come from serde-saphyr's own parser
 /// (granit-parser); positions are kept for every node, and the work is bounded by `budget`:
 /// the size of the file, its depth, and the values and bytes its aliases expand to.
+///
+/// Text in the plain subset most inputs use is read by a faster reader of this module
+/// (`yaml/fast.rs`) that gives the same tree, or defers to the full parser.
 pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Result<Node, Box<Diagnostic>> {
     crate::limits::check_size(file, text, budget)?;
     if holds_no_document(text) {
@@ -199,6 +204,14 @@ pub fn parse_with(file: &str, text: &str, budget: &crate::limits::Budget) -> Res
             "the file holds no YAML document",
         )));
     }
+    if let Some(node) = fast::parse(text, budget) {
+        return Ok(node);
+    }
+    parse_events(file, text, budget)
+}
+
+/// The tree of any YAML text, from the full parser's events (see [`parse_with`]).
+fn parse_events(file: &str, text: &str, budget: &crate::limits::Budget) -> Result<Node, Box<Diagnostic>> {
     let mut parser = Parser::new_from_str(text);
     let mut tree = TreeBuilder::new(file, budget);
     while let Some(event) = parser.next_event() {
