@@ -78,6 +78,21 @@ enum Frame {
 /// `on`, `yes`, `no` stay text), integers, floats; text otherwise (returned empty: the caller
 /// keeps the scalar's own string).
 fn resolve_plain(text: &str) -> Value {
+    // Most scalars are words or small numbers: settled without the general tests below.
+    match text.as_bytes() {
+        [first, ..] if first.is_ascii_alphabetic() && !b"nNtTfF".contains(first) => {
+            return Value::Str(String::new());
+        }
+        digits @ [_, ..] if digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) => {
+            return Value::Int(digits.iter().fold(0, |n, d| n * 10 + i128::from(d - b'0')));
+        }
+        _ => {}
+    }
+    resolve_general(text)
+}
+
+/// [`resolve_plain`] without its shortcuts.
+fn resolve_general(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -768,6 +783,53 @@ impl<'n> MapReader<'n> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcuts_of_scalar_resolution_agree_with_the_schema() {
+        let texts = [
+            "3",
+            "0123",
+            "999999999999999999",
+            "1234567890123456789",
+            "abc",
+            "null",
+            "Null",
+            "nothing",
+            "true",
+            "True",
+            "tree",
+            "false",
+            "fa",
+            "e5",
+            "E5",
+            "x1",
+            "0x1F",
+            "-5",
+            "+5",
+            ".5",
+            "1e3",
+            "inf",
+            "Infinity",
+            "nan",
+            "NaN",
+            ".nan",
+            "~",
+            "",
+            "yes",
+            "On",
+            "09:00",
+            "2026-01-02",
+            "1_000",
+            "١٢",
+        ];
+        for text in texts {
+            assert_eq!(
+                format!("{:?}", resolve_plain(text)),
+                format!("{:?}", resolve_general(text)),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn nodes_keep_lines_and_columns() {

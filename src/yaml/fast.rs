@@ -23,8 +23,11 @@ pub(super) fn parse(text: &str, budget: &Budget) -> Option<Node> {
         pos: 0,
         line: 1,
         line_start: 0,
+        counted: (0, 0),
         depth: 0,
         total: Size::default(),
+        entries: Vec::with_capacity(64),
+        items: Vec::with_capacity(64),
         budget,
     };
     let indent = reader.next_content_line()?;
@@ -41,23 +44,50 @@ pub(super) fn parse(text: &str, budget: &Budget) -> Option<Node> {
 /// Whether the text holds no character this reader leaves to the full parser: tabs, carriage
 /// returns, other control characters, C1 controls, a byte-order mark, Unicode line separators.
 fn plain_characters(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Eight bytes at a time: a word of printable ASCII is passed over at once (a byte below
+    // 0x20, 0x7f or a byte of a longer character sends the word to the byte-by-byte look).
     let mut i = 0;
     while i < s.len() {
-        match s[i] {
-            b'\n' | 0x20..=0x7e => {}
-            0x00..=0x1f | 0x7f => return false,
-            // U+0080–U+009F (C1 controls, NEL).
-            0xc2 if matches!(s.get(i + 1), Some(0x80..=0x9f)) => return false,
-            // U+2028, U+2029.
-            0xe2 if s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)) => return false,
-            // U+FEFF, U+FFFE, U+FFFF.
-            0xef if s.get(i + 1) == Some(&0xbb) && s.get(i + 2) == Some(&0xbf) => return false,
-            0xef if s.get(i + 1) == Some(&0xbf) && matches!(s.get(i + 2), Some(0xbe | 0xbf)) => return false,
-            _ => {}
+        let end = (i + 8).min(s.len());
+        if let Ok(word) = <[u8; 8]>::try_from(&s[i..end]) {
+            let w = u64::from_le_bytes(word);
+            let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            let del = w ^ (ONES * 0x7f);
+            let has_del = del.wrapping_sub(ONES) & !del & HIGH;
+            if below_space | has_del | (w & HIGH) == 0 {
+                i = end;
+                continue;
+            }
         }
-        i += 1;
+        for j in i..end {
+            if !plain_character_at(s, j) {
+                return false;
+            }
+        }
+        i = end;
     }
     true
+}
+
+/// Whether the byte at `i` is one [`plain_characters`] accepts (looking ahead within a
+/// character of several bytes).
+fn plain_character_at(s: &[u8], i: usize) -> bool {
+    !match s[i] {
+        b'\n' | 0x20..=0x7e => false,
+        0x00..=0x1f | 0x7f => true,
+        // U+0080–U+009F (C1 controls, NEL).
+        0xc2 => matches!(s.get(i + 1), Some(0x80..=0x9f)),
+        // U+2028, U+2029.
+        0xe2 => s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)),
+        // U+FEFF, U+FFFE, U+FFFF.
+        0xef => {
+            (s.get(i + 1) == Some(&0xbb) && s.get(i + 2) == Some(&0xbf))
+                || (s.get(i + 1) == Some(&0xbf) && matches!(s.get(i + 2), Some(0xbe | 0xbf)))
+        }
+        _ => false,
+    }
 }
 
 /// The characters that may not begin a plain scalar (YAML's indicators), except `-`, `?` and
@@ -101,10 +131,17 @@ struct Reader<'t> {
     line: u32,
     /// Byte offset of the start of that line.
     line_start: usize,
+    /// A place on that line already counted: its byte offset and 0-based column.
+    counted: (usize, usize),
     /// Collections open around `pos`.
     depth: usize,
     /// Values and bytes of text so far.
     total: Size,
+    /// The entries of the mappings being read, innermost last (each mapping's own are moved
+    /// out into a vector of their exact size when it ends).
+    entries: Vec<(Node, Node)>,
+    /// The same for the items of sequences.
+    items: Vec<Node>,
     budget: &'t Budget,
 }
 
@@ -123,12 +160,15 @@ impl Reader<'_> {
     }
 
     /// The 1-based line and column of `pos` (columns count characters).
-    fn here(&self) -> (u32, u32) {
+    fn here(&mut self) -> (u32, u32) {
         self.place(self.pos)
     }
 
-    fn place(&self, pos: usize) -> (u32, u32) {
-        let chars = self.s[self.line_start..pos].iter().filter(|&&b| b & 0xc0 != 0x80).count();
+    fn place(&mut self, pos: usize) -> (u32, u32) {
+        // Places are asked for from left to right: count on from the last one.
+        let (from, before) = if self.counted.0 <= pos { self.counted } else { (self.line_start, 0) };
+        let chars = before + self.s[from..pos].iter().filter(|&&b| b & 0xc0 != 0x80).count();
+        self.counted = (pos, chars);
         (self.line, u32::try_from(chars + 1).unwrap_or(u32::MAX))
     }
 
@@ -166,6 +206,7 @@ impl Reader<'_> {
     fn new_line(&mut self, start: usize) {
         self.pos = start;
         self.line_start = start;
+        self.counted = (start, 0);
         self.line += 1;
     }
 
@@ -218,6 +259,14 @@ impl Reader<'_> {
         Some(Node { value, line, column })
     }
 
+    /// The mapping of the entries read since `mark`, unless a key is there twice.
+    fn mapping(&mut self, mark: usize, line: u32, column: u32) -> Option<Node> {
+        if duplicate_key(&self.entries[mark..]).is_some() {
+            return None;
+        }
+        Some(Node { value: Value::Map(self.entries.drain(mark..).collect()), line, column })
+    }
+
     /// A plain scalar's node: resolved by the core schema, text otherwise.
     fn plain(&mut self, start: usize, end: usize) -> Option<Node> {
         let text = &self.text[start..end];
@@ -225,7 +274,8 @@ impl Reader<'_> {
             Value::Str(_) => Value::Str(text.to_string()),
             resolved => resolved,
         };
-        self.scalar(value, text.len(), self.place(start))
+        let place = self.place(start);
+        self.scalar(value, text.len(), place)
     }
 
     /// The node of a block collection or flow collection starting at `pos`, the first
@@ -246,7 +296,7 @@ impl Reader<'_> {
     fn block_mapping(&mut self, indent: usize) -> Option<Node> {
         self.enter()?;
         let (line, column) = self.here();
-        let mut entries = Vec::new();
+        let mark = self.entries.len();
         loop {
             let colon = self.pos + self.block_key_length()?;
             let key = self.plain(self.pos, colon)?;
@@ -266,7 +316,7 @@ impl Reader<'_> {
             } else {
                 self.inline_value()?
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.next_content_line() {
                 Some(j) if j == indent => {
                     if self.peek() == Some(b'-') && self.blank_at(self.pos + 1) {
@@ -278,10 +328,7 @@ impl Reader<'_> {
             }
         }
         self.depth -= 1;
-        if duplicate_key(&entries).is_some() {
-            return None;
-        }
-        Some(Node { value: Value::Map(entries), line, column })
+        self.mapping(mark, line, column)
     }
 
     /// The length of the plain key of a block mapping at `pos`, up to its `:` (which a blank
@@ -308,7 +355,7 @@ impl Reader<'_> {
     fn block_sequence(&mut self, indent: usize, indentless: bool) -> Option<Node> {
         self.enter()?;
         let mut place = (!indentless).then(|| self.here());
-        let mut items = Vec::new();
+        let mark = self.items.len();
         loop {
             self.pos += 1;
             self.skip_spaces();
@@ -327,7 +374,7 @@ impl Reader<'_> {
                 }
                 _ => self.inline_value()?,
             };
-            items.push(item);
+            self.items.push(item);
             match self.next_content_line() {
                 Some(j) if j == indent && self.peek() == Some(b'-') && self.blank_at(self.pos + 1) => {}
                 Some(j) if j > indent => return None,
@@ -336,7 +383,7 @@ impl Reader<'_> {
         }
         self.depth -= 1;
         let (line, column) = place?;
-        Some(Node { value: Value::Seq(items), line, column })
+        Some(Node { value: Value::Seq(self.items.drain(mark..).collect()), line, column })
     }
 
     /// A value written after `key: ` or `- `, ending its line.
@@ -408,7 +455,7 @@ impl Reader<'_> {
         self.enter()?;
         let (line, column) = self.here();
         self.pos += 1;
-        let mut entries = Vec::new();
+        let mark = self.entries.len();
         if self.flow_spaces()? == b'}' {
             self.pos += 1;
         } else {
@@ -427,7 +474,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let value = self.flow_node()?;
-                entries.push((key, value));
+                self.entries.push((key, value));
                 match self.flow_spaces()? {
                     b',' => {
                         self.pos += 1;
@@ -444,10 +491,7 @@ impl Reader<'_> {
             }
         }
         self.depth -= 1;
-        if duplicate_key(&entries).is_some() {
-            return None;
-        }
-        Some(Node { value: Value::Map(entries), line, column })
+        self.mapping(mark, line, column)
     }
 
     /// `[value, …]` on one line.
@@ -455,12 +499,13 @@ impl Reader<'_> {
         self.enter()?;
         let (line, column) = self.here();
         self.pos += 1;
-        let mut items = Vec::new();
+        let mark = self.items.len();
         if self.flow_spaces()? == b']' {
             self.pos += 1;
         } else {
             loop {
-                items.push(self.flow_node()?);
+                let item = self.flow_node()?;
+                self.items.push(item);
                 match self.flow_spaces()? {
                     b',' => {
                         self.pos += 1;
@@ -477,7 +522,7 @@ impl Reader<'_> {
             }
         }
         self.depth -= 1;
-        Some(Node { value: Value::Seq(items), line, column })
+        Some(Node { value: Value::Seq(self.items.drain(mark..).collect()), line, column })
     }
 
     /// A plain scalar inside a flow collection: it ends at a flow indicator or at `: `.
@@ -713,6 +758,19 @@ mod tests {
         ];
         let answered = cases.iter().filter(|c| agrees(c, &DATA)).count();
         assert!(answered >= 15, "the fast reader answered {answered} of {} cases", cases.len());
+    }
+
+    #[test]
+    fn characters_the_full_parser_judges_are_left_to_it_wherever_they_stand() {
+        for bad in [
+            "\t", "\r", "\u{7f}", "\u{1}", "\u{85}", "\u{9f}", "\u{2028}", "\u{2029}", "\u{feff}", "\u{fffe}",
+        ] {
+            for at in 0..20 {
+                let text = format!("{}{bad}{}: b\n", "a".repeat(at), "c".repeat(20 - at));
+                assert!(!super::plain_characters(text.as_bytes()), "{bad:?} at {at}");
+            }
+        }
+        assert!(super::plain_characters("a: é, ü, €, \u{a0}, \u{2027}, 😀\nb: c\n".as_bytes()));
     }
 
     #[test]
