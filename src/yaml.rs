@@ -549,7 +549,7 @@ impl<'a> Decoder<'a> {
     /// Opens a mapping; reports a wrong type and returns `None` otherwise.
     pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
         if let Value::Map(entries) = &node.value {
-            Some(MapReader { node, entries, used: vec![false; entries.len()], field: field.to_string() })
+            Some(MapReader { node, entries, used: Used::new(entries.len()), field: field.to_string() })
         } else {
             self.wrong_type(node, field, "a mapping of keys and values");
             None
@@ -716,8 +716,35 @@ pub fn is_id(s: &str) -> bool {
 pub struct MapReader<'n> {
     node: &'n Node,
     entries: &'n [(Node, Node)],
-    used: Vec<bool>,
+    used: Used,
     field: String,
+}
+
+/// Which keys of a mapping were taken: bits for a mapping of up to 64 keys (most), nothing
+/// allocated.
+enum Used {
+    Few(u64),
+    Many(Vec<bool>),
+}
+
+impl Used {
+    fn new(keys: usize) -> Used {
+        if keys <= 64 { Used::Few(0) } else { Used::Many(vec![false; keys]) }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Used::Few(bits) => *bits |= 1 << i,
+            Used::Many(flags) => flags[i] = true,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Used::Few(bits) => bits & (1 << i) != 0,
+            Used::Many(flags) => flags[i],
+        }
+    }
 }
 
 impl<'n> MapReader<'n> {
@@ -734,7 +761,7 @@ impl<'n> MapReader<'n> {
     /// Takes an optional key.
     pub fn optional(&mut self, key: &str) -> Option<&'n Node> {
         let index = self.entries.iter().position(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))?;
-        self.used[index] = true;
+        self.used.set(index);
         let value = &self.entries[index].1;
         (value.value != Value::Null).then_some(value)
     }
@@ -758,8 +785,8 @@ impl<'n> MapReader<'n> {
 
     /// Reports every key not taken, naming those the format knows.
     pub fn finish(self, d: &mut Decoder, known: &[&str]) {
-        for ((key, _), used) in self.entries.iter().zip(&self.used) {
-            if *used {
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            if self.used.get(i) {
                 continue;
             }
             let name = match &key.value {
@@ -959,6 +986,27 @@ mod tests {
         assert_eq!(diags.0[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(diags.0[1].help, None);
         assert_eq!(diags.0[1].location.line, 3);
+    }
+
+    /// The keys taken are remembered alike in a mapping of 64 keys and one of 65 (past the
+    /// bits): every key but those taken is reported, the first and the last included.
+    #[test]
+    fn keys_left_over_are_reported_in_short_and_long_mappings() {
+        for keys in [1, 63, 64, 65, 130] {
+            let text = (0..keys).map(|i| format!("k{i}: {i}")).collect::<Vec<_>>().join("\n");
+            let node = parse("t.yaml", &text).unwrap();
+            let mut diags = Diagnostics::default();
+            let mut d = Decoder::new("t.yaml", &mut diags);
+            let mut m = d.map(&node, "").unwrap();
+            let taken: Vec<String> = (0..keys).filter(|i| i % 2 == 1).map(|i| format!("k{i}")).collect();
+            for key in &taken {
+                assert!(m.optional(key).is_some());
+            }
+            m.finish(&mut d, &[]);
+            let lines: Vec<u32> = diags.0.iter().map(|d| d.location.line).collect();
+            let expected: Vec<u32> = (0..keys).filter(|i| i % 2 == 0).map(|i| i + 1).collect();
+            assert_eq!(lines, expected, "{keys} keys");
+        }
     }
 }
 
