@@ -9,8 +9,8 @@ use crate::date::Date;
 use crate::dossier::{ActivityStatus, Assessment, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, PassRule, Policy};
 use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// A level from one modality.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,13 +129,22 @@ impl Synthese {
 
 /// The items of a certificate's core activities, in order, once each.
 pub fn core_items(r: &Referentiel) -> Vec<&str> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
+    core_refs(r).filter(|id| seen.insert(*id)).collect()
+}
+
+/// The items of a certificate's core activities, as a set (for the checks, which only ask
+/// whether an item is one).
+pub(super) fn core_item_set(r: &Referentiel) -> FxHashSet<&str> {
+    core_refs(r).collect()
+}
+
+/// Every reference to an item in the core activities, in order, repeats included.
+fn core_refs(r: &Referentiel) -> impl Iterator<Item = &str> {
     r.core_activities()
         .filter_map(|a| a.knowledge.as_ref())
         .flat_map(Knowledge::refs)
         .map(|(_, x)| x.id.as_str())
-        .filter(|id| seen.insert(*id))
-        .collect()
 }
 
 /// The modalities in their order (that of [`Modality`]'s declaration), for arrays indexed by
@@ -182,7 +191,7 @@ pub fn synthese(
         }
     }
     // The items by id, for the activities (an item may be in several).
-    let index: HashMap<&str, usize> = items.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
+    let index: FxHashMap<&str, usize> = items.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
     let index = &index;
     let kept_of = |a: &Activity| {
         kept_activities
@@ -221,7 +230,7 @@ pub fn synthese(
 /// sorted: nothing iterates over the items in the order of their ids.
 struct Recorded<'d> {
     /// The assessments and contact levels of each item.
-    by_item: HashMap<&'d str, ItemRecord<'d>>,
+    by_item: FxHashMap<&'d str, ItemRecord<'d>>,
     /// The evaluator's overrides of items' levels, with their reasons, in dossier order (the
     /// last one of an item counts).
     item_overrides: Vec<(&'d str, (u8, &'d str))>,
@@ -230,7 +239,7 @@ struct Recorded<'d> {
 impl<'d> Recorded<'d> {
     /// Gathers the levels and the item overrides of `dossier`.
     fn of(dossier: &'d Dossier) -> Self {
-        let mut by_item: HashMap<&str, ItemRecord<'d>> = HashMap::new();
+        let mut by_item: FxHashMap<&str, ItemRecord<'d>> = FxHashMap::default();
         for (modality, a) in dossier.assessments() {
             by_item.entry(a.item.as_str()).or_default().by_modality[modality_index(modality)].push(a);
         }
@@ -353,7 +362,7 @@ fn is_short(item: &ItemResult) -> bool {
 fn activity_result(
     a: &Activity,
     items: &[ItemResult],
-    index: &HashMap<&str, usize>,
+    index: &FxHashMap<&str, usize>,
     dossier: &Dossier,
     policy: &Policy,
     kept: Option<&KeptUnit>,
@@ -413,7 +422,7 @@ fn propose(statuses: impl Iterator<Item = ActivityStatus>) -> Proposal {
 fn to_evaluate_again(
     activities: &[ActivityResult],
     items: &[ItemResult],
-    index: &HashMap<&str, usize>,
+    index: &FxHashMap<&str, usize>,
 ) -> Vec<String> {
     let mut again = Vec::new();
     for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {
