@@ -287,8 +287,14 @@ fn item_result(
     carry_over: Option<&CarryOver>,
 ) -> ItemResult {
     let sources = source_levels(id, item, recorded, policy);
-    let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
-    let mut computed = policy.modalities.combine.apply(&counted);
+    // At most one source a modality: the counted levels fit in an array.
+    let mut counted = [0u8; MODALITIES.len()];
+    let mut n = 0;
+    for s in sources.iter().filter(|s| s.counted) {
+        counted[n] = s.level;
+        n += 1;
+    }
+    let mut computed = policy.modalities.combine.apply(&counted[..n]);
     let carried = carry_over.and_then(|c| c.level_of(id));
     let carried_over = carried.is_some();
     if let Some(level) = carried {
@@ -324,8 +330,8 @@ fn item_result(
 fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy) -> Vec<SourceLevel> {
     use std::fmt::Write as _;
     let assigned = policy.modalities.for_category(item.category);
-    let mut sources = Vec::new();
-    let Some(record) = recorded.by_item.get(id) else { return sources };
+    let Some(record) = recorded.by_item.get(id) else { return Vec::new() };
+    let mut sources = Vec::with_capacity(MODALITIES.len());
     for (modality, levels) in MODALITIES.iter().zip(&record.by_modality).filter(|(_, l)| !l.is_empty()) {
         let best = levels.iter().map(|a| a.level.value()).max();
         let level = match modality {
