@@ -181,10 +181,14 @@ pub fn synthese(
     let (kept, _) = units::kept_units(dossier, r, policy, date);
     let kept_items = units::kept_items(r, &kept);
     let kept_activities = units::kept_activities(r, &kept);
-    let mut items: Vec<ItemResult> = core_items(r)
-        .into_iter()
-        .filter_map(|id| Some(item_result(id, library.item(id)?, r, &recorded, policy, carry_over)))
-        .collect();
+    let ids = core_items(r);
+    let mut dates = DateText::default();
+    let mut items: Vec<ItemResult> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(item) = library.item(id) {
+            items.push(item_result(id, item, r, &recorded, policy, carry_over, &mut dates));
+        }
+    }
     for i in items.iter_mut().filter(|i| kept_items.contains(&i.id)) {
         if matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue | ItemStatus::Facultatif) {
             i.status = ItemStatus::UniteAcquise;
@@ -285,8 +289,9 @@ fn item_result(
     recorded: &Recorded<'_>,
     policy: &Policy,
     carry_over: Option<&CarryOver>,
+    dates: &mut DateText,
 ) -> ItemResult {
-    let sources = source_levels(id, item, recorded, policy);
+    let sources = source_levels(id, item, recorded, policy, dates);
     // At most one source a modality: the counted levels fit in an array.
     let mut counted = [0u8; MODALITIES.len()];
     let mut n = 0;
@@ -327,8 +332,13 @@ fn item_result(
 /// The level each modality gives an item: the best of the dossier de preuves, the best quiz
 /// level under the cap, the policy's aggregate of the observed contacts; each marked counted
 /// when the policy assigns the modality to the item's category.
-fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy) -> Vec<SourceLevel> {
-    use std::fmt::Write as _;
+fn source_levels(
+    id: &str,
+    item: &Item,
+    recorded: &Recorded<'_>,
+    policy: &Policy,
+    dates: &mut DateText,
+) -> Vec<SourceLevel> {
     let assigned = policy.modalities.for_category(item.category);
     let Some(record) = recorded.by_item.get(id) else { return Vec::new() };
     let mut sources = Vec::with_capacity(MODALITIES.len());
@@ -341,10 +351,18 @@ fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy
         };
         if let Some(level) = level {
             // Who gave each level and when, written once into the detail (no text a level).
+            // `{level} par {by} le {date}`, joined by ` ; `.
             let mut detail = String::new();
             for (k, a) in levels.iter().enumerate() {
-                let sep = if k == 0 { "" } else { " ; " };
-                let _ = write!(detail, "{sep}{} par {} le {}", a.level, a.by, a.on);
+                if k > 0 {
+                    detail.push_str(" ; ");
+                }
+                // A level is one digit (0–5).
+                detail.push(char::from(b'0' + a.level.value()));
+                detail.push_str(" par ");
+                detail.push_str(&a.by);
+                detail.push_str(" le ");
+                detail.push_str(dates.text(a.on));
             }
             sources.push(SourceLevel {
                 modality: *modality,
@@ -355,6 +373,23 @@ fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy
         }
     }
     sources
+}
+
+/// The text of the last date written: the levels of a dossier share a few dates, each written
+/// once rather than at every level.
+#[derive(Default)]
+struct DateText {
+    last: Option<(Date, String)>,
+}
+
+impl DateText {
+    /// `date` as [`Date`]'s `Display` writes it.
+    fn text(&mut self, date: Date) -> &str {
+        if self.last.as_ref().is_none_or(|(d, _)| *d != date) {
+            self.last = Some((date, date.to_string()));
+        }
+        self.last.as_ref().map_or("", |(_, text)| text.as_str())
+    }
 }
 
 /// Whether an item still lacks its required level (below it, or not evaluated).
