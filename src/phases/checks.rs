@@ -4,13 +4,12 @@
 use super::accreditation::{self, Standing};
 use super::carry_over::CarryOver;
 use super::finding::{Finding, FindingCode};
-use super::synthese::core_item_set;
+use super::synthese::CoreItems;
 use crate::date::Date;
 use crate::dossier::Assessment;
 use crate::dossier::Dossier;
 use crate::policy::{Modality, Policy};
 use crate::referentiel::{Item, ItemKind, Library};
-use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
 
 /// Every phase-2 finding, and the order of the phases.
@@ -20,6 +19,20 @@ pub fn phase2_findings(
     policy: &Policy,
     recevable: bool,
     carry_over: Option<&CarryOver>,
+) -> Vec<Finding> {
+    let core = library.referentiel(&dossier.certificate).map(|r| CoreItems::of(library, r));
+    phase2_findings_of(dossier, library, policy, recevable, carry_over, core.as_ref())
+}
+
+/// [`phase2_findings`] with the certificate's core items already gathered (`None`: no
+/// référentiel for the certificate).
+pub(super) fn phase2_findings_of(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    recevable: bool,
+    carry_over: Option<&CarryOver>,
+    core: Option<&CoreItems<'_>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if dossier.has_evaluation() && !recevable {
@@ -33,11 +46,9 @@ pub fn phase2_findings(
     assessors(dossier, &mut out);
     transmissions(dossier, policy, recevable, &mut out);
     observation(dossier, policy, &mut out);
-    if let Some(r) = library.referentiel(&dossier.certificate) {
-        // The certificate's core items, gathered once for both checks.
-        let core = core_item_set(r);
-        levels(dossier, library, policy, &core, &mut out);
-        quiz_savoirs_only(dossier, library, policy, &core, &mut out);
+    if let Some(core) = core {
+        levels(dossier, library, policy, core, &mut out);
+        quiz_savoirs_only(dossier, library, policy, core, &mut out);
     }
     if let Some(c) = carry_over
         && !c.applies
@@ -248,13 +259,19 @@ fn levels(
     dossier: &Dossier,
     library: &Library,
     policy: &Policy,
-    items: &FxHashSet<&str>,
+    core: &CoreItems<'_>,
     out: &mut Vec<Finding>,
 ) {
     let mut reported = Vec::new();
     for (modality, a) in dossier.assessments() {
-        let Some(item) = library.item(&a.item) else { continue };
-        if !items.contains(a.item.as_str()) {
+        let (item, in_certificate) = match core.get(&a.item) {
+            Some(item) => (item, true),
+            None => match library.item(&a.item) {
+                Some(item) => (item, false),
+                None => continue,
+            },
+        };
+        if !in_certificate {
             if first_report(&mut reported, (FindingCode::ItemNotInCertificate, &a.item, None)) {
                 out.push(Finding::warning(
                     FindingCode::ItemNotInCertificate,
@@ -342,11 +359,11 @@ fn quiz_savoirs_only(
     dossier: &Dossier,
     library: &Library,
     policy: &Policy,
-    core: &FxHashSet<&str>,
+    core: &CoreItems<'_>,
     out: &mut Vec<Finding>,
 ) {
     for (a, item) in quiz_levels_on_savoir_faire(dossier, library, policy) {
-        if !core.contains(a.item.as_str()) {
+        if core.get(&a.item).is_none() {
             continue;
         }
         out.push(Finding::warning(

@@ -133,10 +133,35 @@ pub fn core_items(r: &Referentiel) -> Vec<&str> {
     core_refs(r).filter(|id| seen.insert(*id)).collect()
 }
 
-/// The items of a certificate's core activities, as a set (for the checks, which only ask
-/// whether an item is one).
-pub(super) fn core_item_set(r: &Referentiel) -> FxHashSet<&str> {
-    core_refs(r).collect()
+/// The items of a certificate's core activities found in the library: in order, once each,
+/// and by id. Gathered once per dossier for the checks and the synthesis.
+pub(super) struct CoreItems<'l> {
+    /// The ids, in the order of [`core_items`] (those the library lacks left out).
+    ids: Vec<&'l str>,
+    /// The items by id.
+    by_id: FxHashMap<&'l str, &'l Item>,
+}
+
+impl<'l> CoreItems<'l> {
+    /// The core items of `r`.
+    pub(super) fn of(library: &'l Library, r: &'l Referentiel) -> Self {
+        let mut ids = Vec::new();
+        let mut by_id = FxHashMap::default();
+        for id in core_refs(r) {
+            if let std::collections::hash_map::Entry::Vacant(e) = by_id.entry(id)
+                && let Some(item) = library.item(id)
+            {
+                e.insert(item);
+                ids.push(id);
+            }
+        }
+        CoreItems { ids, by_id }
+    }
+
+    /// The core item with this id.
+    pub(super) fn get(&self, id: &str) -> Option<&'l Item> {
+        self.by_id.get(id).copied()
+    }
 }
 
 /// Every reference to an item in the core activities, in order, repeats included.
@@ -177,15 +202,26 @@ pub fn synthese(
     date: Date,
 ) -> Option<Synthese> {
     let r = library.referentiel(&dossier.certificate)?;
+    synthese_of(dossier, r, &CoreItems::of(library, r), policy, carry_over, date)
+}
+
+/// [`synthese`] with the certificate's référentiel and core items already found.
+pub(super) fn synthese_of(
+    dossier: &Dossier,
+    r: &Referentiel,
+    core: &CoreItems<'_>,
+    policy: &Policy,
+    carry_over: Option<&CarryOver>,
+    date: Date,
+) -> Option<Synthese> {
     let recorded = Recorded::of(dossier);
     let (kept, _) = units::kept_units(dossier, r, policy, date);
     let kept_items = units::kept_items(r, &kept);
     let kept_activities = units::kept_activities(r, &kept);
-    let ids = core_items(r);
     let mut dates = DateText::default();
-    let mut items: Vec<ItemResult> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(item) = library.item(id) {
+    let mut items: Vec<ItemResult> = Vec::with_capacity(core.ids.len());
+    for id in &core.ids {
+        if let Some(item) = core.get(id) {
             items.push(item_result(id, item, r, &recorded, policy, carry_over, &mut dates));
         }
     }
