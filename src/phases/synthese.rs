@@ -145,8 +145,10 @@ pub(super) struct CoreItems<'l> {
 impl<'l> CoreItems<'l> {
     /// The core items of `r`.
     pub(super) fn of(library: &'l Library, r: &'l Referentiel) -> Self {
-        let mut ids = Vec::new();
-        let mut by_id = FxHashMap::default();
+        // Sized for every reference (repeats included): no growing while gathering.
+        let refs = core_refs(r).count();
+        let mut ids = Vec::with_capacity(refs);
+        let mut by_id = FxHashMap::with_capacity_and_hasher(refs, rustc_hash::FxBuildHasher);
         for id in core_refs(r) {
             if let std::collections::hash_map::Entry::Vacant(e) = by_id.entry(id)
                 && let Some(item) = library.item(id)
