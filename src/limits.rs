@@ -119,11 +119,12 @@ pub fn check_size(file: &str, text: &str, budget: &Budget) -> Result<(), Box<Dia
 /// folder is refused before it is opened, so nothing hangs), in UTF-8 (the first bad byte is
 /// reported with its line and column).
 pub fn read_text(path: &Path, max: usize) -> Result<String, Error> {
-    let name = path.display().to_string();
+    // The name is written only for a diagnostic.
+    let name = || path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     if !meta.is_file() {
         return Err(refuse(
-            &name,
+            &name(),
             0,
             0,
             Code::Io,
@@ -132,7 +133,7 @@ pub fn read_text(path: &Path, max: usize) -> Result<String, Error> {
     }
     let too_big = |size: u64| {
         refuse(
-            &name,
+            &name(),
             0,
             0,
             Code::TooLarge,
@@ -144,14 +145,20 @@ pub fn read_text(path: &Path, max: usize) -> Result<String, Error> {
     }
     let file =
         std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata (one byte more, to see the end of the file without growing); a
+    // file that grew since is still read whole, up to `max + 1` bytes.
+    let expected = usize::try_from(meta.len()).unwrap_or(max).min(max);
+    let mut bytes = Vec::with_capacity(expected + 1);
     file.take(max as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     if bytes.len() > max {
         return Err(too_big(bytes.len() as u64));
     }
-    utf8(&name, bytes)
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => utf8(&name(), e.into_bytes()),
+    }
 }
 
 /// The bytes as text, or a diagnostic with the line and column (in bytes) of the first

@@ -194,48 +194,86 @@ fn evaluator_of(root: &Node) -> Option<String> {
     }
 }
 
+// The readers below write a value's field path (`preuves[2].assessments[0].item`) only when
+// there is a problem to report: a well-formed value is read here as the `Decoder` reads it, and
+// anything else goes to the `Decoder` with its path, which reports it as always.
+
+/// Text at `node`, trimmed, as [`Decoder::string`] reads it; `field` is written only for a
+/// diagnostic.
+fn string_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<String> {
+    match &node.value {
+        Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => d.string(node, &field()),
+    }
+}
+
+/// A date at `node`, as [`Decoder::date`] reads it; `field` is written only for a diagnostic.
+fn date_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<Date> {
+    if let Value::Str(s) = &node.value
+        && let Ok(date) = s.parse::<Date>()
+    {
+        return Some(date);
+    }
+    d.date(node, &field())
+}
+
+/// A level at `node`, as [`crate::scale::read_level`] reads it; `field` is written only for a
+/// diagnostic.
+fn level_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<Level> {
+    if let Value::Int(i) = node.value
+        && let Some(level) = u8::try_from(i).ok().and_then(Level::new)
+    {
+        return Some(level);
+    }
+    level_of(d, node, &field())
+}
+
 fn text_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
-    let path = m.path(key);
-    m.required(d, key, "text").and_then(|n| d.string(n, &path))
+    m.required(d, key, "text").and_then(|n| string_at(d, n, || m.path(key)))
 }
 
 /// A required value of a closed set, decoded into its type.
 fn closed<T: VariantNames + FromStr + Copy>(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<T> {
-    let path = m.path(key);
-    let expected = format!("one of {}", values::names::<T>());
-    m.required(d, key, &expected).and_then(|n| values::read(d, n, &path))
+    let Some(n) = m.optional(key) else {
+        m.required(d, key, &format!("one of {}", values::names::<T>()));
+        return None;
+    };
+    // One of the names, as `values::read` takes it (its choices are the names that parse).
+    if let Value::Str(s) = &n.value
+        && T::VARIANTS.contains(&s.trim())
+        && let Ok(v) = s.trim().parse()
+    {
+        return Some(v);
+    }
+    values::read(d, n, &m.path(key))
 }
 
 fn text_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
-    let path = m.path(key);
-    m.optional(key).and_then(|n| d.string(n, &path))
+    m.optional(key).and_then(|n| string_at(d, n, || m.path(key)))
 }
 
 fn bool_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<bool> {
-    let path = m.path(key);
-    m.required(d, key, "`true` or `false`").and_then(|n| d.bool(n, &path))
+    let n = m.required(d, key, "`true` or `false`")?;
+    if let Value::Bool(b) = n.value { Some(b) } else { d.bool(n, &m.path(key)) }
 }
 
 fn bool_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> bool {
-    let path = m.path(key);
-    m.optional(key).and_then(|n| d.bool(n, &path)).unwrap_or(false)
+    let Some(n) = m.optional(key) else { return false };
+    if let Value::Bool(b) = n.value { b } else { d.bool(n, &m.path(key)).unwrap_or(false) }
 }
 
 fn date_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<Date> {
-    let path = m.path(key);
-    m.required(d, key, "a date YYYY-MM-DD").and_then(|n| d.date(n, &path))
+    m.required(d, key, "a date YYYY-MM-DD").and_then(|n| date_at(d, n, || m.path(key)))
 }
 
 fn date_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<Date> {
-    let path = m.path(key);
-    m.optional(key).and_then(|n| d.date(n, &path))
+    m.optional(key).and_then(|n| date_at(d, n, || m.path(key)))
 }
 
 /// `by`, or the evaluating body's evaluator; reported missing when neither is there.
 fn by(d: &mut Decoder, m: &mut MapReader, ctx: &Ctx) -> Option<String> {
-    let path = m.path("by");
     match m.optional("by") {
-        Some(n) => d.string(n, &path),
+        Some(n) => string_at(d, n, || m.path("by")),
         None => ctx.evaluator.clone().or_else(|| {
             m.required(d, "by", "who gave the assessment (or evaluating_body.evaluator)");
             None
@@ -364,15 +402,17 @@ fn item_levels(d: &mut Decoder, n: &Node, path: &str, ctx: &Ctx) -> Vec<(String,
     };
     let mut out = Vec::new();
     for (k, v) in entries {
-        let key_field = format!(
-            "{path}.{}",
-            match &k.value {
-                Value::Str(s) => s.clone(),
-                other => other.describe(),
-            }
-        );
-        let item = item_id(d, k, &key_field, ctx);
-        let level = level_of(d, v, &key_field);
+        let key_field = || {
+            format!(
+                "{path}.{}",
+                match &k.value {
+                    Value::Str(s) => s.clone(),
+                    other => other.describe(),
+                }
+            )
+        };
+        let item = item_id_at(d, k, key_field, ctx);
+        let level = level_at(d, v, key_field);
         if let (Some(item), Some(level)) = (item, level) {
             out.push((item, level, d.location(k)));
         }
@@ -468,6 +508,18 @@ fn evaluating_body(d: &mut Decoder, node: &Node) -> Option<EvaluatingBody> {
 /// A level 0–5 and its item id, checked against the référentiels.
 fn level_of(d: &mut Decoder, node: &Node, field: &str) -> Option<Level> {
     crate::scale::read_level(d, node, field)
+}
+
+/// An item id at `node`, as [`item_id`] reads it; `field` is written only for a diagnostic.
+fn item_id_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String, ctx: &Ctx) -> Option<String> {
+    if let Value::Str(s) = &node.value
+        && let id = s.trim()
+        && !id.is_empty()
+        && ctx.library.item(id).is_some()
+    {
+        return Some(id.to_string());
+    }
+    item_id(d, node, &field(), ctx)
 }
 
 fn item_id(d: &mut Decoder, node: &Node, field: &str, ctx: &Ctx) -> Option<String> {

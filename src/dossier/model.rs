@@ -663,19 +663,18 @@ impl Dossier {
     /// The latest date the dossier records: the default evaluation date, so that a dossier is
     /// judged as of its own last entry and never as of the clock.
     pub fn latest_date(&self) -> Date {
-        let mut dates = vec![self.application.submitted];
-        dates.extend(self.application.decided);
-        dates.extend(self.employment.iter().flat_map(|e| std::iter::once(e.start).chain(e.end)));
-        dates.extend(self.assessments().map(|(_, a)| a.on));
-        dates.extend(self.overrides.iter().map(|o| o.on));
-        dates.extend(self.interview.as_ref().map(|i| i.date));
-        dates.extend(self.synthese.as_ref().map(|s| s.date));
-        if let Some(c) = &self.complement {
-            dates.extend(c.assessments.iter().map(|(_, a)| a.on));
-            dates.extend(c.synthese.as_ref().map(|s| s.date));
-        }
-        dates.extend(self.decision.as_ref().map(|d| d.date));
-        dates.into_iter().max().unwrap_or(self.application.submitted)
+        // The latest of the dates below, folded as they come (no list of them).
+        let a = self.application.decided.into_iter();
+        let a = a.chain(self.employment.iter().flat_map(|e| std::iter::once(e.start).chain(e.end)));
+        let a = a.chain(self.assessments().map(|(_, a)| a.on));
+        let a = a.chain(self.overrides.iter().map(|o| o.on));
+        let a = a.chain(self.interview.as_ref().map(|i| i.date));
+        let a = a.chain(self.synthese.as_ref().map(|s| s.date));
+        let round = self.complement.iter();
+        let a = a.chain(round.clone().flat_map(|c| c.assessments.iter().map(|(_, a)| a.on)));
+        let a = a.chain(round.filter_map(|c| c.synthese.as_ref().map(|s| s.date)));
+        let a = a.chain(self.decision.as_ref().map(|d| d.date));
+        a.fold(self.application.submitted, Date::max)
     }
 
     /// The candidate's name, given name first.

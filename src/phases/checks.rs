@@ -4,7 +4,7 @@
 use super::accreditation::{self, Standing};
 use super::carry_over::CarryOver;
 use super::finding::{Finding, FindingCode};
-use super::synthese::core_items;
+use super::synthese::CoreItems;
 use crate::date::Date;
 use crate::dossier::Assessment;
 use crate::dossier::Dossier;
@@ -20,6 +20,20 @@ pub fn phase2_findings(
     recevable: bool,
     carry_over: Option<&CarryOver>,
 ) -> Vec<Finding> {
+    let core = library.referentiel(&dossier.certificate).map(|r| CoreItems::of(library, r));
+    phase2_findings_of(dossier, library, policy, recevable, carry_over, core.as_ref())
+}
+
+/// [`phase2_findings`] with the certificate's core items already gathered (`None`: no
+/// référentiel for the certificate).
+pub(super) fn phase2_findings_of(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    recevable: bool,
+    carry_over: Option<&CarryOver>,
+    core: Option<&CoreItems<'_>>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if dossier.has_evaluation() && !recevable {
         out.push(Finding::error(
@@ -32,8 +46,10 @@ pub fn phase2_findings(
     assessors(dossier, &mut out);
     transmissions(dossier, policy, recevable, &mut out);
     observation(dossier, policy, &mut out);
-    levels(dossier, library, policy, &mut out);
-    quiz_savoirs_only(dossier, library, policy, &mut out);
+    if let Some(core) = core {
+        levels(dossier, library, policy, core, &mut out);
+        quiz_savoirs_only(dossier, library, policy, core, &mut out);
+    }
     if let Some(c) = carry_over
         && !c.applies
     {
@@ -98,18 +114,21 @@ fn evaluating_body(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
         ));
     }
     let periods = accreditation::periods(&body.accreditation, policy.accreditation.years);
-    let dates: BTreeSet<_> = dossier.all_assessments().map(|a| a.on).collect();
-    let described =
-        periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
+    // The dates of the assessments, each once in order (sorted, not kept in a set).
+    let mut dates: Vec<Date> = dossier.all_assessments().map(|a| a.on).collect();
+    dates.sort_unstable();
+    dates.dedup();
     let standings: Vec<(Date, Standing)> =
         dates.iter().map(|d| (*d, accreditation::standing(&periods, *d))).collect();
     if let Some((bad, _)) = standings.iter().find(|(_, s)| *s == Standing::Expired) {
+        let described =
+            periods.iter().map(|p| format!("du {} au {}", p.start, p.until)).collect::<Vec<_>>().join(", ");
         out.push(Finding::error(
             FindingCode::AccreditationExpired,
             format!(
                 "évaluation du {bad} hors des périodes d'habilitation de {} ({}, {} ans à compter de chaque habilitation ou renouvellement)",
                 body.name,
-                if described.is_empty() { "aucune".to_string() } else { described.clone() },
+                if described.is_empty() { "aucune" } else { &described },
                 policy.accreditation.years
             ),
             Some(&body.location),
@@ -223,14 +242,37 @@ fn observation(dossier: &Dossier, policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
-fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<Finding>) {
-    let Some(r) = library.referentiel(&dossier.certificate) else { return };
-    let items: BTreeSet<&str> = core_items(r).into_iter().collect();
-    let mut reported: BTreeSet<(FindingCode, String)> = BTreeSet::new();
+/// Whether `key` is new to `reported` (then added): a finding of a kind is reported once per
+/// item (and modality). Reports are rare: a list searched in order does.
+fn first_report<'d>(
+    reported: &mut Vec<(FindingCode, &'d str, Option<Modality>)>,
+    key: (FindingCode, &'d str, Option<Modality>),
+) -> bool {
+    if reported.contains(&key) {
+        return false;
+    }
+    reported.push(key);
+    true
+}
+
+fn levels(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    core: &CoreItems<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let mut reported = Vec::new();
     for (modality, a) in dossier.assessments() {
-        let Some(item) = library.item(&a.item) else { continue };
-        if !items.contains(a.item.as_str()) {
-            if reported.insert((FindingCode::ItemNotInCertificate, a.item.clone())) {
+        let (item, in_certificate) = match core.get(&a.item) {
+            Some(item) => (item, true),
+            None => match library.item(&a.item) {
+                Some(item) => (item, false),
+                None => continue,
+            },
+        };
+        if !in_certificate {
+            if first_report(&mut reported, (FindingCode::ItemNotInCertificate, &a.item, None)) {
                 out.push(Finding::warning(
                     FindingCode::ItemNotInCertificate,
                     format!("« {} » ({}) n'est pas un savoir de ce CQPT : niveau ignoré", item.label, a.item),
@@ -244,7 +286,7 @@ fn levels(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<F
             continue;
         }
         if !policy.modalities.for_category(item.category).contains(&modality)
-            && reported.insert((FindingCode::ModalityNotAssigned, format!("{}:{modality:?}", a.item)))
+            && first_report(&mut reported, (FindingCode::ModalityNotAssigned, &a.item, Some(modality)))
         {
             out.push(Finding::warning(
                 FindingCode::ModalityNotAssigned,
@@ -313,11 +355,15 @@ fn quiz_levels_on_savoir_faire<'d>(
 
 /// A warning at each quiz level on a savoir-faire of the certificate (art. 6-2): the level is
 /// not counted. (A level on an item the certificate does not list is `item-not-in-certificate`.)
-fn quiz_savoirs_only(dossier: &Dossier, library: &Library, policy: &Policy, out: &mut Vec<Finding>) {
-    let Some(r) = library.referentiel(&dossier.certificate) else { return };
-    let core: BTreeSet<&str> = core_items(r).into_iter().collect();
+fn quiz_savoirs_only(
+    dossier: &Dossier,
+    library: &Library,
+    policy: &Policy,
+    core: &CoreItems<'_>,
+    out: &mut Vec<Finding>,
+) {
     for (a, item) in quiz_levels_on_savoir_faire(dossier, library, policy) {
-        if !core.contains(a.item.as_str()) {
+        if core.get(&a.item).is_none() {
             continue;
         }
         out.push(Finding::warning(

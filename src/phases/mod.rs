@@ -125,17 +125,29 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let recevabilite = recevabilite(dossier, policy, dossier.application.submitted);
     let synthesis_date = dossier.synthese.as_ref().map_or(date, |s| s.date);
     let carry_over = carry_over::carry_over(dossier, library, policy, synthesis_date);
-    let mut findings =
-        checks::phase2_findings(dossier, library, policy, recevabilite.recevable, carry_over.as_ref());
+    // The certificate's référentiel and core items, found once for the checks and the synthesis.
+    let referentiel = library.referentiel(&dossier.certificate);
+    let core = referentiel.map(|r| synthese::CoreItems::of(library, r));
+    let mut findings = checks::phase2_findings_of(
+        dossier,
+        library,
+        policy,
+        recevabilite.recevable,
+        carry_over.as_ref(),
+        core.as_ref(),
+    );
     let blocked = findings.iter().any(Finding::is_error);
     // The synthesis reads the levels that count: a quiz level on a savoir-faire is reported, not
     // counted (art. 6-2).
     let counted = checks::without_quiz_on_savoir_faire(dossier, library, policy);
     let counted = counted.as_ref().unwrap_or(dossier);
     let synthese = (recevabilite.recevable && dossier.has_evaluation() && !blocked)
-        .then(|| synthese::synthese(counted, library, policy, carry_over.as_ref(), synthesis_date))
+        .then(|| {
+            let (r, core) = referentiel.zip(core.as_ref())?;
+            synthese::synthese_of(counted, r, core, policy, carry_over.as_ref(), synthesis_date)
+        })
         .flatten();
-    if let Some(r) = library.referentiel(&dossier.certificate) {
+    if let Some(r) = referentiel {
         findings.extend(units::kept_units(dossier, r, policy, synthesis_date).1);
     }
     findings.extend(synthese.iter().flat_map(not_evaluated));
@@ -148,14 +160,14 @@ pub fn evaluate(dossier: &Dossier, library: &Library, policy: &Policy, date: Dat
     let decision = dossier.decision.as_ref().map(|d| DecisionRecord {
         date: d.date,
         outcome: d.outcome,
-        units: library.referentiel(&dossier.certificate).map_or_else(Vec::new, |r| {
+        units: referentiel.map_or_else(Vec::new, |r| {
             units::validated_units(dossier, r, last.map_or(&[][..], |s| &s.units))
         }),
         members: d.members.clone(),
         appeal: d.appeal.as_ref().map(|a| appeal_record(a, policy)),
     });
     let mut commission = checks::commission_findings(dossier, policy);
-    if let Some(r) = library.referentiel(&dossier.certificate) {
+    if let Some(r) = referentiel {
         commission.extend(units::decision_findings(dossier, r, policy));
     }
     let decision_valid = !commission.iter().any(Finding::is_error);

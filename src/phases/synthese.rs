@@ -9,8 +9,8 @@ use crate::date::Date;
 use crate::dossier::{ActivityStatus, Assessment, Dossier, OverrideTarget, Proposal};
 use crate::policy::{Modality, PassRule, Policy};
 use crate::referentiel::{Activity, Category, Item, ItemKind, Knowledge, Library, Referentiel};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// A level from one modality.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,13 +129,49 @@ impl Synthese {
 
 /// The items of a certificate's core activities, in order, once each.
 pub fn core_items(r: &Referentiel) -> Vec<&str> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
+    core_refs(r).filter(|id| seen.insert(*id)).collect()
+}
+
+/// The items of a certificate's core activities found in the library: in order, once each,
+/// and by id. Gathered once per dossier for the checks and the synthesis.
+pub(super) struct CoreItems<'l> {
+    /// The ids, in the order of [`core_items`] (those the library lacks left out).
+    ids: Vec<&'l str>,
+    /// The items by id.
+    by_id: FxHashMap<&'l str, &'l Item>,
+}
+
+impl<'l> CoreItems<'l> {
+    /// The core items of `r`.
+    pub(super) fn of(library: &'l Library, r: &'l Referentiel) -> Self {
+        // Sized for every reference (repeats included): no growing while gathering.
+        let refs = core_refs(r).count();
+        let mut ids = Vec::with_capacity(refs);
+        let mut by_id = FxHashMap::with_capacity_and_hasher(refs, rustc_hash::FxBuildHasher);
+        for id in core_refs(r) {
+            if let std::collections::hash_map::Entry::Vacant(e) = by_id.entry(id)
+                && let Some(item) = library.item(id)
+            {
+                e.insert(item);
+                ids.push(id);
+            }
+        }
+        CoreItems { ids, by_id }
+    }
+
+    /// The core item with this id.
+    pub(super) fn get(&self, id: &str) -> Option<&'l Item> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// Every reference to an item in the core activities, in order, repeats included.
+fn core_refs(r: &Referentiel) -> impl Iterator<Item = &str> {
     r.core_activities()
         .filter_map(|a| a.knowledge.as_ref())
         .flat_map(Knowledge::refs)
         .map(|(_, x)| x.id.as_str())
-        .filter(|id| seen.insert(*id))
-        .collect()
 }
 
 /// The modalities in their order (that of [`Modality`]'s declaration), for arrays indexed by
@@ -168,21 +204,36 @@ pub fn synthese(
     date: Date,
 ) -> Option<Synthese> {
     let r = library.referentiel(&dossier.certificate)?;
+    synthese_of(dossier, r, &CoreItems::of(library, r), policy, carry_over, date)
+}
+
+/// [`synthese`] with the certificate's référentiel and core items already found.
+pub(super) fn synthese_of(
+    dossier: &Dossier,
+    r: &Referentiel,
+    core: &CoreItems<'_>,
+    policy: &Policy,
+    carry_over: Option<&CarryOver>,
+    date: Date,
+) -> Option<Synthese> {
     let recorded = Recorded::of(dossier);
     let (kept, _) = units::kept_units(dossier, r, policy, date);
     let kept_items = units::kept_items(r, &kept);
     let kept_activities = units::kept_activities(r, &kept);
-    let mut items: Vec<ItemResult> = core_items(r)
-        .into_iter()
-        .filter_map(|id| Some(item_result(id, library.item(id)?, r, &recorded, policy, carry_over)))
-        .collect();
+    let mut dates = DateText::default();
+    let mut items: Vec<ItemResult> = Vec::with_capacity(core.ids.len());
+    for id in &core.ids {
+        if let Some(item) = core.get(id) {
+            items.push(item_result(id, item, r, &recorded, policy, carry_over, &mut dates));
+        }
+    }
     for i in items.iter_mut().filter(|i| kept_items.contains(&i.id)) {
         if matches!(i.status, ItemStatus::Insuffisant | ItemStatus::NonEvalue | ItemStatus::Facultatif) {
             i.status = ItemStatus::UniteAcquise;
         }
     }
     // The items by id, for the activities (an item may be in several).
-    let index: HashMap<&str, usize> = items.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
+    let index: FxHashMap<&str, usize> = items.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
     let index = &index;
     let kept_of = |a: &Activity| {
         kept_activities
@@ -221,7 +272,7 @@ pub fn synthese(
 /// sorted: nothing iterates over the items in the order of their ids.
 struct Recorded<'d> {
     /// The assessments and contact levels of each item.
-    by_item: HashMap<&'d str, ItemRecord<'d>>,
+    by_item: FxHashMap<&'d str, ItemRecord<'d>>,
     /// The evaluator's overrides of items' levels, with their reasons, in dossier order (the
     /// last one of an item counts).
     item_overrides: Vec<(&'d str, (u8, &'d str))>,
@@ -230,7 +281,7 @@ struct Recorded<'d> {
 impl<'d> Recorded<'d> {
     /// Gathers the levels and the item overrides of `dossier`.
     fn of(dossier: &'d Dossier) -> Self {
-        let mut by_item: HashMap<&str, ItemRecord<'d>> = HashMap::new();
+        let mut by_item: FxHashMap<&str, ItemRecord<'d>> = FxHashMap::default();
         for (modality, a) in dossier.assessments() {
             by_item.entry(a.item.as_str()).or_default().by_modality[modality_index(modality)].push(a);
         }
@@ -276,10 +327,17 @@ fn item_result(
     recorded: &Recorded<'_>,
     policy: &Policy,
     carry_over: Option<&CarryOver>,
+    dates: &mut DateText,
 ) -> ItemResult {
-    let sources = source_levels(id, item, recorded, policy);
-    let counted: Vec<u8> = sources.iter().filter(|s| s.counted).map(|s| s.level).collect();
-    let mut computed = policy.modalities.combine.apply(&counted);
+    let sources = source_levels(id, item, recorded, policy, dates);
+    // At most one source a modality: the counted levels fit in an array.
+    let mut counted = [0u8; MODALITIES.len()];
+    let mut n = 0;
+    for s in sources.iter().filter(|s| s.counted) {
+        counted[n] = s.level;
+        n += 1;
+    }
+    let mut computed = policy.modalities.combine.apply(&counted[..n]);
     let carried = carry_over.and_then(|c| c.level_of(id));
     let carried_over = carried.is_some();
     if let Some(level) = carried {
@@ -312,11 +370,16 @@ fn item_result(
 /// The level each modality gives an item: the best of the dossier de preuves, the best quiz
 /// level under the cap, the policy's aggregate of the observed contacts; each marked counted
 /// when the policy assigns the modality to the item's category.
-fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy) -> Vec<SourceLevel> {
-    use std::fmt::Write as _;
+fn source_levels(
+    id: &str,
+    item: &Item,
+    recorded: &Recorded<'_>,
+    policy: &Policy,
+    dates: &mut DateText,
+) -> Vec<SourceLevel> {
     let assigned = policy.modalities.for_category(item.category);
-    let mut sources = Vec::new();
-    let Some(record) = recorded.by_item.get(id) else { return sources };
+    let Some(record) = recorded.by_item.get(id) else { return Vec::new() };
+    let mut sources = Vec::with_capacity(MODALITIES.len());
     for (modality, levels) in MODALITIES.iter().zip(&record.by_modality).filter(|(_, l)| !l.is_empty()) {
         let best = levels.iter().map(|a| a.level.value()).max();
         let level = match modality {
@@ -326,10 +389,18 @@ fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy
         };
         if let Some(level) = level {
             // Who gave each level and when, written once into the detail (no text a level).
+            // `{level} par {by} le {date}`, joined by ` ; `.
             let mut detail = String::new();
             for (k, a) in levels.iter().enumerate() {
-                let sep = if k == 0 { "" } else { " ; " };
-                let _ = write!(detail, "{sep}{} par {} le {}", a.level, a.by, a.on);
+                if k > 0 {
+                    detail.push_str(" ; ");
+                }
+                // A level is one digit (0–5).
+                detail.push(char::from(b'0' + a.level.value()));
+                detail.push_str(" par ");
+                detail.push_str(&a.by);
+                detail.push_str(" le ");
+                detail.push_str(dates.text(a.on));
             }
             sources.push(SourceLevel {
                 modality: *modality,
@@ -340,6 +411,23 @@ fn source_levels(id: &str, item: &Item, recorded: &Recorded<'_>, policy: &Policy
         }
     }
     sources
+}
+
+/// The text of the last date written: the levels of a dossier share a few dates, each written
+/// once rather than at every level.
+#[derive(Default)]
+struct DateText {
+    last: Option<(Date, String)>,
+}
+
+impl DateText {
+    /// `date` as [`Date`]'s `Display` writes it.
+    fn text(&mut self, date: Date) -> &str {
+        if self.last.as_ref().is_none_or(|(d, _)| *d != date) {
+            self.last = Some((date, date.to_string()));
+        }
+        self.last.as_ref().map_or("", |(_, text)| text.as_str())
+    }
 }
 
 /// Whether an item still lacks its required level (below it, or not evaluated).
@@ -353,7 +441,7 @@ fn is_short(item: &ItemResult) -> bool {
 fn activity_result(
     a: &Activity,
     items: &[ItemResult],
-    index: &HashMap<&str, usize>,
+    index: &FxHashMap<&str, usize>,
     dossier: &Dossier,
     policy: &Policy,
     kept: Option<&KeptUnit>,
@@ -413,7 +501,7 @@ fn propose(statuses: impl Iterator<Item = ActivityStatus>) -> Proposal {
 fn to_evaluate_again(
     activities: &[ActivityResult],
     items: &[ItemResult],
-    index: &HashMap<&str, usize>,
+    index: &FxHashMap<&str, usize>,
 ) -> Vec<String> {
     let mut again = Vec::new();
     for a in activities.iter().filter(|a| a.status != ActivityStatus::Acquis) {

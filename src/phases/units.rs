@@ -110,6 +110,10 @@ fn unit_activities(r: &Referentiel, unit: &Unit) -> Vec<String> {
 
 /// The items that only kept units evaluate: they need no new level in this attempt.
 pub fn kept_items(r: &Referentiel, kept: &[KeptUnit]) -> BTreeSet<String> {
+    if kept.is_empty() {
+        // Nothing kept: nothing to gather (and no unit's items to list only to remove them).
+        return BTreeSet::new();
+    }
     let is_kept = |u: &Unit| kept.iter().any(|k| k.unit == u.id);
     let mut items: BTreeSet<String> =
         r.units().iter().filter(|u| is_kept(u)).flat_map(|u| r.unit_items(u)).collect();
@@ -123,6 +127,9 @@ pub fn kept_items(r: &Referentiel, kept: &[KeptUnit]) -> BTreeSet<String> {
 
 /// The activities that only kept units group: acquis in this attempt.
 pub fn kept_activities(r: &Referentiel, kept: &[KeptUnit]) -> BTreeSet<String> {
+    if kept.is_empty() {
+        return BTreeSet::new();
+    }
     let is_kept = |u: &Unit| kept.iter().any(|k| k.unit == u.id);
     let mut activities: BTreeSet<String> =
         r.units().iter().filter(|u| is_kept(u)).flat_map(|u| unit_activities(r, u)).collect();

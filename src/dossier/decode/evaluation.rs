@@ -4,7 +4,8 @@
 use super::{
     Assessment, Code, ComplementRound, Contact, Ctx, Date, Decoder, Diagnostic, Interview, InterviewRecord,
     Node, Observation, Preuve, QuizResult, RecordedAnswer, Referee, SyntheseRecord, Value, bool_opt,
-    bool_req, by, closed, date_req, item_id, item_levels, level_of, text_opt, text_req, values,
+    bool_req, by, closed, date_at, date_req, item_id, item_id_at, item_levels, level_at, string_at, text_opt,
+    text_req, values,
 };
 
 pub(super) fn assessment(
@@ -16,18 +17,19 @@ pub(super) fn assessment(
     default_by: Option<&str>,
 ) -> Option<Assessment> {
     let mut m = d.map(node, field)?;
-    let item = m.required(d, "item", "an item id").and_then(|n| item_id(d, n, &format!("{field}.item"), ctx));
+    let item =
+        m.required(d, "item", "an item id").and_then(|n| item_id_at(d, n, || format!("{field}.item"), ctx));
     let level = m
         .required(d, "level", "an integer from 0 to 5")
-        .and_then(|n| level_of(d, n, &format!("{field}.level")));
+        .and_then(|n| level_at(d, n, || format!("{field}.level")));
     let justification = text_opt(d, &mut m, "justification");
     let by = match (m.optional("by"), default_by) {
-        (Some(n), _) => d.string(n, &format!("{field}.by")),
+        (Some(n), _) => string_at(d, n, || format!("{field}.by")),
         (None, Some(b)) => Some(b.to_string()),
         (None, None) => by(d, &mut m, ctx),
     };
     let on = match (m.optional("on"), default_on) {
-        (Some(n), _) => d.date(n, &format!("{field}.on")),
+        (Some(n), _) => date_at(d, n, || format!("{field}.on")),
         (None, Some(date)) => Some(date),
         (None, None) => {
             m.required(d, "on", "the date of the assessment");
