@@ -30,26 +30,41 @@ fn line_height(size: f32) -> f32 {
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     let m = metrics(style);
     let max = width / PT;
+    // Widths are sums of whole font units, kept as the line grows: the same sums, so the same
+    // breaks, as measuring each candidate line from its start.
+    let fits = |units: u32| m.points(units, size) <= max;
+    let space = m.advance(' ');
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
+        let mut line_units = 0;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if m.width(&candidate, size) <= max {
-                line = candidate;
+            let word_units = m.units(word);
+            let candidate = if line.is_empty() { word_units } else { line_units + space + word_units };
+            if fits(candidate) {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_units = candidate;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if m.width(word, size) <= max {
-                line = word.to_string();
+            if fits(word_units) {
+                line.push_str(word);
+                line_units = word_units;
             } else {
+                line_units = 0;
                 for c in word.chars() {
-                    if m.width(&format!("{line}{c}"), size) > max && !line.is_empty() {
+                    let advance = m.advance(c);
+                    if !fits(line_units + advance) && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
+                        line_units = 0;
                     }
                     line.push(c);
+                    line_units += advance;
                 }
             }
         }
@@ -299,7 +314,7 @@ pub fn decorate(page: &mut Page, r: &Running, n: usize, count: usize) {
     let (header, footer) = (r.header.as_deref(), r.footer.as_deref());
     let right = page.width - MARGIN;
     if let Some(h) = header {
-        let h = french_spacing(h);
+        let h = french_spacing(h).into_owned();
         page.items.push(Item::Text {
             x: MARGIN,
             y: MARGIN + 4.0,
@@ -320,7 +335,7 @@ pub fn decorate(page: &mut Page, r: &Running, n: usize, count: usize) {
     let y = page.height - MARGIN;
     page.items.push(Item::Line { x1: MARGIN, y1: y - 4.5, x2: right, y2: y - 4.5, width: 0.4, gray: 0.5 });
     if let Some(text) = footer {
-        let text = french_spacing(text);
+        let text = french_spacing(text).into_owned();
         page.items.push(Item::Text { x: MARGIN, y, size: SMALL, style: Style::Regular, gray: 0.35, text });
     }
     let number = format!("page {n} / {count}");

@@ -8,8 +8,18 @@
 const NBSP: char = '\u{a0}';
 const NNBSP: char = '\u{202f}';
 
-/// Applies French spacing to `text`.
-pub fn french_spacing(text: &str) -> String {
+/// Applies French spacing to `text` (borrowed as it is when it has none of the marks).
+pub fn french_spacing(text: &str) -> std::borrow::Cow<'_, str> {
+    // `«` and `»` are U+00AB and U+00BB: their UTF-8 ends in 0xAB or 0xBB. A text with none of
+    // these bytes is left as it is (most texts of a document).
+    if !text.bytes().any(|b| matches!(b, b';' | b'!' | b'?' | b':' | 0xAB | 0xBB)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(spaced(text))
+}
+
+/// [`french_spacing`] of a text that may need it.
+fn spaced(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {

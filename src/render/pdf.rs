@@ -144,12 +144,24 @@ fn assemble(
 }
 
 /// `data` deflated (zlib) at the fastest level: content streams compress well even so.
+///
+/// Each thread keeps one encoder and resets it between streams: a new one would allocate and
+/// clear its window and hash tables (some 300 KB) for every page. A reset encoder writes the
+/// same bytes as a new one.
 fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut encoder =
-        flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3 + 64), flate2::Compression::fast());
-    // Writing to memory cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
+    type Encoder = flate2::write::ZlibEncoder<Vec<u8>>;
+    thread_local! {
+        static ENCODER: std::cell::RefCell<Option<Encoder>> = const { std::cell::RefCell::new(None) };
+    }
+    let out = Vec::with_capacity(data.len() / 3 + 64);
+    ENCODER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let encoder = slot.get_or_insert_with(|| Encoder::new(Vec::new(), flate2::Compression::fast()));
+        *encoder.get_mut() = out;
+        // Writing to memory cannot fail; `reset` finishes the stream and hands its bytes back.
+        let _ = encoder.write_all(data);
+        encoder.reset(Vec::new()).unwrap_or_default()
+    })
 }
 
 /// Writes `x y` (points), then `op`.
