@@ -104,12 +104,23 @@ pub fn metrics(style: Style) -> &'static Metrics {
 
 /// The characters of `text` that a face cannot print (they would come out as blank boxes).
 pub fn missing_chars(text: &str) -> Vec<char> {
-    let (regular, bold) = (metrics(Style::Regular), metrics(Style::Bold));
-    let mut missing: Vec<char> =
-        text.chars().filter(|&c| !c.is_control() && !(regular.has(c) && bold.has(c))).collect();
+    let printable = printable();
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|&c| !c.is_control() && !printable.get(c as usize).copied().unwrap_or(false))
+        .collect();
     missing.sort_unstable();
     missing.dedup();
     missing
+}
+
+/// Whether both faces have a glyph for each character U+0000–U+FFFF, made once per process.
+fn printable() -> &'static [bool] {
+    static PRINTABLE: OnceLock<Vec<bool>> = OnceLock::new();
+    PRINTABLE.get_or_init(|| {
+        let (regular, bold) = (metrics(Style::Regular), metrics(Style::Bold));
+        regular.present.iter().zip(&bold.present).map(|(r, b)| *r && *b).collect()
+    })
 }
 
 #[cfg(test)]
