@@ -143,7 +143,7 @@ impl Builder<'_> {
                 items.push(text_item(self.left + 1.5, size * PT, size, mstyle, m));
             }
             if !line.is_empty() {
-                items.push(text_item(x, size * PT, size, style, &line));
+                items.push(text_item(x, size * PT, size, style, line));
             }
             let mut piece = Piece::items(0.0, lh, items);
             piece.keep_next = n >= 2 && (k == 0 || k + 2 == n);
@@ -163,8 +163,8 @@ impl Builder<'_> {
     }
 }
 
-fn text_item(x: f32, y: f32, size: f32, style: Style, text: &str) -> Item {
-    Item::Text { x, y, size, style, gray: 0.0, text: text.to_string() }
+fn text_item(x: f32, y: f32, size: f32, style: Style, text: impl Into<String>) -> Item {
+    Item::Text { x, y, size, style, gray: 0.0, text: text.into() }
 }
 
 /// Lays `markup` out as a document; `created` is its date.
@@ -276,7 +276,7 @@ pub fn layout_streamed(
             Block::WriteBox { height: h, title } => {
                 let items = vec![
                     Item::Rect { x: b.left, y: 0.0, w: b.width, h: *h, fill: None, stroke: Some(0.6) },
-                    text_item(b.left + 2.0, 2.0 + CELL * PT, CELL, Style::Bold, &french_spacing(title)),
+                    text_item(b.left + 2.0, 2.0 + CELL * PT, CELL, Style::Bold, french_spacing(title)),
                 ];
                 b.push(Piece::items(0.0, *h, items));
                 b.gap += 3.0;
@@ -525,7 +525,7 @@ fn bars(b: &mut Builder, max: f32, required: Option<f32>, list: &[Bar]) {
             items.push(Item::Line { x1: rx, y1: -0.3, x2: rx, y2: 4.9, width: 1.4, gray: 0.0 });
         }
         if !bar.text.is_empty() {
-            items.push(text_item(text_x, CELL * PT, CELL, Style::Regular, &french_spacing(&bar.text)));
+            items.push(text_item(text_x, CELL * PT, CELL, Style::Regular, french_spacing(&bar.text)));
         }
         grid(&mut items, 0.0, h);
         b.push(Piece::items(0.0, h, items));
@@ -567,7 +567,7 @@ fn signatures(b: &mut Builder, labels: &[String]) {
                 h - 2.5,
                 SMALL,
                 Style::Regular,
-                &french_spacing("Date et signature :"),
+                french_spacing("Date et signature :"),
             ));
         }
         b.push(Piece::items(0.0, h, items));

@@ -11,7 +11,7 @@ use super::font::{self, Style};
 use super::layout::{Document, Item, Page};
 use super::paginate::Running;
 use super::pdf_fonts::{self, RESOURCES};
-use super::pdf_write::{Writer, hex, integer, name, number, reference};
+use super::pdf_write::{Writer, integer, name, number, reference};
 use std::io::Write as _;
 
 /// Points per millimetre (1 in = 72 pt = 25.4 mm), as printpdf converts them.
@@ -252,15 +252,23 @@ impl Content {
                     out.extend_from_slice(b"1 0 0 1 ");
                     point_op(out, pt(*x), pt(h - y), b" Tm\n<");
                     let metrics = font::metrics(*style);
+                    out.reserve(4 * text.len() + 10);
                     for c in text.chars() {
                         self.common &= pdf_fonts::common(c);
-                        hex(out, &metrics.glyph(c).to_be_bytes());
+                        out.extend_from_slice(&hex4(metrics.glyph(c)));
                     }
                     out.extend_from_slice(b"> Tj\nET\n");
                 }
             }
         }
     }
+}
+
+/// A glyph id in four upper-case hexadecimal digits, as [`hex`] writes its two bytes.
+fn hex4(glyph: u16) -> [u8; 4] {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let digit = |shift: u16| DIGITS[usize::from((glyph >> shift) & 15)];
+    [digit(12), digit(8), digit(4), digit(0)]
 }
 
 /// A page written ahead: where its body's content is in the spill file, the state after it,
@@ -351,5 +359,17 @@ impl Streamed {
             deflated.read_exact(&mut stream).map(|()| stream)
         });
         assemble(doc, &sizes, total, streams, &id, tier, Some(out)).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn glyph_ids_are_written_as_hex_writes_them() {
+        for glyph in [0, 1, 0x00AB, 0x0F00, 0xBEEF, u16::MAX] {
+            let mut expected = Vec::new();
+            crate::render::pdf_write::hex(&mut expected, &glyph.to_be_bytes());
+            assert_eq!(super::hex4(glyph).to_vec(), expected);
+        }
     }
 }
