@@ -4,7 +4,7 @@
 //! and "page x / y".
 
 use super::font::{Style, metrics};
-use super::french::french_spacing;
+use super::french::french_spacing_cow as french_spacing;
 use super::layout::{A4_LONG, A4_SHORT, Document, Item, Page};
 use super::markup::{Bar, Block, GREY_CELL, Markup, Row, Table};
 use super::paginate::{Content, Frame, Paginator, Piece, Prefix, RowSpec, Running};

@@ -21,8 +21,14 @@ const MARKS: [bool; 256] = {
     marks
 };
 
-/// Applies French spacing to `text` (borrowed as it is when it has none of the marks).
-pub fn french_spacing(text: &str) -> std::borrow::Cow<'_, str> {
+/// Applies French spacing to `text`.
+pub fn french_spacing(text: &str) -> String {
+    french_spacing_cow(text).into_owned()
+}
+
+/// [`french_spacing`], `text` borrowed as it is when it has none of the marks (most texts of a
+/// document): no copy.
+pub fn french_spacing_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if text.bytes().any(|b| MARKS[usize::from(b)]) {
         std::borrow::Cow::Owned(spaced(text))
     } else {

@@ -176,7 +176,7 @@ pub fn number(buf: &mut Vec<u8>, value: f32) {
 /// `x` rounded to the nearest integer, halves away from zero, as `f64::round` (which is a
 /// library call on the baseline x86-64 target) for |x| < 2^53; saturated beyond, as `as`.
 fn round(x: f64) -> i64 {
-    if !(x.abs() < 9_007_199_254_740_992.0) {
+    if x.is_nan() || x.abs() >= 9_007_199_254_740_992.0 {
         return x.round() as i64;
     }
     let whole = x as i64; // towards zero
