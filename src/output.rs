@@ -78,7 +78,10 @@ impl Batch {
 
     /// Writes `bytes` to a temporary beside `path`; it replaces `path` at the next commit.
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        self.write_with(path, &mut |out| out.write_all(bytes))
+        let tmp = temporary(path);
+        // The bytes are all here: one write, no buffer to copy them through.
+        let written = std::fs::File::create(&tmp).and_then(|mut file| file.write_all(bytes));
+        self.written(tmp, path, written)
     }
 
     /// [`Batch::write`] of the bytes `fill` writes, as it writes them: a long file (a tableau
@@ -95,6 +98,11 @@ impl Batch {
             fill(&mut out)?;
             out.flush()
         });
+        self.written(tmp, path, written)
+    }
+
+    /// Records the temporary `tmp` written for `path`, or removes it if writing it failed.
+    fn written(&self, tmp: PathBuf, path: &Path, written: std::io::Result<()>) -> Result<()> {
         if let Err(source) = written {
             let _ = std::fs::remove_file(&tmp);
             return Err(Error::Write { path: path.to_path_buf(), source });

@@ -4,7 +4,7 @@
 //! and "page x / y".
 
 use super::font::{Style, metrics};
-use super::french::french_spacing;
+use super::french::french_spacing_cow as french_spacing;
 use super::layout::{A4_LONG, A4_SHORT, Document, Item, Page};
 use super::markup::{Bar, Block, GREY_CELL, Markup, Row, Table};
 use super::paginate::{Content, Frame, Paginator, Piece, Prefix, RowSpec, Running};
@@ -30,26 +30,41 @@ fn line_height(size: f32) -> f32 {
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     let m = metrics(style);
     let max = width / PT;
+    // Widths are sums of whole font units, kept as the line grows: the same sums, so the same
+    // breaks, as measuring each candidate line from its start.
+    let fits = |units: u32| m.points(units, size) <= max;
+    let space = m.advance(' ');
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
+        let mut line_units = 0;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if m.width(&candidate, size) <= max {
-                line = candidate;
+            let word_units = m.units(word);
+            let candidate = if line.is_empty() { word_units } else { line_units + space + word_units };
+            if fits(candidate) {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_units = candidate;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if m.width(word, size) <= max {
-                line = word.to_string();
+            if fits(word_units) {
+                line.push_str(word);
+                line_units = word_units;
             } else {
+                line_units = 0;
                 for c in word.chars() {
-                    if m.width(&format!("{line}{c}"), size) > max && !line.is_empty() {
+                    let advance = m.advance(c);
+                    if !fits(line_units + advance) && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
+                        line_units = 0;
                     }
                     line.push(c);
+                    line_units += advance;
                 }
             }
         }
@@ -128,7 +143,7 @@ impl Builder<'_> {
                 items.push(text_item(self.left + 1.5, size * PT, size, mstyle, m));
             }
             if !line.is_empty() {
-                items.push(text_item(x, size * PT, size, style, &line));
+                items.push(text_item(x, size * PT, size, style, line));
             }
             let mut piece = Piece::items(0.0, lh, items);
             piece.keep_next = n >= 2 && (k == 0 || k + 2 == n);
@@ -148,8 +163,8 @@ impl Builder<'_> {
     }
 }
 
-fn text_item(x: f32, y: f32, size: f32, style: Style, text: &str) -> Item {
-    Item::Text { x, y, size, style, gray: 0.0, text: text.to_string() }
+fn text_item(x: f32, y: f32, size: f32, style: Style, text: impl Into<String>) -> Item {
+    Item::Text { x, y, size, style, gray: 0.0, text: text.into() }
 }
 
 /// Lays `markup` out as a document; `created` is its date.
@@ -261,7 +276,7 @@ pub fn layout_streamed(
             Block::WriteBox { height: h, title } => {
                 let items = vec![
                     Item::Rect { x: b.left, y: 0.0, w: b.width, h: *h, fill: None, stroke: Some(0.6) },
-                    text_item(b.left + 2.0, 2.0 + CELL * PT, CELL, Style::Bold, &french_spacing(title)),
+                    text_item(b.left + 2.0, 2.0 + CELL * PT, CELL, Style::Bold, french_spacing(title)),
                 ];
                 b.push(Piece::items(0.0, *h, items));
                 b.gap += 3.0;
@@ -299,7 +314,7 @@ pub fn decorate(page: &mut Page, r: &Running, n: usize, count: usize) {
     let (header, footer) = (r.header.as_deref(), r.footer.as_deref());
     let right = page.width - MARGIN;
     if let Some(h) = header {
-        let h = french_spacing(h);
+        let h = french_spacing(h).into_owned();
         page.items.push(Item::Text {
             x: MARGIN,
             y: MARGIN + 4.0,
@@ -320,7 +335,7 @@ pub fn decorate(page: &mut Page, r: &Running, n: usize, count: usize) {
     let y = page.height - MARGIN;
     page.items.push(Item::Line { x1: MARGIN, y1: y - 4.5, x2: right, y2: y - 4.5, width: 0.4, gray: 0.5 });
     if let Some(text) = footer {
-        let text = french_spacing(text);
+        let text = french_spacing(text).into_owned();
         page.items.push(Item::Text { x: MARGIN, y, size: SMALL, style: Style::Regular, gray: 0.35, text });
     }
     let number = format!("page {n} / {count}");
@@ -510,7 +525,7 @@ fn bars(b: &mut Builder, max: f32, required: Option<f32>, list: &[Bar]) {
             items.push(Item::Line { x1: rx, y1: -0.3, x2: rx, y2: 4.9, width: 1.4, gray: 0.0 });
         }
         if !bar.text.is_empty() {
-            items.push(text_item(text_x, CELL * PT, CELL, Style::Regular, &french_spacing(&bar.text)));
+            items.push(text_item(text_x, CELL * PT, CELL, Style::Regular, french_spacing(&bar.text)));
         }
         grid(&mut items, 0.0, h);
         b.push(Piece::items(0.0, h, items));
@@ -552,7 +567,7 @@ fn signatures(b: &mut Builder, labels: &[String]) {
                 h - 2.5,
                 SMALL,
                 Style::Regular,
-                &french_spacing("Date et signature :"),
+                french_spacing("Date et signature :"),
             ));
         }
         b.push(Piece::items(0.0, h, items));

@@ -73,8 +73,21 @@ impl Metrics {
 
     /// The width of `text` at `size` points, in points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 =
-            text.chars().map(|c| u32::from(self.advances.get(c as usize).copied().unwrap_or(0))).sum();
+        self.points(self.units(text), size)
+    }
+
+    /// The advance of `text` in font units (the sum of its characters').
+    pub fn units(&self, text: &str) -> u32 {
+        text.chars().map(|c| self.advance(c)).sum()
+    }
+
+    /// The advance of `c` in font units, 0 when the face lacks it.
+    pub fn advance(&self, c: char) -> u32 {
+        u32::from(self.advances.get(c as usize).copied().unwrap_or(0))
+    }
+
+    /// `units` font units at `size` points, in points.
+    pub fn points(&self, units: u32, size: f32) -> f32 {
         units as f32 * size / self.units_per_em
     }
 }
@@ -91,16 +104,23 @@ pub fn metrics(style: Style) -> &'static Metrics {
 
 /// The characters of `text` that a face cannot print (they would come out as blank boxes).
 pub fn missing_chars(text: &str) -> Vec<char> {
+    let printable = printable();
     let mut missing: Vec<char> = text
         .chars()
-        .filter(|c| {
-            let printable = metrics(Style::Regular).has(*c) && metrics(Style::Bold).has(*c);
-            !c.is_control() && !printable
-        })
+        .filter(|&c| !c.is_control() && !printable.get(c as usize).copied().unwrap_or(false))
         .collect();
     missing.sort_unstable();
     missing.dedup();
     missing
+}
+
+/// Whether both faces have a glyph for each character U+0000–U+FFFF, made once per process.
+fn printable() -> &'static [bool] {
+    static PRINTABLE: OnceLock<Vec<bool>> = OnceLock::new();
+    PRINTABLE.get_or_init(|| {
+        let (regular, bold) = (metrics(Style::Regular), metrics(Style::Bold));
+        regular.present.iter().zip(&bold.present).map(|(r, b)| *r && *b).collect()
+    })
 }
 
 #[cfg(test)]

@@ -8,31 +8,59 @@
 const NBSP: char = '\u{a0}';
 const NNBSP: char = '\u{202f}';
 
+/// The bytes after which [`french_spacing`] may change a text: `; ! ? :` and the last byte
+/// of `«` (U+00AB) and `»` (U+00BB) in UTF-8.
+const MARKS: [bool; 256] = {
+    let mut marks = [false; 256];
+    let mut i = 0;
+    let bytes = b";!?:\xAB\xBB";
+    while i < bytes.len() {
+        marks[bytes[i] as usize] = true;
+        i += 1;
+    }
+    marks
+};
+
 /// Applies French spacing to `text`.
 pub fn french_spacing(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    french_spacing_cow(text).into_owned()
+}
+
+/// [`french_spacing`], `text` borrowed as it is when it has none of the marks (most texts of a
+/// document): no copy.
+pub fn french_spacing_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| MARKS[usize::from(b)]) {
+        std::borrow::Cow::Owned(spaced(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// [`french_spacing`] of a text that may need it.
+fn spaced(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
-        let next = chars.get(i + 1).copied();
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let p = prev.replace(c);
         let before = match c {
             ';' | '!' | '?' => Some(NNBSP),
             ':' | '»' => Some(NBSP),
             _ => None,
         };
         if let Some(space) = before {
-            let is_time = c == ':'
-                && prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit());
+            let is_time =
+                c == ':' && p.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
             let is_url = c == ':' && next == Some('/');
-            let repeated = prev.is_some_and(|p| matches!(p, ';' | '!' | '?' | ':' | NBSP | NNBSP));
-            if !is_time && !is_url && !repeated && prev.is_some() {
+            let repeated = p.is_some_and(|p| matches!(p, ';' | '!' | '?' | ':' | NBSP | NNBSP));
+            if !is_time && !is_url && !repeated && p.is_some() {
                 if out.ends_with(' ') {
                     out.pop();
                     out.push(space);
                 } else if !out.ends_with(NBSP)
                     && !out.ends_with(NNBSP)
-                    && prev.is_some_and(|p| !p.is_whitespace())
+                    && p.is_some_and(|p| !p.is_whitespace())
                 {
                     out.push(space);
                 }
@@ -40,7 +68,7 @@ pub fn french_spacing(text: &str) -> String {
             out.push(c);
             continue;
         }
-        if prev == Some('«') && c == ' ' {
+        if p == Some('«') && c == ' ' {
             continue; // replaced by the no-break space pushed after «
         }
         out.push(c);

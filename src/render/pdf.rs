@@ -11,7 +11,7 @@ use super::font::{self, Style};
 use super::layout::{Document, Item, Page};
 use super::paginate::Running;
 use super::pdf_fonts::{self, RESOURCES};
-use super::pdf_write::{Writer, hex, integer, name, number, reference};
+use super::pdf_write::{Writer, integer, name, number, reference};
 use std::io::Write as _;
 
 /// Points per millimetre (1 in = 72 pt = 25.4 mm), as printpdf converts them.
@@ -144,12 +144,24 @@ fn assemble(
 }
 
 /// `data` deflated (zlib) at the fastest level: content streams compress well even so.
+///
+/// Each thread keeps one encoder and resets it between streams: a new one would allocate and
+/// clear its window and hash tables (some 300 KB) for every page. A reset encoder writes the
+/// same bytes as a new one.
 fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut encoder =
-        flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3 + 64), flate2::Compression::fast());
-    // Writing to memory cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
+    type Encoder = flate2::write::ZlibEncoder<Vec<u8>>;
+    thread_local! {
+        static ENCODER: std::cell::RefCell<Option<Encoder>> = const { std::cell::RefCell::new(None) };
+    }
+    let out = Vec::with_capacity(data.len() / 3 + 64);
+    ENCODER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let encoder = slot.get_or_insert_with(|| Encoder::new(Vec::new(), flate2::Compression::fast()));
+        *encoder.get_mut() = out;
+        // Writing to memory cannot fail; `reset` finishes the stream and hands its bytes back.
+        let _ = encoder.write_all(data);
+        encoder.reset(Vec::new()).unwrap_or_default()
+    })
 }
 
 /// Writes `x y` (points), then `op`.
@@ -240,15 +252,23 @@ impl Content {
                     out.extend_from_slice(b"1 0 0 1 ");
                     point_op(out, pt(*x), pt(h - y), b" Tm\n<");
                     let metrics = font::metrics(*style);
+                    out.reserve(4 * text.len() + 10);
                     for c in text.chars() {
                         self.common &= pdf_fonts::common(c);
-                        hex(out, &metrics.glyph(c).to_be_bytes());
+                        out.extend_from_slice(&hex4(metrics.glyph(c)));
                     }
                     out.extend_from_slice(b"> Tj\nET\n");
                 }
             }
         }
     }
+}
+
+/// A glyph id in four upper-case hexadecimal digits, as [`hex`] writes its two bytes.
+fn hex4(glyph: u16) -> [u8; 4] {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let digit = |shift: u16| DIGITS[usize::from((glyph >> shift) & 15)];
+    [digit(12), digit(8), digit(4), digit(0)]
 }
 
 /// A page written ahead: where its body's content is in the spill file, the state after it,
@@ -339,5 +359,17 @@ impl Streamed {
             deflated.read_exact(&mut stream).map(|()| stream)
         });
         assemble(doc, &sizes, total, streams, &id, tier, Some(out)).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn glyph_ids_are_written_as_hex_writes_them() {
+        for glyph in [0, 1, 0x00AB, 0x0F00, 0xBEEF, u16::MAX] {
+            let mut expected = Vec::new();
+            crate::render::pdf_write::hex(&mut expected, &glyph.to_be_bytes());
+            assert_eq!(super::hex4(glyph).to_vec(), expected);
+        }
     }
 }

@@ -154,7 +154,7 @@ pub fn integer(buf: &mut Vec<u8>, value: i64) {
 /// Writes a real number to the thousandth (a thousandth of a point is 0.35 µm), without
 /// trailing zeros: `12.5`, `0.283`, `-3`.
 pub fn number(buf: &mut Vec<u8>, value: f32) {
-    let thousandths = (f64::from(value) * 1000.0).round() as i64;
+    let thousandths = round(f64::from(value) * 1000.0);
     if thousandths < 0 {
         buf.push(b'-');
     }
@@ -170,6 +170,24 @@ pub fn number(buf: &mut Vec<u8>, value: f32) {
         }
         let digits = [(fraction / 100 % 10) as u8, (fraction / 10 % 10) as u8, (fraction % 10) as u8];
         buf.extend(digits[3 - places..].iter().map(|d| b'0' + d));
+    }
+}
+
+/// `x` rounded to the nearest integer, halves away from zero, as `f64::round` (which is a
+/// library call on the baseline x86-64 target) for |x| < 2^53; saturated beyond, as `as`.
+fn round(x: f64) -> i64 {
+    if x.is_nan() || x.abs() >= 9_007_199_254_740_992.0 {
+        return x.round() as i64;
+    }
+    let whole = x as i64; // towards zero
+    // Exact: `whole` and `x` are within 1 of each other and below 2^53.
+    let fraction = x - whole as f64;
+    if fraction >= 0.5 {
+        whole + 1
+    } else if fraction <= -0.5 {
+        whole - 1
+    } else {
+        whole
     }
 }
 
@@ -297,6 +315,35 @@ mod tests {
         assert_eq!(text(|b| number(b, -0.0004)), "0");
         assert_eq!(text(|b| number(b, 841.889_8)), "841.89");
         assert_eq!(text(|b| integer(b, -1_234_567)), "-1234567");
+        assert_eq!(text(|b| number(b, 0.0005)), "0.001");
+        assert_eq!(text(|b| number(b, -0.0005)), "-0.001");
+    }
+
+    #[test]
+    fn rounding_is_that_of_the_standard_library() {
+        let cases = [
+            0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            1e15 + 0.5,
+            4.5e15,
+            9.1e15,
+            -9.1e15,
+            1e300,
+            f64::NAN,
+        ];
+        for x in cases.into_iter().chain((-20_000..20_000).map(|i| f64::from(i) * 0.000_25 * 1000.0 / 7.0)) {
+            assert_eq!(round(x), x.round() as i64, "{x}");
+        }
+        for i in -100_000..100_000 {
+            let x = f64::from(i as f32 * 0.013_7_f32) * 1000.0;
+            assert_eq!(round(x), x.round() as i64, "{x}");
+        }
     }
 
     #[test]

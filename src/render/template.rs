@@ -48,6 +48,9 @@ fn split_rows(text: &str) -> Option<(String, String)> {
 
 /// What `{{value}}` does to a value: a `|` would end a table cell and a line break a row.
 fn markup_escape(text: &str) -> String {
+    if !text.bytes().any(|b| matches!(b, b'|' | b'\n' | b'\r' | b'{')) {
+        return text.to_owned();
+    }
     // A value never makes markup: no cell separator, no line break, and no `{grey}` cell
     // marker (written with a space inside, it prints as typed and fills nothing).
     text.replace('|', "/").replace(['\n', '\r'], " ").replace("{grey}", "{grey }")
