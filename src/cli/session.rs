@@ -137,7 +137,14 @@ fn context_parts(
 }
 
 pub fn session(source: &DataSource, cmd: &SessionCommand) -> Outcome {
-    let (library, policy, templates) = context_parts(source)?;
+    // A session without PDFs renders nothing: its templates are not compiled.
+    let (library, policy, templates) = match cmd.documents {
+        DocumentsArg::None => {
+            let (library, policy) = context::load_context(source)?;
+            (library, policy, Templates::none())
+        }
+        DocumentsArg::Standard | DocumentsArg::All => context_parts(source)?,
+    };
     let ctx = Context::new(&library, &policy, &templates, source);
     let options = SessionOptions {
         documents: match cmd.documents {

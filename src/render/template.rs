@@ -95,6 +95,12 @@ pub fn french_date(value: &str) -> String {
 }
 
 impl Templates {
+    /// No template at all: for work that writes no document (a session without PDFs), which
+    /// then need not compile them.
+    pub fn none() -> Templates {
+        Templates { registry: Handlebars::new(), sources: BTreeMap::new(), streamed: BTreeMap::new() }
+    }
+
     /// Loads every `templates/*.hbs` of `source`; a syntax error names the file and line. Each
     /// template is checked first against its budget ([`crate::limits::TEMPLATE`]: size,
     /// nesting) and its partials may not recurse.

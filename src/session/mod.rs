@@ -316,14 +316,26 @@ pub fn run(
     written.push("dossiers-en-erreur.txt".into());
     if options.documents != Documents::None {
         let epoch = crate::date::Date::new(1970, 1, 1).expect("epoch");
-        for (file, t) in &tableaux {
-            // The failures go on the default tableau, whose commission the session is for.
-            let main = file == "tableau-recapitulatif.pdf";
-            let failed: Vec<String> =
-                if main { failures.iter().map(|f| f.file.clone()).collect() } else { Vec::new() };
-            let created = options.date.or(t.decided).or(t.latest).unwrap_or(epoch);
-            let certificate = if main { None } else { t.certificate.as_deref() };
-            tableau_pdf(ctx, &batch, &out.join(file), &t.rows, &failed, created, certificate)?;
+        // The tableaux are made side by side, the longest first.
+        let mut jobs: Vec<(&String, &Tableau)> = tableaux.iter().collect();
+        jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.rows.len()));
+        let made = parallel::map(
+            &jobs,
+            options.threads,
+            |&(file, t)| {
+                // The failures go on the default tableau, whose commission the session is for.
+                let main = file == "tableau-recapitulatif.pdf";
+                let failed: Vec<String> =
+                    if main { failures.iter().map(|f| f.file.clone()).collect() } else { Vec::new() };
+                let created = options.date.or(t.decided).or(t.latest).unwrap_or(epoch);
+                let certificate = if main { None } else { t.certificate.as_deref() };
+                tableau_pdf(ctx, &batch, &out.join(file), &t.rows, &failed, created, certificate)
+            },
+            &|_, _| {},
+        );
+        let mut made: BTreeMap<&String, Result<()>> = jobs.iter().map(|(file, _)| *file).zip(made).collect();
+        for file in tableaux.keys() {
+            made.remove(file).expect("one result a tableau")?;
             written.push(file.clone());
         }
     }
