@@ -22,6 +22,9 @@ pub struct Library {
     pub referentiels: Vec<Referentiel>,
     /// Every knowledge item, by id.
     pub items: BTreeMap<String, Item>,
+    /// The same items in a hash map, for [`Library::item`]: ids share long prefixes, which a
+    /// hash settles faster than the sorted map's comparisons. Built with the library.
+    index: rustc_hash::FxHashMap<String, Item>,
 }
 
 impl Library {
@@ -32,7 +35,7 @@ impl Library {
 
     /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.items.get(id)
+        self.index.get(id)
     }
 
     /// The certificates (référentiels of kind `certificat`).
@@ -214,7 +217,8 @@ fn link(
             );
         }
     }
-    Library { scales, referentiels, items }
+    let index = items.iter().map(|(id, item)| (id.clone(), item.clone())).collect();
+    Library { scales, referentiels, items, index }
 }
 
 fn check_unique(

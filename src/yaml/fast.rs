@@ -167,7 +167,13 @@ impl Reader<'_> {
     fn place(&mut self, pos: usize) -> (u32, u32) {
         // Places are asked for from left to right: count on from the last one.
         let (from, before) = if self.counted.0 <= pos { self.counted } else { (self.line_start, 0) };
-        let chars = before + self.s[from..pos].iter().filter(|&&b| b & 0xc0 != 0x80).count();
+        let bytes = &self.s[from..pos];
+        let chars = before
+            + if bytes.is_ascii() {
+                bytes.len()
+            } else {
+                bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+            };
         self.counted = (pos, chars);
         (self.line, u32::try_from(chars + 1).unwrap_or(u32::MAX))
     }
