@@ -121,6 +121,22 @@ fn is_flow_indicator(b: u8) -> bool {
     matches!(b, b',' | b'[' | b']' | b'{' | b'}')
 }
 
+/// The bytes a plain scalar outside flow collections must look at: where it may end.
+const BLOCK_STOPS: [bool; 256] = stops(b"\n:#");
+/// The same inside a flow collection.
+const FLOW_STOPS: [bool; 256] = stops(b"\n:#,[]{}");
+
+/// A table of the bytes in `bytes`.
+const fn stops(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// The reader's place in the text and what the tree costs so far.
 struct Reader<'t> {
     s: &'t [u8],
@@ -422,21 +438,37 @@ impl Reader<'_> {
         }
         let start = self.pos;
         let mut i = start;
-        let mut end = start;
         loop {
+            i = self.skip_until(i, &BLOCK_STOPS);
             match self.s.get(i) {
                 None | Some(b'\n') => break,
                 Some(b':') if self.blank_at(i + 1) => return None,
                 Some(b'#') if self.s[i - 1] == b' ' => break,
-                Some(b' ') => i += 1,
-                Some(_) => {
-                    i += 1;
-                    end = i;
-                }
+                Some(_) => i += 1,
             }
         }
+        let end = self.trim_spaces_back(start, i);
         self.pos = end;
         self.plain(start, end)
+    }
+
+    /// The first place from `i` whose byte is in `stops` (or the end of the text).
+    fn skip_until(&self, mut i: usize, stops: &[bool; 256]) -> usize {
+        while let Some(&b) = self.s.get(i) {
+            if stops[usize::from(b)] {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// `end` moved back over the spaces before it, not before `start`.
+    fn trim_spaces_back(&self, start: usize, mut end: usize) -> usize {
+        while end > start && self.s[end - 1] == b' ' {
+            end -= 1;
+        }
+        end
     }
 
     /// A value inside a flow collection (or the collection itself).
@@ -538,20 +570,17 @@ impl Reader<'_> {
         }
         let start = self.pos;
         let mut i = start;
-        let mut end = start;
         loop {
+            i = self.skip_until(i, &FLOW_STOPS);
             match self.s.get(i) {
                 None | Some(b'\n') => return None,
                 Some(b':') if self.blank_at(i + 1) || is_flow_indicator(self.s[i + 1]) => break,
                 Some(b',' | b'[' | b']' | b'{' | b'}') => break,
                 Some(b'#') if self.s[i - 1] == b' ' => return None,
-                Some(b' ') => i += 1,
-                Some(_) => {
-                    i += 1;
-                    end = i;
-                }
+                Some(_) => i += 1,
             }
         }
+        let end = self.trim_spaces_back(start, i);
         self.pos = end;
         self.plain(start, end)
     }
