@@ -547,9 +547,9 @@ impl<'a> Decoder<'a> {
     }
 
     /// Opens a mapping; reports a wrong type and returns `None` otherwise.
-    pub fn map<'n>(&mut self, node: &'n Node, field: &str) -> Option<MapReader<'n>> {
+    pub fn map<'n>(&mut self, node: &'n Node, field: &'n str) -> Option<MapReader<'n>> {
         if let Value::Map(entries) = &node.value {
-            Some(MapReader { node, entries, used: Used::new(entries.len()), field: field.to_string() })
+            Some(MapReader { node, entries, used: Used::new(entries.len()), field })
         } else {
             self.wrong_type(node, field, "a mapping of keys and values");
             None
@@ -717,7 +717,7 @@ pub struct MapReader<'n> {
     node: &'n Node,
     entries: &'n [(Node, Node)],
     used: Used,
-    field: String,
+    field: &'n str,
 }
 
 /// Which keys of a mapping were taken: bits for a mapping of up to 64 keys (most), nothing
