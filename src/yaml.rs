@@ -77,6 +77,7 @@ enum Frame {
 /// Resolves a plain scalar by the YAML 1.2 core schema: null, booleans (`true`/`false` only —
 /// `on`, `yes`, `no` stay text), integers, floats; text otherwise (returned empty: the caller
 /// keeps the scalar's own string).
+#[inline]
 fn resolve_plain(text: &str) -> Value {
     // Most scalars are words or small numbers: settled without the general tests below.
     match text.as_bytes() {
@@ -605,7 +606,7 @@ impl<'a> Decoder<'a> {
     /// Reads a list, calling `each` on every element with its field path.
     pub fn seq<'n>(&mut self, node: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
         if let Value::Seq(items) = &node.value {
-            Some(items.iter().enumerate().map(|(i, n)| (format!("{field}[{i}]"), n)).collect())
+            Some(items.iter().enumerate().map(|(i, n)| (element_path(field, i), n)).collect())
         } else {
             self.wrong_type(node, field, "a list");
             None
@@ -702,6 +703,27 @@ impl<'a> Decoder<'a> {
             )
         }
     }
+}
+
+/// `field[i]`, written without the formatting machinery (once per element of every list read).
+fn element_path(field: &str, i: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = i;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut path = String::with_capacity(field.len() + 2 + digits.len() - start);
+    path.push_str(field);
+    path.push('[');
+    path.extend(digits[start..].iter().map(|&d| char::from(d)));
+    path.push(']');
+    path
 }
 
 /// Whether `s` is a well-formed id: lowercase ASCII letters, digits and inner hyphens.
@@ -856,6 +878,14 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn element_paths_are_written_as_format_would() {
+        for i in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            assert_eq!(element_path("contacts", i), format!("contacts[{i}]"));
+        }
+        assert_eq!(element_path("", 3), "[3]");
     }
 
     #[test]
