@@ -35,7 +35,11 @@ pub fn output_stem(path: &Path) -> String {
 }
 
 /// Why an entry named like a dossier cannot be processed, if it cannot.
-fn refusal(path: &Path, folder: &Path) -> Option<String> {
+fn refusal(path: &Path, kind: std::fs::FileType, folder: &Path) -> Option<String> {
+    // A plain file, as the folder's listing says: nothing more to ask the file system.
+    if kind.is_file() {
+        return None;
+    }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) => return Some(format!("cannot be read ({e})")),
@@ -68,22 +72,29 @@ pub fn scan(folder: &Path, skip: Option<&Path>) -> Result<Entries> {
     let read = |source| Error::Read { path: folder.to_path_buf(), source };
     let canonical = std::fs::canonicalize(folder).map_err(read)?;
     let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
+    // Each entry with its type as the listing gives it (no call to the file system per file
+    // when the listing knows it).
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(read)? {
-        paths.push(entry.map_err(read)?.path());
+        let entry = entry.map_err(read)?;
+        let kind = entry.file_type().map_err(read)?;
+        paths.push((entry.path(), kind));
     }
-    paths.sort();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
     let mut entries = Entries::default();
     let fail = |path: &Path, message: String| Failure { file: path.display().to_string(), message };
-    for path in paths {
-        if skip.as_deref().is_some_and(|s| std::fs::canonicalize(&path).is_ok_and(|p| p == s)) {
+    for (path, kind) in paths {
+        // Only a folder, or a link, can be the output folder.
+        if !kind.is_file()
+            && skip.as_deref().is_some_and(|s| std::fs::canonicalize(&path).is_ok_and(|p| p == s))
+        {
             continue;
         }
         if !dossier_name(&path) {
             entries
                 .ignored
                 .push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        } else if let Some(why) = refusal(&path, &canonical) {
+        } else if let Some(why) = refusal(&path, kind, &canonical) {
             entries.refused.push(fail(&path, why));
         } else {
             entries.dossiers.push(path);
