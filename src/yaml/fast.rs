@@ -513,23 +513,31 @@ impl Reader<'_> {
                 }
                 let value = self.flow_node()?;
                 self.entries.push((key, value));
-                match self.flow_spaces()? {
-                    b',' => {
-                        self.pos += 1;
-                        if matches!(self.flow_spaces()?, b',' | b'}') {
-                            return None;
-                        }
-                    }
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.flow_next(b'}')? {
+                    break;
                 }
             }
         }
         self.depth -= 1;
         self.mapping(mark, line, column)
+    }
+
+    /// After an entry of a flow collection closed by `close`: `Some(true)` after a `,` that
+    /// another entry follows, `Some(false)` once `close` is passed, `None` otherwise (a
+    /// trailing or doubled comma is left to the full parser).
+    fn flow_next(&mut self, close: u8) -> Option<bool> {
+        match self.flow_spaces()? {
+            b',' => {
+                self.pos += 1;
+                let next = self.flow_spaces()?;
+                (next != b',' && next != close).then_some(true)
+            }
+            b if b == close => {
+                self.pos += 1;
+                Some(false)
+            }
+            _ => None,
+        }
     }
 
     /// `[value, …]` on one line.
@@ -544,18 +552,8 @@ impl Reader<'_> {
             loop {
                 let item = self.flow_node()?;
                 self.items.push(item);
-                match self.flow_spaces()? {
-                    b',' => {
-                        self.pos += 1;
-                        if matches!(self.flow_spaces()?, b',' | b']') {
-                            return None;
-                        }
-                    }
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.flow_next(b']')? {
+                    break;
                 }
             }
         }
