@@ -489,6 +489,31 @@ fn first_line(message: &str) -> String {
         .to_string()
 }
 
+/// The field path a reader names in its diagnostics: a text, or a closure that writes it only
+/// when there is a diagnostic (a value read well costs no path).
+pub trait FieldPath {
+    /// The path, written.
+    fn path(self) -> String;
+}
+
+impl FieldPath for &str {
+    fn path(self) -> String {
+        self.to_string()
+    }
+}
+
+impl FieldPath for &String {
+    fn path(self) -> String {
+        self.clone()
+    }
+}
+
+impl<F: FnOnce() -> String> FieldPath for F {
+    fn path(self) -> String {
+        self()
+    }
+}
+
 /// Turns [`Node`]s into typed values for one file, collecting every problem.
 pub struct Decoder<'a> {
     file: &'a str,
@@ -558,10 +583,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads text.
-    pub fn string(&mut self, node: &Node, field: &str) -> Option<String> {
+    pub fn string(&mut self, node: &Node, field: impl FieldPath) -> Option<String> {
         match &node.value {
             Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Value::Str(_) => {
+                let field = field.path();
                 let d =
                     Diagnostic::error(Code::InvalidValue, self.location(node), field, "the text is empty")
                         .expected("non-empty text")
@@ -570,7 +596,7 @@ impl<'a> Decoder<'a> {
                 None
             }
             _ => {
-                self.wrong_type(node, field, "text");
+                self.wrong_type(node, &field.path(), "text");
                 None
             }
         }
@@ -640,12 +666,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads a date `YYYY-MM-DD`.
-    pub fn date(&mut self, node: &Node, field: &str) -> Option<crate::date::Date> {
+    pub fn date(&mut self, node: &Node, field: impl FieldPath) -> Option<crate::date::Date> {
         self.parsed(node, field, "a date YYYY-MM-DD")
     }
 
     /// Reads a time of day `HH:MM`.
-    pub fn time(&mut self, node: &Node, field: &str) -> Option<crate::date::TimeOfDay> {
+    pub fn time(&mut self, node: &Node, field: impl FieldPath) -> Option<crate::date::TimeOfDay> {
         self.parsed(node, field, "a time HH:MM (in quotes)")
     }
 
@@ -653,16 +679,16 @@ impl<'a> Decoder<'a> {
     fn parsed<T: std::str::FromStr<Err = String>>(
         &mut self,
         node: &Node,
-        field: &str,
+        field: impl FieldPath,
         expected: &str,
     ) -> Option<T> {
         if let Value::Str(s) = &node.value {
             match s.parse::<T>() {
                 Ok(v) => Some(v),
-                Err(message) => self.invalid(node, field, message, expected),
+                Err(message) => self.invalid(node, &field.path(), message, expected),
             }
         } else {
-            self.wrong_type(node, field, expected);
+            self.wrong_type(node, &field.path(), expected);
             None
         }
     }

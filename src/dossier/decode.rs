@@ -198,25 +198,6 @@ fn evaluator_of(root: &Node) -> Option<String> {
 // there is a problem to report: a well-formed value is read here as the `Decoder` reads it, and
 // anything else goes to the `Decoder` with its path, which reports it as always.
 
-/// Text at `node`, trimmed, as [`Decoder::string`] reads it; `field` is written only for a
-/// diagnostic.
-fn string_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<String> {
-    match &node.value {
-        Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        _ => d.string(node, &field()),
-    }
-}
-
-/// A date at `node`, as [`Decoder::date`] reads it; `field` is written only for a diagnostic.
-fn date_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<Date> {
-    if let Value::Str(s) = &node.value
-        && let Ok(date) = s.parse::<Date>()
-    {
-        return Some(date);
-    }
-    d.date(node, &field())
-}
-
 /// A level at `node`, as [`crate::scale::read_level`] reads it; `field` is written only for a
 /// diagnostic.
 fn level_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Option<Level> {
@@ -229,7 +210,7 @@ fn level_at(d: &mut Decoder, node: &Node, field: impl FnOnce() -> String) -> Opt
 }
 
 fn text_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
-    m.required(d, key, "text").and_then(|n| string_at(d, n, || m.path(key)))
+    m.required(d, key, "text").and_then(|n| d.string(n, || m.path(key)))
 }
 
 /// A required value of a closed set, decoded into its type.
@@ -249,7 +230,7 @@ fn closed<T: VariantNames + FromStr + Copy>(d: &mut Decoder, m: &mut MapReader, 
 }
 
 fn text_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<String> {
-    m.optional(key).and_then(|n| string_at(d, n, || m.path(key)))
+    m.optional(key).and_then(|n| d.string(n, || m.path(key)))
 }
 
 fn bool_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<bool> {
@@ -263,17 +244,17 @@ fn bool_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> bool {
 }
 
 fn date_req(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<Date> {
-    m.required(d, key, "a date YYYY-MM-DD").and_then(|n| date_at(d, n, || m.path(key)))
+    m.required(d, key, "a date YYYY-MM-DD").and_then(|n| d.date(n, || m.path(key)))
 }
 
 fn date_opt(d: &mut Decoder, m: &mut MapReader, key: &str) -> Option<Date> {
-    m.optional(key).and_then(|n| date_at(d, n, || m.path(key)))
+    m.optional(key).and_then(|n| d.date(n, || m.path(key)))
 }
 
 /// `by`, or the evaluating body's evaluator; reported missing when neither is there.
 fn by(d: &mut Decoder, m: &mut MapReader, ctx: &Ctx) -> Option<String> {
     match m.optional("by") {
-        Some(n) => string_at(d, n, || m.path("by")),
+        Some(n) => d.string(n, || m.path("by")),
         None => ctx.evaluator.clone().or_else(|| {
             m.required(d, "by", "who gave the assessment (or evaluating_body.evaluator)");
             None

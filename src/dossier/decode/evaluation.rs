@@ -4,8 +4,7 @@
 use super::{
     Assessment, Code, ComplementRound, Contact, Ctx, Date, Decoder, Diagnostic, Interview, InterviewRecord,
     Node, Observation, Preuve, QuizResult, RecordedAnswer, Referee, SyntheseRecord, Value, bool_opt,
-    bool_req, by, closed, date_at, date_req, item_id, item_id_at, item_levels, level_at, string_at, text_opt,
-    text_req, values,
+    bool_req, by, closed, date_req, item_id, item_id_at, item_levels, level_at, text_opt, text_req, values,
 };
 
 pub(super) fn assessment(
@@ -24,12 +23,12 @@ pub(super) fn assessment(
         .and_then(|n| level_at(d, n, || format!("{field}.level")));
     let justification = text_opt(d, &mut m, "justification");
     let by = match (m.optional("by"), default_by) {
-        (Some(n), _) => string_at(d, n, || format!("{field}.by")),
+        (Some(n), _) => d.string(n, || format!("{field}.by")),
         (None, Some(b)) => Some(b.to_string()),
         (None, None) => by(d, &mut m, ctx),
     };
     let on = match (m.optional("on"), default_on) {
-        (Some(n), _) => date_at(d, n, || format!("{field}.on")),
+        (Some(n), _) => d.date(n, || format!("{field}.on")),
         (None, Some(date)) => Some(date),
         (None, None) => {
             m.required(d, "on", "the date of the assessment");
