@@ -433,19 +433,38 @@ impl Reader<'_> {
 
     /// A plain scalar on one line, outside flow collections.
     fn block_plain(&mut self) -> Option<Node> {
+        self.plain_scalar(false)
+    }
+
+    /// A plain scalar on one line. Outside flow collections it ends at the end of its line or
+    /// at a comment, and `: ` inside it is a mapping (left to the full parser). Inside one
+    /// (`flow`) it ends at a flow indicator or at `:` before a blank or one, and must not
+    /// reach the end of its line or a comment.
+    fn plain_scalar(&mut self, flow: bool) -> Option<Node> {
         if !self.plain_may_start() {
             return None;
         }
         let start = self.pos;
+        let stops = if flow { &FLOW_STOPS } else { &BLOCK_STOPS };
         let mut i = start;
         loop {
-            i = self.skip_until(i, &BLOCK_STOPS);
+            i = self.skip_until(i, stops);
+            let colon_ends = self.blank_at(i + 1) || (flow && is_flow_indicator(self.s[i + 1]));
             match self.s.get(i) {
-                None | Some(b'\n') => break,
-                Some(b':') if self.blank_at(i + 1) => return None,
+                // The end of the line, or a flow indicator (which only the flow table stops at).
+                None | Some(b'\n' | b',' | b'[' | b']' | b'{' | b'}') => break,
                 Some(b'#') if self.s[i - 1] == b' ' => break,
+                Some(b':') if colon_ends => {
+                    if flow {
+                        break;
+                    }
+                    return None;
+                }
                 Some(_) => i += 1,
             }
+        }
+        if flow && matches!(self.s.get(i), None | Some(b'\n' | b'#')) {
+            return None;
         }
         let end = self.trim_spaces_back(start, i);
         self.pos = end;
@@ -563,24 +582,7 @@ impl Reader<'_> {
 
     /// A plain scalar inside a flow collection: it ends at a flow indicator or at `: `.
     fn flow_plain(&mut self) -> Option<Node> {
-        if !self.plain_may_start() {
-            return None;
-        }
-        let start = self.pos;
-        let mut i = start;
-        loop {
-            i = self.skip_until(i, &FLOW_STOPS);
-            match self.s.get(i) {
-                None | Some(b'\n') => return None,
-                Some(b':') if self.blank_at(i + 1) || is_flow_indicator(self.s[i + 1]) => break,
-                Some(b',' | b'[' | b']' | b'{' | b'}') => break,
-                Some(b'#') if self.s[i - 1] == b' ' => return None,
-                Some(_) => i += 1,
-            }
-        }
-        let end = self.trim_spaces_back(start, i);
-        self.pos = end;
-        self.plain(start, end)
+        self.plain_scalar(true)
     }
 
     /// `'…'` on one line (`''` is a quote).
